@@ -1,0 +1,27 @@
+/**
+ * One FF event from JSON to the store: parse (pure), map (pure), attach images, publish.
+ * Shared by the HTTP and TCP paths.
+ */
+import type { AdapterContext, MediaInput, PublishResult } from '../../sdk.ts';
+import { badInput, tooLarge } from '../../sdk.ts';
+import type { FfConfig } from './config.ts';
+import { mapFfEvent } from './map.ts';
+import { parseFfEvent } from './parse.ts';
+
+export function ffEventInput(json: unknown, config: FfConfig, extraImages: MediaInput[] = []) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput('event: expected a JSON object');
+  const ev = parseFfEvent(json);
+  const mapped = mapFfEvent(ev, json as Record<string, unknown>, { timeZone: config.timezone });
+  const media = [...mapped.images, ...extraImages];
+  if (media.length > config.limits.maxImages) throw badInput(`images: at most ${config.limits.maxImages} per event, got ${media.length}`);
+  for (const m of media) {
+    if (m.data.byteLength > config.limits.maxImageBytes) {
+      throw tooLarge(`${m.role.toLowerCase()} image: ${m.data.byteLength} bytes exceeds the limit of ${config.limits.maxImageBytes}`);
+    }
+  }
+  return { ...mapped.input, media };
+}
+
+export function publishFfJson(ctx: AdapterContext<FfConfig>, json: unknown, extraImages: MediaInput[] = [], deadlineMs?: number): Promise<PublishResult> {
+  return ctx.publish(ffEventInput(json, ctx.config, extraImages), { deadlineMs });
+}

@@ -1,0 +1,171 @@
+/**
+ * Composition root: config → database → writer/bus → adapters → schema → HTTP + WebSocket.
+ * Data flows one way: adapter → ingest → writer (commit) → bus → subscriptions.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { GraphQLSchema } from 'graphql';
+import { ConfigError, type ServerEnv } from './core/config/load.ts';
+import type { ConfigFile } from './core/config/schema.ts';
+import { openDatabase, pgliteDirFor, type Database } from './core/db/client.ts';
+import { createMetrics, type Metrics } from './core/ops/metrics.ts';
+import { LocalEventBus, type EventBus } from './core/events/bus.ts';
+import { EventWriter } from './core/events/writer.ts';
+import { Ingest } from './core/events/ingest.ts';
+import { FileMediaStore } from './core/media/store.ts';
+import { CameraCache } from './core/cameras/cache.ts';
+import { AdapterRoutes } from './core/adapter/routes.ts';
+import { AdapterRegistry, validateAdapterEntries } from './core/adapter/registry.ts';
+import type { AdapterDefinition } from './core/adapter/types.ts';
+import { createSafeFetch } from './core/http/safe-fetch.ts';
+import { ApiKeyAuth } from './core/auth/api-keys.ts';
+import { StatusHub } from './core/ops/status-hub.ts';
+import { createServices } from './core/services.ts';
+import { buildSchema } from './schema/build.ts';
+import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
+import { createWsServer } from './core/http/ws.ts';
+import { createHttpServer } from './core/http/server.ts';
+import { builtInAdapters } from './adapters/index.ts';
+import type { CoreServices } from './schema/context.ts';
+
+export interface AppOptions {
+  env: ServerEnv;
+  config: ConfigFile;
+  /** Adapter definitions available (default: the built-ins). */
+  adapters?: readonly AdapterDefinition[];
+  log?: Logger;
+  /** Use this database instead of opening one (tests). */
+  database?: Database;
+}
+
+export interface App {
+  server: Server;
+  schema: GraphQLSchema;
+  yoga: Yoga;
+  services: CoreServices;
+  registry: AdapterRegistry;
+  database: Database;
+  metrics: Metrics;
+  bus: EventBus;
+  writer: EventWriter;
+  log: Logger;
+  /** Listen on env.port/env.host, then start the adapters. Returns the bound port. */
+  listen(): Promise<number>;
+  /** Graceful stop: stop accepting, stop adapters, flush writes, close sockets and the database. */
+  close(): Promise<void>;
+  url(): string;
+}
+
+export async function createApp(o: AppOptions): Promise<App> {
+  const log = o.log ?? pino({ level: o.env.logLevel });
+  const defs = new Map((o.adapters ?? builtInAdapters).map((d) => [d.type, d]));
+  const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
+  if (problems.length) throw new ConfigError(problems);
+
+  const database = o.database ?? (await openDatabase({ url: o.env.databaseUrl, pgliteDir: pgliteDirFor(o.env.dataDir) }));
+  const { db } = database;
+  const metrics = createMetrics({ defaultMetrics: true });
+  const bus = new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
+  const cameraCache = new CameraCache();
+  const writer = new EventWriter({
+    db,
+    bus,
+    log,
+    metrics,
+    onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
+  });
+  const media = new FileMediaStore(join(o.env.dataDir, 'media'), db);
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, metrics });
+  const routes = new AdapterRoutes();
+  const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
+  const fetch = createSafeFetch({ allowHosts: vendorHosts });
+  const statusHub = new StatusHub();
+  const registry = new AdapterRegistry({
+    deps: { db, ingest, media, cameraCache, routes, fetch, log },
+    metrics,
+    log,
+    onStatus: (info) => statusHub.publish(info),
+  });
+  for (const c of configs) registry.add(defs.get(c.type)!, c);
+
+  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer });
+  const schema = buildSchema([...defs.values()]);
+  const auth = new ApiKeyAuth(o.config.auth.apiKeys);
+  if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
+  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes });
+  let dbOk = true;
+  const server = createHttpServer({
+    yoga,
+    routes,
+    media,
+    auth,
+    metrics,
+    log,
+    upgrade: ws.handleUpgrade,
+    ready: async () => {
+      dbOk = await database.ping().then(() => true, () => false);
+      const checks = { database: dbOk ? 'ok' : 'unreachable', adapters: registry.started ? 'started' : 'starting' };
+      return { ready: dbOk && registry.started, checks };
+    },
+  });
+
+  let closing: Promise<void> | null = null;
+  const app: App = {
+    server,
+    schema,
+    yoga,
+    services,
+    registry,
+    database,
+    metrics,
+    bus,
+    writer,
+    log,
+    listen: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(o.env.port, o.env.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      await registry.startAll();
+      const port = (server.address() as AddressInfo).port;
+      log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
+      return port;
+    },
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      (closing ??= (async () => {
+        const httpClosed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await registry.stopAll();
+        await writer.close();
+        await ws.close();
+        const force = setTimeout(() => server.closeAllConnections(), 5000);
+        await httpClosed;
+        clearTimeout(force);
+        await bus.close();
+        await fetch.close();
+        if (!o.database) await database.close();
+      })()),
+  };
+  return app;
+}
+
+/** host:port of URLs in an adapter's config: operator-configured vendor hosts may be private. */
+function hostsOf(cfg: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const v of Object.values(cfg)) {
+    if (typeof v !== 'string' || !/^(https?|wss?):\/\//.test(v)) continue;
+    try {
+      out.push(new URL(v).host);
+    } catch {
+      /* validated by the adapter's schema */
+    }
+  }
+  return out;
+}

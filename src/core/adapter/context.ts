@@ -1,0 +1,132 @@
+/**
+ * Builds the AdapterContext of one running instance and tracks what it opened (routes, TCP
+ * listeners and their sockets) so that stop() or a crash closes all of it.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.ts';
+import type { Ingest } from '../events/ingest.ts';
+import { cameraIdOf, type CameraStatus } from '../events/model.ts';
+import type { FileMediaStore } from '../media/store.ts';
+import type { CameraCache } from '../cameras/cache.ts';
+import { setCameraStatus, upsertCamera } from '../cameras/repo.ts';
+import type { SafeFetch } from '../http/safe-fetch.ts';
+import type { AdapterRoutes } from './routes.ts';
+import { instanceState } from './state-repo.ts';
+import type { AdapterContext, AdapterStatus, BaseInstanceConfig, TcpListener, TcpListenOptions } from './types.ts';
+
+export interface ContextDeps {
+  db: Db;
+  ingest: Ingest;
+  media: FileMediaStore;
+  cameraCache: CameraCache;
+  routes: AdapterRoutes;
+  fetch: SafeFetch;
+  log: Logger;
+}
+
+export interface InstanceHooks {
+  setStatus(status: Exclude<AdapterStatus, 'STARTING' | 'STOPPED'>, detail?: string): void;
+  count(counter: string, by: number): void;
+  published(at: Date): void;
+  fail(err: unknown): void;
+}
+
+export interface InstanceResources {
+  ctx: AdapterContext;
+  abort: AbortController;
+  /** Close routes, listeners and sockets. Idempotent. */
+  release(): Promise<void>;
+}
+
+export function createInstanceContext(deps: ContextDeps, def: { type: string }, config: BaseInstanceConfig, hooks: InstanceHooks): InstanceResources {
+  const adapter = def.type;
+  const instance = config.id;
+  const abort = new AbortController();
+  const servers = new Set<{ server: Server; sockets: Set<Socket> }>();
+  const log = deps.log.child({ adapter, instance });
+
+  const listenTcp = (o: TcpListenOptions): Promise<TcpListener> =>
+    new Promise((resolve, reject) => {
+      const sockets = new Set<Socket>();
+      const server = createServer((socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        try {
+          o.onConnection(socket);
+        } catch (err) {
+          log.error({ err }, 'TCP connection handler threw');
+          socket.destroy();
+        }
+      });
+      const entry = { server, sockets };
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new Error(`TCP ${o.host ?? '0.0.0.0'}:${o.port}: ${err.code === 'EADDRINUSE' ? 'port is already in use' : err.message}`));
+      });
+      server.listen(o.port, o.host ?? '0.0.0.0', () => {
+        servers.add(entry);
+        server.on('error', (err) => log.error({ err }, 'TCP listener error'));
+        const addr = server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : o.port;
+        resolve({
+          port,
+          close: () => closeServer(entry).then(() => void servers.delete(entry)),
+        });
+      });
+    });
+
+  const ctx: AdapterContext = {
+    adapterType: adapter,
+    instanceId: instance,
+    config,
+    log,
+    signal: abort.signal,
+    publish: async (event, opts) => {
+      const r = await deps.ingest.publish({ adapter, instance }, event, opts);
+      if (!r.duplicate) hooks.published(new Date());
+      return r;
+    },
+    route: (method, path, handler) => deps.routes.add(method, adapter, instance, path, handler),
+    listenTcp,
+    fetch: deps.fetch,
+    media: deps.media,
+    cameras: {
+      idOf: (vendorId) => cameraIdOf(adapter, instance, vendorId),
+      upsert: async (c) => {
+        const id = cameraIdOf(adapter, instance, c.vendorId);
+        await upsertCamera(deps.db, { id, adapter, instance, vendorId: c.vendorId, name: c.name ?? c.vendorId, status: c.status, capabilities: c.capabilities, details: c.details });
+        deps.cameraCache.remember(id, c.name);
+        return id;
+      },
+      setStatus: async (vendorId: string, status: CameraStatus) => {
+        await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
+      },
+    },
+    state: instanceState(deps.db, adapter, instance),
+    clock: { now: () => new Date() },
+    setStatus: (status, detail) => hooks.setStatus(status, detail),
+    count: (counter, by = 1) => hooks.count(counter, by),
+    fail: (err) => hooks.fail(err),
+  };
+
+  let released = false;
+  return {
+    ctx,
+    abort,
+    release: async () => {
+      if (released) return;
+      released = true;
+      abort.abort();
+      deps.routes.removeInstance(adapter, instance);
+      await Promise.all([...servers].map(closeServer));
+      servers.clear();
+    },
+  };
+}
+
+function closeServer(entry: { server: Server; sockets: Set<Socket> }): Promise<void> {
+  return new Promise((resolve) => {
+    entry.server.close(() => resolve());
+    for (const s of entry.sockets) s.destroy();
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Adapter instances and their lifecycle: config validated at boot (every problem named by path),
+ * start with a timeout, ERROR + restart with exponential backoff on start failure or crash,
+ * status changes reported, stop in reverse order.
+ */
+import type { Logger } from 'pino';
+import { formatIssuePath } from '../errors.ts';
+import type { AdapterEntry } from '../config/schema.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { createInstanceContext, type ContextDeps, type InstanceResources } from './context.ts';
+import type { AdapterDefinition, AdapterStatus, BaseInstanceConfig, RunningAdapter } from './types.ts';
+import type { AdapterInstanceInfo } from '../../schema/context.ts';
+
+export interface Instance {
+  def: AdapterDefinition;
+  config: BaseInstanceConfig;
+  status: AdapterStatus;
+  detail: string | null;
+  since: Date;
+  lastEventAt: Date | null;
+  counters: Record<string, number>;
+  running: RunningAdapter | null;
+  resources: InstanceResources | null;
+  attempts: number;
+  retryTimer: NodeJS.Timeout | null;
+}
+
+/** Validate adapter entries against the known definitions; returns problems as `adapters[i].path: message`. */
+export function validateAdapterEntries(entries: AdapterEntry[], defs: ReadonlyMap<string, AdapterDefinition>): { configs: BaseInstanceConfig[]; problems: string[] } {
+  const problems: string[] = [];
+  const configs: BaseInstanceConfig[] = [];
+  entries.forEach((entry, i) => {
+    const def = defs.get(entry.type);
+    if (!def) {
+      problems.push(`adapters[${i}].type: unknown adapter type "${entry.type}" (known: ${[...defs.keys()].join(', ') || 'none'})`);
+      return;
+    }
+    const r = def.configSchema.safeParse(entry);
+    if (!r.success) for (const is of r.error.issues) problems.push(`${formatIssuePath(is.path, `adapters[${i}]`)}: ${is.message}`);
+    else configs.push(r.data as BaseInstanceConfig);
+  });
+  return { configs, problems };
+}
+
+export interface RegistryOptions {
+  deps: ContextDeps;
+  metrics: Metrics;
+  log: Logger;
+  startTimeoutMs?: number;
+  maxBackoffMs?: number;
+  onStatus?: (info: AdapterInstanceInfo) => void;
+}
+
+export class AdapterRegistry {
+  private readonly instances: Instance[] = [];
+  private stopping = false;
+
+  constructor(private readonly o: RegistryOptions) {}
+
+  add(def: AdapterDefinition, config: BaseInstanceConfig): void {
+    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null });
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all(this.instances.map((i) => this.start(i)));
+  }
+
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    for (const i of [...this.instances].reverse()) await this.stop(i, 'STOPPED', 'server stopping');
+  }
+
+  list(): AdapterInstanceInfo[] {
+    return this.instances.map((i) => this.info(i));
+  }
+
+  find(type: string, id: string): Instance | undefined {
+    return this.instances.find((i) => i.def.type === type && i.config.id === id);
+  }
+
+  /** All instances started once (READY, DEGRADED or ERROR-and-retrying counts as started). */
+  get started(): boolean {
+    return this.instances.every((i) => i.status !== 'STARTING' && i.status !== 'STOPPED');
+  }
+
+  private info(i: Instance): AdapterInstanceInfo {
+    return { type: i.def.type, id: i.config.id, version: i.def.version, status: i.status, detail: i.detail, since: i.since, lastEventAt: i.lastEventAt, counters: { ...i.counters }, capabilities: i.def.capabilities };
+  }
+
+  private setStatus(i: Instance, status: AdapterStatus, detail: string | null): void {
+    if (i.status === status && i.detail === detail) return;
+    i.status = status;
+    i.detail = detail;
+    i.since = new Date();
+    const labels = { adapter: i.def.type, instance: i.config.id };
+    this.o.metrics.adapterStatus.set(labels, status === 'READY' ? 1 : status === 'DEGRADED' ? 0.5 : 0);
+    const log = this.o.log.child(labels);
+    if (status === 'ERROR') log.error({ detail }, 'adapter instance ERROR');
+    else log.info({ status, detail }, 'adapter instance status');
+    this.o.onStatus?.(this.info(i));
+  }
+
+  private async start(i: Instance): Promise<void> {
+    if (this.stopping) return;
+    i.retryTimer = null;
+    this.setStatus(i, 'STARTING', i.attempts ? `attempt ${i.attempts + 1}` : null);
+    const resources = createInstanceContext(this.o.deps, i.def, i.config, {
+      setStatus: (s, d) => {
+        if (i.resources === resources && i.status !== 'STOPPED') this.setStatus(i, s, d ?? null);
+      },
+      count: (name, by) => {
+        i.counters[name] = (i.counters[name] ?? 0) + by;
+        this.o.metrics.adapterCounter.inc({ adapter: i.def.type, instance: i.config.id, counter: name }, by);
+      },
+      published: (at) => {
+        i.lastEventAt = at;
+      },
+      fail: (err) => {
+        if (i.resources === resources) void this.crash(i, err);
+      },
+    });
+    i.resources = resources;
+    const timeoutMs = this.o.startTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const running = await Promise.race([
+        Promise.resolve().then(() => i.def.start(resources.ctx)),
+        new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`start did not finish within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      i.running = running;
+      i.attempts = 0;
+      if (i.status === 'STARTING') this.setStatus(i, 'READY', null);
+    } catch (err) {
+      await this.crash(i, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async crash(i: Instance, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.stop(i, 'ERROR', message);
+    if (this.stopping) return;
+    i.attempts += 1;
+    const base = Math.min(this.o.maxBackoffMs ?? 60_000, 500 * 2 ** Math.min(i.attempts, 16));
+    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    this.setStatus(i, 'ERROR', `${message} (retry ${i.attempts} in ${Math.round(delay / 100) / 10} s)`);
+    i.retryTimer = setTimeout(() => void this.start(i), delay);
+    i.retryTimer.unref();
+  }
+
+  private async stop(i: Instance, status: AdapterStatus, detail: string): Promise<void> {
+    if (i.retryTimer) clearTimeout(i.retryTimer);
+    i.retryTimer = null;
+    const { running, resources } = i;
+    i.running = null;
+    i.resources = null;
+    try {
+      await running?.stop();
+    } catch (err) {
+      this.o.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'adapter stop() failed');
+    }
+    await resources?.release();
+    this.setStatus(i, status, detail);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The adapter contract: what an adapter declares (AdapterDefinition) and what the core hands a
+ * running instance (AdapterContext). Type-only; the SDK re-exports all of it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type {
+  Capability,
+  CameraStatus,
+  EventInput,
+  MediaRef,
+  MediaRole,
+  PublishResult,
+} from '../events/model.ts';
+import type { Builder, CoreRefs } from '../../schema/builder.ts';
+import type { SafeFetch } from '../http/safe-fetch.ts';
+
+export const SDK_VERSION = '1.0.0';
+
+export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
+
+/** Base config every instance has; adapters extend it with their own zod schema. */
+export interface BaseInstanceConfig {
+  type: string;
+  id: string;
+}
+
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path below /adapters/{type}/{id}, e.g. "/events". */
+  path: string;
+  query: URLSearchParams;
+}
+export type RouteHandler = (r: RouteRequest) => Promise<void> | void;
+
+export interface TcpListenOptions {
+  port: number;
+  host?: string;
+  onConnection: (socket: Socket) => void;
+}
+export interface TcpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface MediaStore {
+  /** Store bytes (content-addressed); checks the bytes match an accepted type. */
+  put(data: Uint8Array, role: MediaRole, declaredType?: string): Promise<MediaRef>;
+}
+
+export interface CameraUpsert {
+  vendorId: string;
+  name?: string;
+  status?: CameraStatus;
+  capabilities?: Capability[];
+  /** Vendor fields worth keeping (never credentials). */
+  details?: Record<string, unknown>;
+}
+export interface CameraRegistry {
+  upsert(camera: CameraUpsert): Promise<string>;
+  setStatus(vendorId: string, status: CameraStatus): Promise<void>;
+  /** Camera id (global, stable) for a vendor id of this instance. */
+  idOf(vendorId: string): string;
+}
+
+export interface InstanceState {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface AdapterContext<C = BaseInstanceConfig> {
+  readonly adapterType: string;
+  readonly instanceId: string;
+  readonly config: C;
+  readonly log: Logger;
+  /** Aborted when the instance stops. */
+  readonly signal: AbortSignal;
+  /**
+   * Validate, store durably (group commit) and stream. Resolves only after the batch commits;
+   * rejects with an AppError (BAD_USER_INPUT, UNSUPPORTED_MEDIA_TYPE, SERVICE_UNAVAILABLE when the
+   * store stayed down past `deadlineMs`, default 10 s).
+   */
+  publish(event: EventInput, opts?: { deadlineMs?: number }): Promise<PublishResult>;
+  /** Mount a route under /adapters/{type}/{id}{path}. */
+  route(method: 'GET' | 'POST' | 'PUT', path: string, handler: RouteHandler): void;
+  /** Listen on a TCP port; closed automatically on stop. */
+  listenTcp(options: TcpListenOptions): Promise<TcpListener>;
+  readonly fetch: SafeFetch;
+  readonly media: MediaStore;
+  readonly cameras: CameraRegistry;
+  readonly state: InstanceState;
+  readonly clock: Clock;
+  /** Report health: READY, DEGRADED (working with trouble) or ERROR (not working). */
+  setStatus(status: Exclude<AdapterStatus, 'STARTING' | 'STOPPED'>, detail?: string): void;
+  /** Count something in the instance's counters (shown in `adapters` and /metrics). */
+  count(counter: string, by?: number): void;
+  /** Report a crash: the instance is stopped, marked ERROR and restarted with backoff. */
+  fail(err: unknown): void;
+}
+
+export interface RunningAdapter {
+  stop(): Promise<void> | void;
+  /** Capability dispatch targets; optional. Filled by later adapters (trigger, create, streams). */
+  capabilities?: Partial<CapabilityHandlers>;
+}
+
+export interface TriggerInput {
+  cameraVendorId: string;
+  type: string;
+  time?: Date | null;
+  meta?: unknown;
+  idempotencyKey?: string | null;
+}
+export interface CapabilityHandlers {
+  triggerEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
+  createEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
+}
+
+export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
+  /** Lower-case type name used in config (`type: ff`) and routes. */
+  type: string;
+  version: string;
+  /** The SDK version range this adapter was written for, e.g. "^1.0.0". */
+  sdk?: string;
+  description?: string;
+  /** Validated at start-up; issues are reported as `adapters[i].<path>`. */
+  configSchema: S;
+  capabilities: readonly Capability[];
+  /** Prefix of every GraphQL name the adapter adds (e.g. "Ff"). */
+  graphqlPrefix: string;
+  /** Add the adapter's GraphQL types and fields. Called once per adapter type. */
+  graphql?: (builder: Builder, refs: CoreRefs) => void;
+  start(ctx: AdapterContext<z.output<S>>): Promise<RunningAdapter> | RunningAdapter;
+}

@@ -1,0 +1,111 @@
+/**
+ * Loads config: environment (PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, CONFIG_FILE,
+ * LOG_LEVEL) plus a YAML file with `${VAR}` substitution. Every problem is reported as one line
+ * naming its path; no stack traces.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { formatIssuePath } from '../errors.ts';
+import { configFileSchema, DEFAULT_CONFIG, type ConfigFile } from './schema.ts';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ServerEnv {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  configFile?: string;
+  logLevel: string;
+}
+
+export interface LoadedConfig {
+  env: ServerEnv;
+  file: ConfigFile;
+  /** Where the file came from, or 'defaults'. */
+  origin: string;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv, argv: string[] = []): ServerEnv {
+  const problems: string[] = [];
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got "${env.PORT}"`);
+  const dbUrl = env.DATABASE_URL || undefined;
+  if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: expected a redis:// URL');
+  const i = argv.indexOf('--config');
+  const configFile = i >= 0 ? argv[i + 1] : env.CONFIG_FILE || undefined;
+  if (i >= 0 && !configFile) problems.push('--config: expected a file path');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: dbUrl,
+    redisUrl,
+    configFile,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+/** Replace `${VAR}` in every string; a missing variable is a problem naming the path. */
+export function substituteEnv(v: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], problems: string[]): unknown {
+  if (typeof v === 'string') {
+    return v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const val = env[name];
+      if (val === undefined) {
+        problems.push(`${formatIssuePath(path)}: environment variable ${name} is not set`);
+        return '';
+      }
+      return val;
+    });
+  }
+  if (Array.isArray(v)) return v.map((x, i) => substituteEnv(x, env, [...path, i], problems));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substituteEnv(x, env, [...path, k], problems)]));
+  }
+  return v;
+}
+
+export function parseConfigText(text: string, origin: string, env: NodeJS.ProcessEnv): ConfigFile {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new ConfigError([`${origin}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  return validateConfig(doc, env);
+}
+
+export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = {}): ConfigFile {
+  const problems: string[] = [];
+  const substituted = substituteEnv(doc, env, [], problems);
+  const r = configFileSchema.safeParse(substituted);
+  if (!r.success) for (const i of r.error.issues) problems.push(`${formatIssuePath(i.path)}: ${i.message}`);
+  if (problems.length) throw new ConfigError(problems);
+  const cfg = r.data!;
+  const seen = new Set<string>();
+  cfg.adapters.forEach((a, i) => {
+    const k = `${a.type}/${a.id}`;
+    if (seen.has(k)) problems.push(`adapters[${i}].id: duplicate instance "${a.id}" of type "${a.type}"`);
+    seen.add(k);
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return cfg;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): LoadedConfig {
+  const serverEnv = readEnv(env, argv);
+  const file = serverEnv.configFile ?? (existsSync('config.yaml') ? 'config.yaml' : undefined);
+  if (!file) return { env: serverEnv, file: validateConfig(DEFAULT_CONFIG), origin: 'defaults' };
+  if (!existsSync(file)) throw new ConfigError([`CONFIG_FILE: ${file} does not exist`]);
+  return { env: serverEnv, file: parseConfigText(readFileSync(file, 'utf8'), file, env), origin: resolve(file) };
+}

@@ -1,0 +1,42 @@
+/** The config file's shape (adapter entries are validated against each adapter's own schema). */
+import { z } from 'zod';
+
+export const SCOPES = ['events:read', 'events:write', 'streams', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const apiKeySchema = z.object({
+  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  name: z.string().optional(),
+  scopes: z.array(z.enum(SCOPES)).min(1),
+});
+
+export const adapterEntrySchema = z
+  .object({
+    type: z.string().min(1),
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_"'),
+  })
+  .passthrough();
+
+export const configFileSchema = z
+  .object({
+    auth: z.object({ apiKeys: z.array(apiKeySchema).default([]) }).strict().default({ apiKeys: [] }),
+    adapters: z.array(adapterEntrySchema).default([]),
+    plugins: z.array(z.string().min(1)).default([]),
+    limits: z
+      .object({
+        maxDepth: z.number().int().min(2).max(50).default(12),
+        maxAliases: z.number().int().min(1).max(200).default(30),
+        maxTokens: z.number().int().min(100).max(100_000).default(5000),
+        wsMaxPayloadBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
+        subscriberBuffer: z.number().int().min(10).max(100_000).default(1000),
+      })
+      .strict()
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000 }),
+  })
+  .strict();
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+export type AdapterEntry = z.output<typeof adapterEntrySchema>;
+
+/** What runs when no config file exists: one FF instance on TCP 4001. */
+export const DEFAULT_CONFIG = { adapters: [{ type: 'ff', id: 'default', tcpPort: 4001 }] };

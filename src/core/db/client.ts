@@ -1,0 +1,97 @@
+/**
+ * Opens the event store: embedded PGlite under DATA_DIR by default, PostgreSQL via postgres.js when
+ * a postgres:// URL is given. Migrations are applied before the handle is returned.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Cheap liveness probe; throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
+
+export interface OpenDatabaseOptions {
+  /** postgres:// or postgresql:// URL; absent → PGlite. */
+  url?: string;
+  /** PGlite directory (created if missing); `memory://` for an in-memory database. */
+  pgliteDir?: string;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.maxConnections ?? 10);
+  return openPglite(opts.pgliteDir ?? 'memory://');
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle({ client, schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    idle_timeout: 60,
+    // Fail fast instead of queueing forever when the server is gone.
+    connection: { application_name: 'unified-surveillance-api' },
+  });
+  const db = drizzle({ client, schema });
+  // Concurrent instances starting together must not both run migrations.
+  // The lock is session-level, so hold it on one reserved connection.
+  const lockConn = await client.reserve();
+  await lockConn`select pg_advisory_lock(7413001)`;
+  try {
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await lockConn`select pg_advisory_unlock(7413001)`;
+    lockConn.release();
+  }
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** The PGlite directory under DATA_DIR. */
+export function pgliteDirFor(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}

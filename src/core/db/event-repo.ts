@@ -1,0 +1,132 @@
+/**
+ * Event log reads and writes. Writes come only from the batched writer (one multi-row INSERT per
+ * batch); reads use keyset pagination on `seq`.
+ */
+import { and, asc, desc, eq, gt, gte, inArray, like, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import { events } from './schema.ts';
+import type { EventKind, MediaRef, StoredEvent } from '../events/model.ts';
+
+export interface EventFilter {
+  kinds?: readonly EventKind[] | null;
+  adapters?: readonly string[] | null;
+  instances?: readonly string[] | null;
+  cameraIds?: readonly string[] | null;
+  from?: Date | null;
+  to?: Date | null;
+  /** Normalized plate; a trailing `*` makes it a prefix match. */
+  plate?: string | null;
+  trackId?: string | null;
+}
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEventRow = typeof events.$inferInsert;
+
+export function rowToEvent(r: EventRow): StoredEvent {
+  return {
+    seq: r.seq,
+    typeName: r.typeName,
+    kind: r.kind as EventKind,
+    vendorType: r.vendorType,
+    occurredAt: r.occurredAt,
+    receivedAt: r.receivedAt,
+    adapter: r.adapter,
+    instance: r.instance,
+    cameraId: r.cameraId,
+    dedupeKey: r.dedupeKey,
+    plate: (r.plate ?? null) as StoredEvent['plate'],
+    analytics: (r.analytics ?? null) as StoredEvent['analytics'],
+    data: (r.data ?? {}) as Record<string, unknown>,
+    raw: r.raw,
+    media: (r.media ?? []) as MediaRef[],
+  };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function filterConditions(f: EventFilter | null | undefined): SQL[] {
+  const c: SQL[] = [];
+  if (!f) return c;
+  if (f.kinds?.length) c.push(inArray(events.kind, [...f.kinds]));
+  if (f.adapters?.length) c.push(inArray(events.adapter, [...f.adapters]));
+  if (f.instances?.length) c.push(inArray(events.instance, [...f.instances]));
+  if (f.cameraIds?.length) c.push(inArray(events.cameraId, [...f.cameraIds]));
+  if (f.from) c.push(gte(events.occurredAt, f.from));
+  if (f.to) c.push(lte(events.occurredAt, f.to));
+  if (f.trackId) c.push(eq(events.trackId, f.trackId));
+  if (f.plate) {
+    if (f.plate.endsWith('*')) c.push(like(events.plateNormalized, `${escapeLike(f.plate.slice(0, -1))}%`));
+    else c.push(eq(events.plateNormalized, f.plate));
+  }
+  return c;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: bigint | null;
+  last?: number | null;
+  before?: bigint | null;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+/** Newest first. `after` pages towards older events, `before` towards newer ones. */
+export async function listEvents(db: Db, filter: EventFilter | null | undefined, page: PageArgs): Promise<EventPage> {
+  const cond = filterConditions(filter);
+  if (page.last != null && page.first == null) {
+    const n = page.last;
+    if (page.before != null) cond.push(gt(events.seq, page.before));
+    if (page.after != null) cond.push(lt(events.seq, page.after));
+    const rows = await db.select().from(events).where(and(...cond)).orderBy(asc(events.seq)).limit(n + 1);
+    const more = rows.length > n;
+    return { events: rows.slice(0, n).reverse().map(rowToEvent), hasNextPage: false, hasPreviousPage: more };
+  }
+  const n = page.first ?? 50;
+  if (page.after != null) cond.push(lt(events.seq, page.after));
+  if (page.before != null) cond.push(gt(events.seq, page.before));
+  const rows = await db.select().from(events).where(and(...cond)).orderBy(desc(events.seq)).limit(n + 1);
+  return { events: rows.slice(0, n).map(rowToEvent), hasNextPage: rows.length > n, hasPreviousPage: false };
+}
+
+/** Oldest first after `seq`: subscription replay and catch-up. */
+export async function eventsAfter(db: Db, seq: bigint, filter: EventFilter | null | undefined, limit: number): Promise<StoredEvent[]> {
+  const cond = filterConditions(filter);
+  cond.push(gt(events.seq, seq));
+  const rows = await db.select().from(events).where(and(...cond)).orderBy(asc(events.seq)).limit(limit);
+  return rows.map(rowToEvent);
+}
+
+export async function eventsBySeq(db: Db, seqs: readonly bigint[]): Promise<StoredEvent[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.select().from(events).where(inArray(events.seq, [...seqs]));
+  return rows.map(rowToEvent);
+}
+
+export async function maxSeq(db: Db): Promise<bigint> {
+  const [r] = await db.select({ m: sql<string | null>`max(${events.seq})` }).from(events);
+  return r?.m == null ? 0n : BigInt(r.m);
+}
+
+/** Insert a batch; duplicates (same adapter, instance, dedupe key) are skipped. */
+export async function insertEvents(db: Db, rows: NewEventRow[]): Promise<Array<{ seq: bigint; dedupeKey: string; adapter: string; instance: string }>> {
+  if (rows.length === 0) return [];
+  return db
+    .insert(events)
+    .values(rows)
+    .onConflictDoNothing({ target: [events.adapter, events.instance, events.dedupeKey] })
+    .returning({ seq: events.seq, dedupeKey: events.dedupeKey, adapter: events.adapter, instance: events.instance });
+}
+
+export async function seqsByDedupeKey(db: Db, adapter: string, instance: string, keys: string[]): Promise<Map<string, bigint>> {
+  const rows = await db
+    .select({ seq: events.seq, dedupeKey: events.dedupeKey })
+    .from(events)
+    .where(and(eq(events.adapter, adapter), eq(events.instance, instance), inArray(events.dedupeKey, keys)));
+  return new Map(rows.map((r) => [r.dedupeKey, r.seq]));
+}

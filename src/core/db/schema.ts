@@ -1,0 +1,87 @@
+/**
+ * Drizzle schema of the event log, media, cameras and per-instance adapter state.
+ * Migrations in ./migrations are generated from this file by `npm run db:generate`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+export const events = pgTable(
+  'events',
+  {
+    seq: bigint('seq', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    typeName: text('type_name').notNull(),
+    kind: text('kind').notNull(),
+    vendorType: text('vendor_type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull(),
+    adapter: text('adapter').notNull(),
+    instance: text('instance').notNull(),
+    cameraId: text('camera_id'),
+    dedupeKey: text('dedupe_key').notNull(),
+    plateNormalized: text('plate_normalized'),
+    trackId: text('track_id'),
+    plate: jsonb('plate'),
+    analytics: jsonb('analytics'),
+    data: jsonb('data').notNull(),
+    raw: jsonb('raw').notNull(),
+    media: jsonb('media').notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [
+    uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
+    index('events_occurred_at_idx').on(t.occurredAt),
+    index('events_camera_seq_idx').on(t.cameraId, t.seq),
+    index('events_kind_seq_idx').on(t.kind, t.seq),
+    index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
+    index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
+    index('events_plate_prefix_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`),
+    index('events_track_idx').on(t.trackId, t.seq),
+  ],
+);
+
+export const media = pgTable('media', {
+  id: text('id').primaryKey(),
+  contentType: text('content_type').notNull(),
+  byteSize: integer('byte_size').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const cameras = pgTable(
+  'cameras',
+  {
+    id: text('id').primaryKey(),
+    adapter: text('adapter').notNull(),
+    instance: text('instance').notNull(),
+    vendorId: text('vendor_id').notNull(),
+    name: text('name').notNull(),
+    status: text('status').notNull().default('UNKNOWN'),
+    capabilities: jsonb('capabilities').notNull().default(sql`'[]'::jsonb`),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('cameras_source_uq').on(t.adapter, t.instance, t.vendorId)],
+);
+
+export const adapterState = pgTable(
+  'adapter_state',
+  {
+    adapter: text('adapter').notNull(),
+    instance: text('instance').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.adapter, t.instance, t.key] })],
+);

@@ -1,0 +1,42 @@
+/**
+ * The event bus carries committed events, in seq order, from the writer to subscription fan-out.
+ * In-process here; a Redis-backed bus implements the same interface for several instances.
+ */
+import type { StoredEvent } from './model.ts';
+
+export type BusListener = (events: readonly StoredEvent[]) => void;
+
+export interface EventBus {
+  publish(events: readonly StoredEvent[]): void;
+  subscribe(listener: BusListener): () => void;
+  close(): Promise<void>;
+}
+
+export class LocalEventBus implements EventBus {
+  private readonly listeners = new Set<BusListener>();
+  constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
+
+  publish(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        l(events);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+
+  subscribe(listener: BusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The unified event model: what adapters publish (EventInput) and what the core stores and
+ * streams (StoredEvent). Everything here is data and zod schemas; no I/O.
+ */
+import { z } from 'zod';
+
+export const EVENT_KINDS = [
+  'PLATE_READ',
+  'LINE_CROSSED',
+  'ZONE_ENTERED',
+  'ZONE_LEFT',
+  'MOTION_STARTED',
+  'MOTION_ENDED',
+  'LOITERING',
+  'CROWD_APPEARED',
+  'CROWD_DISAPPEARED',
+  'TAILGATING',
+  'OBJECT_ABANDONED',
+  'OBJECT_APPEARED',
+  'OBJECT_DISAPPEARED',
+  'CAMERA_TAMPERED',
+  'CAMERA_DISCONNECTED',
+  'CAMERA_CONNECTED',
+  'ANALYTICS_ALERT',
+  'CUSTOM',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const MEDIA_ROLES = ['SNAPSHOT', 'PLATE_CROP', 'VEHICLE', 'FRAME', 'CLIP'] as const;
+export type MediaRole = (typeof MEDIA_ROLES)[number];
+
+export const CAPABILITIES = [
+  'TRIGGER_EVENT',
+  'CREATE_EVENT',
+  'LIVE_STREAM',
+  'ARCHIVE_STREAM',
+  'SNAPSHOT',
+  'CLIP',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const CAMERA_STATUSES = ['ONLINE', 'OFFLINE', 'UNKNOWN'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
+
+export const DIRECTIONS = ['IN', 'OUT', 'UNKNOWN'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const PLATE_PHASES = ['NEW', 'RELIABLE', 'UPDATE', 'LOST'] as const;
+export type PlatePhase = (typeof PLATE_PHASES)[number];
+
+/** Semantic payload of a PLATE_READ event (the PlateReadEvent GraphQL interface). */
+export const plateReadSchema = z.object({
+  plate: z.string(),
+  plateNormalized: z.string(),
+  country: z.string().nullable().optional(),
+  region: z.string().nullable().optional(),
+  confidence: z.number().min(0).max(1).nullable().optional(),
+  direction: z.enum(DIRECTIONS),
+  phase: z.enum(PLATE_PHASES),
+  trackId: z.string().nullable().optional(),
+  vehicle: z
+    .object({
+      type: z.string().nullable().optional(),
+      color: z.string().nullable().optional(),
+      make: z.string().nullable().optional(),
+      model: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+});
+export type PlateRead = z.infer<typeof plateReadSchema>;
+
+/** Semantic payload of analytics events (the AnalyticsEvent GraphQL interface). */
+export const analyticsSchema = z.object({
+  ruleId: z.string().nullable().optional(),
+  ruleName: z.string().nullable().optional(),
+  objectClass: z.string().nullable().optional(),
+  objectId: z.string().nullable().optional(),
+});
+export type Analytics = z.infer<typeof analyticsSchema>;
+
+/** Media attached to an event before it is stored: raw bytes the core puts into the media store. */
+export const mediaInputSchema = z.object({
+  role: z.enum(MEDIA_ROLES),
+  data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes (Uint8Array)'),
+  /** Declared content type; the core checks it against the bytes. */
+  contentType: z.string().optional(),
+});
+export type MediaInput = z.infer<typeof mediaInputSchema>;
+
+export const cameraRefSchema = z.object({
+  /** The vendor's own id of the camera or channel, unique within one adapter instance. */
+  vendorId: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+});
+export type CameraRef = z.infer<typeof cameraRefSchema>;
+
+/**
+ * What an adapter publishes. `typeName` is the GraphQL object type (vendor-prefixed, registered by
+ * the adapter) that presents the event; `data` carries the semantic fields (plateRead for
+ * PLATE_READ, analytics for analytics kinds) plus vendor fields the adapter's type exposes.
+ */
+export const eventInputSchema = z.object({
+  typeName: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a GraphQL type name'),
+  kind: z.enum(EVENT_KINDS),
+  vendorType: z.string().min(1).max(200),
+  occurredAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'Invalid date'),
+  /** Unique per adapter instance for one real-world event: re-sends with the same key are stored once. */
+  dedupeKey: z.string().min(1).max(500),
+  camera: cameraRefSchema.optional(),
+  plate: plateReadSchema.optional(),
+  analytics: analyticsSchema.optional(),
+  /** Vendor-specific fields, exposed by the adapter's own GraphQL type. JSON-serialisable. */
+  data: z.record(z.string(), z.unknown()).default({}),
+  /** The vendor payload as received, images removed. JSON-serialisable. */
+  raw: z.unknown(),
+  media: z.array(mediaInputSchema).max(16).default([]),
+});
+export type EventInput = z.input<typeof eventInputSchema>;
+export type ValidEventInput = z.output<typeof eventInputSchema>;
+
+export interface MediaRef {
+  id: string;
+  role: MediaRole;
+  contentType: string;
+  byteSize: number;
+}
+
+/** An event as stored in the log and streamed to subscribers. */
+export interface StoredEvent {
+  seq: bigint;
+  typeName: string;
+  kind: EventKind;
+  vendorType: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  adapter: string;
+  instance: string;
+  cameraId: string | null;
+  dedupeKey: string;
+  plate: PlateRead | null;
+  analytics: Analytics | null;
+  data: Record<string, unknown>;
+  raw: unknown;
+  media: MediaRef[];
+}
+
+export interface PublishResult {
+  seq: bigint;
+  duplicate: boolean;
+}
+
+/** Normalise a plate for search: upper-case, no spaces, dashes, dots or other separators. */
+export function normalizePlate(plate: string): string {
+  return plate.toLocaleUpperCase('en-US').replace(/[\s\-._·/]+/g, '');
+}
+
+/** Camera ids are derived, never looked up: adapter/instance/vendorId. */
+export function cameraIdOf(adapter: string, instance: string, vendorId: string): string {
+  return `${adapter}/${instance}/${vendorId}`;
+}

@@ -1,0 +1,257 @@
+/**
+ * Group commit: events published concurrently are written in one transaction (media rows, camera
+ * rows, one multi-row event INSERT), and each publisher's promise resolves only after that commit.
+ * Committed events go to the bus in seq order.
+ *
+ * Faults: when the database fails, the batch stays queued and is retried with backoff until each
+ * item's deadline; past it the item is rejected with SERVICE_UNAVAILABLE (HTTP answers 503 and the
+ * camera re-sends). A row the database refuses as data (SQLSTATE class 22) is isolated by writing
+ * the batch row by row, so one poison row cannot block the rest.
+ */
+import type { Logger } from 'pino';
+import { sql } from 'drizzle-orm';
+import { AppError } from '../errors.ts';
+import type { Db } from '../db/client.ts';
+import { insertEvents, seqsByDedupeKey, type NewEventRow } from '../db/event-repo.ts';
+import { cameras, media } from '../db/schema.ts';
+import type { EventBus } from './bus.ts';
+import type { PublishResult, StoredEvent } from './model.ts';
+import type { Metrics } from '../ops/metrics.ts';
+
+export type MediaRow = typeof media.$inferInsert;
+export type CameraRow = typeof cameras.$inferInsert;
+
+export interface PendingWrite {
+  row: Omit<NewEventRow, 'seq'>;
+  mediaRows: MediaRow[];
+  camera?: CameraRow;
+  /** Epoch ms after which the write is abandoned with SERVICE_UNAVAILABLE. */
+  deadline: number;
+  resolve(r: PublishResult): void;
+  reject(e: unknown): void;
+}
+
+export interface WriterOptions {
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  metrics: Metrics;
+  maxBatch?: number;
+  /** Queue bound: publishing beyond it is refused at once (back-pressure to the source). */
+  maxQueued?: number;
+  /** Called after commit with the newly stored events (e.g. to refresh camera caches). */
+  onCommitted?: (events: StoredEvent[], cameraRows: CameraRow[]) => void;
+}
+
+const sqlState = (e: unknown): string | undefined => {
+  const any = e as { code?: unknown; cause?: { code?: unknown } };
+  const c = any?.cause?.code ?? any?.code;
+  return typeof c === 'string' ? c : undefined;
+};
+const isDataError = (e: unknown) => sqlState(e)?.startsWith('22') ?? false;
+
+export class EventWriter {
+  private queue: PendingWrite[] = [];
+  private running = false;
+  private scheduled = false;
+  private closed = false;
+  private backoffMs = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxQueued: number;
+
+  constructor(private readonly o: WriterOptions) {
+    this.maxBatch = o.maxBatch ?? 1000;
+    this.maxQueued = o.maxQueued ?? 50_000;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  enqueue(w: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<PublishResult> {
+    if (this.closed) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'server is shutting down'));
+    if (this.queue.length >= this.maxQueued) {
+      return Promise.reject(new AppError('SERVICE_UNAVAILABLE', `event store is behind (${this.queue.length} writes queued); retry later`));
+    }
+    return new Promise<PublishResult>((resolve, reject) => {
+      this.queue.push({ ...w, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when everything queued so far has been written or rejected. */
+  async drain(): Promise<void> {
+    if (this.queue.length === 0 && !this.running) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.closed = true;
+  }
+
+  private schedule(delayMs = 0): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.run();
+    };
+    if (delayMs > 0) setTimeout(run, delayMs).unref?.();
+    else setImmediate(run);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        this.expire();
+        if (this.queue.length === 0) break;
+        const batch = this.queue.slice(0, this.maxBatch);
+        try {
+          await this.writeBatch(batch);
+          this.queue.splice(0, batch.length);
+          this.backoffMs = 0;
+        } catch (err) {
+          if (isDataError(err) && batch.length > 1) {
+            this.o.log.warn({ err: String(err) }, 'batch refused as data; isolating row by row');
+            this.queue.splice(0, batch.length);
+            for (const w of batch) await this.writeOneIsolated(w);
+            continue;
+          }
+          if (isDataError(err)) {
+            this.queue.splice(0, 1);
+            batch[0].reject(new AppError('BAD_USER_INPUT', 'the event store refused this event as data'));
+            continue;
+          }
+          this.o.metrics.dbErrors.inc();
+          this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
+          this.o.log.error({ err: String(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
+          this.running = false;
+          this.schedule(this.backoffMs);
+          return;
+        }
+      }
+    } finally {
+      if (this.running) {
+        this.running = false;
+        if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
+      }
+    }
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    if (!this.queue.some((w) => w.deadline <= now)) return;
+    const keep: PendingWrite[] = [];
+    for (const w of this.queue) {
+      if (w.deadline <= now) w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later'));
+      else keep.push(w);
+    }
+    this.queue = keep;
+  }
+
+  private async writeOneIsolated(w: PendingWrite): Promise<void> {
+    try {
+      await this.writeBatch([w]);
+    } catch (err) {
+      if (isDataError(err)) w.reject(new AppError('BAD_USER_INPUT', 'the event store refused this event as data'));
+      else this.queue.unshift(w); // infrastructure trouble: retry with the rest
+    }
+  }
+
+  private async writeBatch(batch: PendingWrite[]): Promise<void> {
+    const started = performance.now();
+    const { db } = this.o;
+    const mediaRows = uniqueBy(batch.flatMap((w) => w.mediaRows), (m) => m.id);
+    const cameraRows = uniqueBy(batch.flatMap((w) => (w.camera ? [w.camera] : [])), (c) => c.id);
+    const rows = batch.map((w) => w.row as NewEventRow);
+    const inserted = await db.transaction(async (tx) => {
+      if (mediaRows.length) await tx.insert(media).values(mediaRows).onConflictDoNothing();
+      if (cameraRows.length) {
+        await tx
+          .insert(cameras)
+          .values(cameraRows)
+          .onConflictDoUpdate({
+            target: cameras.id,
+            // An event's camera name only replaces a placeholder (the vendor id), never a real name.
+            set: { name: sql`case when excluded.name = excluded.vendor_id then ${cameras.name} else excluded.name end`, updatedAt: sql`now()` },
+          });
+      }
+      return insertEvents(tx as unknown as Db, rows);
+    });
+    this.o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    this.o.metrics.batchSize.observe(batch.length);
+
+    const key = (a: string, i: string, k: string) => `${a}\u0000${i}\u0000${k}`;
+    const seqByKey = new Map(inserted.map((r) => [key(r.adapter, r.instance, r.dedupeKey), r.seq]));
+    const stored: StoredEvent[] = [];
+    const claimed = new Set<string>();
+    const dupes: PendingWrite[] = [];
+    for (const w of batch) {
+      const k = key(w.row.adapter, w.row.instance, w.row.dedupeKey);
+      const seq = seqByKey.get(k);
+      if (seq != null && !claimed.has(k)) {
+        claimed.add(k);
+        stored.push(toStored(w.row, seq));
+        this.o.metrics.ingested.inc({ adapter: w.row.adapter, instance: w.row.instance });
+        w.resolve({ seq, duplicate: false });
+      } else {
+        dupes.push(w);
+      }
+    }
+    stored.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    this.o.onCommitted?.(stored, cameraRows);
+    this.o.bus.publish(stored);
+    if (dupes.length) await this.resolveDuplicates(dupes, seqByKey);
+  }
+
+  private async resolveDuplicates(dupes: PendingWrite[], known: Map<string, bigint>): Promise<void> {
+    for (const w of dupes) this.o.metrics.deduplicated.inc({ adapter: w.row.adapter, instance: w.row.instance });
+    const groups = new Map<string, PendingWrite[]>();
+    for (const w of dupes) {
+      const g = `${w.row.adapter}\u0000${w.row.instance}`;
+      groups.set(g, [...(groups.get(g) ?? []), w]);
+    }
+    for (const ws of groups.values()) {
+      const { adapter, instance } = ws[0].row;
+      let found: Map<string, bigint>;
+      try {
+        found = await seqsByDedupeKey(this.o.db, adapter, instance, ws.map((w) => w.row.dedupeKey));
+      } catch {
+        found = new Map();
+      }
+      for (const w of ws) {
+        const seq = found.get(w.row.dedupeKey) ?? known.get(`${adapter}\u0000${instance}\u0000${w.row.dedupeKey}`) ?? 0n;
+        w.resolve({ seq, duplicate: true });
+      }
+    }
+  }
+}
+
+function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const x of xs) if (!seen.has(key(x))) seen.set(key(x), x);
+  return [...seen.values()];
+}
+
+function toStored(r: Omit<NewEventRow, 'seq'>, seq: bigint): StoredEvent {
+  return {
+    seq,
+    typeName: r.typeName,
+    kind: r.kind as StoredEvent['kind'],
+    vendorType: r.vendorType,
+    occurredAt: r.occurredAt,
+    receivedAt: r.receivedAt,
+    adapter: r.adapter,
+    instance: r.instance,
+    cameraId: r.cameraId ?? null,
+    dedupeKey: r.dedupeKey,
+    plate: (r.plate ?? null) as StoredEvent['plate'],
+    analytics: (r.analytics ?? null) as StoredEvent['analytics'],
+    data: (r.data ?? {}) as Record<string, unknown>,
+    raw: r.raw,
+    media: (r.media ?? []) as StoredEvent['media'],
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Outbound HTTP for vendor APIs and vendor-supplied URLs (snapshots, clips) on undici 7, with
+ * SSRF protection, deadlines and a response size cap (undici has none by default: no size
+ * limit, 300 s timeouts, no address policy).
+ *
+ * SSRF policy, enforced at connect time so DNS rebinding cannot slip past a pre-check:
+ * only http:/https:; an IP-literal host (`http://[::1]/`, `http://0x7f000001/`, which URL
+ * parsing turns into 127.0.0.1) is checked directly, before dispatch and again in the
+ * connector, because `lookup` is never called for IP literals; a hostname is resolved by our
+ * `lookup` (dns.lookup, all: true) and EVERY address is checked; redirects are followed by
+ * hand, each hop re-checked and counted. Loopback, private, link-local, unique-local,
+ * unspecified, CGNAT, multicast and reserved ranges (and IPv4-mapped / NAT64 forms) are
+ * refused unless `allowPrivate` or the host (or host:port) is in `allowHosts`.
+ *
+ * Error codes (AppError):
+ * - refused URL → VENDOR_REJECTED (`refused to fetch http://10.0.0.1/: private address`).
+ *   URLs fetched here come from vendor systems (event payloads, API answers), so a forbidden
+ *   one is a fault of the upstream data, not of our API caller. A caller fetching a URL typed
+ *   in by a user should catch this and answer BAD_USER_INPUT instead.
+ * - network failure, timeout → VENDOR_UNAVAILABLE naming the host and the cause;
+ * - response over `maxBytes` → PAYLOAD_TOO_LARGE; `json()` on invalid JSON → VENDOR_REJECTED.
+ * Non-2xx statuses are returned, not thrown. Messages never carry URL credentials or query.
+ */
+import dns from 'node:dns';
+import net from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
+import { isAppError, tooLarge, vendorRejected, vendorUnavailable } from '../errors.ts';
+
+export interface SafeFetchOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Deadline for the whole exchange: connect, headers, body, redirects. Default 10000. */
+  timeoutMs?: number;
+  /** Largest response body accepted. Default 10 MiB. */
+  maxBytes?: number;
+  /** Allow any address for this request (default: the client's setting, false). */
+  allowPrivate?: boolean;
+  signal?: AbortSignal;
+  /** Default 3. */
+  maxRedirects?: number;
+}
+
+export interface SafeResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  json<T>(): T;
+  text(): string;
+}
+
+export type SafeFetch = (url: string | URL, opts?: SafeFetchOptions) => Promise<SafeResponse>;
+
+export interface SafeFetchDefaults {
+  /** `host` or `host:port` (or a URL) that may be private/loopback: configured vendor hosts. */
+  allowHosts?: string[];
+  allowPrivate?: boolean;
+  userAgent?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+const RANGES: Array<[string, string[]]> = [
+  ['loopback address', ['127.0.0.0/8', '::1/128']],
+  ['private address', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']],
+  ['link-local address', ['169.254.0.0/16', 'fe80::/10']],
+  ['unique-local address', ['fc00::/7', 'fec0::/10']],
+  ['unspecified address', ['0.0.0.0/8', '::/128']],
+  ['shared (CGNAT) address', ['100.64.0.0/10']],
+  ['multicast address', ['224.0.0.0/4', 'ff00::/8']],
+  ['reserved address', ['240.0.0.0/4', '192.0.0.0/24', '198.18.0.0/15']],
+];
+const BLOCKS = RANGES.map(([reason, cidrs]) => {
+  const list = new net.BlockList();
+  for (const c of cidrs) {
+    const [ip, bits] = c.split('/');
+    list.addSubnet(ip, Number(bits), net.isIPv6(ip) ? 'ipv6' : 'ipv4');
+  }
+  return { reason, list };
+});
+const NAT64 = new net.BlockList();
+NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
+
+/**
+ * Why `ip` may not be fetched, or null when it is a public address. net.BlockList matches
+ * IPv4-mapped IPv6 (`::ffff:127.0.0.1`) against IPv4 ranges itself; NAT64 is unwrapped here.
+ */
+export function blockedAddressReason(address: string): string | null {
+  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const type = net.isIPv4(ip) ? 'ipv4' : net.isIPv6(ip) ? 'ipv6' : null;
+  if (!type) return 'not an IP address';
+  for (const { reason, list } of BLOCKS) if (list.check(ip, type)) return reason;
+  if (type === 'ipv6' && NAT64.check(ip, 'ipv6')) {
+    const groups = new URL(`http://[${ip}]/`).hostname.slice(1, -1).split(':');
+    const hi = parseInt(groups.at(-2) || '0', 16);
+    const lo = parseInt(groups.at(-1) || '0', 16);
+    return blockedAddressReason(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
+  return null;
+}
+
+function parseUrl(input: string | URL, base?: URL): URL {
+  try {
+    return new URL(input, base);
+  } catch {
+    throw vendorRejected('refused to fetch: not a valid URL');
+  }
+}
+
+/** A URL fit for messages and logs: no credentials, no query string. */
+const redact = (u: URL) => `${u.protocol}//${u.host}${u.pathname}`;
+const refused = (u: URL | string, why: string) =>
+  vendorRejected(`refused to fetch ${typeof u === 'string' ? u : redact(u)}: ${why}`);
+const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+const defaultPort = (protocol: string) => (protocol === 'https:' ? 443 : 80);
+
+/** Parse allowHosts entries into `host` (any port) and `host:port` keys. */
+function parseAllowHosts(entries: string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    const hasScheme = entry.includes('://');
+    const u = new URL(hasScheme ? entry : `http://${entry}`);
+    const explicitPort = hasScheme || /(^[^:]*|\]):\d+$/.test(entry);
+    keys.add(explicitPort ? `${bare(u.hostname)}:${u.port || defaultPort(u.protocol)}` : bare(u.hostname));
+  }
+  return keys;
+}
+
+/** Create a client with its own connection pool. Call `close()` to release it. */
+export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & { close(): Promise<void> } {
+  const allowKeys = parseAllowHosts(defaults.allowHosts ?? []);
+  const isAllowedHost = (host: string, port: number) =>
+    allowKeys.has(bare(host)) || allowKeys.has(`${bare(host)}:${port}`);
+
+  /** dns.lookup with every resolved address checked; answers in the shape `net` asked for. */
+  const checkedLookup: net.LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      for (const a of addresses) {
+        const why = blockedAddressReason(a.address);
+        if (why) return callback(refused(hostname, `resolves to ${why} ${a.address}`), '', 0);
+      }
+      if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+  const connectOpts = { timeout: DEFAULT_TIMEOUT_MS, autoSelectFamily: true };
+  const openChecked = buildConnector({ ...connectOpts, lookup: checkedLookup });
+  const openAny = buildConnector(connectOpts);
+  const agentOpts = { connections: 16, pipelining: 1, keepAliveTimeout: 4_000, headersTimeout: DEFAULT_TIMEOUT_MS, bodyTimeout: DEFAULT_TIMEOUT_MS };
+  /** Strict pool: every connection passes the address policy (allowHosts excepted). */
+  const strict = new Agent({
+    ...agentOpts,
+    connect: (o, cb) => {
+      const port = Number(o.port) || defaultPort(o.protocol);
+      if (isAllowedHost(o.hostname, port)) return openAny(o, cb);
+      const why = net.isIP(bare(o.hostname)) ? blockedAddressReason(o.hostname) : null;
+      if (why) return cb(refused(`${o.protocol}//${o.host ?? o.hostname}/`, why), null);
+      return openChecked(o, cb);
+    },
+  });
+  let permissive: Agent | undefined; // only created when some request allows private targets
+
+  async function safeFetch(input: string | URL, opts: SafeFetchOptions = {}): Promise<SafeResponse> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxRedirects = opts.maxRedirects ?? 3;
+    const allowPrivate = opts.allowPrivate ?? defaults.allowPrivate ?? false;
+    const dispatcher = allowPrivate ? (permissive ??= new Agent({ ...agentOpts, connect: openAny })) : strict;
+
+    let url = parseUrl(input);
+    let method = (opts.method ?? 'GET').toUpperCase();
+    let body = opts.body;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (defaults.userAgent && !headers['user-agent']) headers['user-agent'] = defaults.userAgent;
+
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort(new Error('deadline'));
+    }, timeoutMs);
+    const onAbort = () => deadline.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+
+    try {
+      for (let hop = 0; ; hop++) {
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(url, `scheme ${url.protocol} not allowed`);
+        const port = Number(url.port) || defaultPort(url.protocol);
+        if (!allowPrivate && net.isIP(bare(url.hostname)) && !isAllowedHost(url.hostname, port)) {
+          const why = blockedAddressReason(url.hostname);
+          if (why) throw refused(url, why);
+        }
+        if (url.username || url.password) {
+          // Like curl: URL credentials become Basic auth (undici would drop them silently).
+          const userinfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+          headers.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`;
+          url.username = url.password = '';
+        }
+        const res = await request(url, {
+          dispatcher, method, headers, body, signal: deadline.signal,
+          headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+        });
+        const location = res.headers.location;
+        if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
+          await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+          if (hop >= maxRedirects) throw vendorRejected(`too many redirects from ${redact(url)} (limit ${maxRedirects})`);
+          const next = parseUrl(location, url);
+          if (next.origin !== url.origin) for (const h of ['authorization', 'cookie', 'proxy-authorization']) delete headers[h];
+          if (res.statusCode === 303 || (res.statusCode <= 302 && method === 'POST')) {
+            if (method !== 'HEAD') method = 'GET';
+            body = undefined;
+            delete headers['content-type'];
+            delete headers['content-length'];
+          }
+          url = next;
+          continue;
+        }
+        const declared = Number(res.headers['content-length']);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        if (!(declared > maxBytes)) {
+          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+            if ((size += chunk.length) > maxBytes) break; // stop reading: never buffer past the cap
+            chunks.push(chunk);
+          }
+        }
+        if (declared > maxBytes || size > maxBytes) {
+          res.body.destroy();
+          throw tooLarge(`response from ${url.host} exceeds ${maxBytes} bytes`);
+        }
+        return makeResponse(res.statusCode, res.headers, Buffer.concat(chunks, size), url);
+      }
+    } catch (e) {
+      if (isAppError(e)) throw e;
+      if (isAppError((e as Error)?.cause)) throw (e as Error).cause;
+      if (timedOut) throw vendorUnavailable(`${method} ${url.host}: no complete answer within ${timeoutMs} ms`);
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      const err = e as NodeJS.ErrnoException;
+      const cause = (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.code ?? err.message;
+      throw vendorUnavailable(`${method} ${url.host}: ${cause}`);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  const close = async () => void (await Promise.all([strict.close(), permissive?.close()]));
+  return Object.assign(safeFetch, { close });
+}
+
+function makeResponse(status: number, raw: Record<string, string | string[] | undefined>, body: Buffer, url: URL): SafeResponse {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return {
+    status,
+    headers,
+    body,
+    text: () => body.toString('utf8'),
+    json<T>(): T {
+      try {
+        return JSON.parse(body.toString('utf8')) as T;
+      } catch (e) {
+        throw vendorRejected(`invalid JSON from ${url.host}: ${(e as Error).message.slice(0, 200)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The one HTTP server: /graphql (yoga + graphql-ws upgrade), /health, /ready, /metrics,
+ * /media/{id}, /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
+ * for an ingest server.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.ts';
+import type { AdapterRoutes } from '../adapter/routes.ts';
+import type { ApiKeyAuth } from '../auth/api-keys.ts';
+import { hasScope } from '../auth/api-keys.ts';
+import type { FileMediaStore } from '../media/store.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { discardBody, sendError, sendJson } from './body.ts';
+import type { Yoga } from './yoga.ts';
+
+export interface HttpDeps {
+  yoga: Yoga;
+  routes: AdapterRoutes;
+  media: FileMediaStore;
+  auth: ApiKeyAuth;
+  metrics: Metrics;
+  log: Logger;
+  ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
+}
+
+export function createHttpServer(d: HttpDeps): Server {
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(d, req, res).catch((err) => sendError(res, err, d.log));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/graphql') d.upgrade(req, socket, head);
+    else socket.destroy();
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  return server;
+}
+
+async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+
+  if (path.startsWith('/adapters/')) {
+    const handler = d.routes.find(method, path);
+    if (!handler) {
+      discardBody(req);
+      const code = d.routes.hasPath(path) ? 405 : 404;
+      return sendJson(res, code, { error: { code: code === 405 ? 'BAD_USER_INPUT' : 'NOT_FOUND', message: code === 405 ? `${method} is not allowed on ${path}` : `no adapter route ${path}` } });
+    }
+    const parts = path.split('/');
+    const subPath = `/${parts.slice(4).join('/')}`;
+    return handler({ req, res, path: subPath, query: url.searchParams });
+  }
+  if (path === '/graphql') return d.yoga(req, res);
+  if (path === '/' && method === 'GET') {
+    res.writeHead(302, { location: '/graphql' });
+    return void res.end();
+  }
+  if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+  if (path === '/ready') {
+    const r = await d.ready();
+    return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+  }
+  if (path === '/metrics') {
+    const body = await d.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
+    return void res.end(body);
+  }
+  if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD')) return serveMedia(d, req, res, path.slice('/media/'.length));
+  discardBody(req);
+  sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
+}
+
+async function serveMedia(d: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const auth = d.auth.authenticate(req.headers.authorization);
+  if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
+  const meta = await d.media.meta(id);
+  if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
+  const etag = `"${meta.id}"`;
+  const headers = {
+    'content-type': meta.contentType,
+    etag,
+    'cache-control': 'private, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+  };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    return void res.end();
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(meta.byteSize) });
+  if (req.method === 'HEAD') return void res.end();
+  const stream = d.media.open(id);
+  stream.on('error', (err) => {
+    d.log.error({ err, id }, 'media file unreadable');
+    res.destroy();
+  });
+  stream.pipe(res);
+}

@@ -1,0 +1,27 @@
+/**
+ * Prometheus metrics, one registry per app (tests run several apps in one process).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const src = ['adapter', 'instance'] as const;
+  return {
+    registry,
+    ingested: new Counter({ name: 'events_ingested_total', help: 'Events durably stored, per adapter instance', labelNames: src, registers: [registry] }),
+    deduplicated: new Counter({ name: 'events_deduplicated_total', help: 'Events recognised as duplicates and not stored again', labelNames: src, registers: [registry] }),
+    rejected: new Counter({ name: 'events_rejected_total', help: 'Inputs rejected (bad input, too large, unavailable store), per adapter instance and code', labelNames: [...src, 'code'], registers: [registry] }),
+    adapterCounter: new Counter({ name: 'adapter_counter_total', help: 'Adapter-specific counters (connections, garbage bytes, ...)', labelNames: [...src, 'counter'], registers: [registry] }),
+    subscriptions: new Gauge({ name: 'subscriptions_active', help: 'Active GraphQL subscriptions', labelNames: ['field'], registers: [registry] }),
+    deliveries: new Counter({ name: 'subscription_deliveries_total', help: 'Events delivered to subscribers', registers: [registry] }),
+    drops: new Counter({ name: 'subscription_overflows_total', help: 'Times a subscriber fell behind its buffer and was switched to catch-up from the log (nothing is dropped)', registers: [registry] }),
+    slowClosed: new Counter({ name: 'subscription_slow_closed_total', help: 'WebSocket connections closed for not reading (code 4429)', registers: [registry] }),
+    batchSeconds: new Histogram({ name: 'db_batch_seconds', help: 'Latency of one group-commit batch', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    batchSize: new Histogram({ name: 'db_batch_events', help: 'Events per group-commit batch', buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [registry] }),
+    dbErrors: new Counter({ name: 'db_write_errors_total', help: 'Failed batch writes (retried until their deadline)', registers: [registry] }),
+    adapterStatus: new Gauge({ name: 'adapter_up', help: '1 when the adapter instance is READY, 0.5 DEGRADED, 0 otherwise', labelNames: src, registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

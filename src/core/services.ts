@@ -1,0 +1,75 @@
+/**
+ * CoreServices: what GraphQL resolvers can do, implemented over the store, the bus and the
+ * adapter registry.
+ */
+import { AppError } from './errors.ts';
+import type { Db } from './db/client.ts';
+import { eventsAfter, eventsBySeq, listEvents } from './db/event-repo.ts';
+import { camerasById, listCameras, type CameraRecord } from './cameras/repo.ts';
+import type { EventBus } from './events/bus.ts';
+import { EventSubscription } from './events/subscription.ts';
+import type { AdapterRegistry } from './adapter/registry.ts';
+import type { StatusHub } from './ops/status-hub.ts';
+import type { Metrics } from './ops/metrics.ts';
+import type { CoreServices } from '../schema/context.ts';
+
+export interface ServiceDeps {
+  db: Db;
+  bus: EventBus;
+  registry: AdapterRegistry;
+  statusHub: StatusHub;
+  metrics: Metrics;
+  subscriberBuffer: number;
+  /** Public base for media URLs ('' = relative to this server). */
+  mediaBaseUrl?: string;
+}
+
+/** Cameras change rarely and every streamed event resolves its camera: keep them ~2 s. */
+function cameraLookup(db: Db, ttlMs = 2000) {
+  const cache = new Map<string, { at: number; rec: Promise<CameraRecord | null> }>();
+  return (id: string): Promise<CameraRecord | null> => {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && now - hit.at < ttlMs) return hit.rec;
+    if (cache.size > 10_000) cache.clear();
+    const rec = camerasById(db, [id]).then((r) => r[0] ?? null);
+    rec.catch(() => cache.delete(id));
+    cache.set(id, { at: now, rec });
+    return rec;
+  };
+}
+
+export function createServices(d: ServiceDeps): CoreServices {
+  const cameraById = cameraLookup(d.db);
+  return {
+    listEvents: (filter, page) => listEvents(d.db, filter, page),
+    eventBySeq: async (seq) => (await eventsBySeq(d.db, [seq]))[0] ?? null,
+    subscribeEvents: (filter, after) => {
+      d.metrics.subscriptions.inc({ field: 'events' });
+      return new EventSubscription(
+        {
+          bus: d.bus,
+          readAfter: (a, f, limit) => eventsAfter(d.db, a, f, limit),
+          bufferSize: d.subscriberBuffer,
+          onOverflow: () => d.metrics.drops.inc(),
+          onClose: () => d.metrics.subscriptions.dec({ field: 'events' }),
+        },
+        filter ?? null,
+        after,
+      );
+    },
+    cameraById,
+    listCameras: (filter, first, after) => listCameras(d.db, filter, first, after),
+    adapters: () => d.registry.list(),
+    subscribeAdapterStatus: () => d.statusHub.subscribe(),
+    dispatch: async (capability, camera, input) => {
+      const inst = d.registry.find(camera.adapter, camera.instance);
+      const running = inst?.running;
+      if (!running) throw new AppError('VENDOR_UNAVAILABLE', `adapter instance ${camera.adapter}/${camera.instance} is not running (${inst?.status ?? 'not configured'})`);
+      const fn = capability === 'TRIGGER_EVENT' ? running.capabilities?.triggerEvent : running.capabilities?.createEvent;
+      if (!fn) throw new AppError('UNSUPPORTED_CAPABILITY', `adapter ${camera.adapter} does not implement ${capability}`);
+      return fn(input);
+    },
+    mediaUrl: (id) => `${d.mediaBaseUrl ?? ''}/media/${id}`,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The Pothos builder factory and the refs of core types that adapters build on. No singleton: every
+ * buildSchema() call makes a fresh builder and passes it to the functions that add types.
+ */
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import type { GraphQLContext } from './context.ts';
+import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
+import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
+import type { CameraRecord } from '../core/cameras/repo.ts';
+import type { EventFilter } from '../core/db/event-repo.ts';
+
+export interface SchemaTypes {
+  Context: GraphQLContext;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  DefaultFieldNullability: false;
+}
+
+export function createBuilder() {
+  const builder = new SchemaBuilder<SchemaTypes>({
+    plugins: [RelayPlugin],
+    defaultFieldNullability: false,
+    relay: {
+      nodeFieldOptions: { nullable: false },
+      clientMutationId: 'omit',
+      cursorType: 'String',
+      edgesFieldOptions: { nullable: false },
+    },
+  });
+  builder.scalarType('DateTime', {
+    description: 'ISO-8601 date-time in UTC with millisecond precision, e.g. 2024-06-14T14:04:36.372Z',
+    serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
+    parseValue: (v) => parseDateTime(v),
+  });
+  builder.scalarType('JSON', {
+    description: 'Arbitrary JSON value',
+    serialize: (v) => v,
+    parseValue: (v) => v,
+  });
+  return builder;
+}
+
+export function parseDateTime(v: unknown): Date {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) {
+    throw new GraphQLError(`DateTime: expected ISO-8601 with a zone, e.g. 2024-06-14T14:04:36.372Z, got ${JSON.stringify(v)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) {
+    throw new GraphQLError(`DateTime: not a valid date: ${v}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return d;
+}
+
+export type Builder = ReturnType<typeof createBuilder>;
+/** The builder's resolved Pothos type parameters. */
+export type Types = PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>;
+
+export interface EventTypeOptions {
+  description?: string;
+  /** Semantic interfaces beyond Event (e.g. refs.PlateReadEvent). */
+  interfaces?: Array<InterfaceRef<Types, StoredEvent>>;
+  /** Vendor fields; the Event (and given interfaces') fields are added by the core. */
+  fields?: ObjectFieldsShape<Types, StoredEvent>;
+}
+
+/** Refs of the core types, passed to every adapter's graphql(builder, refs). */
+export interface CoreRefs {
+  Event: InterfaceRef<Types, StoredEvent>;
+  PlateReadEvent: InterfaceRef<Types, StoredEvent>;
+  AnalyticsEvent: InterfaceRef<Types, StoredEvent>;
+  Camera: ObjectRef<Types, CameraRecord>;
+  Media: ObjectRef<Types, MediaRef>;
+  EventFilter: InputObjectRef<Types, EventFilterInput>;
+  EventConnection: ObjectRef<Types, unknown>;
+  Capability: EnumRef<Types, Capability>;
+  CameraStatus: EnumRef<Types, CameraStatus>;
+  /**
+   * Define a vendor event type: a Relay node implementing Event (and the given interfaces) that
+   * presents stored events whose `typeName` equals `name`.
+   */
+  eventType(name: string, options?: EventTypeOptions): ObjectRef<Types, StoredEvent>;
+  /** Turn an EventFilter argument into the store's filter (plates normalised). */
+  toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null;
+}
+
+export interface EventFilterInput {
+  kinds?: EventKind[] | null;
+  adapters?: string[] | null;
+  instances?: string[] | null;
+  cameraIds?: string[] | null;
+  from?: Date | null;
+  to?: Date | null;
+  plate?: string | null;
+}

@@ -1,0 +1,106 @@
+/**
+ * Core root fields of the contract: queries, subscriptions and capability-dispatched mutations.
+ */
+import { GraphQLError } from 'graphql';
+import type { AdapterInstanceInfo } from './context.ts';
+import { localId } from './ids.ts';
+import type { Builder, CoreRefs } from './builder.ts';
+import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
+import { addMutationFields } from './core-mutations.ts';
+
+const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+export function addCoreFields(builder: Builder, refs: CoreRefs) {
+  const AdapterStatus = builder.enumType('AdapterStatus', { values: ['STARTING', 'READY', 'DEGRADED', 'ERROR', 'STOPPED'] as const });
+  const Counter = builder.objectRef<{ name: string; value: number }>('AdapterCounter').implement({
+    fields: (t) => ({ name: t.exposeString('name'), value: t.exposeFloat('value') }),
+  });
+  const AdapterInstance = builder.objectRef<AdapterInstanceInfo>('AdapterInstance').implement({
+    description: 'One configured adapter instance and its health.',
+    fields: (t) => ({
+      type: t.exposeString('type'),
+      id: t.exposeString('id'),
+      version: t.exposeString('version'),
+      status: t.field({ type: AdapterStatus, resolve: (a) => a.status }),
+      detail: t.string({ nullable: true, resolve: (a) => a.detail }),
+      since: t.field({ type: 'DateTime', description: 'When the status last changed', resolve: (a) => a.since }),
+      lastEventAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.lastEventAt }),
+      counters: t.field({
+        type: [Counter],
+        resolve: (a) => Object.entries(a.counters).map(([name, value]) => ({ name, value })),
+      }),
+      capabilities: t.field({ type: [refs.Capability], resolve: (a) => [...a.capabilities] }),
+    }),
+  });
+
+  const CameraFilter = builder.inputType('CameraFilter', {
+    fields: (t) => ({
+      adapters: t.stringList(),
+      instances: t.stringList(),
+      statuses: t.field({ type: [refs.CameraStatus] }),
+      capabilities: t.field({ type: [refs.Capability], description: 'Cameras having any of these' }),
+    }),
+  });
+
+  builder.queryType({
+    fields: (t) => ({
+      events: t.connection(
+        {
+          type: refs.Event,
+          description: 'Stored events, newest first. `after` pages to older events.',
+          args: { filter: t.arg({ type: refs.EventFilter }) },
+          resolve: (_r, args, ctx) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args)),
+        },
+        refs.EventConnection as never,
+      ),
+      event: t.field({
+        type: refs.Event,
+        nullable: true,
+        args: { id: t.arg.id({ required: true, description: 'Event.id (global id) or Event.seq' }) },
+        resolve: (_r, args, ctx) => {
+          const raw = localId(String(args.id), (tn) => tn !== 'Camera');
+          if (!/^\d{1,19}$/.test(raw)) throw bad(`id: not an event id: ${JSON.stringify(args.id)}`);
+          return ctx.services.eventBySeq(BigInt(raw));
+        },
+      }),
+      cameras: t.connection({
+        type: refs.Camera,
+        args: { filter: t.arg({ type: CameraFilter }) },
+        resolve: async (_r, args, ctx) => {
+          const first = args.first ?? 100;
+          if (first < 0 || first > MAX_PAGE) throw bad(`first: expected 0..${MAX_PAGE}, got ${first}`);
+          const after = args.after ? localId(args.after, (tn) => tn === 'Camera') : null;
+          const r = await ctx.services.listCameras(args.filter, first, after);
+          return connectionOf(r.cameras, r.hasNextPage, false, (c) => c.id);
+        },
+      }),
+      camera: t.field({
+        type: refs.Camera,
+        nullable: true,
+        args: { id: t.arg.id({ required: true }) },
+        resolve: (_r, args, ctx) => ctx.services.cameraById(localId(String(args.id), (tn) => tn === 'Camera')),
+      }),
+      adapters: t.field({ type: [AdapterInstance], resolve: (_r, _a, ctx) => ctx.services.adapters() }),
+    }),
+  });
+
+  builder.subscriptionType({
+    fields: (t) => ({
+      events: t.field({
+        type: refs.Event,
+        description:
+          'Live events matching the filter. With `after` (a seq), first replays every stored event after it, then continues live with no gap and no duplicate. A subscriber that reads slower than events arrive catches up from the log; it never misses one.',
+        args: { filter: t.arg({ type: refs.EventFilter }), after: t.arg.string() },
+        subscribe: (_r, args, ctx) => ctx.services.subscribeEvents(refs.toEventFilter(args.filter), parseSeqCursor('after', args.after)),
+        resolve: (ev) => ev,
+      }),
+      adapterStatusChanged: t.field({
+        type: AdapterInstance,
+        subscribe: (_r, _a, ctx) => ctx.services.subscribeAdapterStatus(),
+        resolve: (a) => a,
+      }),
+    }),
+  });
+
+  addMutationFields(builder, refs);
+}

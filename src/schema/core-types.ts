@@ -1,0 +1,205 @@
+/**
+ * Core GraphQL types of the contract: enums, Event and its semantic interfaces, Media, Camera,
+ * EventFilter, and the eventType() helper adapters use to add vendor event types.
+ */
+import { GraphQLError } from 'graphql';
+import {
+  CAMERA_STATUSES,
+  CAPABILITIES,
+  DIRECTIONS,
+  EVENT_KINDS,
+  MEDIA_ROLES,
+  normalizePlate,
+  PLATE_PHASES,
+  type MediaRef,
+  type StoredEvent,
+} from '../core/events/model.ts';
+import type { CameraRecord } from '../core/cameras/repo.ts';
+import type { EventFilter } from '../core/db/event-repo.ts';
+import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
+import { eventConnectionArgs, resolveEventConnection } from './pagination.ts';
+
+export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventTypes: Set<string> } {
+  const EventKind = builder.enumType('EventKind', { values: EVENT_KINDS });
+  const Capability = builder.enumType('Capability', { values: CAPABILITIES });
+  const CameraStatus = builder.enumType('CameraStatus', { values: CAMERA_STATUSES });
+  const Direction = builder.enumType('Direction', { values: DIRECTIONS });
+  const PlatePhase = builder.enumType('PlatePhase', { values: PLATE_PHASES });
+  const MediaRole = builder.enumType('MediaRole', { values: MEDIA_ROLES });
+
+  const Media = builder.objectRef<MediaRef>('Media').implement({
+    description: 'An image or clip in the media store, served at `url` (API key required when auth is on).',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      role: t.field({ type: MediaRole, resolve: (m) => m.role }),
+      contentType: t.exposeString('contentType'),
+      byteSize: t.exposeInt('byteSize'),
+      url: t.string({ resolve: (m, _a, ctx) => ctx.services.mediaUrl(m.id) }),
+    }),
+  });
+
+  const Source = builder.objectRef<{ adapter: string; instance: string }>('EventSource').implement({
+    fields: (t) => ({ adapter: t.exposeString('adapter'), instance: t.exposeString('instance') }),
+  });
+  const CameraSource = builder.objectRef<CameraRecord>('CameraSource').implement({
+    fields: (t) => ({
+      adapter: t.exposeString('adapter'),
+      instance: t.exposeString('instance'),
+      vendorId: t.exposeString('vendorId'),
+    }),
+  });
+
+  const EventFilterRef = builder.inputType('EventFilter', {
+    fields: (t) => ({
+      kinds: t.field({ type: [EventKind] }),
+      adapters: t.stringList(),
+      instances: t.stringList(),
+      cameraIds: t.idList({ description: 'Camera ids as returned by Camera.id' }),
+      from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
+      to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
+      plate: t.string({ description: 'Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix' }),
+    }),
+  });
+
+  const registeredEventTypes = new Set<string>();
+  const Event = builder.interfaceRef<StoredEvent>('Event').implement({
+    description: 'One event in the unified log, whatever the vendor.',
+    interfaces: [builder.nodeInterfaceRef()],
+    resolveType: (ev) => (registeredEventTypes.has(ev.typeName) ? ev.typeName : 'GenericEvent'),
+    fields: (t) => ({
+      seq: t.string({ description: 'Position in the event log (monotonically increasing); use as `after` to resume', resolve: (ev) => ev.seq.toString() }),
+      kind: t.field({ type: EventKind, resolve: (ev) => ev.kind }),
+      vendorType: t.exposeString('vendorType', { description: "The vendor's own type name" }),
+      occurredAt: t.field({ type: 'DateTime', resolve: (ev) => ev.occurredAt }),
+      receivedAt: t.field({ type: 'DateTime', resolve: (ev) => ev.receivedAt }),
+      source: t.field({ type: Source, resolve: (ev) => ev }),
+      camera: t.field({
+        type: Camera,
+        nullable: true,
+        resolve: (ev, _a, ctx) => (ev.cameraId ? ctx.services.cameraById(ev.cameraId) : null),
+      }),
+      media: t.field({ type: [Media], resolve: (ev) => ev.media }),
+      raw: t.field({ type: 'JSON', description: 'The vendor payload as received, images removed', resolve: (ev) => ev.raw ?? null }),
+    }),
+  });
+
+  const Vehicle = builder.objectRef<NonNullable<NonNullable<StoredEvent['plate']>['vehicle']>>('Vehicle').implement({
+    fields: (t) => ({
+      type: t.string({ nullable: true, resolve: (v) => v.type ?? null }),
+      color: t.string({ nullable: true, resolve: (v) => v.color ?? null }),
+      make: t.string({ nullable: true, resolve: (v) => v.make ?? null }),
+      model: t.string({ nullable: true, resolve: (v) => v.model ?? null }),
+    }),
+  });
+
+  const plate = (ev: StoredEvent) => {
+    if (!ev.plate) throw new Error(`event ${ev.seq} has no plate fields`);
+    return ev.plate;
+  };
+  const PlateReadEvent = builder.interfaceRef<StoredEvent>('PlateReadEvent').implement({
+    description: 'A licence plate read, whatever the vendor.',
+    fields: (t) => ({
+      plate: t.string({ resolve: (ev) => plate(ev).plate }),
+      plateNormalized: t.string({ resolve: (ev) => plate(ev).plateNormalized }),
+      country: t.string({ nullable: true, resolve: (ev) => plate(ev).country ?? null }),
+      region: t.string({ nullable: true, resolve: (ev) => plate(ev).region ?? null }),
+      confidence: t.float({ nullable: true, description: '0–1', resolve: (ev) => plate(ev).confidence ?? null }),
+      direction: t.field({ type: Direction, resolve: (ev) => plate(ev).direction }),
+      phase: t.field({ type: PlatePhase, resolve: (ev) => plate(ev).phase }),
+      trackId: t.string({ nullable: true, resolve: (ev) => plate(ev).trackId ?? null }),
+      vehicle: t.field({ type: Vehicle, nullable: true, resolve: (ev) => plate(ev).vehicle ?? null }),
+    }),
+  });
+
+  const an = (ev: StoredEvent) => ev.analytics ?? {};
+  const AnalyticsEvent = builder.interfaceRef<StoredEvent>('AnalyticsEvent').implement({
+    description: 'A video-analytics rule event (line, zone, loitering, ...), whatever the vendor.',
+    fields: (t) => ({
+      ruleId: t.string({ nullable: true, resolve: (ev) => an(ev).ruleId ?? null }),
+      ruleName: t.string({ nullable: true, resolve: (ev) => an(ev).ruleName ?? null }),
+      objectClass: t.string({ nullable: true, resolve: (ev) => an(ev).objectClass ?? null }),
+      objectId: t.string({ nullable: true, resolve: (ev) => an(ev).objectId ?? null }),
+    }),
+  });
+
+  const eventType = (name: string, options: EventTypeOptions = {}) => {
+    if (registeredEventTypes.has(name)) throw new Error(`event type ${name} is defined twice`);
+    registeredEventTypes.add(name);
+    const ref = builder.objectRef<StoredEvent>(name);
+    builder.node(ref, {
+      description: options.description,
+      interfaces: [Event, ...(options.interfaces ?? [])],
+      id: { resolve: (ev) => ev.seq.toString() },
+      loadOne: async (id, ctx) => {
+        if (!/^\d{1,19}$/.test(id)) return null;
+        const ev = await ctx.services.eventBySeq(BigInt(id));
+        return ev && ev.typeName === name ? ev : null;
+      },
+      isTypeOf: (ev) => (ev as StoredEvent).typeName === name,
+      fields: options.fields,
+    });
+    return ref;
+  };
+
+  // Events whose adapter is no longer configured are still readable.
+  builder.node(builder.objectRef<StoredEvent>('GenericEvent'), {
+    description: 'An event whose vendor type is not registered in this server (its adapter is not loaded).',
+    interfaces: [Event],
+    id: { resolve: (ev) => ev.seq.toString() },
+    loadOne: async (id, ctx) => (/^\d{1,19}$/.test(id) ? ctx.services.eventBySeq(BigInt(id)) : null),
+    isTypeOf: (ev) => !registeredEventTypes.has((ev as StoredEvent).typeName),
+    fields: (t) => ({ typeName: t.exposeString('typeName') }),
+  });
+
+  const EventConnection = builder.connectionObject({ type: Event, name: 'EventConnection' });
+
+  const Camera = builder.objectRef<CameraRecord>('Camera');
+  builder.node(Camera, {
+    description: 'A camera or channel known to an adapter instance.',
+    id: { resolve: (c) => c.id },
+    loadOne: (id, ctx) => ctx.services.cameraById(id),
+    isTypeOf: (c) => typeof (c as CameraRecord).vendorId === 'string',
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      sources: t.field({ type: [CameraSource], resolve: (c) => [c] }),
+      capabilities: t.field({ type: [Capability], resolve: (c) => c.capabilities }),
+      status: t.field({ type: CameraStatus, resolve: (c) => c.status }),
+      events: t.connection(
+        {
+          type: Event,
+          args: { filter: t.arg({ type: EventFilterRef }) },
+          resolve: (c, args, ctx) =>
+            resolveEventConnection(ctx, { ...(toEventFilter(args.filter) ?? {}), cameraIds: [c.id] }, eventConnectionArgs(args)),
+        },
+        EventConnection,
+      ),
+    }),
+  });
+
+  return {
+    Event,
+    PlateReadEvent,
+    AnalyticsEvent,
+    Camera,
+    Media,
+    EventFilter: EventFilterRef,
+    eventType,
+    toEventFilter,
+    registeredEventTypes,
+    EventConnection,
+    Capability,
+    CameraStatus,
+  } as unknown as CoreRefs & { registeredEventTypes: Set<string> };
+}
+
+export function toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null {
+  if (!input) return null;
+  let plate: string | null = null;
+  if (input.plate != null) {
+    const prefix = input.plate.endsWith('*');
+    const body = normalizePlate(prefix ? input.plate.slice(0, -1) : input.plate);
+    if (!body) throw new GraphQLError('filter.plate: expected at least one plate character', { extensions: { code: 'BAD_USER_INPUT' } });
+    plate = prefix ? `${body}*` : body;
+  }
+  return { ...input, plate };
+}

@@ -1,0 +1,47 @@
+/** Relay connection arguments ↔ keyset pages on `seq` (cursors are seq strings). */
+import { GraphQLError } from 'graphql';
+import type { EventFilter, PageArgs } from '../core/db/event-repo.ts';
+import type { StoredEvent } from '../core/events/model.ts';
+import type { GraphQLContext } from './context.ts';
+
+export const MAX_PAGE = 500;
+
+const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+export function parseSeqCursor(name: string, v: string | null | undefined): bigint | null {
+  if (v == null) return null;
+  if (!/^\d{1,19}$/.test(v)) throw bad(`${name}: expected a seq cursor (digits), got ${JSON.stringify(v)}`);
+  return BigInt(v);
+}
+
+export function eventConnectionArgs(args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): PageArgs {
+  for (const k of ['first', 'last'] as const) {
+    const n = args[k];
+    if (n != null && (n < 0 || n > MAX_PAGE)) throw bad(`${k}: expected 0..${MAX_PAGE}, got ${n}`);
+  }
+  if (args.first != null && args.last != null) throw bad('first and last: pass one of them, not both');
+  return {
+    first: args.first ?? (args.last == null ? 50 : null),
+    last: args.last ?? null,
+    after: parseSeqCursor('after', args.after),
+    before: parseSeqCursor('before', args.before),
+  };
+}
+
+export async function resolveEventConnection(ctx: GraphQLContext, filter: EventFilter | null, page: PageArgs) {
+  const r = await ctx.services.listEvents(filter, page);
+  return connectionOf(r.events, r.hasNextPage, r.hasPreviousPage, (e: StoredEvent) => e.seq.toString());
+}
+
+export function connectionOf<T>(nodes: T[], hasNextPage: boolean, hasPreviousPage: boolean, cursor: (n: T) => string) {
+  const edges = nodes.map((node) => ({ node, cursor: cursor(node) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

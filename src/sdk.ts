@@ -1,0 +1,63 @@
+/**
+ * The public adapter SDK: the only module an adapter (built-in or third-party) imports from the
+ * core. Semver: additions are minor releases; changes or removals of anything exported here are
+ * major releases (SDK_VERSION).
+ */
+export { defineAdapter } from './core/adapter/define.ts';
+export { SDK_VERSION } from './core/adapter/types.ts';
+export type {
+  AdapterContext,
+  AdapterDefinition,
+  AdapterStatus,
+  BaseInstanceConfig,
+  CameraRegistry,
+  CameraUpsert,
+  CapabilityHandlers,
+  Clock,
+  InstanceState,
+  MediaStore,
+  RouteHandler,
+  RouteRequest,
+  RunningAdapter,
+  TcpListener,
+  TcpListenOptions,
+  TriggerInput,
+} from './core/adapter/types.ts';
+export {
+  CAPABILITIES,
+  EVENT_KINDS,
+  MEDIA_ROLES,
+  normalizePlate,
+  type Analytics,
+  type CameraStatus,
+  type Capability,
+  type Direction,
+  type EventInput,
+  type EventKind,
+  type MediaInput,
+  type MediaRef,
+  type MediaRole,
+  type PlatePhase,
+  type PlateRead,
+  type PublishResult,
+  type StoredEvent,
+} from './core/events/model.ts';
+export {
+  AppError,
+  ERROR_CODES,
+  badInput,
+  isAppError,
+  notFound,
+  tooLarge,
+  unsupportedCapability,
+  unsupportedMedia,
+  vendorRejected,
+  vendorUnavailable,
+  type ErrorCode,
+} from './core/errors.ts';
+export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from './schema/builder.ts';
+export type { GraphQLContext } from './schema/context.ts';
+export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe-fetch.ts';
+export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
+export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';
+export { mapAsyncIterator } from './core/util/async-iter.ts';

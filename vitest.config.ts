@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // One copy of graphql for tests and the server ("from another module or realm").
+    alias: { graphql: 'graphql/index.js' },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/faults/**', 'node_modules/**'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
