@@ -51,6 +51,10 @@ export function ffRoleFromImageType(imageType: string | null | undefined): Media
 
 /** Media role guessed from a file name as FF's receiver does: `lp`/`plate`, `roi`/`vehicle`. */
 export function ffRoleFromFilename(name: string): MediaRole | null {
+  // FF names files `<time>_<n>lp_<PLATE>_<counter>.jpg` / `<n>roi_`: the marker follows digits.
+  // Check it first, because the plate in the name may itself contain "LP" or "ROI".
+  const marker = /\d(lp|roi)_/i.exec(name);
+  if (marker) return marker[1].toLowerCase() === 'lp' ? 'PLATE_CROP' : 'VEHICLE';
   const tokens = name.toLowerCase().split(/[^a-z]+/);
   if (tokens.some((t) => t === 'lp' || t === 'plate')) return 'PLATE_CROP';
   if (tokens.some((t) => t === 'roi' || t === 'vehicle' || t === 'mmrcrop')) return 'VEHICLE';

@@ -247,3 +247,12 @@ describe('images', () => {
     expect(ffRoleFromFilename('snapshot.jpg')).toBeNull();
   });
 });
+
+describe('ffRoleFromFilename with plates that contain lp/roi', () => {
+  it('goes by the FF marker after the digits, not by letters of the plate', async () => {
+    const { ffRoleFromFilename } = await import('../../../src/adapters/ff/map.ts');
+    expect(ffRoleFromFilename('20240614160436_160680roi_1LP2345_14129.jpg')).toBe('VEHICLE');
+    expect(ffRoleFromFilename('20240614160436_334115lp_ROI123_14130.jpg')).toBe('PLATE_CROP');
+    expect(ffRoleFromFilename('plate.jpg')).toBe('PLATE_CROP');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Start a real app (HTTP server on 127.0.0.1:0, adapters running) on a test database, plus small
+ * helpers to call GraphQL in process or over the socket.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createApp, type App } from '../../src/app.ts';
+import { validateConfig } from '../../src/core/config/load.ts';
+import type { AdapterDefinition } from '../../src/core/adapter/types.ts';
+import { openPgliteTestDb, type TestDb } from './db.ts';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  dataDir: string;
+  db: TestDb;
+  /** POST a GraphQL operation to /graphql over HTTP. */
+  gql<R = any, V = Record<string, unknown>>(doc: string | TypedDocumentNode<R, V>, variables?: V, headers?: Record<string, string>): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; status: number }>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: unknown;
+  adapters?: readonly AdapterDefinition[];
+  db?: TestDb;
+  logLevel?: string;
+}
+
+export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'usa-test-'));
+  const db = o.db ?? (await openPgliteTestDb());
+  const config = validateConfig(o.config ?? { adapters: [{ type: 'ff', id: 'default', tcpPort: 0 }] }, process.env);
+  const app = await createApp({
+    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: o.logLevel ?? 'silent' },
+    config,
+    adapters: o.adapters,
+    database: db.database,
+    log: pino({ level: o.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  await app.listen();
+  const url = app.url();
+  return {
+    app,
+    url,
+    dataDir,
+    db,
+    async gql(doc, variables, headers = {}) {
+      const query = typeof doc === 'string' ? doc : print(doc);
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: any; errors?: any };
+      return { ...body, status: res.status };
+    },
+    async close() {
+      await app.close();
+      if (!o.db) await db.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The TCP port an FF instance listens on (tcpPort 0 → an ephemeral port). */
+export function ffTcpPort(t: TestApp, instance = 'default'): number {
+  const inst = t.app.registry.find('ff', instance);
+  const port = (inst?.running as { tcpPort?: number } | null)?.tcpPort;
+  if (!port) throw new Error(`ff/${instance} has no TCP port`);
+  return port;
+}
+
+/** Wait until `check` returns truthy (polling), or fail after `ms`. */
+export async function waitFor<T>(check: () => Promise<T> | T, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
