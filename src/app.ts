@@ -95,7 +95,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const auth = new ApiKeyAuth(o.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000 });
   let dbOk = true;
   const server = createHttpServer({
     yoga,

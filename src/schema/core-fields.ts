@@ -65,6 +65,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
       }),
       cameras: t.connection({
         type: refs.Camera,
+        description: 'Cameras ordered by id. `last`/`before` are not supported.',
         args: { filter: t.arg({ type: CameraFilter }) },
         resolve: async (_r, args, ctx) => {
           const first = args.first ?? 100;
@@ -73,7 +74,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
           const r = await ctx.services.listCameras(args.filter, first, after);
           return connectionOf(r.cameras, r.hasNextPage, false, (c) => c.id);
         },
-      }),
+      }, { name: 'CameraConnection' }, { name: 'CameraEdge' }),
       camera: t.field({
         type: refs.Camera,
         nullable: true,

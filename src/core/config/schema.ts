@@ -29,9 +29,11 @@ export const configFileSchema = z
         maxTokens: z.number().int().min(100).max(100_000).default(5000),
         wsMaxPayloadBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
         subscriberBuffer: z.number().int().min(10).max(100_000).default(1000),
+        /** A WebSocket that has not taken a frame for this long is closed with 4429 (resume with `after`). */
+        slowConsumerSec: z.number().min(1).max(3600).default(30),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000 }),
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30 }),
   })
   .strict();
 
