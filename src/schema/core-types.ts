@@ -18,6 +18,7 @@ import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
 import { eventConnectionArgs, resolveEventConnection } from './pagination.ts';
+import { localId } from './ids.ts';
 
 export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventTypes: Set<string> } {
   const EventKind = builder.enumType('EventKind', { values: EVENT_KINDS });
@@ -54,7 +55,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
       kinds: t.field({ type: [EventKind] }),
       adapters: t.stringList(),
       instances: t.stringList(),
-      cameraIds: t.idList({ description: 'Camera ids as returned by Camera.id' }),
+      cameraIds: t.idList({ description: 'Camera.id values' }),
       from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
       plate: t.string({ description: 'Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix' }),
@@ -201,5 +202,6 @@ export function toEventFilter(input: EventFilterInput | null | undefined): Event
     if (!body) throw new GraphQLError('filter.plate: expected at least one plate character', { extensions: { code: 'BAD_USER_INPUT' } });
     plate = prefix ? `${body}*` : body;
   }
-  return { ...input, plate };
+  const cameraIds = input.cameraIds?.map((id) => localId(String(id), (t) => t === 'Camera'));
+  return { ...input, cameraIds, plate };
 }

@@ -8,7 +8,7 @@ import type { GraphQLContext } from './context.ts';
 export function localId(id: string, expect: (typename: string) => boolean): string {
   try {
     const g = decodeGlobalID(id);
-    if (g.typename && expect(g.typename)) return g.id;
+    if (g.typename && g.id && expect(g.typename)) return g.id;
   } catch {
     /* not a global id */
   }

@@ -39,7 +39,7 @@ export type Direction =
 
 export type EventFilter = {
   adapters?: Array<string> | null | undefined;
-  /** Camera ids as returned by Camera.id */
+  /** Camera.id values */
   cameraIds?: Array<string | number> | null | undefined;
   /** occurredAt ≥ from */
   from?: string | null | undefined;
