@@ -25,7 +25,7 @@ describe('core queries', () => {
 
   it('filters by normalized plate (exact and prefix) and camera', async () => {
     const exact = await t.gql(RecentEventsDocument, { filter: { plate: '1ab 120' } });
-    expect(exact.data!.events.edges.map((e) => e.node.plate)).toEqual(['1AB-120']);
+    expect(exact.data!.events.edges.map((e) => ('plate' in e.node ? e.node.plate : null))).toEqual(['1AB-120']);
     const prefix = await t.gql(RecentEventsDocument, { filter: { plate: '1ab*' } });
     expect(prefix.data!.events.edges).toHaveLength(4);
     const cams = await t.gql(CamerasDocument, {});
@@ -44,7 +44,8 @@ describe('core queries', () => {
     expect(bySeq.data!.event!.id).toBe(first.id);
     const node = await t.gql('query($id: ID!) { node(id: $id) { id __typename ... on PlateReadEvent { plate } } }', { id: first.id });
     expect(node.data.node.__typename).toBe('FfPlateEvent');
-    expect(node.data.node.plate).toBe(first.plate);
+    expect(node.data.node.plate).toBe('plate' in first ? first.plate : undefined);
+    expect(node.data.node.plate).toMatch(/\w/);
   });
 
   it('answers bad arguments with BAD_USER_INPUT naming the argument', async () => {
