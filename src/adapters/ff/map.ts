@@ -159,7 +159,8 @@ export function mapFfEvent(ev: FfEvent, raw: Record<string, unknown>, opts: FfMa
     imagesUri: ev.imagesUri,
     localDatetime: ev.datetime?.text ?? null,
   };
-  const name = ci?.prodShortName?.slice(0, 200);
+  // Operators know a camera by its push profile's Device ID; the model is the same for many.
+  const name = (ci?.prodShortName && ci.prodShortName !== device ? `${device} (${ci.prodShortName})` : device).slice(0, 200);
   const roles = ffImageRoles(ev, ev.images);
   return {
     input: {
@@ -168,7 +169,7 @@ export function mapFfEvent(ev: FfEvent, raw: Record<string, unknown>, opts: FfMa
       vendorType: ev.carState,
       occurredAt: ffOccurredAt(ev, opts.timeZone),
       dedupeKey: ffDedupeKey(ev),
-      camera: name ? { vendorId: device, name } : { vendorId: device },
+      camera: { vendorId: device, name },
       plate,
       data,
       raw: stripFfImages(raw),

@@ -31,7 +31,7 @@ describe('mapFfEvent: the manual sample', () => {
       kind: 'PLATE_READ',
       vendorType: 'update',
       occurredAt: new Date('2024-06-14T14:04:36.372Z'),
-      camera: { vendorId: 'PRG-82', name: 'AXIS Q1805-LE' },
+      camera: { vendorId: 'PRG-82', name: 'PRG-82 (AXIS Q1805-LE)' },
     });
     expect(input.plate).toEqual({
       plate: '1AB1234',
@@ -94,7 +94,7 @@ describe('mapFfEvent: other firmwares and fallbacks', () => {
     const { input } = map(fixture('sample-old-firmware.json'));
     expect(input.vendorType).toBe('updated');
     expect(input.occurredAt).toEqual(new Date('2023-03-10T10:13:24.000Z'));
-    expect(input.camera).toEqual({ vendorId: '00408C1234AB', name: 'CAMMRA' });
+    expect(input.camera).toEqual({ vendorId: '00408C1234AB', name: '00408C1234AB (CAMMRA)' });
     expect(input.plate).toMatchObject({
       plate: 'B-XY 4711',
       plateNormalized: 'BXY4711',
@@ -118,10 +118,10 @@ describe('mapFfEvent: other firmwares and fallbacks', () => {
 
   it('falls back from sensorProviderID to the serial number, then to "unknown"', () => {
     const { sensorProviderID: _s, ...noId } = fixture('sample-update.json');
-    expect(map(noId).input.camera).toEqual({ vendorId: 'B8A44F960ACE', name: 'AXIS Q1805-LE' });
+    expect(map(noId).input.camera).toEqual({ vendorId: 'B8A44F960ACE', name: 'B8A44F960ACE (AXIS Q1805-LE)' });
     const { camera_info: _c, ...bare } = noId;
     const { input } = map(bare);
-    expect(input.camera).toEqual({ vendorId: 'unknown' });
+    expect(input.camera).toEqual({ vendorId: 'unknown', name: 'unknown' });
     expect(input.plate?.trackId).toBe('unknown:1327');
     expect(input.data).toMatchObject({ deviceSerial: null, deviceModel: null });
   });
