@@ -127,7 +127,7 @@ function pick(o: Obj, keys: readonly string[]): [string, unknown] {
 /** A trimmed string (numbers accepted); absent or empty -> null. */
 function str(v: unknown, field: string): string | null {
   if (isAbsent(v)) return null;
-  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'string') return v.includes('\u0000') ? fail(field, 'a string without NUL characters', v) : v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return fail(field, 'a string', v);
 }

@@ -50,7 +50,7 @@ export function addFfSchema(builder: Builder, refs: CoreRefs, adapterType: strin
       bestPlateNormalized: t.exposeString('bestPlateNormalized'),
       bestConfidence: t.float({ nullable: true, resolve: (tr) => tr.bestConfidence }),
       direction: t.field({ type: Direction, description: 'Last known direction', resolve: (tr) => tr.direction }),
-      phase: t.field({ type: Phase, description: 'Phase of the latest event', resolve: (tr) => tr.phase }),
+      phase: t.field({ type: Phase, description: 'LOST once the vehicle has left, else the phase of the latest event', resolve: (tr) => tr.phase }),
       firstSeen: t.field({ type: 'DateTime', resolve: (tr) => tr.firstSeen }),
       lastSeen: t.field({ type: 'DateTime', resolve: (tr) => tr.lastSeen }),
       closed: t.boolean({ description: 'A LOST event ended the pass', resolve: (tr) => tr.closed }),

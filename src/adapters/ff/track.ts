@@ -50,7 +50,7 @@ export function foldTrack(events: readonly StoredEvent[]): PlateTrack | null {
     bestPlateNormalized: best.plate!.plateNormalized,
     bestConfidence: best.plate!.confidence ?? null,
     direction,
-    phase: last.plate!.phase,
+    phase: pass.some((e) => e.plate!.phase === 'LOST') ? 'LOST' : last.plate!.phase,
     firstSeen: pass[0].occurredAt,
     lastSeen: last.occurredAt,
     closed: pass.some((e) => e.plate!.phase === 'LOST'),
