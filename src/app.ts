@@ -77,13 +77,13 @@ export async function createApp(o: AppOptions): Promise<App> {
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
   });
   const media = new FileMediaStore(join(o.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache, metrics });
+  const ingest = new Ingest({ writer, media, cameras: cameraCache });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
   const statusHub = new StatusHub();
   const registry = new AdapterRegistry({
-    deps: { db, ingest, media, cameraCache, routes, fetch, log },
+    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics },
     metrics,
     log,
     onStatus: (info) => statusHub.publish(info),

@@ -68,6 +68,7 @@ export function ffHttpHandler(ctx: AdapterContext<FfConfig>) {
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL';
       ctx.count(`http.rejected.${code}`);
+      ctx.reportRejected(err);
       if (err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE') res.setHeader('retry-after', '5');
       if (err instanceof AppError && err.status < 500) ctx.log.info({ code, message: err.message }, 'FF HTTP event rejected');
       sendError(res, err, ctx.log);

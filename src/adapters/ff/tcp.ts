@@ -5,7 +5,7 @@
  * many of its events wait for the store. Bad objects are skipped and counted, never half-stored.
  */
 import { isIP, type Socket } from 'node:net';
-import { AppError, type AdapterContext } from '../../sdk.ts';
+import { AppError, ERROR_CODES, type AdapterContext } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { JsonObjectFramer } from './framer.ts';
 import { publishFfJson } from './ingest-event.ts';
@@ -44,9 +44,10 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
     });
     socket.on('error', (err) => ctx.log.debug({ peer, err: err.message }, 'FF TCP socket error'));
 
-    const reject = (reason: string, detail: string) => {
+    const reject = (reason: string, detail: string, err?: unknown) => {
       stats.rejected += 1;
       ctx.count(`tcp.rejected.${reason}`);
+      ctx.reportRejected(err ?? (reason === 'oversize' ? 'PAYLOAD_TOO_LARGE' : reason in ERROR_CODES ? reason : 'BAD_USER_INPUT'));
       ctx.log.info({ peer, reason, detail }, 'FF TCP object skipped');
     };
     const onObject = (text: string) => {
@@ -61,7 +62,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       try {
         pending = publishFfJson(ctx, json, [], TCP_DEADLINE_MS);
       } catch (e) {
-        return reject(e instanceof AppError ? e.code : 'INTERNAL', (e as Error).message);
+        return reject(e instanceof AppError ? e.code : 'INTERNAL', (e as Error).message, e);
       }
       inFlight += 1;
       if (inFlight >= MAX_IN_FLIGHT) socket.pause();
@@ -72,7 +73,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
           ctx.count(r.duplicate ? 'tcp.duplicates' : 'tcp.stored');
         },
         (e) => {
-          if (e instanceof AppError && e.status < 500) return reject(e.code, e.message);
+          if (e instanceof AppError && e.status < 500) return reject(e.code, e.message, e);
           stats.failed += 1;
           ctx.count('tcp.store_failed');
           ctx.log.error({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');

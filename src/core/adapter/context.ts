@@ -12,6 +12,8 @@ import type { CameraCache } from '../cameras/cache.ts';
 import { setCameraStatus, upsertCamera } from '../cameras/repo.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { AppError, ERROR_CODES } from '../errors.ts';
 import { instanceState } from './state-repo.ts';
 import type { AdapterContext, AdapterStatus, BaseInstanceConfig, TcpListener, TcpListenOptions } from './types.ts';
 
@@ -23,6 +25,7 @@ export interface ContextDeps {
   routes: AdapterRoutes;
   fetch: SafeFetch;
   log: Logger;
+  metrics: Metrics;
 }
 
 export interface InstanceHooks {
@@ -51,6 +54,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       const sockets = new Set<Socket>();
       const server = createServer((socket) => {
         sockets.add(socket);
+        socket.on('error', (err) => log.debug({ err: err.message }, 'TCP socket error')); // an unhandled socket error would crash the process
         socket.once('close', () => sockets.delete(socket));
         try {
           o.onConnection(socket);
@@ -64,6 +68,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
         reject(new Error(`TCP ${o.host ?? '0.0.0.0'}:${o.port}: ${err.code === 'EADDRINUSE' ? 'port is already in use' : err.message}`));
       });
       server.listen(o.port, o.host ?? '0.0.0.0', () => {
+        if (abort.signal.aborted) return void closeServer(entry).then(() => reject(new Error('adapter instance stopped'))); // a late start() after stop/timeout
         servers.add(entry);
         server.on('error', (err) => log.error({ err }, 'TCP listener error'));
         const addr = server.address();
@@ -75,6 +80,17 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       });
     });
 
+  const counted = new WeakSet<object>();
+  const reportRejected = (errOrCode: unknown) => {
+    if (typeof errOrCode === 'object' && errOrCode !== null) {
+      if (counted.has(errOrCode)) return;
+      counted.add(errOrCode);
+    }
+    const code =
+      typeof errOrCode === 'string' && errOrCode in ERROR_CODES ? errOrCode : errOrCode instanceof AppError ? errOrCode.code : 'INTERNAL';
+    deps.metrics.rejected.inc({ adapter, instance, code });
+  };
+
   const ctx: AdapterContext = {
     adapterType: adapter,
     instanceId: instance,
@@ -82,11 +98,20 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     log,
     signal: abort.signal,
     publish: async (event, opts) => {
-      const r = await deps.ingest.publish({ adapter, instance }, event, opts);
-      if (!r.duplicate) hooks.published(new Date());
-      return r;
+      try {
+        const r = await deps.ingest.publish({ adapter, instance }, event, opts);
+        if (!r.duplicate) hooks.published(new Date());
+        return r;
+      } catch (err) {
+        reportRejected(err);
+        throw err;
+      }
     },
-    route: (method, path, handler) => deps.routes.add(method, adapter, instance, path, handler),
+    reportRejected,
+    route: (method, path, handler) => {
+      if (abort.signal.aborted) throw new Error('adapter instance stopped'); // a late start() after stop/timeout must not mount stale routes
+      deps.routes.add(method, adapter, instance, path, handler);
+    },
     listenTcp,
     fetch: deps.fetch,
     media: deps.media,

@@ -122,9 +122,10 @@ export class AdapterRegistry {
     i.resources = resources;
     const timeoutMs = this.o.startTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
+    const starting = Promise.resolve().then(() => i.def.start(resources.ctx));
     try {
       const running = await Promise.race([
-        Promise.resolve().then(() => i.def.start(resources.ctx)),
+        starting,
         new Promise<never>((_, rej) => {
           timer = setTimeout(() => rej(new Error(`start did not finish within ${timeoutMs} ms`)), timeoutMs);
         }),
@@ -133,6 +134,7 @@ export class AdapterRegistry {
       i.attempts = 0;
       if (i.status === 'STARTING') this.setStatus(i, 'READY', null);
     } catch (err) {
+      starting.then((late) => late.stop(), () => {}).catch((e) => this.o.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
       await this.crash(i, err);
     } finally {
       clearTimeout(timer);

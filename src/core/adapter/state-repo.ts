@@ -1,5 +1,5 @@
 /** Per-instance persistent key/value state (cursors, last-seen ids) in the adapter_state table. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { adapterState } from '../db/schema.ts';
 import type { InstanceState } from './types.ts';
@@ -17,10 +17,10 @@ export function instanceState(db: Db, adapter: string, instance: string): Instan
     async set(key: string, value: unknown): Promise<void> {
       await db
         .insert(adapterState)
-        .values({ adapter, instance, key, value: value ?? null, updatedAt: new Date() })
+        .values({ adapter, instance, key, value: value ?? sql`'null'::jsonb`, updatedAt: new Date() })
         .onConflictDoUpdate({
           target: [adapterState.adapter, adapterState.instance, adapterState.key],
-          set: { value: value ?? null, updatedAt: new Date() },
+          set: { value: value ?? sql`'null'::jsonb`, updatedAt: new Date() },
         });
     },
   };

@@ -101,6 +101,11 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   setStatus(status: Exclude<AdapterStatus, 'STARTING' | 'STOPPED'>, detail?: string): void;
   /** Count something in the instance's counters (shown in `adapters` and /metrics). */
   count(counter: string, by?: number): void;
+  /**
+   * Count an input the adapter refused before or instead of publishing it (bad JSON, garbage on a
+   * socket): an AppError, or an error code. Rejections from publish() are counted already.
+   */
+  reportRejected(errOrCode: unknown): void;
   /** Report a crash: the instance is stopped, marked ERROR and restarted with backoff. */
   fail(err: unknown): void;
 }

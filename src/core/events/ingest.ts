@@ -2,9 +2,8 @@
  * Core ingest: validate an adapter's EventInput, put its images into the media store, derive the
  * row (camera id, plate index columns) and hand it to the group-commit writer. Resolves after commit.
  */
-import { AppError, badInput, formatIssuePath } from '../errors.ts';
+import { badInput, formatIssuePath } from '../errors.ts';
 import type { FileMediaStore } from '../media/store.ts';
-import type { Metrics } from '../ops/metrics.ts';
 import type { CameraCache } from '../cameras/cache.ts';
 import {
   cameraIdOf,
@@ -24,7 +23,6 @@ export interface IngestOptions {
   writer: EventWriter;
   media: FileMediaStore;
   cameras: CameraCache;
-  metrics: Metrics;
   now?: () => Date;
   /** How long a publish may wait for the store before SERVICE_UNAVAILABLE. */
   defaultDeadlineMs?: number;
@@ -33,17 +31,8 @@ export interface IngestOptions {
 export class Ingest {
   constructor(private readonly o: IngestOptions) {}
 
+  /** Rejections are counted by the adapter context (events_rejected_total), with the adapter's own. */
   async publish(src: Source, input: EventInput, opts: { deadlineMs?: number } = {}): Promise<PublishResult> {
-    try {
-      return await this.publishUnsafe(src, input, opts);
-    } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INTERNAL';
-      this.o.metrics.rejected.inc({ adapter: src.adapter, instance: src.instance, code });
-      throw err;
-    }
-  }
-
-  private async publishUnsafe(src: Source, input: EventInput, opts: { deadlineMs?: number }): Promise<PublishResult> {
     const parsed = eventInputSchema.safeParse(input);
     if (!parsed.success) {
       const msgs = parsed.error.issues.map((i) => `${formatIssuePath(i.path, 'event')}: ${i.message}`);
@@ -88,7 +77,7 @@ export class Ingest {
         plate: ev.plate ? sanitizeJson(ev.plate) : null,
         analytics: ev.analytics ? sanitizeJson(ev.analytics) : null,
         data: sanitizeJson(ev.data) as Record<string, unknown>,
-        raw: sanitizeJson(ev.raw ?? null),
+        raw: sanitizeJson(ev.raw ?? {}),
         media: mediaRefs,
       },
       mediaRows: mediaRefs.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize })),

@@ -5,7 +5,7 @@
  *
  * Faults: when the database fails, the batch stays queued and is retried with backoff until each
  * item's deadline; past it the item is rejected with SERVICE_UNAVAILABLE (HTTP answers 503 and the
- * camera re-sends). A row the database refuses as data (SQLSTATE class 22) is isolated by writing
+ * camera re-sends). A row the database refuses as data (SQLSTATE class 22 or 23) is isolated by writing
  * the batch row by row, so one poison row cannot block the rest.
  */
 import type { Logger } from 'pino';
@@ -48,7 +48,7 @@ const sqlState = (e: unknown): string | undefined => {
   const c = any?.cause?.code ?? any?.code;
   return typeof c === 'string' ? c : undefined;
 };
-const isDataError = (e: unknown) => sqlState(e)?.startsWith('22') ?? false;
+const isDataError = (e: unknown) => /^2[23]/.test(sqlState(e) ?? ''); // data exception or integrity violation (e.g. NOT NULL)
 
 export class EventWriter {
   private queue: PendingWrite[] = [];
