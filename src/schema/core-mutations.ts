@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { Capability } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { Builder, CoreRefs } from './builder.ts';
+import type { GraphQLContext } from './context.ts';
 import { loadCamera } from './ids.ts';
 
 const unsupported = (cam: CameraRecord, cap: Capability) =>
@@ -21,6 +22,23 @@ export interface StreamSessionShape {
   state: 'STARTING' | 'ACTIVE' | 'STOPPED' | 'FAILED';
   playlistUrl: string;
   expiresAt: Date;
+}
+
+interface EventActionArgs {
+  cameraId: string | number;
+  type: string;
+  time?: Date | null;
+  meta?: unknown;
+  idempotencyKey?: string | null;
+}
+
+/** Refuse before any vendor call when the camera lacks the capability; else dispatch to its adapter. */
+async function dispatchEventAction(ctx: GraphQLContext, cap: 'TRIGGER_EVENT' | 'CREATE_EVENT', input: EventActionArgs) {
+  const camera = await loadCamera(ctx, String(input.cameraId));
+  if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
+  const { type, time, meta, idempotencyKey } = input;
+  const r = await ctx.services.dispatch(cap, camera, { cameraVendorId: camera.vendorId, type, time, meta, idempotencyKey });
+  return { ...r, camera };
 }
 
 export function addMutationFields(builder: Builder, refs: CoreRefs) {
@@ -72,22 +90,12 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
       triggerEvent: t.field({
         type: EventActionResult,
         args: { input: t.arg({ type: TriggerEventInput, required: true }) },
-        resolve: async (_r, { input }, ctx) => {
-          const camera = await loadCamera(ctx, String(input.cameraId));
-          if (!camera.capabilities.includes('TRIGGER_EVENT')) throw unsupported(camera, 'TRIGGER_EVENT');
-          const r = await ctx.services.dispatch('TRIGGER_EVENT', camera, { cameraVendorId: camera.vendorId, type: input.type, time: input.time, meta: input.meta, idempotencyKey: input.idempotencyKey });
-          return { ...r, camera };
-        },
+        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'TRIGGER_EVENT', input),
       }),
       createEvent: t.field({
         type: EventActionResult,
         args: { input: t.arg({ type: CreateEventInput, required: true }) },
-        resolve: async (_r, { input }, ctx) => {
-          const camera = await loadCamera(ctx, String(input.cameraId));
-          if (!camera.capabilities.includes('CREATE_EVENT')) throw unsupported(camera, 'CREATE_EVENT');
-          const r = await ctx.services.dispatch('CREATE_EVENT', camera, { cameraVendorId: camera.vendorId, type: input.type, time: input.time, meta: input.meta, idempotencyKey: input.idempotencyKey });
-          return { ...r, camera };
-        },
+        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'CREATE_EVENT', input),
       }),
       startStream: t.field({
         type: StreamSession,
