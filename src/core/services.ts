@@ -9,6 +9,7 @@ import { camerasById, listCameras, type CameraRecord } from './cameras/repo.ts';
 import type { EventBus } from './events/bus.ts';
 import { EventSubscription } from './events/subscription.ts';
 import type { AdapterRegistry } from './adapter/registry.ts';
+import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from '../schema/context.ts';
@@ -71,5 +72,6 @@ export function createServices(d: ServiceDeps): CoreServices {
       return fn(input);
     },
     mediaUrl: (id) => `${d.mediaBaseUrl ?? ''}/media/${id}`,
+    records: (adapter, instance) => recordStore(d.db, adapter, instance),
   };
 }

@@ -31,6 +31,8 @@ export interface CoreServices {
   /** Capability dispatch to the adapter instance that owns the camera. */
   dispatch(capability: 'TRIGGER_EVENT' | 'CREATE_EVENT', camera: CameraRecord, input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
   mediaUrl(id: string): string;
+  /** An adapter instance's record store (read it from the adapter's own resolvers). */
+  records(adapter: string, instance: string): import('../core/adapter/types.ts').RecordStore;
 }
 
 export interface AuthInfo {

@@ -9,12 +9,13 @@ import type { Ingest } from '../events/ingest.ts';
 import { cameraIdOf, type CameraStatus } from '../events/model.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
-import { setCameraStatus, upsertCamera } from '../cameras/repo.ts';
+import { listCameras, setCameraStatus, upsertCamera } from '../cameras/repo.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { instanceState } from './state-repo.ts';
+import { recordStore } from './record-store.ts';
 import type { AdapterContext, AdapterStatus, BaseInstanceConfig, TcpListener, TcpListenOptions } from './types.ts';
 
 export interface ContextDeps {
@@ -126,8 +127,13 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       setStatus: async (vendorId: string, status: CameraStatus) => {
         await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
       },
+      list: async () => {
+        const r = await listCameras(deps.db, { adapters: [adapter], instances: [instance] }, 10_000);
+        return r.cameras.map(({ id, vendorId, name, status, capabilities }) => ({ id, vendorId, name, status, capabilities }));
+      },
     },
     state: instanceState(deps.db, adapter, instance),
+    records: recordStore(deps.db, adapter, instance),
     clock: { now: () => new Date() },
     setStatus: (status, detail) => hooks.setStatus(status, detail),
     count: (counter, by = 1) => hooks.count(counter, by),

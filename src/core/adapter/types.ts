@@ -64,11 +64,42 @@ export interface CameraRegistry {
   setStatus(vendorId: string, status: CameraStatus): Promise<void>;
   /** Camera id (global, stable) for a vendor id of this instance. */
   idOf(vendorId: string): string;
+  /** This instance's cameras (e.g. to mark those that disappeared OFFLINE). */
+  list(): Promise<CameraInfo[]>;
 }
 
 export interface InstanceState {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
+}
+
+export interface StoredRecord {
+  key: string;
+  time: Date;
+  data: unknown;
+}
+export interface RecordQuery {
+  from?: Date | null;
+  to?: Date | null;
+  /** JSON containment: records whose data includes these fields and values. */
+  match?: Record<string, unknown>;
+  order?: 'asc' | 'desc';
+  /** Default 1000, at most 10,000. */
+  limit?: number;
+}
+/** Time-indexed documents kept beside the event log (aggregates, reports), per instance. */
+export interface RecordStore {
+  /** Insert or replace the record `key` of `collection`. */
+  put(collection: string, key: string, time: Date, data: unknown): Promise<void>;
+  query(collection: string, q?: RecordQuery): Promise<StoredRecord[]>;
+}
+
+export interface CameraInfo {
+  id: string;
+  vendorId: string;
+  name: string;
+  status: CameraStatus;
+  capabilities: Capability[];
 }
 
 export interface Clock {
@@ -96,6 +127,7 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   readonly media: MediaStore;
   readonly cameras: CameraRegistry;
   readonly state: InstanceState;
+  readonly records: RecordStore;
   readonly clock: Clock;
   /** Report health: READY, DEGRADED (working with trouble) or ERROR (not working). */
   setStatus(status: Exclude<AdapterStatus, 'STARTING' | 'STOPPED'>, detail?: string): void;

@@ -85,3 +85,24 @@ export const adapterState = pgTable(
   },
   (t) => [primaryKey({ columns: [t.adapter, t.instance, t.key] })],
 );
+
+/**
+ * Time-indexed documents an adapter keeps beside the event log (e.g. Camlytics hourly/daily
+ * aggregates), per instance and collection, upserted by key.
+ */
+export const adapterRecords = pgTable(
+  'adapter_records',
+  {
+    adapter: text('adapter').notNull(),
+    instance: text('instance').notNull(),
+    collection: text('collection').notNull(),
+    key: text('key').notNull(),
+    time: ts('time').notNull(),
+    data: jsonb('data').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.adapter, t.instance, t.collection, t.key] }),
+    index('adapter_records_time_idx').on(t.adapter, t.instance, t.collection, t.time),
+  ],
+);
