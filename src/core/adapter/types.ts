@@ -155,9 +155,42 @@ export interface TriggerInput {
   meta?: unknown;
   idempotencyKey?: string | null;
 }
+export interface StreamRequest {
+  cameraVendorId: string;
+  mode: 'LIVE' | 'ARCHIVE';
+  /** Archive start (ARCHIVE mode). */
+  from?: Date | null;
+  width?: number | null;
+  height?: number | null;
+  audio?: boolean | null;
+}
+
+/**
+ * A vendor stream session as the adapter opened it. The core owns everything else: our session id,
+ * sharing between viewers of the same camera and parameters, keepalive scheduling while in use,
+ * idle expiry, stop, persistence across restarts, and the HLS proxy under /streams/{id}/.
+ */
+export interface VendorStream {
+  /** The vendor's session id (persisted so a restarted server can resume or stop it). */
+  vendorSessionId: string;
+  /** Upstream HLS playlist URL (fetched by the core's proxy, never shown to clients). */
+  playlistUrl: string;
+  /** How often the vendor needs a keepalive while the session is in use. */
+  keepaliveIntervalMs: number;
+}
+
+export interface StreamHandlers {
+  start(req: StreamRequest): Promise<VendorStream>;
+  /** Throws (AppError) when the vendor no longer knows the session. */
+  keepalive(stream: VendorStream & { mode: 'LIVE' | 'ARCHIVE' }): Promise<void>;
+  stop(stream: VendorStream & { mode: 'LIVE' | 'ARCHIVE' }): Promise<void>;
+}
+
 export interface CapabilityHandlers {
   triggerEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
   createEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
+  /** LIVE_STREAM / ARCHIVE_STREAM. */
+  streams: StreamHandlers;
 }
 
 export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
