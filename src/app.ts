@@ -23,6 +23,9 @@ import { createSafeFetch } from './core/http/safe-fetch.ts';
 import { ApiKeyAuth } from './core/auth/api-keys.ts';
 import { StatusHub } from './core/ops/status-hub.ts';
 import { createServices } from './core/services.ts';
+import { camerasById } from './core/cameras/repo.ts';
+import { StreamManager } from './core/streams/manager.ts';
+import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
 import { createWsServer } from './core/http/ws.ts';
@@ -46,6 +49,7 @@ export interface App {
   yoga: Yoga;
   services: CoreServices;
   registry: AdapterRegistry;
+  streams: StreamManager;
   database: Database;
   metrics: Metrics;
   bus: EventBus;
@@ -89,8 +93,15 @@ export async function createApp(o: AppOptions): Promise<App> {
     onStatus: (info) => statusHub.publish(info),
   });
   for (const c of configs) registry.add(defs.get(c.type)!, c);
+  const streams = new StreamManager({
+    db,
+    registry,
+    log,
+    idleTimeoutMs: o.config.streams.idleTimeoutSec * 1000,
+    cameraById: async (id) => (await camerasById(db, [id]))[0] ?? null,
+  });
 
-  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer });
+  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer, streams });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(o.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
@@ -102,13 +113,14 @@ export async function createApp(o: AppOptions): Promise<App> {
     routes,
     media,
     auth,
+    streams: createHlsProxy({ streams, auth, fetch, log }),
     metrics,
     log,
     upgrade: ws.handleUpgrade,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
-      const checks = { database: dbOk ? 'ok' : 'unreachable', adapters: registry.started ? 'started' : 'starting' };
-      return { ready: dbOk && registry.started, checks };
+      const checks = { database: dbOk ? 'ok' : 'unreachable', adapters: registry.started ? 'started' : 'starting', streams: streams.resumed ? 'resumed' : 'resuming' };
+      return { ready: dbOk && registry.started && streams.resumed, checks };
     },
   });
 
@@ -119,6 +131,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     yoga,
     services,
     registry,
+    streams,
     database,
     metrics,
     bus,
@@ -133,6 +146,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         });
       });
       await registry.startAll();
+      await streams.resume();
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
@@ -142,6 +156,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       (closing ??= (async () => {
         const httpClosed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
+        await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
         await writer.close();
         await ws.close();

@@ -13,6 +13,7 @@ import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from '../schema/context.ts';
+import type { StreamManager } from './streams/manager.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -23,6 +24,7 @@ export interface ServiceDeps {
   subscriberBuffer: number;
   /** Public base for media URLs ('' = relative to this server). */
   mediaBaseUrl?: string;
+  streams: StreamManager;
 }
 
 /** Cameras change rarely and every streamed event resolves its camera: keep them ~2 s. */
@@ -71,7 +73,14 @@ export function createServices(d: ServiceDeps): CoreServices {
       if (!fn) throw new AppError('UNSUPPORTED_CAPABILITY', `adapter ${camera.adapter} does not implement ${capability}`);
       return fn(input);
     },
+    adapterApi: (adapter, instance) => d.registry.find(adapter, instance)?.running?.api ?? null,
     mediaUrl: (id) => `${d.mediaBaseUrl ?? ''}/media/${id}`,
     records: (adapter, instance) => recordStore(d.db, adapter, instance),
+    streams: {
+      startStream: (camera, input) => d.streams.start(camera, input),
+      keepStreamAlive: (id) => d.streams.keepAlive(id),
+      stopStream: (id) => d.streams.stop(id),
+      subscribeStreamSession: (id) => d.streams.subscribe(id),
+    },
   };
 }

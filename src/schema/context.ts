@@ -7,6 +7,7 @@ import type { EventFilter, EventPage, PageArgs } from '../core/db/event-repo.ts'
 import type { CameraFilter, CameraRecord } from '../core/cameras/repo.ts';
 import type { Capability, StoredEvent } from '../core/events/model.ts';
 import type { AdapterStatus, TriggerInput } from '../core/adapter/types.ts';
+import type { StartStreamInput, StreamSessionView } from '../core/streams/session.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -31,8 +32,23 @@ export interface CoreServices {
   /** Capability dispatch to the adapter instance that owns the camera. */
   dispatch(capability: 'TRIGGER_EVENT' | 'CREATE_EVENT', camera: CameraRecord, input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
   mediaUrl(id: string): string;
+  /** The `api` a running adapter instance exposes to its own resolvers; null when it is not running. */
+  adapterApi(adapter: string, instance: string): unknown;
   /** An adapter instance's record store (read it from the adapter's own resolvers). */
   records(adapter: string, instance: string): import('../core/adapter/types.ts').RecordStore;
+  /** Stream sessions (LIVE_STREAM / ARCHIVE_STREAM), whatever the vendor. */
+  streams: StreamServices;
+}
+
+export interface StreamServices {
+  /** Start (or join: same camera, mode and parameters) a session. */
+  startStream(camera: CameraRecord, input: StartStreamInput): Promise<StreamSessionView>;
+  /** Mark the session used; NOT_FOUND when unknown. A stopped or failed session answers its state. */
+  keepStreamAlive(id: string): Promise<StreamSessionView>;
+  /** Release one hold; the vendor session stops with the last. */
+  stopStream(id: string): Promise<StreamSessionView>;
+  /** State changes of one session (its current state first) or of all sessions. */
+  subscribeStreamSession(id?: string | null): AsyncIterable<StreamSessionView>;
 }
 
 export interface AuthInfo {

@@ -1,11 +1,11 @@
 /**
- * Mutations of the contract, dispatched by camera capability whatever the vendor. Stream sessions
- * are declared here; no built-in adapter of this release offers LIVE_STREAM/ARCHIVE_STREAM yet, so
- * startStream answers UNSUPPORTED_CAPABILITY and stream ids are NOT_FOUND.
+ * Mutations of the contract, dispatched by camera capability whatever the vendor, and stream
+ * sessions (src/core/streams/: sharing, keepalive, expiry, HLS proxy under /streams/).
  */
 import { GraphQLError } from 'graphql';
 import type { Capability } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
+import type { StreamSessionView } from '../core/streams/session.ts';
 import type { Builder, CoreRefs } from './builder.ts';
 import type { GraphQLContext } from './context.ts';
 import { loadCamera } from './ids.ts';
@@ -15,14 +15,7 @@ const unsupported = (cam: CameraRecord, cap: Capability) =>
     extensions: { code: 'UNSUPPORTED_CAPABILITY', capability: cap },
   });
 
-export interface StreamSessionShape {
-  id: string;
-  camera: CameraRecord;
-  mode: 'LIVE' | 'ARCHIVE';
-  state: 'STARTING' | 'ACTIVE' | 'STOPPED' | 'FAILED';
-  playlistUrl: string;
-  expiresAt: Date;
-}
+export type StreamSessionShape = StreamSessionView;
 
 interface EventActionArgs {
   cameraId: string | number;
@@ -65,13 +58,17 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
   const StreamMode = builder.enumType('StreamMode', { values: ['LIVE', 'ARCHIVE'] as const });
   const StreamState = builder.enumType('StreamState', { values: ['STARTING', 'ACTIVE', 'STOPPED', 'FAILED'] as const });
   const StreamSession = builder.objectRef<StreamSessionShape>('StreamSession').implement({
+    description:
+      'A vendor stream session behind this server. Sessions with the same camera, mode and parameters are shared; it stays open while used (playlist or segment fetches, keepStreamAlive) and stops after the idle timeout or when every startStream was matched by a stopStream.',
     fields: (t) => ({
       id: t.exposeID('id'),
       camera: t.field({ type: refs.Camera, resolve: (s) => s.camera }),
       mode: t.field({ type: StreamMode, resolve: (s) => s.mode }),
-      state: t.field({ type: StreamState, resolve: (s) => s.state }),
-      playlistUrl: t.exposeString('playlistUrl', { description: 'Served by this server under /streams/' }),
-      expiresAt: t.field({ type: 'DateTime', resolve: (s) => s.expiresAt }),
+      state: t.field({ type: StreamState, description: 'STARTING also while restarting after a failed vendor keepalive', resolve: (s) => s.state }),
+      playlistUrl: t.exposeString('playlistUrl', {
+        description: 'HLS playlist served by this server (a path on it): /streams/{id}/index.m3u8. With API keys, send the `streams` scope as a Bearer header or `?access_token=`.',
+      }),
+      expiresAt: t.field({ type: 'DateTime', description: 'When the session stops unless used again', resolve: (s) => s.expiresAt }),
     }),
   });
   const StartStreamInput = builder.inputType('StartStreamInput', {
@@ -103,23 +100,32 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
         resolve: async (_r, { input }, ctx) => {
           const camera = await loadCamera(ctx, String(input.cameraId));
           const cap: Capability = input.mode === 'LIVE' ? 'LIVE_STREAM' : 'ARCHIVE_STREAM';
-          throw unsupported(camera, cap);
+          if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
+          return ctx.services.streams.startStream(camera, input);
         },
       }),
       keepStreamAlive: t.field({
         type: StreamSession,
+        description: 'Mark the session used (a player fetching the playlist does this by itself). A stopped or failed session answers its state.',
         args: { id: t.arg.id({ required: true }) },
-        resolve: (_r, args) => {
-          throw new GraphQLError(`stream session ${args.id} not found`, { extensions: { code: 'NOT_FOUND' } });
-        },
+        resolve: (_r, args, ctx) => ctx.services.streams.keepStreamAlive(String(args.id)),
       }),
       stopStream: t.field({
         type: StreamSession,
+        description: 'Release this caller\'s hold on the session; the vendor session stops when the last holder stops.',
         args: { id: t.arg.id({ required: true }) },
-        resolve: (_r, args) => {
-          throw new GraphQLError(`stream session ${args.id} not found`, { extensions: { code: 'NOT_FOUND' } });
-        },
+        resolve: (_r, args, ctx) => ctx.services.streams.stopStream(String(args.id)),
       }),
     }),
   });
+
+  builder.subscriptionField('streamSessionChanged', (t) =>
+    t.field({
+      type: StreamSession,
+      description: 'State changes of one stream session (starting with its current state; ends after STOPPED or FAILED), or of every session when `id` is omitted.',
+      args: { id: t.arg.id() },
+      subscribe: (_r, args, ctx) => ctx.services.streams.subscribeStreamSession(args.id == null ? null : String(args.id)),
+      resolve: (s) => s,
+    }),
+  );
 }

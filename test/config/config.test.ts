@@ -93,7 +93,7 @@ describe('validateAdapterEntries (built-in adapters)', () => {
         expect.stringMatching(/^adapters\[1\]\.tcpPort: /),
         expect.stringMatching(/^adapters\[2\]\.timezone: /),
         expect.stringMatching(/^adapters\[2\]\.auth/),
-        expect.stringMatching(/^adapters\[3\]\.type: unknown adapter type "nosuch" \(known: ff\)/),
+        expect.stringMatching(/^adapters\[3\]\.type: unknown adapter type "nosuch" \(known: ff, camlytics, vxg, ivms\)/),
         expect.stringMatching(/^adapters\[4\].*colour/),
       ]),
     );
@@ -158,17 +158,18 @@ describe('readEnv and loadConfig', () => {
 
 describe('createApp', () => {
   it('rejects bad adapter config with a ConfigError listing every problem, before opening anything', async () => {
-    const config = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: -1 }, { type: 'vxg', id: 'b' }, { type: 'ff', id: 'c', allowIps: ['not-an-ip'] }] });
+    const config = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: -1 }, { type: 'acme', id: 'b' }, { type: 'vxg', id: 'v' }, { type: 'ff', id: 'c', allowIps: ['not-an-ip'] }] });
     const err = await createApp({ env: { port: 0, host: '127.0.0.1', dataDir: join(tmp, 'never'), logLevel: 'silent' }, config, log: pino({ level: 'silent' }) }).then(
       () => null,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^adapters\[0\]\.tcpPort: /);
-    expect(problems[1]).toMatch(/^adapters\[1\]\.type: unknown adapter type "vxg"/);
-    expect(problems[2]).toMatch(/^adapters\[2\]\.allowIps\[0\]: /);
+    expect(problems[1]).toMatch(/^adapters\[1\]\.type: unknown adapter type "acme"/);
+    expect(problems[2]).toBe('adapters[2].accessToken: required: the channel access token (or a list of them)');
+    expect(problems[3]).toMatch(/^adapters\[3\]\.allowIps\[0\]: /);
   });
 });
 

@@ -104,7 +104,10 @@ export type RecentEventsQueryVariables = Exact<{
 
 
 export type RecentEventsQuery = { events: { edges: Array<{ cursor: string, node:
+        | { id: string, seq: string, kind: EventKind, vendorType: string, occurredAt: string, receivedAt: string, source: { adapter: string, instance: string }, camera: { id: string, name: string, status: CameraStatus, capabilities: Array<Capability> } | null, media: Array<{ id: string, role: MediaRole, contentType: string, byteSize: number, url: string }> }
         | { plate: string, plateNormalized: string, confidence: number | null, direction: Direction, phase: PlatePhase, trackId: string | null, deviceId: string, carId: string, id: string, seq: string, kind: EventKind, vendorType: string, occurredAt: string, receivedAt: string, vehicle: { type: string | null, color: string | null, make: string | null, model: string | null } | null, source: { adapter: string, instance: string }, camera: { id: string, name: string, status: CameraStatus, capabilities: Array<Capability> } | null, media: Array<{ id: string, role: MediaRole, contentType: string, byteSize: number, url: string }> }
+        | { id: string, seq: string, kind: EventKind, vendorType: string, occurredAt: string, receivedAt: string, source: { adapter: string, instance: string }, camera: { id: string, name: string, status: CameraStatus, capabilities: Array<Capability> } | null, media: Array<{ id: string, role: MediaRole, contentType: string, byteSize: number, url: string }> }
+        | { id: string, seq: string, kind: EventKind, vendorType: string, occurredAt: string, receivedAt: string, source: { adapter: string, instance: string }, camera: { id: string, name: string, status: CameraStatus, capabilities: Array<Capability> } | null, media: Array<{ id: string, role: MediaRole, contentType: string, byteSize: number, url: string }> }
         | { id: string, seq: string, kind: EventKind, vendorType: string, occurredAt: string, receivedAt: string, source: { adapter: string, instance: string }, camera: { id: string, name: string, status: CameraStatus, capabilities: Array<Capability> } | null, media: Array<{ id: string, role: MediaRole, contentType: string, byteSize: number, url: string }> }
        }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
@@ -116,6 +119,9 @@ export type EventByIdQueryVariables = Exact<{
 export type EventByIdQuery = { event:
     | { id: string, seq: string, kind: EventKind, raw: unknown }
     | { id: string, seq: string, kind: EventKind, raw: unknown }
+    | { id: string, seq: string, kind: EventKind, raw: unknown }
+    | { id: string, seq: string, kind: EventKind, raw: unknown }
+    | { id: string, seq: string, kind: EventKind, raw: unknown }
    | null };
 
 export type LiveEventsSubscriptionVariables = Exact<{
@@ -125,7 +131,10 @@ export type LiveEventsSubscriptionVariables = Exact<{
 
 
 export type LiveEventsSubscription = { events:
+    | { id: string, seq: string, kind: EventKind, occurredAt: string }
     | { plate: string, direction: Direction, phase: PlatePhase, id: string, seq: string, kind: EventKind, occurredAt: string }
+    | { id: string, seq: string, kind: EventKind, occurredAt: string }
+    | { id: string, seq: string, kind: EventKind, occurredAt: string }
     | { id: string, seq: string, kind: EventKind, occurredAt: string }
    };
 

@@ -5,6 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
+import { media } from '../db/schema.ts';
 import type { Ingest } from '../events/ingest.ts';
 import { cameraIdOf, type CameraStatus } from '../events/model.ts';
 import type { FileMediaStore } from '../media/store.ts';
@@ -115,7 +116,14 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     },
     listenTcp,
     fetch: deps.fetch,
-    media: deps.media,
+    media: {
+      // Media an adapter stores outside an event (fetched on demand) gets its row here, so /media/{id} serves it.
+      put: async (data, role, declaredType) => {
+        const ref = await deps.media.put(data, role, declaredType);
+        await deps.db.insert(media).values({ id: ref.id, contentType: ref.contentType, byteSize: ref.byteSize }).onConflictDoNothing();
+        return ref;
+      },
+    },
     cameras: {
       idOf: (vendorId) => cameraIdOf(adapter, instance, vendorId),
       upsert: async (c) => {

@@ -146,6 +146,8 @@ export interface RunningAdapter {
   stop(): Promise<void> | void;
   /** Capability dispatch targets; optional. Filled by later adapters (trigger, create, streams). */
   capabilities?: Partial<CapabilityHandlers>;
+  /** Whatever the adapter's own GraphQL resolvers call on this instance (services.adapterApi); opaque to the core. */
+  api?: unknown;
 }
 
 export interface TriggerInput {

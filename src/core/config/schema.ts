@@ -34,6 +34,13 @@ export const configFileSchema = z
       })
       .strict()
       .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30 }),
+    streams: z
+      .object({
+        /** A stream session nobody used (playlist/segment fetch, startStream, keepStreamAlive) for this long is stopped. */
+        idleTimeoutSec: z.number().min(0.1).max(86_400).default(60),
+      })
+      .strict()
+      .default({ idleTimeoutSec: 60 }),
   })
   .strict();
 

@@ -61,7 +61,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, {
-    max,
+    max: Math.max(2, max), // the migration lock below holds one connection while migrate() needs another
     onnotice: () => {},
     connect_timeout: 10,
     idle_timeout: 60,

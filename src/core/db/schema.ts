@@ -106,3 +106,25 @@ export const adapterRecords = pgTable(
     index('adapter_records_time_idx').on(t.adapter, t.instance, t.collection, t.time),
   ],
 );
+
+/**
+ * Vendor stream sessions the server holds open (src/core/streams/): persisted so that a restarted
+ * server resumes them (vendor keepalive still accepted) or stops them at the vendor — never leaks.
+ * Only live sessions are kept: a stopped or failed session's row is deleted.
+ */
+export const streamSessions = pgTable('stream_sessions', {
+  id: text('id').primaryKey(),
+  adapter: text('adapter').notNull(),
+  instance: text('instance').notNull(),
+  cameraId: text('camera_id').notNull(),
+  mode: text('mode').notNull(),
+  /** The StreamRequest (cameraVendorId, from, width, height, audio) and the holder count. */
+  params: jsonb('params').notNull(),
+  vendorSessionId: text('vendor_session_id').notNull(),
+  playlistUrl: text('playlist_url').notNull(),
+  keepaliveIntervalMs: integer('keepalive_interval_ms').notNull(),
+  state: text('state').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+});

@@ -1,6 +1,6 @@
 /**
  * The one HTTP server: /graphql (yoga + graphql-ws upgrade), /health, /ready, /metrics,
- * /media/{id}, /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
+ * /media/{id}, /streams/{sessionId}/... (HLS proxy), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
  * for an ingest server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +10,7 @@ import type { AdapterRoutes } from '../adapter/routes.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { hasScope } from '../auth/api-keys.ts';
 import type { FileMediaStore } from '../media/store.ts';
+import type { HlsProxy } from '../streams/hls-proxy.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
 import type { Yoga } from './yoga.ts';
@@ -19,6 +20,8 @@ export interface HttpDeps {
   routes: AdapterRoutes;
   media: FileMediaStore;
   auth: ApiKeyAuth;
+  /** Stream sessions' HLS playlists and segments. */
+  streams: HlsProxy;
   metrics: Metrics;
   log: Logger;
   ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
@@ -72,6 +75,7 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     return void res.end(body);
   }
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD')) return serveMedia(d, req, res, path.slice('/media/'.length));
+  if (path.startsWith('/streams/')) return d.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }

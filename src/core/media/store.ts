@@ -30,9 +30,10 @@ export class FileMediaStore {
     return join(this.dir, id.slice(0, 2), id.slice(2, 4), id);
   }
 
-  /** The content type of the bytes; UNSUPPORTED_MEDIA_TYPE when they are not an accepted image. */
+  /** The content type of the bytes; UNSUPPORTED_MEDIA_TYPE unless an accepted image (or, for role CLIP, an MP4/MPEG-TS video). */
   check(data: Uint8Array, role: MediaRole, declaredType?: string): string {
     const sniffed = sniffContentType(data);
+    if (role === 'CLIP' && (sniffed === 'video/mp4' || sniffed === 'video/mp2t')) return sniffed;
     if (!sniffed || !isAcceptedImage(sniffed)) {
       const what = declaredType ? `declared ${declaredType}` : 'no declared type';
       throw unsupportedMedia(`${role.toLowerCase().replace('_', ' ')} image: bytes are not a supported image (${what}; accepted: JPEG, PNG, GIF, WebP, BMP)`);
