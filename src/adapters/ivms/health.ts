@@ -1,0 +1,56 @@
+/**
+ * One adapter status from the parts of an IVMS instance (REST channel sync, notification socket):
+ * READY when no part has a problem, ERROR when every part is down (nothing works), else DEGRADED
+ * with each problem named. Also the retry delay both parts use. Pure apart from the callback.
+ */
+
+export type Severity = 'down' | 'warn';
+export type HealthStatus = 'READY' | 'DEGRADED' | 'ERROR';
+
+export class Health {
+  private readonly problems = new Map<string, { severity: Severity; detail: string }>();
+  private last = '';
+
+  /** `parts`: the parts that run (e.g. ['channels', 'notifications']). */
+  constructor(
+    private readonly parts: readonly string[],
+    private readonly report: (status: HealthStatus, detail?: string) => void,
+  ) {}
+
+  ok(part: string): void {
+    if (this.problems.delete(part)) this.publish();
+    else if (!this.last) this.publish();
+  }
+
+  problem(part: string, detail: string, severity: Severity = 'down'): void {
+    const p = this.problems.get(part);
+    if (p && p.detail === detail && p.severity === severity) return;
+    this.problems.set(part, { severity, detail });
+    this.publish();
+  }
+
+  /** The status and detail now (for tests and logs). */
+  current(): { status: HealthStatus; detail: string | null } {
+    if (this.problems.size === 0) return { status: 'READY', detail: null };
+    const allDown = this.parts.every((p) => this.problems.get(p)?.severity === 'down');
+    const detail = [...this.problems.values()].map((p) => p.detail).join('; ');
+    return { status: allDown ? 'ERROR' : 'DEGRADED', detail };
+  }
+
+  private publish(): void {
+    const { status, detail } = this.current();
+    const key = `${status}\u0000${detail ?? ''}`;
+    if (key === this.last) return;
+    this.last = key;
+    this.report(status, detail ?? undefined);
+  }
+}
+
+/**
+ * Exponential backoff with jitter: attempt 0 → about `baseMs`, doubling up to `capMs`; the
+ * delay is drawn from [d/2, d] so reconnecting clients do not move in lockstep.
+ */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+  const d = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
+  return Math.round(d / 2 + random() * (d / 2));
+}

@@ -1,0 +1,128 @@
+/**
+ * Client of the IVMS notification WebSocket (`ws://<server>/notification`). It reconnects forever
+ * with exponential backoff and jitter (reset once a connection has stayed up `stableMs`), bounds
+ * message size (`maxPayload`), and detects a silently dead server with pings (no pong by the
+ * next ping → terminate and reconnect). stop() closes the socket and leaves no timer behind.
+ */
+import WebSocket from 'ws';
+import { backoffDelay } from './health.ts';
+
+export interface NotificationSocketOptions {
+  url: string;
+  /** Largest message accepted (base64 snapshots are inline); a bigger one closes the connection (1009). */
+  maxPayload: number;
+  maxDelayMs: number;
+  baseDelayMs?: number;
+  stableMs?: number;
+  pingIntervalMs?: number;
+  handshakeTimeoutMs?: number;
+  random?: () => number;
+  onOpen(): void;
+  onMessage(text: string): void;
+  /** The connection failed or dropped; the next attempt is in `retryInMs`. */
+  onDown(reason: string, retryInMs: number): void;
+}
+
+export class NotificationSocket {
+  private ws: WebSocket | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private stopped = false;
+  private openedAt = 0;
+  /** Connections opened (for tests and counters). */
+  connects = 0;
+
+  constructor(private readonly o: NotificationSocketOptions) {}
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.stopPing();
+    const ws = this.ws;
+    this.ws = null;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1000);
+      ws.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000, 'client stopping');
+    });
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    let down = false;
+    const ws = new WebSocket(this.o.url, {
+      maxPayload: this.o.maxPayload,
+      handshakeTimeout: this.o.handshakeTimeoutMs ?? 10_000,
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
+    this.ws = ws;
+    const fail = (reason: string) => {
+      if (down) return;
+      down = true;
+      this.stopPing();
+      if (this.ws === ws) this.ws = null;
+      ws.removeAllListeners('message');
+      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+      if (this.stopped) return;
+      if (this.openedAt && Date.now() - this.openedAt >= (this.o.stableMs ?? 10_000)) this.attempt = 0;
+      this.openedAt = 0;
+      const delay = backoffDelay(this.attempt++, this.o.baseDelayMs ?? 500, this.o.maxDelayMs, this.o.random);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.connect();
+      }, delay);
+      this.o.onDown(reason, delay);
+    };
+    ws.on('open', () => {
+      this.connects++;
+      this.openedAt = Date.now();
+      this.startPing(ws, fail);
+      this.o.onOpen();
+    });
+    ws.on('message', (data, isBinary) => {
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      if (isBinary && text.length === 0) return;
+      this.o.onMessage(text);
+    });
+    ws.on('error', (err: NodeJS.ErrnoException) => fail(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `message over ${this.o.maxPayload} bytes` : err.message || err.code || 'socket error'));
+    ws.on('close', (code, reason) => fail(`closed by server (${code}${reason.length ? ` ${reason.toString('utf8').slice(0, 80)}` : ''})`));
+  }
+
+  private startPing(ws: WebSocket, fail: (reason: string) => void): void {
+    const every = this.o.pingIntervalMs ?? 30_000;
+    let alive = true;
+    ws.on('pong', () => {
+      alive = true;
+    });
+    this.pingTimer = setInterval(() => {
+      if (!alive) return fail(`no pong within ${every >= 1000 ? `${every / 1000} s` : `${every} ms`}`);
+      alive = false;
+      ws.ping();
+    }, every);
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+}
