@@ -1,0 +1,131 @@
+/**
+ * 5. History query: `events(first: 50, filter)` over BENCH_HISTORY_ROWS (default 1,000,000) stored
+ * events on PostgreSQL (seed-history.ts; a complete seed is reused). Per filter shape: 20 warm-up
+ * queries, then up to 200 (× BENCH_SCALE) sequential queries over HTTP (keep-alive) with varying
+ * parameters, within an 8 s budget per shape; p50/p99 of the round trip. The floor column is the
+ * same page read with plain SQL through postgres.js (`select * … where <filter> order by seq desc
+ * limit 51`), timed alternately with ours: the database's share of the time.
+ */
+import postgres from 'postgres';
+import { Pool } from 'undici';
+import { createRng } from '../src/adapters/ff/simulator/index.ts';
+import type { Benchmark, BenchContext } from './lib/context.ts';
+import { startServer } from './lib/context.ts';
+import { log, scaled } from './lib/env.ts';
+import { ratio, type ResultRow } from './lib/report.ts';
+import { fmt, ms, summary } from './lib/stats.ts';
+import { HISTORY_CAMERAS, HISTORY_DAYS, HISTORY_START, cameraId, seedHistory } from './seed-history.ts';
+
+const WARMUP = 20;
+/** Per filter shape, so a slow shape cannot stall the run (fewer samples are then reported). */
+const BUDGET_MS = 8000;
+
+const QUERY = `query History($filter: EventFilter) {
+  events(first: 50, filter: $filter) {
+    edges { cursor node { id seq kind vendorType occurredAt receivedAt source { adapter instance } camera { id name }
+      ... on PlateReadEvent { plate plateNormalized direction phase confidence } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+type Filter = { kinds?: string[]; cameraIds?: string[]; plate?: string; from?: string; to?: string } | null;
+type Shape = { name: string; make(): Filter };
+
+function shapes(plates: string[]): Shape[] {
+  const r = createRng('bench-history');
+  const cam = () => cameraId(r.int(0, HISTORY_CAMERAS - 1));
+  const kinds = [['PLATE_READ'], ['LINE_CROSSED'], ['MOTION_STARTED', 'MOTION_ENDED']];
+  const span = HISTORY_DAYS * 86_400_000;
+  return [
+    { name: 'no filter', make: () => null },
+    { name: 'kinds', make: () => ({ kinds: r.pick(kinds) }) },
+    { name: 'cameraIds', make: () => ({ cameraIds: r.chance(0.7) ? [cam()] : [cam(), cam(), cam()] }) },
+    { name: 'plate exact', make: () => ({ plate: r.pick(plates) }) },
+    { name: 'plate prefix', make: () => ({ plate: `${r.pick(plates).slice(0, r.int(1, 3))}*` }) },
+    {
+      name: 'time range',
+      make: () => {
+        const from = HISTORY_START + r.int(0, span - 86_400_000);
+        return { from: new Date(from).toISOString(), to: new Date(from + r.int(1, 24) * 3_600_000).toISOString() };
+      },
+    },
+  ];
+}
+
+/** The page our repository reads, as plain SQL. */
+function sqlPage(sql: postgres.Sql, f: Filter) {
+  const c: string[] = [];
+  const p: Array<string | Date> = [];
+  const arg = (v: string | Date) => (p.push(v), `$${p.length}`);
+  if (f?.kinds) c.push(`kind in (${f.kinds.map(arg).join(', ')})`);
+  if (f?.cameraIds) c.push(`camera_id in (${f.cameraIds.map(arg).join(', ')})`);
+  if (f?.plate) c.push(f.plate.endsWith('*') ? `plate_normalized like ${arg(`${f.plate.slice(0, -1)}%`)}` : `plate_normalized = ${arg(f.plate)}`);
+  if (f?.from) c.push(`occurred_at >= ${arg(new Date(f.from))}`);
+  if (f?.to) c.push(`occurred_at <= ${arg(new Date(f.to))}`);
+  return sql.unsafe(`select * from events ${c.length ? `where ${c.join(' and ')}` : ''} order by seq desc limit 51`, p);
+}
+
+/** Alternates a and b (which one goes first alternates too, so neither gets the warmer cache) until n pairs or the budget. */
+async function timePairs(n: number, budgetMs: number, a: () => Promise<void>, b: () => Promise<void>): Promise<[number[], number[]]> {
+  const out: [number[], number[]] = [[], []];
+  const end = performance.now() + budgetMs;
+  for (let i = 0; i < n && performance.now() < end; i++) {
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      const t = performance.now();
+      await (k === 0 ? a() : b());
+      out[k].push(performance.now() - t);
+    }
+  }
+  return out;
+}
+
+async function run(ctx: BenchContext): Promise<ResultRow[]> {
+  const target = 'p99 ≤ 20 ms';
+  if (!ctx.db.url) return [{ benchmark: 'history query', ours: 'skipped', floor: '—', ratio: '—', target, pass: null, note: 'needs PostgreSQL' }];
+  const rows = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
+  const seed = await seedHistory(ctx.db.url, rows);
+  log(`history: ${fmt(rows)} events in ${seed.name} (${seed.reused ? 'reused' : `seeded in ${fmt(seed.seconds)} s`})`);
+  const samples = scaled(200, 20);
+  const sql = postgres(seed.url, { max: 1, onnotice: () => {} });
+  const app = await startServer(ctx, 'app', null, { BENCH_DB_URL: seed.url });
+  const pool = new Pool(`http://127.0.0.1:${app.server.info.port}`, { connections: 1 });
+  const out: ResultRow[] = [];
+  try {
+    const plates = (await sql`select plate_normalized as p from events where seq % 1009 = 0 and plate_normalized is not null limit 500`).map((x) => x.p as string);
+    for (const shape of shapes(plates)) {
+      const filters = Array.from({ length: samples + WARMUP }, () => shape.make());
+      let empty = 0;
+      const gql = async (filter: Filter) => {
+        const res = await pool.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { filter } }) });
+        const body = (await res.body.json()) as { data?: { events: { edges: unknown[] } }; errors?: Array<{ message: string }> };
+        if (res.statusCode !== 200 || body.errors) throw new Error(`${shape.name}: ${res.statusCode} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+        if (body.data!.events.edges.length === 0) empty++;
+      };
+      let i = 0;
+      let j = 0;
+      const next = () => filters[i++ % filters.length];
+      const viaApi = () => gql(next());
+      const direct = async () => void (await sqlPage(sql, filters[j++ % filters.length]));
+      await timePairs(WARMUP, BUDGET_MS / 4, viaApi, direct);
+      const [o, d] = await timePairs(samples, BUDGET_MS, viaApi, direct);
+      const [ours, floor] = [summary(o), summary(d)];
+      log(`  ${shape.name.padEnd(12)} ours p50 ${fmt(ours.p50)} / p99 ${fmt(ours.p99)} / max ${fmt(ours.max)} ms; SQL only p50 ${fmt(floor.p50)} / p99 ${fmt(floor.p99)} ms; ${empty} empty pages; ${ours.n} samples`);
+      out.push({
+        benchmark: `history p99: ${shape.name}`,
+        ours: ms(ours.p99),
+        floor: `${ms(floor.p99)} (SQL)`,
+        ratio: ratio(ours.p99, floor.p99),
+        target,
+        pass: ours.p99 <= 20,
+        values: { rows, samples, ours, sqlOnly: floor, emptyPages: empty },
+      });
+    }
+  } finally {
+    await pool.close();
+    await sql.end();
+    await app.stop();
+  }
+  return out;
+}
+
+export const history: Benchmark = { name: 'history', title: 'history query over stored events', run };

@@ -1,0 +1,106 @@
+/**
+ * Benchmark server child: `tsx bench/server.ts <role>` prints `BENCH_READY {ports}` and serves
+ * commands over IPC (see lib/child.ts).
+ *   app         the real app (createApp): PostgreSQL from BENCH_DB_URL, else PGlite; FF instance
+ *               `default` with a TCP listener on an ephemeral port.
+ *   floor-tcp   bare TCP → JSON.parse → batched INSERT into BENCH_DB_URL (lib/floors.ts)
+ *   floor-http  bare node:http + busboy
+ *   floor-ws    bare ws broadcast, plus the bare TCP → ws pipeline
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../src/app.ts';
+import { validateConfig } from '../src/core/config/load.ts';
+import { eventsAfter } from '../src/core/db/event-repo.ts';
+import type { StoredEvent } from '../src/core/events/model.ts';
+import { failChild, serveChild } from './lib/child.ts';
+import { multipartFloor, tcpToDbFloor, wsFloor } from './lib/floors.ts';
+import { pump } from './lib/pump.ts';
+
+type Summable = { get(): Promise<{ values: Array<{ value: number }> }> };
+const total = async (m: Summable) => (await m.get()).values.reduce((a, v) => a + v.value, 0);
+
+const memory = () => {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+};
+
+function countFiles(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n++;
+  return n;
+}
+
+async function startApp() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-'));
+  const config = validateConfig({ adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }] }, process.env);
+  const level = process.env.BENCH_LOG_LEVEL ?? 'error';
+  const app = await createApp({
+    env: { port: 0, host: '127.0.0.1', dataDir, databaseUrl: process.env.BENCH_DB_URL || undefined, logLevel: level },
+    config,
+    log: pino({ level }, pino.destination(2)),
+  });
+  const port = await app.listen();
+  const tcpPort = (app.registry.find('ff', 'default')?.running as { tcpPort?: number } | null)?.tcpPort;
+  const m = app.metrics;
+  let fanoutEvents: StoredEvent[] = [];
+  return {
+    info: { port, tcpPort, database: app.database.kind, pid: process.pid, dataDir },
+    handlers: {
+      memory,
+      stats: async () => ({
+        ingested: await total(m.ingested),
+        rejected: await total(m.rejected),
+        deduplicated: await total(m.deduplicated),
+        deliveries: await total(m.deliveries),
+        overflows: await total(m.drops),
+        slowClosed: await total(m.slowClosed),
+        subscriptions: await total(m.subscriptions),
+        writerQueued: app.writer.queued,
+        ...memory(),
+      }),
+      rows: async () => {
+        const r = await app.database.db.execute(sql`select coalesce(max(seq), 0)::text as m, (select count(*) from events)::text as n, (select count(*) from media)::text as media from events`);
+        const row = ((r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[]))[0] as { m: string; n: string; media: string };
+        return { maxSeq: Number(row.m), count: Number(row.n), mediaRows: Number(row.media) };
+      },
+      mediaFiles: () => countFiles(join(dataDir, 'media')),
+      /** Loads the first `count` stored events for `fanout`; returns what the subscription selects. */
+      fanoutPrepare: async (a: { count: number }) => {
+        fanoutEvents = await eventsAfter(app.database.db, 0n, null, a.count);
+        if (fanoutEvents.length !== a.count) throw new Error(`only ${fanoutEvents.length} of ${a.count} events stored`);
+        return fanoutEvents.map((e) => ({ seq: e.seq.toString(), kind: e.kind, occurredAt: e.occurredAt.toISOString(), plate: e.plate?.plate, direction: e.plate?.direction }));
+      },
+      /** Publishes the prepared (committed) events on the bus, as the writer does after commit. */
+      fanout: async (a: { from: number; count: number; batch: number; window: number; subscribers: number }) =>
+        pump({
+          total: a.count,
+          subscribers: a.subscribers,
+          batch: a.batch,
+          window: a.window,
+          publish: (from, to) => app.bus.publish(fanoutEvents.slice(a.from + from, a.from + to)),
+          delivered: () => total(m.deliveries),
+        }),
+    },
+    // dataDir (media files) is removed by the parent after exit, so deleting it is not profiled.
+    close: () => app.close(),
+  };
+}
+
+async function main() {
+  const role = process.argv[2];
+  const dbUrl = process.env.BENCH_DB_URL ?? '';
+  const s =
+    role === 'app' ? await startApp()
+    : role === 'floor-tcp' ? await tcpToDbFloor(dbUrl)
+    : role === 'floor-http' ? await multipartFloor()
+    : role === 'floor-ws' ? await wsFloor()
+    : null;
+  if (!s) throw new Error(`unknown role ${role}: app | floor-tcp | floor-http | floor-ws`);
+  serveChild({ ...s.info, pid: process.pid }, { memory, ...s.handlers }, s.close);
+}
+
+main().catch(failChild);
