@@ -1,25 +1,46 @@
 /**
- * `npm run demo`: the server (embedded PGlite under ./data/demo unless DATA_DIR is set) plus
- * simulated vendors wired to it, so live events show in GraphiQL within seconds:
- *  - FF camera GATE-NORTH pushing vehicle passes over HTTP multipart/JSON with two images,
- *  - FF camera GATE-SOUTH pushing over raw TCP (back-to-back JSON objects, split writes).
- * The simulators follow the vendor documents, not the adapters (src/adapters/ff/simulator).
+ * `npm run demo`: the server (embedded PGlite under ./data/demo unless DATA_DIR is set) plus a
+ * simulator of every vendor, wired together, so live events, triggers and streams show within
+ * seconds. The simulators follow the vendor documents, not the adapters (src/adapters/x/simulator).
  */
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { ConfigError, readEnv, validateConfig } from '../src/core/config/load.ts';
 import { FfCameraSimulator } from '../src/adapters/ff/simulator/index.ts';
+import { CamlyticsSimulator } from '../src/adapters/camlytics/simulator/index.ts';
+import { VxgSimulator } from '../src/adapters/vxg/simulator/index.ts';
+import { IvmsSimulator } from '../src/adapters/ivms/simulator/index.ts';
+
+const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
 
 async function main(): Promise<void> {
   const env = readEnv({ DATA_DIR: './data/demo', ...process.env }, process.argv.slice(2));
   const tcpPort = Number(process.env.FF_TCP_PORT ?? 4001);
-  const config = validateConfig({ adapters: [{ type: 'ff', id: 'default', tcpPort, timezone: 'Europe/Prague' }] }, process.env);
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  const camlytics = new CamlyticsSimulator({ ratePerSec: 0.2, seed: 'demo' });
+  const vxg = new VxgSimulator({ seed: 'demo' });
+  const ivms = new IvmsSimulator({ seed: 'demo' });
+  const [camlyticsUrl, , ivmsUrl] = await Promise.all([camlytics.start(), vxg.start(), ivms.start()]);
+  const vxgCameras = [248527, 237863]; // the simulator's default cameras (ids from the vendor examples)
+
+  const config = validateConfig(
+    {
+      adapters: [
+        { type: 'ff', id: 'default', tcpPort, timezone: 'Europe/Prague' },
+        { type: 'camlytics', id: 'office', baseUrl: camlyticsUrl, webhookToken: WEBHOOK_TOKEN, pollTimeoutSec: 5 },
+        { type: 'vxg', id: 'cloud', accessToken: vxgCameras.map((camid) => vxg.tokenFor(camid)), pollIntervalSec: 2 },
+        { type: 'ivms', id: 'hq', baseUrl: ivmsUrl, wsUrl: ivms.wsUrl, timezone: localZone },
+      ],
+    },
+    process.env,
+  );
   const log = pino({ level: env.logLevel === 'info' ? 'warn' : env.logLevel });
   const app = await createApp({ env, config, log });
   const port = await app.listen();
   const base = `http://127.0.0.1:${port}`;
 
-  const cameras = [
+  const ffCameras = [
     new FfCameraSimulator({
       deviceId: 'GATE-NORTH',
       seed: 'north',
@@ -27,36 +48,44 @@ async function main(): Promise<void> {
       http: { url: `${base}/adapters/ff/default/events`, modes: ['multipart-file', 'multipart-file', 'multipart-field', 'json'], twoImages: true, imageBytes: 24_000 },
       useEventBuffer: true,
     }),
-    new FfCameraSimulator({
-      deviceId: 'GATE-SOUTH',
-      seed: 'south',
-      ratePerSec: 0.3,
-      tcp: { host: '127.0.0.1', port: tcpPort, framing: 'none', writeStrategy: 'fragments' },
-    }),
+    new FfCameraSimulator({ deviceId: 'GATE-SOUTH', seed: 'south', ratePerSec: 0.3, tcp: { host: '127.0.0.1', port: tcpPort, framing: 'none', writeStrategy: 'fragments' } }),
   ];
-  for (const c of cameras) await c.start();
+  for (const c of ffCameras) await c.start();
+
+  // Camlytics aggregates arrive by webhook at xx:00 and 00:00; send one of each now so the query has data.
+  const webhook = `${base}/adapters/camlytics/office/webhook?token=${WEBHOOK_TOKEN}`;
+  await camlytics.sendWebhook(webhook, 'hourly').catch(() => {});
+  await camlytics.sendWebhook(webhook, 'daily').catch(() => {});
+  const timers = [
+    setInterval(() => vxg.cameraEvent(248527, 'motion', { withThumb: true }), 12_000),
+    setInterval(() => ivms.alert({ imageBytes: 12_000 }), 9_000),
+  ];
 
   process.stdout.write(`
   Unified Surveillance API demo
   ─────────────────────────────
   GraphiQL:   http://localhost:${port}/graphql   (open it in a browser and press ▶)
-  Simulated:  FF camera GATE-NORTH over HTTP (two images), FF camera GATE-SOUTH over TCP :${tcpPort}
+  Simulated:  FF cameras GATE-NORTH (HTTP, two images) and GATE-SOUTH (TCP :${tcpPort}),
+              Camlytics "office" (long-poll + webhooks), VXG "cloud" (2 cameras), IVMS "hq" (alerts, HLS)
 
   Paste into GraphiQL:
-    subscription { events { seq occurredAt camera { name } ... on PlateReadEvent { plate direction phase confidence } } }
+    subscription { events { seq kind vendorType occurredAt camera { name } source { adapter } ... on PlateReadEvent { plate direction } ... on AnalyticsEvent { ruleName objectClass } } }
     { ffPlateTracks(first: 5) { bestPlate direction firstSeen lastSeen closed media { role url } } }
+    { camlyticsAggregates(granularity: HOURLY) { channelName since until count rules { ruleName count } } }
+    { cameras { edges { node { id name status capabilities sources { adapter instance } } } } }
+  Trigger a VXG event (it comes back on the subscription): take the id of a VXG camera from cameras, then
+    mutation { triggerEvent(input: { cameraId: "<id>", type: "door_bell", idempotencyKey: "demo-1" }) { accepted vendorEventId } }
+  Watch an IVMS camera through this server (open playlistUrl with any HLS player or Safari):
+    mutation { startStream(input: { cameraId: "<IVMS camera id>", mode: LIVE }) { id state playlistUrl expiresAt } }
 
   Ctrl-C stops everything.
 `);
 
-  const timer = setInterval(() => {
-    const n = app.registry.list()[0]?.counters ?? {};
-    log.warn({ httpStored: n['http.stored'] ?? 0, tcpStored: n['tcp.stored'] ?? 0, duplicates: (n['http.duplicates'] ?? 0) + (n['tcp.duplicates'] ?? 0) }, 'demo: events stored so far');
-  }, 15_000);
   const stop = async () => {
-    clearInterval(timer);
-    for (const c of cameras) await c.stop();
+    timers.forEach(clearInterval);
+    for (const c of ffCameras) await c.stop();
     await app.close();
+    await Promise.all([camlytics.stop(), vxg.stop(), ivms.stop()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
