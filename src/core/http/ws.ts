@@ -3,11 +3,16 @@
  * - connection_init must carry a valid key when auth is on (else close 4403);
  * - frames over `maxPayload` close the socket (1009);
  * - each send resolves when the frame is handed to the kernel, so a client that stops reading
- *   stops its subscriptions pulling events: they fall back to catching up from the log, memory
- *   stays bounded. A client that has not drained a frame for `slowConsumerMs` is closed with 4429
- *   and can resume with `after`.
+ *   stops its subscriptions pulling events (graphql-ws path: after each frame; shared path: once
+ *   UNSENT_WINDOW_BYTES are unsent): they fall back to catching up from the log, memory stays
+ *   bounded. A client that has not drained a frame for `slowConsumerMs` is closed with 4429 and
+ *   can resume with `after`;
+ * - subscribers of the same `events` operation share its execution and serialisation per event
+ *   (shared-subscriptions.ts); other operations run per subscriber through graphql-ws;
+ * - frames sent to a socket within one tick leave in one write (corked until the next tick).
  */
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { makeServer, CloseCode, type ConnectionInitMessage } from 'graphql-ws';
 import type { ExecutionArgs } from 'graphql';
@@ -15,9 +20,13 @@ import type { Logger } from 'pino';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { AuthInfo, CoreServices } from '../../schema/context.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import type { Yoga } from './yoga.ts';
+import { maskError, type Yoga } from './yoga.ts';
+import { SharedSubscriptions, isSharedOperation, sharedOperationKey, type FrameSink } from './shared-subscriptions.ts';
+import type { SubscribeFn } from './shared-operation.ts';
 
 export const CLOSE_SLOW_CONSUMER = 4429;
+/** Shared-path frames a socket may have queued but not yet handed to the kernel before its subscribers wait. */
+const UNSENT_WINDOW_BYTES = 64 * 1024;
 
 export interface WsOptions {
   yoga: Yoga;
@@ -33,10 +42,26 @@ export interface WsOptions {
 interface Extra {
   socket: WebSocket;
   request: IncomingMessage;
+  /** Sends a frame; resolves when it is handed to the kernel. */
+  send(frame: string): Promise<void>;
+  /** Sends a shared-path frame; answers a promise to wait for only when the socket's unsent window is full. */
+  sendWindowed(frame: string): Promise<void> | undefined;
   auth?: AuthInfo;
 }
 
+/** What onSubscribe hands to execute/subscribe: the subscriber's envelop functions, and the shared-path key. */
+interface OperationRoot {
+  execute: (a: ExecutionArgs) => unknown;
+  subscribe: SubscribeFn;
+  shared?: { key: string; sink: FrameSink };
+}
+
 export function createWsServer(o: WsOptions) {
+  const shared = new SharedSubscriptions({
+    services: o.services,
+    subscribe: (args) => o.yoga.getEnveloped({} as never).subscribe(args),
+    maskError: maskError(o.log),
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
   const server = makeServer<ConnectionInitMessage['payload'], Extra>({
     onConnect: (ctx) => {
@@ -48,7 +73,7 @@ export function createWsServer(o: WsOptions) {
         return false; // graphql-ws closes with 4403 Forbidden
       }
     },
-    onSubscribe: async (ctx, _id, params) => {
+    onSubscribe: async (ctx, id, params) => {
       const { schema, execute, subscribe, parse, validate } = o.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
       let document;
       try {
@@ -58,18 +83,26 @@ export function createWsServer(o: WsOptions) {
       }
       const errors = validate(schema, document);
       if (errors.length) return errors;
+      const auth = ctx.extra.auth!;
+      const root: OperationRoot = { execute, subscribe };
+      if (isSharedOperation(document, params.operationName)) {
+        root.shared = { key: sharedOperationKey(params.query, params.operationName, params.variables, auth), sink: { id, send: ctx.extra.sendWindowed } };
+      }
       const args: ExecutionArgs = {
         schema,
         document,
         operationName: params.operationName,
         variableValues: params.variables,
-        contextValue: { services: o.services, auth: ctx.extra.auth! },
-        rootValue: { execute, subscribe },
+        contextValue: { services: o.services, auth },
+        rootValue: root,
       };
       return args;
     },
-    execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-    subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+    execute: (args) => (args.rootValue as OperationRoot).execute(args) as never,
+    subscribe: (args) => {
+      const root = args.rootValue as OperationRoot;
+      return (root.shared ? shared.subscribe(root.shared.key, args, root.subscribe, root.shared.sink) : root.subscribe(args)) as never;
+    },
   });
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
@@ -94,21 +127,41 @@ export function createWsServer(o: WsOptions) {
     }, Math.min(keepAliveMs, slowMs));
     timer.unref();
 
+    // Frames sent in one tick leave in one write (a batch of events → one syscall per socket).
+    const raw = (socket as unknown as { _socket?: Duplex })._socket;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      raw?.uncork();
+    };
+    let pendingBytes = 0;
+    const send = (data: string) =>
+      new Promise<void>((resolve) => {
+        if (socket.readyState !== socket.OPEN) return resolve();
+        if (!corked && raw) {
+          corked = true;
+          raw.cork();
+          process.nextTick(uncork);
+        }
+        if (pending === 0) oldestPendingAt = Date.now();
+        pending += 1;
+        pendingBytes += data.length;
+        socket.send(data, () => {
+          pending -= 1;
+          pendingBytes -= data.length;
+          if (pending > 0) oldestPendingAt = Date.now();
+          o.metrics.deliveries.inc();
+          resolve();
+        });
+      });
+    const sendWindowed = (data: string) => {
+      const sent = send(data);
+      return pendingBytes > UNSENT_WINDOW_BYTES ? sent : undefined;
+    };
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
-            if (pending === 0) oldestPendingAt = Date.now();
-            pending += 1;
-            socket.send(data, () => {
-              pending -= 1;
-              if (pending > 0) oldestPendingAt = Date.now();
-              o.metrics.deliveries.inc();
-              resolve();
-            });
-          }),
+        send,
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on('message', async (data) => {
@@ -120,7 +173,7 @@ export function createWsServer(o: WsOptions) {
             }
           }),
       },
-      { socket, request },
+      { socket, request, send, sendWindowed },
     );
     socket.once('close', (code, reason) => {
       clearInterval(timer);
@@ -130,7 +183,7 @@ export function createWsServer(o: WsOptions) {
 
   return {
     wss,
-    handleUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) {
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     async close() {

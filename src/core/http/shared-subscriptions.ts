@@ -1,0 +1,173 @@
+/**
+ * Shared fan-out for `subscription { events … }` over graphql-ws: subscribers that run the same
+ * operation (document, operation name, variables, scopes) share one SharedOperation, so each
+ * event is executed and serialised once and the same payload bytes go to all of them; only the
+ * frame's `id` differs, spliced around the shared payload.
+ *
+ * Each subscriber still subscribes through the envelop pipeline (scope check, argument coercion,
+ * masked errors, the schema's own `events` resolver) and keeps its own EventSubscription: its own
+ * bounded buffer, catch-up from the log, `after` replay, filter, ordering and socket backpressure.
+ * Only the source stream is taken from that subscription; the per-event execution is the shared
+ * one. Operations that are not a single `events` root field keep the ordinary per-subscriber path.
+ */
+import { Kind, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
+import type { StoredEvent } from '../events/model.ts';
+import type { AuthInfo, CoreServices, GraphQLContext } from '../../schema/context.ts';
+import { SharedOperation, type SubscribeFn } from './shared-operation.ts';
+
+/** Where a shared subscriber's frames go: the graphql-ws subscription id and the socket's send. */
+export interface FrameSink {
+  id: string;
+  /** Queues a frame; answers a promise to wait for (backpressure) when the socket has too much unsent. */
+  send(frame: string): Promise<void> | undefined;
+}
+
+export interface SharedSubscriptionsOptions {
+  services: CoreServices;
+  /** Envelop subscribe for an operation's single shared execution stream. */
+  subscribe: SubscribeFn;
+  /** Turns an error thrown by a subscriber's stream into what the client may see. */
+  maskError: (err: unknown) => Error;
+}
+
+/** A subscription whose only root field is `events` (no directives): its per-event result depends on the event alone. */
+export function isSharedOperation(document: DocumentNode, operationName?: string | null): boolean {
+  const op = getOperationAST(document, operationName);
+  if (op?.operation !== 'subscription' || op.selectionSet.selections.length !== 1) return false;
+  const sel = op.selectionSet.selections[0];
+  return sel.kind === Kind.FIELD && sel.name.value === 'events' && !sel.directives?.length;
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` variables share. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/** What makes two subscribers' results identical: the operation, its variables and the caller's scopes. */
+export function sharedOperationKey(query: string, operationName: string | null | undefined, variables: unknown, auth: AuthInfo): string {
+  const scopes = auth.open ? '*' : [...auth.scopes].sort().join(' ');
+  return `${scopes}\n${operationName ?? ''}\n${stableJson(variables ?? {})}\n${query}`;
+}
+
+const DONE: IteratorResult<never> = { value: undefined, done: true };
+
+const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
+/**
+ * One subscriber on the shared path. To graphql-ws it is a stream that yields nothing and ends when
+ * the subscription does; it writes its `next` frames itself (payload shared, id its own), in order,
+ * and stops pulling events while its socket's unsent window is full.
+ */
+class SharedSubscriber implements AsyncIterableIterator<never> {
+  private closed = false;
+  private running = false;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly op: SharedOperation,
+    private readonly source: AsyncIterator<StoredEvent>,
+    private readonly stream: AsyncIterator<unknown>,
+    private readonly sink: FrameSink,
+    private readonly onEnd: () => void,
+    private readonly maskError: (err: unknown) => Error,
+  ) {
+    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+  }
+
+  next(): Promise<IteratorResult<never>> {
+    if (this.running || this.closed) return Promise.resolve(DONE);
+    this.running = true;
+    return this.run();
+  }
+
+  private async run(): Promise<IteratorResult<never>> {
+    try {
+      while (!this.closed) {
+        const r = await this.source.next();
+        if (r.done || this.closed) break;
+        const payload = await this.op.render(r.value);
+        if (this.closed) break;
+        const full = this.sink.send(this.prefix + payload + '}');
+        if (full) await full;
+      }
+    } catch (err) {
+      if (!this.closed) throw this.maskError(err);
+    } finally {
+      await this.end();
+    }
+    return DONE;
+  }
+
+  async return(): Promise<IteratorResult<never>> {
+    await this.end();
+    return DONE;
+  }
+
+  private async end(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.onEnd();
+    await Promise.all([this.stream.return?.(), this.source.return?.()]);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+export class SharedSubscriptions {
+  private readonly operations = new Map<string, SharedOperation>();
+
+  constructor(private readonly o: SharedSubscriptionsOptions) {}
+
+  /**
+   * Subscribes through `subscribe` (the subscriber's envelop pipeline), keeping the event source it
+   * opens; answers what graphql-ws expects from `subscribe`: a stream, or an ExecutionResult with
+   * errors. Falls back to the ordinary stream when the operation cannot be shared.
+   */
+  async subscribe(key: string, args: ExecutionArgs, subscribe: SubscribeFn, sink: FrameSink): Promise<unknown> {
+    // Join first: a member counts for every event its source can see, so each executes once.
+    const op = this.join(key, args);
+    let member: SharedSubscriber | null = null;
+    try {
+      const services = this.o.services;
+      const opened: { source?: AsyncIterable<StoredEvent> } = {};
+      const capture: CoreServices = Object.create(services, {
+        subscribeEvents: { value: (...a: Parameters<CoreServices['subscribeEvents']>) => (opened.source = services.subscribeEvents(...a)) },
+      });
+      const ctx = args.contextValue as GraphQLContext;
+      const stream = await subscribe({ ...args, contextValue: { ...ctx, services: capture } });
+      if (!opened.source) return stream;
+      const source = opened.source[Symbol.asyncIterator]();
+      if (!isAsyncIterable(stream)) {
+        await source.return?.();
+        return stream;
+      }
+      if (!(await op.ready)) return stream;
+      member = new SharedSubscriber(op, source, stream[Symbol.asyncIterator](), sink, () => this.leave(key, op), this.o.maskError);
+      return member;
+    } finally {
+      if (!member) this.leave(key, op);
+    }
+  }
+
+  private join(key: string, args: ExecutionArgs): SharedOperation {
+    let op = this.operations.get(key);
+    if (!op || op.broken) {
+      op = new SharedOperation(args, this.o.services, this.o.subscribe);
+      this.operations.set(key, op);
+    }
+    op.join();
+    return op;
+  }
+
+  private leave(key: string, op: SharedOperation): void {
+    if (op.leave() && this.operations.get(key) === op) this.operations.delete(key);
+  }
+}
