@@ -31,6 +31,7 @@ import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
 import { createWsServer } from './core/http/ws.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { builtInAdapters } from './adapters/index.ts';
+import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import type { CoreServices } from './schema/context.ts';
 
 export interface AppOptions {
@@ -41,6 +42,8 @@ export interface AppOptions {
   log?: Logger;
   /** Use this database instead of opening one (tests). */
   database?: Database;
+  /** Where `plugins` entries resolve from: local paths from configDir, package names from projectRoot (both default: cwd). */
+  pluginRoots?: PluginRoots;
 }
 
 export interface App {
@@ -64,7 +67,7 @@ export interface App {
 
 export async function createApp(o: AppOptions): Promise<App> {
   const log = o.log ?? pino({ level: o.env.logLevel });
-  const defs = new Map((o.adapters ?? builtInAdapters).map((d) => [d.type, d]));
+  const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, o.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
 

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
 
   try {
-    starting = createApp({ env: loaded.env, config: loaded.file, log }).then((a) => {
+    starting = createApp({ env: loaded.env, config: loaded.file, log, pluginRoots: { configDir: loaded.dir } }).then((a) => {
       app = a;
       return a.listen();
     });

@@ -68,3 +68,5 @@ export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe
 export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
 export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';
 export { mapAsyncIterator } from './core/util/async-iter.ts';
+/** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
+export { z } from 'zod';

@@ -3,8 +3,8 @@
  * with their media roles. Pure: the dedupe key is a sha256 of stable event fields.
  */
 import { createHash } from 'node:crypto';
-import { normalizePlate } from '../../core/events/model.ts';
-import type { EventInput, MediaInput, MediaRole, PlateRead } from '../../core/events/model.ts';
+import { normalizePlate } from '../../sdk.ts';
+import type { EventInput, MediaInput, MediaRole, PlateRead } from '../../sdk.ts';
 import type { FfEvent, FfImage } from './parse.ts';
 import { ffOccurredAt } from './time.ts';
 
@@ -102,10 +102,13 @@ export function ffDedupeKey(ev: FfEvent): string {
   return createHash('sha256').update(parts.join('|'), 'utf8').digest('hex');
 }
 
-/** A copy of the raw payload with each `ImageArray[i].BinaryImage` replaced by a size note. */
+/**
+ * The raw payload with each `ImageArray[i].BinaryImage` replaced by a size note: a copy when
+ * there are images to strip, else the payload itself (never modified here or downstream).
+ */
 export function stripFfImages(raw: Record<string, unknown>): Record<string, unknown> {
   const arr = raw.ImageArray;
-  if (!Array.isArray(arr)) return { ...raw };
+  if (!Array.isArray(arr)) return raw;
   const ImageArray = arr.map((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null || !('BinaryImage' in entry)) return entry;
     const e = entry as Record<string, unknown>;

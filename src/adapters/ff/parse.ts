@@ -3,8 +3,8 @@
  * camera sends it -> a typed, coerced FfEvent. Pure; throws badInput naming the offending field.
  * Every scalar may arrive as a string (numbers too); empty strings mean "absent".
  */
-import { badInput } from '../../core/errors.ts';
-import type { Direction, PlatePhase } from '../../core/events/model.ts';
+import { badInput } from '../../sdk.ts';
+import type { Direction, PlatePhase } from '../../sdk.ts';
 
 /** `datetime` split into parts; `offsetMinutes` is the explicit ±HHMM offset (east of UTC), if any. */
 export interface FfDatetime {

@@ -3,7 +3,7 @@
  * camera-local `datetime` is read with its own ±HHMM offset, else in the configured IANA zone.
  * Pure; zone offsets come from Intl.DateTimeFormat (DST-correct, no dependencies).
  */
-import { badInput } from '../../core/errors.ts';
+import { badInput } from '../../sdk.ts';
 import type { FfDatetime, FfEvent } from './parse.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -4,7 +4,7 @@
  * naming its path; no stack traces.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatIssuePath } from '../errors.ts';
 import { configFileSchema, DEFAULT_CONFIG, type ConfigFile } from './schema.ts';
@@ -31,6 +31,8 @@ export interface LoadedConfig {
   file: ConfigFile;
   /** Where the file came from, or 'defaults'. */
   origin: string;
+  /** The config file's directory (relative `plugins` paths resolve from it); cwd with defaults. */
+  dir: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv, argv: string[] = []): ServerEnv {
@@ -98,14 +100,40 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = {}): Confi
     if (seen.has(k)) problems.push(`adapters[${i}].id: duplicate instance "${a.id}" of type "${a.type}"`);
     seen.add(k);
   });
+  cfg.plugins.forEach((p, i) => {
+    const first = cfg.plugins.indexOf(p);
+    if (first < i) problems.push(`plugins[${i}]: "${p}" is already listed as plugins[${first}]`);
+  });
   if (problems.length) throw new ConfigError(problems);
   return cfg;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): LoadedConfig {
   const serverEnv = readEnv(env, argv);
+  const file = configFileOf(serverEnv);
+  if (!file) return { env: serverEnv, file: validateConfig(DEFAULT_CONFIG), origin: 'defaults', dir: process.cwd() };
+  return { env: serverEnv, file: parseConfigText(readFileSync(file, 'utf8'), file, env), origin: resolve(file), dir: dirname(resolve(file)) };
+}
+
+function configFileOf(serverEnv: ServerEnv): string | undefined {
   const file = serverEnv.configFile ?? (existsSync('config.yaml') ? 'config.yaml' : undefined);
-  if (!file) return { env: serverEnv, file: validateConfig(DEFAULT_CONFIG), origin: 'defaults' };
-  if (!existsSync(file)) throw new ConfigError([`CONFIG_FILE: ${file} does not exist`]);
-  return { env: serverEnv, file: parseConfigText(readFileSync(file, 'utf8'), file, env), origin: resolve(file) };
+  if (file && !existsSync(file)) throw new ConfigError([`CONFIG_FILE: ${file} does not exist`]);
+  return file;
+}
+
+/**
+ * Only the `plugins` of the config (for printing the schema): other sections are not validated,
+ * so their `${VAR}`s need not be set.
+ */
+export function loadPluginList(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): { plugins: string[]; dir: string } {
+  const file = configFileOf(readEnv(env, argv));
+  if (!file) return { plugins: [], dir: process.cwd() };
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (e) {
+    throw new ConfigError([`${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  const { plugins } = validateConfig({ plugins: (doc as { plugins?: unknown }).plugins }, env);
+  return { plugins, dir: dirname(resolve(file)) };
 }

@@ -1,0 +1,76 @@
+/**
+ * Load the adapters of the config's `plugins` (npm package names and local files): resolve each
+ * entry, import it (plugins import the SDK as `unified-surveillance-api/sdk`, answered with this
+ * server's files), check what it exports, and return the adapters beside the given ones. Every
+ * problem of every plugin is reported at once as a ConfigError naming the plugin.
+ */
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config/load.ts';
+import type { AdapterDefinition } from '../adapter/types.ts';
+import { registerHostResolution } from './host-package.ts';
+import { notAnEsModule, resolvePluginSpec, type PluginRoots } from './resolve.ts';
+import { exportedAdapters, pluginAdapterProblems, takenBy } from './validate.ts';
+
+export type { PluginRoots } from './resolve.ts';
+
+export interface LoadedPlugin {
+  spec: string;
+  file: string;
+  adapters: AdapterDefinition[];
+}
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** Import the plugins; throws ConfigError listing every problem. */
+export async function loadPlugins(specs: readonly string[], known: readonly AdapterDefinition[], roots: PluginRoots = {}): Promise<LoadedPlugin[]> {
+  if (!specs.length) return [];
+  registerHostResolution();
+  const taken = takenBy(known, 'the built-in adapter');
+  const problems: string[] = [];
+  const loaded: LoadedPlugin[] = [];
+  const seen = new Map<string, number>();
+  for (const [i, spec] of specs.entries()) {
+    const label = `plugins[${i}] (${spec})`;
+    let file: string;
+    try {
+      file = resolvePluginSpec(spec, roots);
+    } catch (e) {
+      problems.push(`${label}: ${firstLine(e)}`);
+      continue;
+    }
+    const earlier = seen.get(file);
+    if (earlier !== undefined) {
+      problems.push(`${label}: the same module as plugins[${earlier}] (${specs[earlier]}); list it once`);
+      continue;
+    }
+    seen.set(file, i);
+    const cjs = notAnEsModule(file);
+    if (cjs) {
+      problems.push(`${label}: ${cjs}`);
+      continue;
+    }
+    let mod: unknown;
+    try {
+      mod = await import(pathToFileURL(file).href);
+    } catch (e) {
+      problems.push(`${label}: failed to load ${file}: ${firstLine(e)}`);
+      continue;
+    }
+    const candidates = exportedAdapters(mod);
+    if (typeof candidates === 'string') {
+      problems.push(`${label}: ${candidates}`);
+      continue;
+    }
+    const r = pluginAdapterProblems(candidates, label, taken);
+    problems.push(...r.problems);
+    loaded.push({ spec, file, adapters: r.adapters });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return loaded;
+}
+
+/** The given adapters plus those of the plugins (the composition root's list of definitions). */
+export async function withPluginAdapters(known: readonly AdapterDefinition[], specs: readonly string[], roots: PluginRoots = {}): Promise<AdapterDefinition[]> {
+  const plugins = await loadPlugins(specs, known, roots);
+  return [...known, ...plugins.flatMap((p) => p.adapters)];
+}

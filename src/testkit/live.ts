@@ -1,0 +1,120 @@
+/**
+ * The live half of the conformance kit: the vendor simulator and a real server (HTTP on
+ * 127.0.0.1:0, an in-memory PGlite database) running only the adapter under test, plus the reads
+ * the checks make (stored events, instance status, GraphQL in process).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp, type App } from '../app.ts';
+import { validateConfig } from '../core/config/load.ts';
+import { openDatabase, type Database } from '../core/db/client.ts';
+import type { AdapterDefinition } from '../core/adapter/types.ts';
+import type { StoredEvent } from '../core/events/model.ts';
+import type { AdapterInstanceInfo } from '../schema/context.ts';
+import type { ConformanceEnv } from './types.ts';
+
+export interface GqlResult {
+  data?: any;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+export class LiveServer {
+  private app: App | null = null;
+  private database: Database | null = null;
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'usa-conformance-'));
+
+  constructor(
+    private readonly def: AdapterDefinition,
+    private readonly logLevel: string,
+  ) {}
+
+  get running(): App {
+    if (!this.app) throw new Error('the server is not running (an earlier step failed)');
+    return this.app;
+  }
+
+  /** Start a server with one instance; the database survives restarts (same store, same state). */
+  async start(instance: Record<string, unknown>): Promise<void> {
+    this.database ??= await openDatabase({ pgliteDir: 'memory://' });
+    const app = await createApp({
+      env: { port: 0, host: '127.0.0.1', dataDir: this.dataDir, logLevel: this.logLevel },
+      config: validateConfig({ adapters: [instance] }),
+      adapters: [this.def],
+      database: this.database,
+      log: pino({ level: this.logLevel }),
+    });
+    this.app = app;
+    await app.listen();
+  }
+
+  /** Stop the server (and so the instance); the database stays for a restart. */
+  async stopServer(): Promise<void> {
+    const app = this.app;
+    this.app = null;
+    await app?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stopServer();
+    await this.database?.close();
+    this.database = null;
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  env(type: string, id: string): ConformanceEnv {
+    const app = this.running;
+    const running = app.registry.find(type, id)?.running;
+    if (!running) throw new Error(`${type}/${id} is not running`);
+    const appUrl = app.url();
+    return {
+      appUrl,
+      adapterType: type,
+      instanceId: id,
+      routeUrl: (path) => `${appUrl}/adapters/${type}/${id}${path}`,
+      running: running as ConformanceEnv['running'],
+      instance: () => {
+        const i = this.info(type, id);
+        return { status: i?.status ?? 'STOPPED', detail: i?.detail ?? null, counters: { ...i?.counters } };
+      },
+    };
+  }
+
+  info(type: string, id: string): AdapterInstanceInfo | undefined {
+    return this.running.services.adapters().find((a) => a.type === type && a.id === id);
+  }
+
+  async events(type: string, id: string): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    let after: bigint | null = null;
+    for (;;) {
+      const page = await this.running.services.listEvents({ adapters: [type], instances: [id] }, { first: 500, after });
+      out.push(...page.events);
+      if (!page.hasNextPage || !page.events.length) return out;
+      after = page.events[page.events.length - 1].seq;
+    }
+  }
+
+  async gql(query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+    const res = await this.running.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult;
+  }
+}
+
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
+/** Poll `check` until it returns a truthy value; on timeout throw naming `what` (and `state()` when given). */
+export async function waitUntil<T>(check: () => Promise<T> | T, ms: number, what: string, state?: () => Promise<string> | string): Promise<Truthy<T>> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v as Truthy<T>;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}${state ? ` (${await state()})` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

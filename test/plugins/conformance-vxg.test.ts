@@ -1,0 +1,40 @@
+/** The conformance kit on the built-in VXG adapter, against its Cloud VMS simulator (stored events mirrored by polling). */
+import { vxgAdapter } from '../../src/adapters/vxg/index.ts';
+import { VxgSimulator } from '../../src/adapters/vxg/simulator/index.ts';
+import type { AdapterDefinition } from '../../src/sdk.ts';
+import { runAdapterConformance } from '../../src/testkit.ts';
+import { waitFor } from '../helpers/app.ts';
+
+const CAMERA = 248527;
+const sim = new VxgSimulator({ seed: 'conformance' });
+
+runAdapterConformance(vxgAdapter as unknown as AdapterDefinition, {
+  config: { pollIntervalSec: 0.1, backfillSec: 0 },
+  invalidConfigs: [
+    { patch: { accessToken: 'not-a-token' }, path: 'accessToken', message: 'invalid VXG channel access token' },
+    { patch: { accessToken: undefined }, path: 'accessToken', message: 'required' },
+    { patch: { pollIntervalSec: 0 }, path: 'pollIntervalSec' },
+    { patch: { baseUrl: 'ftp://vxg.example' }, path: 'baseUrl' },
+  ],
+  simulator: {
+    start: async () => {
+      await sim.start();
+      return { accessToken: [sim.tokenFor(CAMERA)] };
+    },
+    stop: () => sim.stop(),
+    produceEvent: () => {
+      sim.cameraEvent(CAMERA, 'motion', { meta: { conformance: true } });
+    },
+    // Every poll re-reads the last pollOverlapSec: the newest event comes back on the next polls.
+    produceDuplicate: async () => {
+      const seen = sim.stats.requests;
+      await waitFor(() => sim.stats.requests >= seen + 3, 5000, 'two more VXG polls');
+    },
+    breakVendor: () => {
+      sim.fault = 'http500';
+    },
+    restoreVendor: () => {
+      sim.fault = 'none';
+    },
+  },
+});

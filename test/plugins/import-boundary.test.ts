@@ -1,0 +1,95 @@
+/**
+ * The SDK is the only door into the core: every file of a built-in adapter imports only src/sdk.ts,
+ * its own adapter directory, Node built-ins and npm packages. Simulators (vendor stand-ins, not
+ * adapters) may share helpers with other simulators but never reach into the core either. The
+ * example plugin imports only `unified-surveillance-api/sdk` (and its own files).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SRC = join(ROOT, 'src');
+const SDK = join(SRC, 'sdk.ts');
+const HOST_PACKAGE = 'unified-surveillance-api';
+const CORE = ['core', 'schema', 'app.ts', 'main.ts', 'testkit', 'testkit.ts'].map((p) => join(SRC, p));
+
+const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);
+const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + sep);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : filesUnder(p);
+    return /\.(ts|mts|js|mjs)$/.test(name) ? [p] : [];
+  });
+}
+
+/** What one file imports that it may not. `own`: the directory its relative imports must stay in. */
+export function importViolations(file: string, text: string, rule: 'adapter' | 'simulator' | 'plugin', own: string): string[] {
+  const out: string[] = [];
+  for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
+    if (isBuiltin(spec)) continue;
+    if (!spec.startsWith('.') && !spec.startsWith('/')) {
+      if (spec === HOST_PACKAGE || spec.startsWith(`${HOST_PACKAGE}/`)) {
+        if (spec !== `${HOST_PACKAGE}/sdk` && !(rule !== 'adapter' && spec === `${HOST_PACKAGE}/testkit`)) out.push(`${spec}: only ${HOST_PACKAGE}/sdk is public`);
+      } else if (rule === 'plugin') out.push(`${spec}: the example plugin needs nothing but the SDK`);
+      continue;
+    }
+    const target = resolve(dirname(file), spec);
+    if (rule === 'plugin') {
+      if (!inside(target, own)) out.push(`${spec}: outside the plugin package`);
+    } else if (CORE.some((c) => inside(target, c))) out.push(`${spec}: the core (use src/sdk.ts)`);
+    else if (rule === 'adapter' && target !== SDK && !inside(target, own)) out.push(`${spec}: outside the adapter's own directory`);
+  }
+  return out.map((v) => `${relative(ROOT, file)} imports ${v}`);
+}
+
+describe('import boundary of adapters', () => {
+  const adapterDirs = readdirSync(join(SRC, 'adapters')).map((n) => join(SRC, 'adapters', n)).filter((p) => statSync(p).isDirectory());
+
+  it('finds the built-in adapters and their files', () => {
+    expect(adapterDirs.map((d) => relative(SRC, d)).sort()).toEqual(expect.arrayContaining(['adapters/camlytics', 'adapters/ff', 'adapters/ivms', 'adapters/vxg']));
+  });
+
+  it('built-in adapters import only the SDK, their own files, Node built-ins and npm packages', () => {
+    const violations = adapterDirs.flatMap((dir) =>
+      filesUnder(dir).map((f) => importViolations(f, readFileSync(f, 'utf8'), inside(f, join(dir, 'simulator')) ? 'simulator' : 'adapter', dir)).flat(),
+    );
+    const index = join(SRC, 'adapters', 'index.ts');
+    violations.push(...importViolations(index, readFileSync(index, 'utf8'), 'simulator', join(SRC, 'adapters')));
+    expect(violations).toEqual([]);
+  });
+
+  it('the example plugin imports only unified-surveillance-api/sdk and its own files', () => {
+    const pkg = join(ROOT, 'examples', 'adapter-example');
+    const files = filesUnder(join(pkg, 'src'));
+    expect(files.length).toBeGreaterThan(3);
+    expect(files.flatMap((f) => importViolations(f, readFileSync(f, 'utf8'), 'plugin', pkg))).toEqual([]);
+  });
+
+  it('the check itself catches core imports, other adapters and non-public package paths', () => {
+    const ff = join(SRC, 'adapters', 'ff');
+    const file = join(ff, 'parse.ts');
+    const text = [
+      "import { badInput } from '../../core/errors.ts';",
+      "import type { Builder } from '../../schema/builder.ts';",
+      "import { x } from '../vxg/map.ts';",
+      "import { y } from 'unified-surveillance-api/src/core/errors.ts';",
+      "import { ok } from '../../sdk.ts';",
+      "import { z } from 'zod';",
+      "import { readFile } from 'node:fs/promises';",
+      "const lazy = await import('../../app.ts');",
+    ].join('\n');
+    expect(importViolations(file, text, 'adapter', ff)).toEqual([
+      'src/adapters/ff/parse.ts imports ../../core/errors.ts: the core (use src/sdk.ts)',
+      'src/adapters/ff/parse.ts imports ../../schema/builder.ts: the core (use src/sdk.ts)',
+      "src/adapters/ff/parse.ts imports ../vxg/map.ts: outside the adapter's own directory",
+      'src/adapters/ff/parse.ts imports unified-surveillance-api/src/core/errors.ts: only unified-surveillance-api/sdk is public',
+      'src/adapters/ff/parse.ts imports ../../app.ts: the core (use src/sdk.ts)',
+    ]);
+    expect(importViolations(join(ff, 'simulator', 'x.ts'), "import { a } from '../../vxg/simulator/tokens.ts';", 'simulator', ff)).toEqual([]);
+  });
+});

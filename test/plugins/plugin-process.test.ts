@@ -1,0 +1,103 @@
+/**
+ * The real thing, as an operator runs it: `node --import tsx src/main.ts` with a config file whose
+ * `plugins` names a plugin directory next to it — a copy outside any node_modules, so its
+ * `import … from 'unified-surveillance-api/sdk'` is answered by the server's resolve hook. Also
+ * `schema:print` with the configured plugins, and a plugin for another SDK stopping start-up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HmacWebhookVendor } from '../../examples/adapter-example/src/simulator/index.ts';
+import { EXAMPLE_DIR, FIXTURES, ROOT } from './helpers.ts';
+
+const SECRET = 'process-test-secret-012345';
+
+function run(args: string[], env: Record<string, string>): ChildProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('plugins in a real server process', () => {
+  let dir: string;
+  let server: ChildProcess | undefined;
+  let serverExit: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  let url = '';
+  const config = () => join(dir, 'config.yaml');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'usa-plugin-process-'));
+    mkdirSync(join(dir, 'plugins'));
+    cpSync(join(EXAMPLE_DIR, 'package.json'), join(dir, 'plugins', 'hmac-webhook', 'package.json'));
+    cpSync(join(EXAMPLE_DIR, 'src'), join(dir, 'plugins', 'hmac-webhook', 'src'), { recursive: true });
+    cpSync(join(FIXTURES, 'future-sdk.ts'), join(dir, 'plugins', 'future.mts')); // a lone file: .mts makes it an ES module
+    writeFileSync(config(), ['plugins: ["./plugins/hmac-webhook"]', 'adapters:', '  - { type: hmac-webhook, id: acme, secret: "${HOOK_SECRET}" }', ''].join('\n'));
+
+    server = run(['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), CONFIG_FILE: config(), HOOK_SECRET: SECRET, LOG_LEVEL: 'info' });
+    serverExit = finished(server);
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d;
+        const m = /"url":"http:\/\/localhost:(\d+)\/graphql"/.exec(out);
+        if (m) {
+          server!.stdout!.off('data', onData);
+          resolve(`http://127.0.0.1:${m[1]}`);
+        }
+      };
+      server!.stdout!.on('data', onData);
+      void serverExit.then((r) => reject(new Error(`server exited (${r.code}) before listening:\n${r.stderr}${out}`)));
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the plugin from the config file’s directory and stores its signed events', async () => {
+    const vendor = new HmacWebhookVendor(SECRET);
+    const ev = await vendor.emit(`${url}/adapters/hmac-webhook/acme/events`, { type: 'zone.entered' });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ events(first: 5, filter: { adapters: ["hmac-webhook"] }) { edges { node { __typename kind ... on HmacWebhookEvent { eventId } } } } }' }),
+    });
+    const body = (await res.json()) as { data: { events: { edges: Array<{ node: Record<string, unknown> }> } } };
+    expect(body.data.events.edges.map((e) => e.node)).toEqual([{ __typename: 'HmacWebhookEvent', kind: 'ZONE_ENTERED', eventId: ev.id }]);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    server!.kill('SIGTERM');
+    const { code, stdout } = await serverExit;
+    expect(code).toBe(0);
+    expect(stdout).toContain('"msg":"stopped"');
+  }, 30_000);
+
+  it('schema:print prints the schema with the configured plugins (no need for their secrets)', async () => {
+    const { code, stdout, stderr } = await finished(run(['src/schema/print-cli.ts', '--config', config()], {}));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('type HmacWebhookEvent implements AnalyticsEvent & Event & Node {');
+    expect(stdout).toContain('hmacWebhookStats(instance: String!): HmacWebhookStats');
+    expect(stdout).toContain('type FfPlateEvent implements Event & Node & PlateReadEvent {');
+  }, 30_000);
+
+  it('a plugin for another SDK stops start-up with one line naming it, no stack trace', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
+    const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
+    expect(code).toBe(1);
+    expect(stderr).toBe('invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides 1.0.0\n');
+  }, 30_000);
+});
