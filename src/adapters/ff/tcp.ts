@@ -5,7 +5,7 @@
  * many of its events wait for the store. Bad objects are skipped and counted, never half-stored.
  */
 import { isIP, type Socket } from 'node:net';
-import { AppError, ERROR_CODES, type AdapterContext } from '../../sdk.ts';
+import { AppError, ERROR_CODES, type AdapterContext, type PublishResult } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { JsonObjectFramer } from './framer.ts';
 import { publishFfJson } from './ingest-event.ts';
@@ -66,22 +66,24 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       }
       inFlight += 1;
       if (inFlight >= MAX_IN_FLIGHT) socket.pause();
-      pending.then(
-        (r) => {
-          if (r.duplicate) stats.duplicates += 1;
-          else stats.stored += 1;
-          ctx.count(r.duplicate ? 'tcp.duplicates' : 'tcp.stored');
-        },
-        (e) => {
-          if (e instanceof AppError && e.status < 500) return reject(e.code, e.message, e);
-          stats.failed += 1;
-          ctx.count('tcp.store_failed');
-          ctx.log.error({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');
-        },
-      ).finally(() => {
-        inFlight -= 1;
-        if (inFlight < MAX_IN_FLIGHT / 2 && socket.isPaused()) socket.resume();
-      });
+      pending.then(onStored, onFailed); // one reaction per event, no .finally() promise
+    };
+    const settled = () => {
+      inFlight -= 1;
+      if (inFlight < MAX_IN_FLIGHT / 2 && socket.isPaused()) socket.resume();
+    };
+    const onStored = (r: PublishResult) => {
+      settled();
+      if (r.duplicate) stats.duplicates += 1;
+      else stats.stored += 1;
+      ctx.count(r.duplicate ? 'tcp.duplicates' : 'tcp.stored');
+    };
+    const onFailed = (e: unknown) => {
+      settled();
+      if (e instanceof AppError && e.status < 500) return reject(e.code, e.message, e);
+      stats.failed += 1;
+      ctx.count('tcp.store_failed');
+      ctx.log.error({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');
     };
     const consume = (outs: ReturnType<JsonObjectFramer['push']>) => {
       for (const o of outs) {

@@ -1,10 +1,11 @@
 /**
- * Event log reads and writes. Writes come only from the batched writer (one multi-row INSERT per
- * batch); reads use keyset pagination on `seq`.
+ * Event log reads and writes. Writes come only from the batched writer (one INSERT per batch,
+ * event-insert.ts); reads use keyset pagination on `seq`.
  */
 import { and, asc, desc, eq, gt, gte, inArray, like, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { events } from './schema.ts';
+import { eventRowJson, insertEventRowsJson, type InsertedEvent } from './event-insert.ts';
 import type { EventKind, MediaRef, StoredEvent } from '../events/model.ts';
 
 export interface EventFilter {
@@ -113,14 +114,9 @@ export async function maxSeq(db: Db): Promise<bigint> {
   return r?.m == null ? 0n : BigInt(r.m);
 }
 
-/** Insert a batch; duplicates (same adapter, instance, dedupe key) are skipped. */
-export async function insertEvents(db: Db, rows: NewEventRow[]): Promise<Array<{ seq: bigint; dedupeKey: string; adapter: string; instance: string }>> {
-  if (rows.length === 0) return [];
-  return db
-    .insert(events)
-    .values(rows)
-    .onConflictDoNothing({ target: [events.adapter, events.instance, events.dedupeKey] })
-    .returning({ seq: events.seq, dedupeKey: events.dedupeKey, adapter: events.adapter, instance: events.instance });
+/** Insert a batch, seqs in row order; duplicates (same adapter, instance, dedupe key) are skipped. See event-insert.ts. */
+export async function insertEvents(db: Db, rows: ReadonlyArray<Omit<NewEventRow, 'seq'>>): Promise<InsertedEvent[]> {
+  return insertEventRowsJson(db, rows.map(eventRowJson));
 }
 
 export async function seqsByDedupeKey(db: Db, adapter: string, instance: string, keys: string[]): Promise<Map<string, bigint>> {

@@ -13,6 +13,10 @@ import {
   type PublishResult,
 } from './model.ts';
 import type { EventWriter } from './writer.ts';
+import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
+import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
+
+export { sanitizeJson } from './sanitize.ts';
 
 export interface Source {
   adapter: string;
@@ -43,8 +47,7 @@ export class Ingest {
 
     // Check every image before writing any, so a bad second image leaves nothing behind.
     for (const m of ev.media) this.o.media.check(m.data, m.role, m.contentType);
-    const mediaRefs: MediaRef[] = [];
-    for (const m of ev.media) mediaRefs.push(await this.o.media.put(m.data, m.role, m.contentType));
+    const mediaRefs: MediaRef[] = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
 
     const cameraId = ev.camera ? cameraIdOf(src.adapter, src.instance, ev.camera.vendorId) : null;
     const camera =
@@ -61,25 +64,27 @@ export class Ingest {
         : undefined;
 
     const now = this.o.now?.() ?? new Date();
+    const { row, rowJson } = storableRow({
+      typeName: ev.typeName,
+      kind: ev.kind,
+      vendorType: stripNul(ev.vendorType),
+      occurredAt: ev.occurredAt,
+      receivedAt: now,
+      adapter: src.adapter,
+      instance: src.instance,
+      cameraId,
+      dedupeKey: stripNul(ev.dedupeKey),
+      plateNormalized: ev.plate?.plateNormalized ?? null,
+      trackId: ev.plate?.trackId ?? null,
+      plate: ev.plate ?? null,
+      analytics: ev.analytics ?? null,
+      data: ev.data,
+      raw: ev.raw ?? {},
+      media: mediaRefs,
+    });
     return this.o.writer.enqueue({
-      row: {
-        typeName: ev.typeName,
-        kind: ev.kind,
-        vendorType: stripNul(ev.vendorType),
-        occurredAt: ev.occurredAt,
-        receivedAt: now,
-        adapter: src.adapter,
-        instance: src.instance,
-        cameraId,
-        dedupeKey: stripNul(ev.dedupeKey),
-        plateNormalized: ev.plate?.plateNormalized ?? null,
-        trackId: ev.plate?.trackId ?? null,
-        plate: ev.plate ? sanitizeJson(ev.plate) : null,
-        analytics: ev.analytics ? sanitizeJson(ev.analytics) : null,
-        data: sanitizeJson(ev.data) as Record<string, unknown>,
-        raw: sanitizeJson(ev.raw ?? {}),
-        media: mediaRefs,
-      },
+      row,
+      rowJson,
       mediaRows: mediaRefs.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize })),
       camera,
       deadline: Date.now() + (opts.deadlineMs ?? this.o.defaultDeadlineMs ?? 10_000),
@@ -87,20 +92,23 @@ export class Ingest {
   }
 }
 
-const stripNul = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s);
-
-/** PostgreSQL jsonb cannot hold U+0000; drop it from every string, keep everything else literally. */
-export function sanitizeJson(v: unknown): unknown {
-  if (typeof v === 'string') return stripNul(v);
-  if (Array.isArray(v)) return v.map(sanitizeJson);
-  if (v && typeof v === 'object') {
-    if (v instanceof Date) return v.toISOString();
-    if (v instanceof Uint8Array) return `<${v.byteLength} bytes removed>`;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[stripNul(k)] = sanitizeJson(x);
-    return out;
+/**
+ * The row and its serialised form. The payloads are copied only when something in them must be
+ * sanitised: the common event is checked (no allocation) and serialised once, and that text is
+ * what the writer sends.
+ */
+function storableRow(row: EventRowInput): { row: EventRowInput; rowJson: string } {
+  if (isPlainJson(row.plate) && isPlainJson(row.analytics) && isPlainJson(row.data) && isPlainJson(row.raw)) {
+    const rowJson = eventRowJson(row);
+    if (!hasNulEscape(rowJson)) return { row, rowJson };
   }
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number' && !Number.isFinite(v)) return null;
-  return v;
+  const clean: EventRowInput = {
+    ...row,
+    plate: row.plate == null ? null : sanitizeJson(row.plate),
+    analytics: row.analytics == null ? null : sanitizeJson(row.analytics),
+    data: sanitizeJson(row.data) as Record<string, unknown>,
+    raw: sanitizeJson(row.raw),
+  };
+  // A U+0000 left in a text column (e.g. a camera's vendor id) is refused by the database as data.
+  return { row: clean, rowJson: eventRowJson(clean) };
 }

@@ -1,6 +1,6 @@
 /**
- * Group commit: events published concurrently are written in one transaction (media rows, camera
- * rows, one multi-row event INSERT), and each publisher's promise resolves only after that commit.
+ * Group commit: events published concurrently are written in one statement (media rows, camera
+ * rows and the events, event-insert.ts), and each publisher's promise resolves only after that commit.
  * Committed events go to the bus in seq order.
  *
  * Faults: when the database fails, the batch stays queued and is retried with backoff until each
@@ -9,20 +9,20 @@
  * the batch row by row, so one poison row cannot block the rest.
  */
 import type { Logger } from 'pino';
-import { sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
-import { insertEvents, seqsByDedupeKey, type NewEventRow } from '../db/event-repo.ts';
-import { cameras, media } from '../db/schema.ts';
+import { seqsByDedupeKey, type NewEventRow } from '../db/event-repo.ts';
+import { eventRowJson, insertEventBatch, wellFormed, type CameraRow, type EventBatch, type InsertedEvent, type MediaRow } from '../db/event-insert.ts';
 import type { EventBus } from './bus.ts';
 import type { PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
 
-export type MediaRow = typeof media.$inferInsert;
-export type CameraRow = typeof cameras.$inferInsert;
+export type { CameraRow, MediaRow };
 
 export interface PendingWrite {
   row: Omit<NewEventRow, 'seq'>;
+  /** `eventRowJson(row)` when the caller has it (ingest does); computed at enqueue otherwise. */
+  rowJson?: string;
   mediaRows: MediaRow[];
   camera?: CameraRow;
   /** Epoch ms after which the write is abandoned with SERVICE_UNAVAILABLE. */
@@ -56,6 +56,7 @@ export class EventWriter {
   private scheduled = false;
   private closed = false;
   private backoffMs = 0;
+  private expectDuplicates = false;
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -74,8 +75,16 @@ export class EventWriter {
     if (this.queue.length >= this.maxQueued) {
       return Promise.reject(new AppError('SERVICE_UNAVAILABLE', `event store is behind (${this.queue.length} writes queued); retry later`));
     }
+    let rowJson = w.rowJson;
+    if (rowJson === undefined) {
+      try {
+        rowJson = eventRowJson(w.row);
+      } catch {
+        return Promise.reject(new AppError('BAD_USER_INPUT', 'the event store refused this event as data (not serialisable)'));
+      }
+    }
     return new Promise<PublishResult>((resolve, reject) => {
-      this.queue.push({ ...w, resolve, reject });
+      this.queue.push({ row: w.row, rowJson, mediaRows: w.mediaRows, camera: w.camera, deadline: w.deadline, resolve, reject });
       this.schedule();
     });
   }
@@ -161,26 +170,30 @@ export class EventWriter {
     }
   }
 
+  /**
+   * A plain INSERT while no duplicates come (less work for the database); after one (SQLSTATE 23505,
+   * nothing written), ON CONFLICT DO NOTHING until a batch has no duplicate again.
+   */
+  private async insert(b: EventBatch): Promise<InsertedEvent[]> {
+    if (!this.expectDuplicates) {
+      try {
+        return await insertEventBatch(this.o.db, { ...b, skipDuplicates: false });
+      } catch (err) {
+        if (sqlState(err) !== '23505') throw err;
+        this.expectDuplicates = true;
+      }
+    }
+    const inserted = await insertEventBatch(this.o.db, { ...b, skipDuplicates: true });
+    if (inserted.length === b.rowsJson.length) this.expectDuplicates = false;
+    return inserted;
+  }
+
   private async writeBatch(batch: PendingWrite[]): Promise<void> {
     const started = performance.now();
-    const { db } = this.o;
     const mediaRows = uniqueBy(batch.flatMap((w) => w.mediaRows), (m) => m.id);
     const cameraRows = uniqueBy(batch.flatMap((w) => (w.camera ? [w.camera] : [])), (c) => c.id);
-    const rows = batch.map((w) => w.row as NewEventRow);
-    const inserted = await db.transaction(async (tx) => {
-      if (mediaRows.length) await tx.insert(media).values(mediaRows).onConflictDoNothing();
-      if (cameraRows.length) {
-        await tx
-          .insert(cameras)
-          .values(cameraRows)
-          .onConflictDoUpdate({
-            target: cameras.id,
-            // An event's camera name only replaces a placeholder (the vendor id), never a real name.
-            set: { name: sql`case when excluded.name = excluded.vendor_id then ${cameras.name} else excluded.name end`, updatedAt: sql`now()` },
-          });
-      }
-      return insertEvents(tx as unknown as Db, rows);
-    });
+    const rowsJson = batch.map((w) => w.rowJson ?? eventRowJson(w.row));
+    const inserted = await this.insert({ rowsJson, media: mediaRows, cameras: cameraRows });
     this.o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
     this.o.metrics.batchSize.observe(batch.length);
 
@@ -189,19 +202,26 @@ export class EventWriter {
     const stored: StoredEvent[] = [];
     const claimed = new Set<string>();
     const dupes: PendingWrite[] = [];
+    const ingestedBySource = new Map<string, { adapter: string; instance: string; n: number }>();
     for (const w of batch) {
-      const k = key(w.row.adapter, w.row.instance, w.row.dedupeKey);
+      // As stored: text columns are well-formed UTF-16 (event-insert.ts).
+      const k = key(wellFormed(w.row.adapter), wellFormed(w.row.instance), wellFormed(w.row.dedupeKey));
       const seq = seqByKey.get(k);
       if (seq != null && !claimed.has(k)) {
         claimed.add(k);
         stored.push(toStored(w.row, seq));
-        this.o.metrics.ingested.inc({ adapter: w.row.adapter, instance: w.row.instance });
+        const src = `${w.row.adapter}\u0000${w.row.instance}`;
+        const counted = ingestedBySource.get(src);
+        if (counted) counted.n += 1;
+        else ingestedBySource.set(src, { adapter: w.row.adapter, instance: w.row.instance, n: 1 });
         w.resolve({ seq, duplicate: false });
       } else {
         dupes.push(w);
       }
     }
-    stored.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    for (const c of ingestedBySource.values()) this.o.metrics.ingested.inc({ adapter: c.adapter, instance: c.instance }, c.n);
+    // Rows are inserted in batch order, so seqs increase along `stored` already; sort only if not.
+    if (!isAscending(stored)) stored.sort((a, b) => (a.seq < b.seq ? -1 : 1));
     this.o.onCommitted?.(stored, cameraRows);
     this.o.bus.publish(stored);
     if (dupes.length) await this.resolveDuplicates(dupes, seqByKey);
@@ -212,22 +232,32 @@ export class EventWriter {
     const groups = new Map<string, PendingWrite[]>();
     for (const w of dupes) {
       const g = `${w.row.adapter}\u0000${w.row.instance}`;
-      groups.set(g, [...(groups.get(g) ?? []), w]);
+      const group = groups.get(g);
+      if (group) group.push(w);
+      else groups.set(g, [w]);
     }
     for (const ws of groups.values()) {
       const { adapter, instance } = ws[0].row;
-      let found: Map<string, bigint>;
+      let found: Map<string, bigint> | null = null;
       try {
         found = await seqsByDedupeKey(this.o.db, adapter, instance, ws.map((w) => w.row.dedupeKey));
       } catch {
-        found = new Map();
+        // Looked up again below only from this batch; the others are stored but their seq is unknown.
       }
       for (const w of ws) {
-        const seq = found.get(w.row.dedupeKey) ?? known.get(`${adapter}\u0000${instance}\u0000${w.row.dedupeKey}`) ?? 0n;
-        w.resolve({ seq, duplicate: true });
+        const k = wellFormed(w.row.dedupeKey);
+        const seq = found?.get(k) ?? known.get(`${wellFormed(adapter)}\u0000${wellFormed(instance)}\u0000${k}`);
+        if (seq != null) w.resolve({ seq, duplicate: true });
+        else if (!found) w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later')); // a retry answers with the seq
+        else w.resolve({ seq: 0n, duplicate: true }); // the original is gone (deleted meanwhile)
       }
     }
   }
+}
+
+function isAscending(evs: StoredEvent[]): boolean {
+  for (let i = 1; i < evs.length; i++) if (evs[i - 1].seq >= evs[i].seq) return false;
+  return true;
 }
 
 function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {

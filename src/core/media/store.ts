@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, rename, writeFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -19,8 +19,15 @@ export interface MediaMeta {
   byteSize: number;
 }
 
+/** Temp file names: unique per process (random prefix) and per write (counter). */
+const TMP_PREFIX = randomBytes(6).toString('hex');
+let tmpCounter = 0;
+
 export class FileMediaStore {
+  /** Ids written (or found) by this process: not written again. */
   private readonly known = new Set<string>();
+  /** Shard directories (first 4 hex digits) this process created or found: no mkdir for them. */
+  private readonly shards = new Set<string>();
   constructor(
     private readonly dir: string,
     private readonly db: Db,
@@ -46,20 +53,39 @@ export class FileMediaStore {
     const sniffed = this.check(data, role, declaredType);
     const id = createHash('sha256').update(data).digest('hex');
     if (!this.known.has(id)) {
-      const path = this.pathOf(id);
-      const exists = await stat(path).then(() => true, () => false);
-      if (!exists) {
-        await mkdir(join(this.dir, id.slice(0, 2), id.slice(2, 4)), { recursive: true });
-        const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-        await writeFile(tmp, data);
-        await rename(tmp, path).catch(async (e) => {
-          await unlink(tmp).catch(() => {});
-          throw e;
-        });
-      }
+      await this.write(id, data);
       this.remember(id);
     }
     return { id, role, contentType: sniffed, byteSize: data.byteLength };
+  }
+
+  /**
+   * Temp file + rename: readers never see a partial file, and since the name is the content's hash,
+   * writing it again (another process, a re-send) replaces it with the same bytes, so no stat first.
+   */
+  private async write(id: string, data: Uint8Array): Promise<void> {
+    const shard = id.slice(0, 4);
+    const dir = join(this.dir, id.slice(0, 2), id.slice(2, 4));
+    const path = join(dir, id);
+    const tmp = `${path}.${TMP_PREFIX}${(tmpCounter += 1)}.tmp`;
+    try {
+      if (!this.shards.has(shard)) {
+        await mkdir(dir, { recursive: true });
+        this.shards.add(shard);
+      }
+      try {
+        await writeFile(tmp, data);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        // The directory was removed from outside after this process created it: create it again.
+        await mkdir(dir, { recursive: true });
+        await writeFile(tmp, data);
+      }
+      await rename(tmp, path);
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
   }
 
   private remember(id: string): void {
