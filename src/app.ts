@@ -10,9 +10,12 @@ import type { GraphQLSchema } from 'graphql';
 import { ConfigError, type ServerEnv } from './core/config/load.ts';
 import type { ConfigFile } from './core/config/schema.ts';
 import { openDatabase, pgliteDirFor, type Database } from './core/db/client.ts';
+import type { Leases } from './core/cluster/lease.ts';
 import { createMetrics, type Metrics } from './core/ops/metrics.ts';
 import { LocalEventBus, type EventBus } from './core/events/bus.ts';
+import { RedisEventBus } from './core/events/redis-bus.ts';
 import { EventWriter } from './core/events/writer.ts';
+import { EventSpool } from './core/events/spool.ts';
 import { Ingest } from './core/events/ingest.ts';
 import { FileMediaStore } from './core/media/store.ts';
 import { CameraCache } from './core/cameras/cache.ts';
@@ -54,6 +57,8 @@ export interface App {
   registry: AdapterRegistry;
   streams: StreamManager;
   database: Database;
+  /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
+  leases: Leases;
   metrics: Metrics;
   bus: EventBus;
   writer: EventWriter;
@@ -74,9 +79,22 @@ export async function createApp(o: AppOptions): Promise<App> {
   const database = o.database ?? (await openDatabase({ url: o.env.databaseUrl, pgliteDir: pgliteDirFor(o.env.dataDir) }));
   const { db } = database;
   const metrics = createMetrics({ defaultMetrics: true });
-  const bus = new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
+  const leases = database.createLeases({
+    log: log.child({ component: 'leases' }),
+    retryMs: o.config.cluster.leaseRetrySec * 1000,
+    heartbeatMs: o.config.cluster.leaseHeartbeatSec * 1000,
+    heartbeatTimeoutMs: o.config.cluster.leaseHeartbeatTimeoutSec * 1000,
+    onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
+  });
+  const bus: EventBus = o.env.redisUrl
+    ? await RedisEventBus.start({ url: o.env.redisUrl, db, log, metrics })
+    : new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
+  if (o.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
+  // TCP events wait out a database outage here (fsynced), replayed when it answers again.
+  const spool = new EventSpool({ dir: join(o.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: o.config.limits.spoolMaxBytes });
   const writer = new EventWriter({
+    spool,
     db,
     bus,
     log,
@@ -90,7 +108,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
   const statusHub = new StatusHub();
   const registry = new AdapterRegistry({
-    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics },
+    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases },
     metrics,
     log,
     onStatus: (info) => statusHub.publish(info),
@@ -122,7 +140,13 @@ export async function createApp(o: AppOptions): Promise<App> {
     upgrade: ws.handleUpgrade,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
-      const checks = { database: dbOk ? 'ok' : 'unreachable', adapters: registry.started ? 'started' : 'starting', streams: streams.resumed ? 'resumed' : 'resuming' };
+      const checks = {
+        database: dbOk ? 'ok' : 'unreachable',
+        adapters: registry.started ? 'started' : 'starting',
+        streams: streams.resumed ? 'resumed' : 'resuming',
+        // Not a readiness condition: without Redis, events from other instances come from the log, up to a second late.
+        bus: bus instanceof RedisEventBus ? (bus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
+      };
       return { ready: dbOk && registry.started && streams.resumed, checks };
     },
   });
@@ -136,6 +160,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     registry,
     streams,
     database,
+    leases,
     metrics,
     bus,
     writer,
@@ -149,6 +174,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         });
       });
       await registry.startAll();
+      spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
@@ -161,7 +187,10 @@ export async function createApp(o: AppOptions): Promise<App> {
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
+        await leases.close();
+        await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();
+        await spool.close();
         await ws.close();
         const force = setTimeout(() => server.closeAllConnections(), 5000);
         await httpClosed;

@@ -20,6 +20,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     batchSeconds: new Histogram({ name: 'db_batch_seconds', help: 'Latency of one group-commit batch', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     batchSize: new Histogram({ name: 'db_batch_events', help: 'Events per group-commit batch', buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [registry] }),
     dbErrors: new Counter({ name: 'db_write_errors_total', help: 'Failed batch writes (retried until their deadline)', registers: [registry] }),
+    busReceived: new Counter({ name: 'bus_events_received_total', help: 'Events received from other instances over Redis', registers: [registry] }),
+    busLogReads: new Counter({ name: 'bus_log_reads_total', help: 'Times the bus read the event log (gap after a lost or reordered Redis message, reconnect, periodic check)', registers: [registry] }),
+    busPublishErrors: new Counter({ name: 'bus_publish_errors_total', help: 'Failed publishes to Redis (other instances read those events from the log)', registers: [registry] }),
+    leaseHeld: new Gauge({ name: 'usa_lease_held', help: '1 while this instance holds the lease (work that runs on one instance of the deployment), 0 on standby', labelNames: ['lease'], registers: [registry] }),
     adapterStatus: new Gauge({ name: 'adapter_up', help: '1 when the adapter instance is READY, 0.5 DEGRADED, 0 otherwise', labelNames: src, registers: [registry] }),
   };
 }

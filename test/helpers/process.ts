@@ -1,0 +1,125 @@
+/**
+ * Real server processes for multi-instance and fault tests: `src/main.ts` under tsx's own binary
+ * (npx would not pass signals on), a YAML config written to a temp dir, the env you give, stdout
+ * and stderr captured. `startServerProcess` resolves once /ready answers 200.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { waitFor } from './app.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export function freePort(): Promise<number> {
+  return new Promise<number>((res, rej) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+    s.once('error', rej);
+  });
+}
+
+export interface ServerProcessOptions {
+  /** YAML config text (written to a file; CONFIG_FILE points at it). */
+  config: string;
+  /** Extra environment: DATABASE_URL, REDIS_URL, DATA_DIR … (DATABASE_URL/REDIS_URL are removed unless given). */
+  env?: Record<string, string | undefined>;
+  /** HTTP port (default: a free one). */
+  port?: number;
+  /** Directory for the config and the default DATA_DIR (default: a new temp dir, removed by `cleanup`). */
+  dir?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  base: string;
+  dir: string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  out(): string;
+  err(): string;
+  /** JSON log lines of stdout (non-JSON lines skipped). */
+  logs(): Array<Record<string, unknown> & { msg?: string }>;
+  kill(signal?: NodeJS.Signals): void;
+  /** SIGKILL if still running, and remove the temp dir when this harness made it. */
+  cleanup(): Promise<void>;
+}
+
+export async function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
+  const ownDir = !o.dir;
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'usa-proc-'));
+  const port = o.port ?? (await freePort());
+  const config = join(dir, `config-${port}.yaml`);
+  writeFileSync(config, o.config);
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFIG_FILE: config, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  for (const [k, v] of Object.entries(o.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr!.on('data', (c) => (stderr += c));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const p: ServerProcess = {
+    child,
+    port,
+    base,
+    dir,
+    exited,
+    out: () => stdout,
+    err: () => stderr,
+    logs: () =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        }),
+    kill: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    cleanup: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  let gone = false;
+  void exited.then(() => (gone = true));
+  try {
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`server process exited before it was ready (code ${child.exitCode}); stderr: ${stderr}\nstdout: ${stdout.slice(-2000)}`);
+        return (await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200;
+      },
+      o.readyTimeoutMs ?? 60_000,
+      `server ready on ${base} (stderr: ${stderr})`,
+    );
+  } catch (err) {
+    await p.cleanup();
+    throw err;
+  }
+  return p;
+}
+
+/** POST a GraphQL operation to a server; throws on transport errors, returns the JSON body. */
+export async function gql<T = any>(base: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return (await r.json()) as { data?: T; errors?: Array<{ message: string }> };
+}
