@@ -186,6 +186,35 @@ for (const driver of drivers) {
         expect(await seqsOf({ adapters: ['nobody'] })).toEqual([]);
       });
 
+      it('time windows page newest first and oldest first, with other filters, on both query plans (time-first up to 7 days, seq walk beyond)', async () => {
+        const win = (h0: number, h1: number) => ({ from: new Date(T0 + h0 * 3_600_000), to: new Date(T0 + h1 * 3_600_000) });
+        for (const [f, plan] of [
+          [win(2, 9), 'time-first'],
+          [{ ...win(2, 9), kinds: ['PLATE_READ'] as const }, 'time-first'],
+          [{ from: new Date(T0 - 30 * 86_400_000), to: new Date(T0 + 9 * 3_600_000) }, 'seq walk'],
+        ] as const) {
+          const want = newestFirst((e) => e.occurredAt >= f.from && e.occurredAt <= f.to && (!('kinds' in f) || e.kind === 'PLATE_READ'));
+          const forward: bigint[] = [];
+          let after: bigint | null = null;
+          for (let guard = 0; guard < 10; guard++) {
+            const page = await listEvents(t.database.db, f as EventFilter, { first: 2, after });
+            forward.push(...page.events.map((e) => e.seq));
+            if (!page.hasNextPage) break;
+            after = page.events.at(-1)!.seq;
+          }
+          expect(forward, plan).toEqual(want);
+          const backward: bigint[][] = [];
+          let before: bigint | null = null;
+          for (let guard = 0; guard < 10; guard++) {
+            const page = await listEvents(t.database.db, f as EventFilter, { last: 2, before });
+            backward.push(page.events.map((e) => e.seq));
+            if (!page.hasPreviousPage) break;
+            before = page.events[0].seq;
+          }
+          expect(backward.reverse().flat(), plan).toEqual(want);
+        }
+      });
+
       it('filters plates exactly or by prefix, with % and _ taken literally', async () => {
         const byPlate = (pred: (p: string) => boolean) => newestFirst((e) => e.plateNormalized != null && pred(e.plateNormalized));
         expect(await seqsOf({ plate: 'AB123' })).toEqual(byPlate((p) => p === 'AB123'));

@@ -40,7 +40,7 @@ export const events = pgTable(
   },
   (t) => [
     uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
-    index('events_occurred_at_idx').on(t.occurredAt),
+    index('events_occurred_seq_idx').on(t.occurredAt, t.seq), // time windows read seqs from the index alone (event-repo.ts)
     index('events_camera_seq_idx').on(t.cameraId, t.seq),
     index('events_kind_seq_idx').on(t.kind, t.seq),
     index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
