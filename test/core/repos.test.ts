@@ -215,6 +215,22 @@ for (const driver of drivers) {
         }
       });
 
+      it('plate prefixes page the same on both plans (index-first from two characters, seq walk for one)', async () => {
+        for (const plate of ['AB*', 'A*']) {
+          const want = newestFirst((e) => e.plateNormalized != null && e.plateNormalized.startsWith(plate.slice(0, -1)));
+          const got: bigint[] = [];
+          let after: bigint | null = null;
+          for (let guard = 0; guard < 10; guard++) {
+            const page = await listEvents(t.database.db, { plate }, { first: 2, after });
+            got.push(...page.events.map((e) => e.seq));
+            if (!page.hasNextPage) break;
+            after = page.events.at(-1)!.seq;
+          }
+          expect(got, plate).toEqual(want);
+          expect(want.length).toBeGreaterThan(4);
+        }
+      });
+
       it('filters plates exactly or by prefix, with % and _ taken literally', async () => {
         const byPlate = (pred: (p: string) => boolean) => newestFirst((e) => e.plateNormalized != null && pred(e.plateNormalized));
         expect(await seqsOf({ plate: 'AB123' })).toEqual(byPlate((p) => p === 'AB123'));

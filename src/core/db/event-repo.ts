@@ -78,22 +78,24 @@ export interface EventPage {
 }
 
 /**
- * A bounded time window (at most this wide) is read time-first: its seqs come from the
- * (occurred_at, seq) index alone and only the page's rows are fetched. Without it the database
- * walks the seq index from the newest event and filters on time, which for a window in the past
- * means reading everything newer first (0.5 s over 1,000,000 events). Wider or open windows keep the
- * seq walk: they match densely, so it stops early.
+ * Selective filters whose matches do not follow seq order are read index-first: the page's seqs
+ * come from an index alone ((occurred_at, seq) or (plate_normalized text_pattern_ops, seq)), then
+ * only the page's rows are fetched. Otherwise the database walks the seq index from the newest event
+ * and filters, which for a window in the past, or a rare plate prefix, means reading most of the
+ * table first (0.5 s over 1,000,000 events). Dense filters (a wide or open time window, a one-letter
+ * prefix) keep the seq walk: it stops early.
  */
 export const TIME_FIRST_MAX_WINDOW_MS = 7 * 86_400_000;
 
-function timeFirst(f: EventFilter | null | undefined): boolean {
-  return !!(f?.from && f.to && f.to.getTime() - f.from.getTime() <= TIME_FIRST_MAX_WINDOW_MS);
+function indexFirst(f: EventFilter | null | undefined): boolean {
+  if (f?.from && f.to && f.to.getTime() - f.from.getTime() <= TIME_FIRST_MAX_WINDOW_MS) return true;
+  return !!f?.plate && f.plate.endsWith('*') && f.plate.length > 2;
 }
 
 async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQL[], order: 'asc' | 'desc', limit: number): Promise<EventRow[]> {
   const by = order === 'asc' ? asc(events.seq) : desc(events.seq);
-  if (!timeFirst(filter)) return db.select().from(events).where(and(...cond)).orderBy(by).limit(limit);
-  // `seq + 0` keeps the planner off the seq index for this ordering, so it takes the time index.
+  if (!indexFirst(filter)) return db.select().from(events).where(and(...cond)).orderBy(by).limit(limit);
+  // `seq + 0` keeps the planner off the seq index for this ordering, so it takes the filter's index.
   const seqs = db.select({ seq: events.seq }).from(events).where(and(...cond)).orderBy(sql.raw(`seq + 0 ${order}`)).limit(limit);
   return db.select().from(events).where(inArray(events.seq, seqs)).orderBy(by);
 }

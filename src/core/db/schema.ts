@@ -45,7 +45,7 @@ export const events = pgTable(
     index('events_kind_seq_idx').on(t.kind, t.seq),
     index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
     index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
-    index('events_plate_prefix_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`),
+    index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone
     index('events_track_idx').on(t.trackId, t.seq),
   ],
 );
