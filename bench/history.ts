@@ -4,11 +4,13 @@
  * queries, then up to 200 (× BENCH_SCALE) sequential queries over HTTP (keep-alive) with varying
  * parameters, within an 8 s budget per shape; p50/p99 of the round trip. The floor column is the
  * same page read with plain SQL through postgres.js (`select * … where <filter> order by seq desc
- * limit 51`), timed alternately with ours: the database's share of the time.
+ * limit 51`, or its index-first form for the filters the repository reads that way), timed
+ * alternately with ours: the database's share of the time.
  */
 import postgres from 'postgres';
 import { Pool } from 'undici';
 import { createRng } from '../src/adapters/ff/simulator/index.ts';
+import { indexFirst } from '../src/core/db/event-repo.ts';
 import type { Benchmark, BenchContext } from './lib/context.ts';
 import { startServer } from './lib/context.ts';
 import { log, scaled } from './lib/env.ts';
@@ -62,7 +64,11 @@ function sqlPage(sql: postgres.Sql, f: Filter) {
   if (f?.plate) c.push(f.plate.endsWith('*') ? `plate_normalized like ${arg(`${f.plate.slice(0, -1)}%`)}` : `plate_normalized = ${arg(f.plate)}`);
   if (f?.from) c.push(`occurred_at >= ${arg(new Date(f.from))}`);
   if (f?.to) c.push(`occurred_at <= ${arg(new Date(f.to))}`);
-  return sql.unsafe(`select * from events ${c.length ? `where ${c.join(' and ')}` : ''} order by seq desc limit 51`, p);
+  const where = c.length ? `where ${c.join(' and ')}` : '';
+  const filter = f && { plate: f.plate, from: f.from ? new Date(f.from) : null, to: f.to ? new Date(f.to) : null };
+  // The same plan choice as the repository (event-repo.ts): selective filters read seqs from their index first.
+  if (indexFirst(filter)) return sql.unsafe(`select * from events where seq in (select seq from events ${where} order by seq + 0 desc limit 51) order by seq desc`, p);
+  return sql.unsafe(`select * from events ${where} order by seq desc limit 51`, p);
 }
 
 /** Alternates a and b (which one goes first alternates too, so neither gets the warmer cache) until n pairs or the budget. */

@@ -87,7 +87,8 @@ export interface EventPage {
  */
 export const TIME_FIRST_MAX_WINDOW_MS = 7 * 86_400_000;
 
-function indexFirst(f: EventFilter | null | undefined): boolean {
+/** Whether listEvents reads this filter index-first (exported for the history benchmark's floor). */
+export function indexFirst(f: EventFilter | null | undefined): boolean {
   if (f?.from && f.to && f.to.getTime() - f.from.getTime() <= TIME_FIRST_MAX_WINDOW_MS) return true;
   return !!f?.plate && f.plate.endsWith('*') && f.plate.length > 2;
 }
