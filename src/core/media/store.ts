@@ -1,5 +1,6 @@
 /**
- * Content-addressed media store: bytes live in files under DATA_DIR/media/ab/cd/<sha256>, metadata
+ * Content-addressed media store: bytes live in files under DATA_DIR/media/ab/<sha256> (256 shard
+ * directories, created once per process: a million images is ~4,000 files per directory), metadata
  * rows in the `media` table (written in the same batch as the event that references them).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,7 +27,7 @@ let tmpCounter = 0;
 export class FileMediaStore {
   /** Ids written (or found) by this process: not written again. */
   private readonly known = new Set<string>();
-  /** Shard directories (first 4 hex digits) this process created or found: no mkdir for them. */
+  /** Shard directories (first 2 hex digits) this process created or found: no mkdir for them. */
   private readonly shards = new Set<string>();
   constructor(
     private readonly dir: string,
@@ -34,7 +35,7 @@ export class FileMediaStore {
   ) {}
 
   pathOf(id: string): string {
-    return join(this.dir, id.slice(0, 2), id.slice(2, 4), id);
+    return join(this.dir, id.slice(0, 2), id);
   }
 
   /** The content type of the bytes; UNSUPPORTED_MEDIA_TYPE unless an accepted image (or, for role CLIP, an MP4/MPEG-TS video). */
@@ -64,8 +65,8 @@ export class FileMediaStore {
    * writing it again (another process, a re-send) replaces it with the same bytes, so no stat first.
    */
   private async write(id: string, data: Uint8Array): Promise<void> {
-    const shard = id.slice(0, 4);
-    const dir = join(this.dir, id.slice(0, 2), id.slice(2, 4));
+    const shard = id.slice(0, 2);
+    const dir = join(this.dir, shard);
     const path = join(dir, id);
     const tmp = `${path}.${TMP_PREFIX}${(tmpCounter += 1)}.tmp`;
     try {
