@@ -24,18 +24,27 @@ interface Subscriber {
 }
 
 function subscribe(p: ServerProcess, name: string, after?: string): Promise<Subscriber> {
-  const client = createClient({ url: `${p.base.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  const client = createClient({ url: `${p.base.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
   const seqs: bigint[] = [];
   return new Promise((resolve, reject) => {
+    let started = false;
     let stop = () => {};
     const off = client.on('connected', () => {
       off();
       // The server subscribes to the bus when the operation starts; give it a beat before ingest.
-      setTimeout(() => resolve({ name, seqs, client, stop }), 200);
+      setTimeout(() => {
+        started = true;
+        resolve({ name, seqs, client, stop });
+      }, 200);
     });
     stop = client.subscribe<{ events: { seq: string } }>(
       { query: SUB, variables: after ? { after } : {} },
-      { next: (r) => (r.data ? seqs.push(BigInt(r.data.events.seq)) : reject(new Error(JSON.stringify(r.errors)))), error: reject, complete: () => {} },
+      {
+        next: (r) => (r.data ? seqs.push(BigInt(r.data.events.seq)) : reject(new Error(JSON.stringify(r.errors)))),
+        // Once started, a closed socket (its server was killed) just ends the stream: the counts tell the rest.
+        error: (e) => (started ? undefined : reject(e instanceof Error ? e : new Error(`subscription failed: ${String((e as { code?: number }).code ?? e)}`))),
+        complete: () => {},
+      },
     );
   });
 }
