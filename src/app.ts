@@ -101,7 +101,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     metrics,
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
   });
-  const media = new FileMediaStore(join(o.env.dataDir, 'media'), db);
+  const media = new FileMediaStore(o.env.mediaDir ?? join(o.env.dataDir, 'media'), db);
   const ingest = new Ingest({ writer, media, cameras: cameraCache });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
@@ -116,6 +116,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   for (const c of configs) registry.add(defs.get(c.type)!, c);
   const streams = new StreamManager({
     db,
+    leases,
     registry,
     log,
     idleTimeoutMs: o.config.streams.idleTimeoutSec * 1000,

@@ -19,6 +19,8 @@ export interface AdapterInstanceInfo {
   since: Date;
   counters: Record<string, number>;
   capabilities: readonly Capability[];
+  /** runExclusive work of this instance: held here, or on standby (another instance runs it). */
+  leases: Array<{ name: string; held: boolean }>;
 }
 
 export interface CoreServices {

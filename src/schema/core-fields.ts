@@ -15,6 +15,13 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
   const Counter = builder.objectRef<{ name: string; value: number }>('AdapterCounter').implement({
     fields: (t) => ({ name: t.exposeString('name'), value: t.exposeFloat('value') }),
   });
+  const Lease = builder.objectRef<{ name: string; held: boolean }>('AdapterLease').implement({
+    description: 'Work of an adapter instance that runs on one server instance of the deployment (a poller, an outbound connection).',
+    fields: (t) => ({
+      name: t.exposeString('name', { description: 'As the adapter names it, e.g. "poll"' }),
+      held: t.exposeBoolean('held', { description: 'True when it runs on this server instance; false on standby (another instance runs it, or none is reachable yet)' }),
+    }),
+  });
   const AdapterInstance = builder.objectRef<AdapterInstanceInfo>('AdapterInstance').implement({
     description: 'One configured adapter instance and its health.',
     fields: (t) => ({
@@ -30,6 +37,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
         resolve: (a) => Object.entries(a.counters).map(([name, value]) => ({ name, value })),
       }),
       capabilities: t.field({ type: [refs.Capability], resolve: (a) => [...a.capabilities] }),
+      leases: t.field({ type: [Lease], description: 'Work that runs on one server instance of the deployment: whether this instance runs it', resolve: (a) => a.leases }),
     }),
   });
 

@@ -12,6 +12,10 @@ import { ffJson } from '../helpers/ff-events.ts';
 import { freePort, gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { TEST_DATABASE_URL } from '../helpers/db.ts';
 import { waitFor } from '../helpers/app.ts';
+import { ffMultipartBodies } from '../../bench/lib/ff-data.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 const SUB = 'subscription($after: String) { events(after: $after) { seq ... on FfPlateEvent { carId } } }';
@@ -65,6 +69,7 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
   const subs: Subscriber[] = [];
   let dbUrl = '';
   let dropDb = async () => {};
+  const mediaDir = mkdtempSync(join(tmpdir(), 'usa-shared-media-'));
 
   beforeAll(async () => {
     const { default: postgres } = await import('postgres');
@@ -82,7 +87,7 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
       const tcpPort = await freePort();
       return startServerProcess({
         config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`,
-        env: { DATABASE_URL: dbUrl, REDIS_URL: TEST_REDIS_URL },
+        env: { DATABASE_URL: dbUrl, REDIS_URL: TEST_REDIS_URL, MEDIA_DIR: mediaDir },
         readyTimeoutMs: 90_000,
       });
     };
@@ -94,6 +99,7 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     for (const s of subs) await s.client.dispose();
     await Promise.all(procs.map((p) => p.cleanup()));
     await dropDb();
+    rmSync(mediaDir, { recursive: true, force: true });
   });
 
   it('every event ingested anywhere reaches every subscriber on every instance exactly once, in seq order', async () => {
@@ -146,6 +152,21 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     expect(seqSets[1]).toEqual(seqSets[0]);
     expect(seqSets[2]).toEqual(seqSets[0]);
   }, 120_000);
+
+  it('images stored by one instance are served by the others (shared MEDIA_DIR)', async () => {
+    const [req] = ffMultipartBodies(1);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.toLowerCase() !== 'content-length')); // fetch sets it
+    const r = await fetch(`${procs[1].base}/adapters/ff/default/events`, { method: 'POST', headers, body: new Uint8Array(req.body) });
+    expect(r.status).toBe(200);
+    const { seq } = (await r.json()) as { seq: string };
+    const q = await gql<{ event: { media: Array<{ url: string; byteSize: number }> } }>(procs[2].base, `{ event(id: "${seq}") { media { url byteSize } } }`);
+    expect(q.data!.event.media.length).toBe(2);
+    for (const m of q.data!.event.media) {
+      const img = await fetch(new URL(m.url, procs[0].base));
+      expect(img.status).toBe(200);
+      expect((await img.arrayBuffer()).byteLength).toBe(m.byteSize);
+    }
+  });
 
   it('a subscriber resumes with `after` on another instance: no gap, no duplicate', async () => {
     const moved = subs.find((s) => s.name === 'p0-a')!;

@@ -193,7 +193,7 @@ describe('AdapterRegistry with small timeouts', () => {
     const routes = new AdapterRoutes();
     const fetch = createSafeFetch({});
     const statuses: AdapterInstanceInfo[] = [];
-    const registry = new AdapterRegistry({ deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics }, metrics, log, ...o, onStatus: (i) => void statuses.push(i) });
+    const registry = new AdapterRegistry({ deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases: tdb.database.createLeases({ log }) }, metrics, log, ...o, onStatus: (i) => void statuses.push(i) });
     cleanups.push(async () => {
       await registry.stopAll();
       await writer.close();

@@ -1,7 +1,7 @@
 /**
- * Real server processes for multi-instance and fault tests: `src/main.ts` under tsx's own binary
- * (npx would not pass signals on), a YAML config written to a temp dir, the env you give, stdout
- * and stderr captured. `startServerProcess` resolves once /ready answers 200.
+ * Real server processes for multi-instance and fault tests: `node --import tsx src/main.ts` (one
+ * process: npx or the tsx binary would not pass every signal on), a YAML config written to a temp
+ * dir, the env you give, stdout and stderr captured. `startServerProcess` resolves once /ready answers 200.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,9 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node --import tsx`: ONE process, so signals (SIGKILL too) reach the server itself. The tsx binary
+  // runs the server as its child: SIGKILL of the wrapper would leave the server running, orphaned.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));

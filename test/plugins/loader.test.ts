@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.ts';
 import { ConfigError, validateConfig } from '../../src/core/config/load.ts';
 import { loadPlugins, withPluginAdapters } from '../../src/core/plugins/load.ts';
 import { notAnEsModule, resolvePluginSpec } from '../../src/core/plugins/resolve.ts';
+import { SDK_VERSION } from '../../src/sdk.ts';
 import { EXAMPLE_DIR, EXAMPLE_PACKAGE, FIXTURES, ensureHostLink, userProject } from './helpers.ts';
 
 const problemsOf = async (p: Promise<unknown>): Promise<string[]> => {
@@ -90,7 +91,7 @@ describe('loading plugins', () => {
     const specs = ['./future-sdk.ts', './dup-ff.ts', './no-default.ts', './not-adapter.ts', './throws.ts', './unprefixed.ts', './no-sdk.ts', './missing.ts', 'not-installed-adapter', './two-adapters.ts', './dup-alpha.ts', `${FIXTURES}/two-adapters.ts`];
     const problems = await problemsOf(loadPlugins(specs, builtInAdapters, { configDir: FIXTURES, projectRoot: FIXTURES }));
     expect(problems).toEqual([
-      'plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides 1.0.0',
+      `plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`,
       'plugins[1] (./dup-ff.ts): adapter "ff": type "ff" is already defined by the built-in adapter "ff"',
       'plugins[2] (./no-default.ts): has no default export: export default defineAdapter({ … }) (or an array of adapters)',
       'plugins[3] (./not-adapter.ts): adapter #1 is not a valid definition: type "undefined" must be lower-case letters, digits or "-"; version "undefined" must be semver; graphqlPrefix "undefined" must be a capitalised GraphQL name prefix; configSchema must be a zod schema; start(ctx) must be a function',
@@ -113,7 +114,7 @@ describe('loading plugins', () => {
         pluginRoots: { configDir: FIXTURES },
       }),
     );
-    expect(problems).toEqual(['plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides 1.0.0']);
+    expect(problems).toEqual([`plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`]);
   });
 
   it('plugin adapters are configured under adapters: like built-ins (unknown types are named with the plugin ones)', async () => {

@@ -2,6 +2,9 @@
  * Camlytics (desktop video analytics) adapter: real-time events by REST long-poll, channels as
  * cameras, immediate and hourly/daily aggregate webhooks. Built on the public SDK only.
  *
+ * Polling runs on one server instance of the deployment (ctx.runExclusive): the instance that
+ * takes over continues from the cursor in the instance state. Webhooks are served by every instance.
+ *
  * Camlytics being down never fails start(): the instance starts, shows DEGRADED/ERROR with the
  * reason and keeps retrying. Several Camlytics hosts are several instances.
  */
@@ -15,10 +18,13 @@ import { addCamlyticsSchema } from './schema.ts';
 import { SeenEvents } from './seen.ts';
 import { camlyticsWebhookHandler } from './webhook.ts';
 
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
 export const camlyticsAdapter = defineAdapter({
   type: 'camlytics',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^1.1.0', // runExclusive
   description: 'Camlytics video analytics: REST long-poll of events, channels as cameras, immediate and aggregate webhooks',
   configSchema: camlyticsConfigSchema,
   capabilities: [],
@@ -32,29 +38,36 @@ export const camlyticsAdapter = defineAdapter({
     else ctx.log.info('Camlytics webhooks disabled: no webhookToken configured');
     if (!c.restApi) return { stop: () => {} };
 
-    // A cursor the store cannot give back is not fatal: the store's dedupe catches re-reads.
-    seen.restore(await ctx.state.get(CURSOR_STATE_KEY).catch((err: unknown) => ctx.log.warn({ err }, 'Camlytics poll cursor could not be read')));
     const client = new CamlyticsClient(ctx.fetch, c);
-    const poller = new CamlyticsPoller({
-      client,
-      config: c,
-      seen,
-      health,
-      state: ctx.state,
-      publish: (input) => ctx.publish(input),
-      count: (n, by) => ctx.count(n, by),
-      reportRejected: (e) => ctx.reportRejected(e),
-      log: ctx.log,
-      now: () => ctx.clock.now().getTime(),
+    // Polling (and the channel list) runs on one server instance of the deployment; webhooks above on all.
+    ctx.runExclusive('poll', async (signal) => {
+      // The cursor as the previous holder (this instance or another) left it. A cursor the store
+      // cannot give back is not fatal: the store's dedupe catches re-reads.
+      seen.restore(await ctx.state.get(CURSOR_STATE_KEY).catch((err: unknown) => ctx.log.warn({ err }, 'Camlytics poll cursor could not be read')));
+      if (signal.aborted) return;
+      const poller = new CamlyticsPoller({
+        client,
+        config: c,
+        seen,
+        health,
+        state: ctx.state,
+        publish: (input) => ctx.publish(input),
+        count: (n, by) => ctx.count(n, by),
+        reportRejected: (e) => ctx.reportRejected(e),
+        log: ctx.log,
+        now: () => ctx.clock.now().getTime(),
+      });
+      const channels = c.channelsPath ? new ChannelSync({ client, config: c, cameras: ctx.cameras, health, count: (n, by) => ctx.count(n, by), log: ctx.log }) : null;
+      poller.start(signal);
+      channels?.start(signal);
+      ctx.log.info({ host: client.host, pollTimeoutSec: c.pollTimeoutSec, pollLimit: c.pollLimit, channels: !!channels }, 'Camlytics polling started');
+      await untilAborted(signal);
+      await Promise.all([poller.stop(), channels?.stop()]);
+      // Their problems are no longer this instance's to report.
+      health.ok('events poll');
+      health.ok('channels');
+      ctx.log.info('Camlytics polling stopped');
     });
-    const channels = c.channelsPath ? new ChannelSync({ client, config: c, cameras: ctx.cameras, health, count: (n, by) => ctx.count(n, by), log: ctx.log }) : null;
-    poller.start(ctx.signal);
-    channels?.start(ctx.signal);
-    ctx.log.info({ host: client.host, pollTimeoutSec: c.pollTimeoutSec, pollLimit: c.pollLimit, channels: !!channels }, 'Camlytics polling started');
-    return {
-      stop: async () => {
-        await Promise.all([poller.stop(), channels?.stop()]);
-      },
-    };
+    return { stop: () => {} };
   },
 });

@@ -3,15 +3,22 @@
  * Framing by JsonObjectFramer; each object is published without waiting for the previous one
  * (order is kept: enqueueing is synchronous), with back-pressure: the socket is paused while too
  * many of its events wait for the store. Bad objects are skipped and counted, never half-stored.
+ *
+ * No acknowledgement exists (the camera only writes; a TCP ACK means the kernel has the bytes), so
+ * the promise is this: each complete object read is committed, or while the database is down
+ * fsynced to the local spool (`spool: true`, replayed when it is back), within one group commit;
+ * at most MAX_IN_FLIGHT objects per connection are read but not yet committed or spooled (the
+ * socket is paused there). SIGKILL loses only those and what sits in kernel buffers; SIGTERM stops
+ * reading, then commits or spools everything read.
  */
 import { isIP, type Socket } from 'node:net';
 import { AppError, ERROR_CODES, type AdapterContext, type PublishResult } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { JsonObjectFramer } from './framer.ts';
-import { publishFfJson } from './ingest-event.ts';
+import { ffEventInput } from './ingest-event.ts';
 
 const MAX_IN_FLIGHT = 5000;
-/** TCP cannot be refused like HTTP, so its events wait longer for an unavailable store. */
+/** TCP cannot be refused like HTTP: its events go to the spool; this deadline applies only when the spool is full. */
 const TCP_DEADLINE_MS = 120_000;
 
 const normalizeIp = (ip: string | undefined) => (ip?.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip ?? '');
@@ -34,7 +41,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
     }
     open += 1;
     ctx.count('tcp.connections');
-    const stats = { objects: 0, stored: 0, duplicates: 0, rejected: 0, garbageBytes: 0, failed: 0 };
+    const stats = { objects: 0, stored: 0, duplicates: 0, spooled: 0, rejected: 0, garbageBytes: 0, failed: 0 };
     const framer = new JsonObjectFramer({ maxObjectBytes: ctx.config.limits.maxObjectBytes });
     let inFlight = 0;
     socket.setTimeout(ctx.config.limits.idleTimeoutSec * 1000);
@@ -60,7 +67,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       }
       let pending;
       try {
-        pending = publishFfJson(ctx, json, [], TCP_DEADLINE_MS);
+        pending = ctx.publish(ffEventInput(json, ctx.config), { deadlineMs: TCP_DEADLINE_MS, spool: true });
       } catch (e) {
         return reject(e instanceof AppError ? e.code : 'INTERNAL', (e as Error).message, e);
       }
@@ -74,9 +81,9 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
     };
     const onStored = (r: PublishResult) => {
       settled();
-      if (r.duplicate) stats.duplicates += 1;
-      else stats.stored += 1;
-      ctx.count(r.duplicate ? 'tcp.duplicates' : 'tcp.stored');
+      const outcome = r.spooled ? 'spooled' : r.duplicate ? 'duplicates' : 'stored';
+      stats[outcome] += 1;
+      ctx.count(`tcp.${outcome}`);
     };
     const onFailed = (e: unknown) => {
       settled();

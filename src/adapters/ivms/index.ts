@@ -6,6 +6,9 @@
  * Status: READY when the channel list and the notification socket both work; DEGRADED with the
  * problem named when one does not (or the channel count disagrees with the list); ERROR when
  * neither works. IVMS being down at start is not a start failure: both parts retry with backoff.
+ *
+ * Channel sync and the notification socket run on one server instance of the deployment
+ * (ctx.runExclusive); snapshots, clips and stream calls are served by every instance.
  */
 import { defineAdapter } from '../../sdk.ts';
 import { AlertIngest } from './alert-ingest.ts';
@@ -20,10 +23,13 @@ import { ivmsStreamHandlers } from './streams.ts';
 
 const NOTIFICATIONS_PART = 'notifications';
 
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
 export const ivmsAdapter = defineAdapter({
   type: 'ivms',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^1.1.0', // runExclusive
   description: 'Videonetics IVMS Pro: channels, notification-socket alerts, event snapshots/clips, live and archive HLS',
   configSchema: ivmsConfigSchema,
   capabilities: ['LIVE_STREAM', 'ARCHIVE_STREAM'],
@@ -69,8 +75,18 @@ export const ivmsAdapter = defineAdapter({
       clip: { maxBytes: cfg.limits.clipMaxBytes, timeoutMs: cfg.limits.clipTimeoutMs },
     });
 
-    channels.start();
-    socket?.start();
+    // Channel sync and the notification socket run on one server instance of the deployment.
+    ctx.runExclusive('sync', async (signal) => {
+      channels.start();
+      socket?.start();
+      ctx.log.info({ notifications: !!socket }, 'IVMS channel sync and notifications started');
+      await untilAborted(signal);
+      await Promise.all([channels.stop(), socket?.stop()]);
+      // Their problems are no longer this instance's to report.
+      health.ok(CHANNELS_PART);
+      if (socket) health.ok(NOTIFICATIONS_PART);
+      ctx.log.info('IVMS channel sync and notifications stopped');
+    });
     return {
       /** For tests: the parts of this instance. */
       internals: { channels, alerts, socket, health },

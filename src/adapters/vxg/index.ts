@@ -17,6 +17,9 @@ import { secretsOf } from './token.ts';
 
 const TYPES_RETRY_MS = 30_000;
 
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
 async function upsertCamera(ctx: AdapterContext<VxgConfig>, cam: VxgCameraRuntime, types: readonly VxgEventType[] | null, status: CameraStatus) {
   const { info, apiBase } = cam.channel;
   await ctx.cameras.upsert({
@@ -31,7 +34,7 @@ async function upsertCamera(ctx: AdapterContext<VxgConfig>, cam: VxgCameraRuntim
 export const vxgAdapter = defineAdapter({
   type: 'vxg',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^1.1.0', // runExclusive
   description: 'VXG Cloud VMS: event types, create and trigger events, stored events mirrored live',
   configSchema: vxgConfigSchema,
   capabilities: ['CREATE_EVENT', 'TRIGGER_EVENT'],
@@ -107,7 +110,14 @@ export const vxgAdapter = defineAdapter({
       },
       acted: () => mirror.wake(),
     });
-    mirror.start();
+    // The stored-event poller runs on one server instance of the deployment; everything else on all.
+    ctx.runExclusive('mirror', async (signal) => {
+      mirror.start(signal);
+      ctx.log.info('VXG stored-event mirror started');
+      await untilAborted(signal);
+      await mirror.stop();
+      ctx.log.info('VXG stored-event mirror stopped');
+    });
 
     return {
       capabilities,

@@ -5,7 +5,8 @@
  * key `vxg:<id>` catches anything that slips through (e.g. after a restart). The cursor (newest
  * time + ids seen within the overlap) is kept in the instance state. Thumbnails are fetched into
  * the media store; a failed fetch never drops the event. Failures: DEGRADED with a detail, backoff
- * with jitter; one request in flight per camera.
+ * with jitter; one request in flight per camera. The poll loop runs on one server instance of the
+ * deployment (the adapter starts it under ctx.runExclusive); ingest() of created events on any.
  */
 import { AppError, type AdapterContext, type MediaInput, type PublishResult } from '../../sdk.ts';
 import type { VxgCameraRuntime } from './actions.ts';
@@ -34,6 +35,8 @@ export class VxgMirror {
   /** A wake() that came while polling: poll again at once. */
   private woken = false;
   private loop: Promise<void> | null = null;
+  /** The current run's signal (instance stop or lease loss); the instance's when not running. */
+  private polling: AbortSignal;
 
   constructor(
     private readonly ctx: AdapterContext<VxgConfig>,
@@ -41,10 +44,29 @@ export class VxgMirror {
     private readonly secrets: readonly string[],
     /** Aborted when the instance stops (before the core's own signal is). */
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.polling = signal;
+  }
 
-  start(): void {
-    this.loop ??= this.run();
+  /**
+   * Poll until the instance stops or `until` aborts (the lease of this server instance ended).
+   * Cursors are read again from the instance state at each start: another server instance may
+   * have moved them meanwhile.
+   */
+  start(until?: AbortSignal): void {
+    if (this.loop) return;
+    this.cursors.clear();
+    this.failures = 0;
+    const signal = until ? AbortSignal.any([this.signal, until]) : this.signal;
+    this.polling = signal;
+    this.loop = this.run(signal).finally(() => {
+      this.loop = null;
+      this.polling = this.signal;
+      this.cursors.clear(); // not polling here: willSee() is false, created events are mirrored at once
+      for (const k of [...this.problems.keys()]) if (k.startsWith('poll:')) this.problems.delete(k);
+      this.failures = 0;
+      this.report();
+    });
   }
 
   /** Resolves when the loop has ended (after `signal` is aborted). */
@@ -62,12 +84,12 @@ export class VxgMirror {
   /** Poll every camera once (exposed for tests and start-up). */
   async pollAll(): Promise<void> {
     for (const cam of this.cameras) {
-      if (this.signal.aborted) return;
+      if (this.polling.aborted) return;
       try {
         await this.pollCamera(cam);
         this.problems.delete(`poll:${cam.vendorId}`);
       } catch (e) {
-        if (this.signal.aborted) return;
+        if (this.polling.aborted) return;
         const msg = e instanceof AppError ? e.message : 'unexpected error (see the log)';
         if (!(e instanceof AppError)) this.ctx.log.error({ err: e, camid: cam.channel.camid }, 'VXG poll failed');
         else this.ctx.log.warn({ code: e.code, detail: e.message, camid: cam.channel.camid }, 'VXG poll failed');
@@ -109,8 +131,7 @@ export class VxgMirror {
     return r;
   }
 
-  private async run(): Promise<void> {
-    const { signal } = this;
+  private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       this.woken = false;
       await this.pollAll();

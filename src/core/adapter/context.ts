@@ -14,6 +14,7 @@ import { listCameras, setCameraStatus, upsertCamera } from '../cameras/repo.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import type { LeaseHandle, Leases } from '../cluster/lease.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { instanceState } from './state-repo.ts';
 import { recordStore } from './record-store.ts';
@@ -28,6 +29,8 @@ export interface ContextDeps {
   fetch: SafeFetch;
   log: Logger;
   metrics: Metrics;
+  /** Work that runs on one instance of the deployment (runExclusive). */
+  leases: Leases;
 }
 
 export interface InstanceHooks {
@@ -35,14 +38,21 @@ export interface InstanceHooks {
   count(counter: string, by: number): void;
   published(at: Date): void;
   fail(err: unknown): void;
+  /** A runExclusive lease of this instance was acquired or lost/released (`name` as the adapter gave it). */
+  leaseChanged(name: string, held: boolean): void;
 }
 
 export interface InstanceResources {
   ctx: AdapterContext;
   abort: AbortController;
-  /** Close routes, listeners and sockets. Idempotent. */
+  /** Abort runExclusive work, wait for it to return, give its leases up. Idempotent. */
+  stopExclusive(): Promise<void>;
+  /** Close routes, listeners and sockets (and exclusive work). Idempotent. */
   release(): Promise<void>;
 }
+
+/** The deployment-wide lease name of an adapter instance's exclusive work. */
+export const exclusiveLeaseName = (adapter: string, instance: string, name: string): string => `adapter:${adapter}/${instance}:${name}`;
 
 export function createInstanceContext(deps: ContextDeps, def: { type: string }, config: BaseInstanceConfig, hooks: InstanceHooks): InstanceResources {
   const adapter = def.type;
@@ -81,6 +91,26 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
         });
       });
     });
+
+  const exclusive = new Map<string, LeaseHandle>();
+  let exclusiveStopped: Promise<void> | null = null;
+  const runExclusive = (name: string, work: (signal: AbortSignal) => Promise<void> | void): void => {
+    if (typeof name !== 'string' || !/^[\w.:-]{1,100}$/.test(name)) throw new Error(`runExclusive: name must be 1-100 letters, digits, "_", ".", ":" or "-" (got ${JSON.stringify(name)})`);
+    if (abort.signal.aborted || exclusiveStopped) throw new Error('adapter instance stopped');
+    if (exclusive.has(name)) throw new Error(`runExclusive: "${name}" is already running in ${adapter}/${instance}`);
+    const wrapped = async (signal: AbortSignal) => {
+      try {
+        await work(signal);
+      } catch (err) {
+        if (signal.aborted) log.warn({ err, exclusive: name }, 'exclusive work threw after its lease ended');
+        else hooks.fail(err);
+      }
+    };
+    hooks.leaseChanged(name, false); // known, not held yet (standby until acquired)
+    exclusive.set(name, deps.leases.run(exclusiveLeaseName(adapter, instance, name), wrapped, { onChange: (held) => hooks.leaseChanged(name, held) }));
+  };
+  const stopExclusive = () =>
+    (exclusiveStopped ??= Promise.all([...exclusive.values()].map((h) => h.stop())).then(() => exclusive.clear()));
 
   const counted = new WeakSet<object>();
   const reportRejected = (errOrCode: unknown) => {
@@ -146,15 +176,18 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     setStatus: (status, detail) => hooks.setStatus(status, detail),
     count: (counter, by = 1) => hooks.count(counter, by),
     fail: (err) => hooks.fail(err),
+    runExclusive,
   };
 
   let released = false;
   return {
     ctx,
     abort,
+    stopExclusive,
     release: async () => {
       if (released) return;
       released = true;
+      await stopExclusive();
       abort.abort();
       deps.routes.removeInstance(adapter, instance);
       await Promise.all([...servers].map(closeServer));

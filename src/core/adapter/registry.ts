@@ -23,6 +23,8 @@ export interface Instance {
   resources: InstanceResources | null;
   attempts: number;
   retryTimer: NodeJS.Timeout | null;
+  /** runExclusive work of the running instance: name → held here (false: standby, another instance runs it). */
+  leases: Map<string, boolean>;
 }
 
 /** Validate adapter entries against the known definitions; returns problems as `adapters[i].path: message`. */
@@ -58,7 +60,7 @@ export class AdapterRegistry {
   constructor(private readonly o: RegistryOptions) {}
 
   add(def: AdapterDefinition, config: BaseInstanceConfig): void {
-    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null });
+    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, leases: new Map() });
   }
 
   async startAll(): Promise<void> {
@@ -84,7 +86,17 @@ export class AdapterRegistry {
   }
 
   private info(i: Instance): AdapterInstanceInfo {
-    return { type: i.def.type, id: i.config.id, version: i.def.version, status: i.status, detail: i.detail, since: i.since, lastEventAt: i.lastEventAt, counters: { ...i.counters }, capabilities: i.def.capabilities };
+    const leases = [...i.leases].map(([name, held]) => ({ name, held }));
+    return { type: i.def.type, id: i.config.id, version: i.def.version, status: i.status, detail: withStandby(i.detail, i.status, leases), since: i.since, lastEventAt: i.lastEventAt, counters: { ...i.counters }, capabilities: i.def.capabilities, leases };
+  }
+
+  private leaseChanged(i: Instance, name: string, held: boolean): void {
+    const was = i.leases.get(name);
+    if (was === held) return;
+    i.leases.set(name, held);
+    if (was === undefined && !held) return; // registered: standby until acquired
+    this.o.log.child({ adapter: i.def.type, instance: i.config.id }).info({ exclusive: name, held }, held ? 'exclusive work runs on this instance' : 'exclusive work on standby (another instance may run it)');
+    this.o.onStatus?.(this.info(i));
   }
 
   private setStatus(i: Instance, status: AdapterStatus, detail: string | null): void {
@@ -117,6 +129,9 @@ export class AdapterRegistry {
       },
       fail: (err) => {
         if (i.resources === resources) void this.crash(i, err);
+      },
+      leaseChanged: (name, held) => {
+        if (i.resources === resources) this.leaseChanged(i, name, held);
       },
     });
     i.resources = resources;
@@ -159,6 +174,13 @@ export class AdapterRegistry {
     const { running, resources } = i;
     i.running = null;
     i.resources = null;
+    i.leases.clear();
+    try {
+      // Exclusive work first: it may use what the adapter's stop() closes.
+      await resources?.stopExclusive();
+    } catch (err) {
+      this.o.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'stopping exclusive work failed');
+    }
     try {
       await running?.stop();
     } catch (err) {
@@ -167,4 +189,12 @@ export class AdapterRegistry {
     await resources?.release();
     this.setStatus(i, status, detail);
   }
+}
+
+/** A READY/DEGRADED instance whose exclusive work runs elsewhere says so in its detail. */
+function withStandby(detail: string | null, status: AdapterStatus, leases: Array<{ name: string; held: boolean }>): string | null {
+  const standby = leases.filter((l) => !l.held).map((l) => l.name);
+  if (!standby.length || (status !== 'READY' && status !== 'DEGRADED')) return detail;
+  const note = `standby: ${standby.join(', ')} ${standby.length > 1 ? 'run' : 'runs'} on another instance`;
+  return detail ? `${detail}; ${note}` : note;
 }

@@ -17,7 +17,8 @@ import type {
 import type { Builder, CoreRefs } from '../../schema/builder.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 
-export const SDK_VERSION = '1.0.0';
+/** 1.1.0: AdapterContext.runExclusive. */
+export const SDK_VERSION = '1.1.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 
@@ -116,9 +117,11 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   /**
    * Validate, store durably (group commit) and stream. Resolves only after the batch commits;
    * rejects with an AppError (BAD_USER_INPUT, UNSUPPORTED_MEDIA_TYPE, SERVICE_UNAVAILABLE when the
-   * store stayed down past `deadlineMs`, default 10 s).
+   * store stayed down past `deadlineMs`, default 10 s). `spool: true` is for input that cannot be
+   * refused or re-sent (a raw TCP push): while the store is down the event is fsynced to a local
+   * spool instead, resolves with `spooled: true`, and is committed when the store is back.
    */
-  publish(event: EventInput, opts?: { deadlineMs?: number }): Promise<PublishResult>;
+  publish(event: EventInput, opts?: { deadlineMs?: number; spool?: boolean }): Promise<PublishResult>;
   /** Mount a route under /adapters/{type}/{id}{path}. */
   route(method: 'GET' | 'POST' | 'PUT', path: string, handler: RouteHandler): void;
   /** Listen on a TCP port; closed automatically on stop. */
@@ -140,6 +143,23 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   reportRejected(errOrCode: unknown): void;
   /** Report a crash: the instance is stopped, marked ERROR and restarted with backoff. */
   fail(err: unknown): void;
+  /**
+   * Run `work` on exactly one server instance of the deployment (since SDK 1.1.0). Use it for what
+   * must happen once however many instances serve the API: polling the vendor, an outbound
+   * WebSocket client, periodic syncs. Push-style ingest (route(), listenTcp()) runs on every
+   * instance and needs nothing. `name` is unique within the adapter instance (e.g. "poll").
+   *
+   * `work` starts when this instance holds the lease. `signal` aborts when the lease is lost (the
+   * database session broke) or the instance stops; return (or settle) promptly then. When another
+   * instance dies, `work` starts on the instance that takes the lease over: keep cursors in
+   * `state`, not in memory, and read them at the start of `work`. A short overlap with a holder
+   * whose database connection died unnoticed is possible (about one heartbeat): publish with
+   * dedupe keys. `work` may also return at once and let `signal` stop what it started. A `work`
+   * that throws (not after its signal aborted) fails the instance (see fail()). While this
+   * instance does not hold the lease, its status detail says so (standby). With one instance (or
+   * PGlite) the lease is granted at once.
+   */
+  runExclusive(name: string, work: (signal: AbortSignal) => Promise<void> | void): void;
 }
 
 export interface RunningAdapter {

@@ -1,5 +1,5 @@
 /**
- * Loads config: environment (PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL, CONFIG_FILE,
+ * Loads config: environment (PORT, HOST, DATA_DIR, MEDIA_DIR, DATABASE_URL, REDIS_URL, CONFIG_FILE,
  * LOG_LEVEL) plus a YAML file with `${VAR}` substitution. Every problem is reported as one line
  * naming its path; no stack traces.
  */
@@ -20,6 +20,8 @@ export interface ServerEnv {
   port: number;
   host: string;
   dataDir: string;
+  /** Media files (default DATA_DIR/media); several instances point it at one shared volume. */
+  mediaDir?: string;
   databaseUrl?: string;
   redisUrl?: string;
   configFile?: string;
@@ -51,6 +53,7 @@ export function readEnv(env: NodeJS.ProcessEnv, argv: string[] = []): ServerEnv 
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
+    mediaDir: env.MEDIA_DIR ? resolve(env.MEDIA_DIR) : undefined,
     databaseUrl: dbUrl,
     redisUrl,
     configFile,

@@ -31,9 +31,11 @@ export const configFileSchema = z
         subscriberBuffer: z.number().int().min(10).max(100_000).default(1000),
         /** A WebSocket that has not taken a frame for this long is closed with 4429 (resume with `after`). */
         slowConsumerSec: z.number().min(1).max(3600).default(30),
+        /** Bytes of DATA_DIR/spool (TCP events kept while the database is down) before it refuses more. */
+        spoolMaxBytes: z.number().int().min(1_048_576).default(1_073_741_824),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30 }),
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824 }),
     streams: z
       .object({
         /** A stream session nobody used (playlist/segment fetch, startStream, keepStreamAlive) for this long is stopped. */
@@ -41,6 +43,17 @@ export const configFileSchema = z
       })
       .strict()
       .default({ idleTimeoutSec: 60 }),
+    cluster: z
+      .object({
+        /** How often an instance on standby tries to take over work that runs on one instance (pollers, vendor sockets, stream keepalives). */
+        leaseRetrySec: z.number().min(0.05).max(300).default(2),
+        /** How often the lease holder checks its database session; a failed check stops that work here at once. */
+        leaseHeartbeatSec: z.number().min(0.05).max(60).default(1),
+        /** A check without an answer after this long counts as failed. */
+        leaseHeartbeatTimeoutSec: z.number().min(0.05).max(60).default(2),
+      })
+      .strict()
+      .default({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2 }),
   })
   .strict();
 

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { LocalLeases, type Leases, type LeasesOptions } from '../cluster/lease.ts';
+import { PgLeases } from '../cluster/pg-leases.ts';
+import { openPgLockSession } from '../cluster/pg-lock-session.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -16,6 +19,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Cheap liveness probe; throws when the database cannot answer. */
   ping(): Promise<void>;
+  /**
+   * Leases for work that runs once per deployment (lease.ts): advisory locks on a session of
+   * their own on PostgreSQL; granted at once on PGlite (one process is the whole deployment).
+   */
+  createLeases(opts: LeasesOptions): Leases;
   close(): Promise<void>;
 }
 
@@ -50,6 +58,7 @@ async function openPglite(dir: string): Promise<Database> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    createLeases: (lo) => new LocalLeases(lo),
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -85,6 +94,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     ping: async () => {
       await client`select 1`;
     },
+    createLeases: (lo) => new PgLeases(() => openPgLockSession(url), lo),
     close: async () => {
       await client.end({ timeout: 5 });
     },

@@ -110,7 +110,8 @@ export const adapterRecords = pgTable(
 /**
  * Vendor stream sessions the server holds open (src/core/streams/): persisted so that a restarted
  * server resumes them (vendor keepalive still accepted) or stops them at the vendor — never leaks.
- * Only live sessions are kept: a stopped or failed session's row is deleted.
+ * Only live sessions are kept: a stopped or failed session's row is deleted. With several server
+ * instances the row is what they share: any instance finds a session here (HLS proxy, stopStream).
  */
 export const streamSessions = pgTable('stream_sessions', {
   id: text('id').primaryKey(),
@@ -118,13 +119,18 @@ export const streamSessions = pgTable('stream_sessions', {
   instance: text('instance').notNull(),
   cameraId: text('camera_id').notNull(),
   mode: text('mode').notNull(),
-  /** The StreamRequest (cameraVendorId, from, width, height, audio) and the holder count. */
+  /** The StreamRequest (cameraVendorId, from, width, height, audio). */
   params: jsonb('params').notNull(),
+  /** startStream holds not yet released by stopStream, on any server instance (changed atomically). */
+  holders: integer('holders').notNull().default(1),
+  /** Secret of the session's proxy tokens (base64url), so every server instance mints and reads the same ones. */
+  urlKey: text('url_key'),
   vendorSessionId: text('vendor_session_id').notNull(),
   playlistUrl: text('playlist_url').notNull(),
   keepaliveIntervalMs: integer('keepalive_interval_ms').notNull(),
   state: text('state').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Last viewer use on any server instance (throttled); the `streams` lease holder expires idle sessions by it. */
   lastUsedAt: ts('last_used_at').notNull(),
   expiresAt: ts('expires_at').notNull(),
 });

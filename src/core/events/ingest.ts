@@ -36,7 +36,7 @@ export class Ingest {
   constructor(private readonly o: IngestOptions) {}
 
   /** Rejections are counted by the adapter context (events_rejected_total), with the adapter's own. */
-  async publish(src: Source, input: EventInput, opts: { deadlineMs?: number } = {}): Promise<PublishResult> {
+  async publish(src: Source, input: EventInput, opts: { deadlineMs?: number; spool?: boolean } = {}): Promise<PublishResult> {
     const parsed = eventInputSchema.safeParse(input);
     if (!parsed.success) {
       const msgs = parsed.error.issues.map((i) => `${formatIssuePath(i.path, 'event')}: ${i.message}`);
@@ -88,6 +88,7 @@ export class Ingest {
       mediaRows: mediaRefs.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize })),
       camera,
       deadline: Date.now() + (opts.deadlineMs ?? this.o.defaultDeadlineMs ?? 10_000),
+      spool: opts.spool ? 'append' : undefined,
     });
   }
 }

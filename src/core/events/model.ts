@@ -149,6 +149,11 @@ export interface StoredEvent {
 export interface PublishResult {
   seq: bigint;
   duplicate: boolean;
+  /**
+   * true: the database was unavailable and the event was fsynced to the local spool instead (only
+   * for publishes with `spool: true`); it is committed when the database answers again. `seq` is 0.
+   */
+  spooled?: boolean;
 }
 
 /** Normalise a plate for search: upper-case, no spaces, dashes, dots or other separators. */

@@ -5,7 +5,11 @@
  *
  * Faults: when the database fails, the batch stays queued and is retried with backoff until each
  * item's deadline; past it the item is rejected with SERVICE_UNAVAILABLE (HTTP answers 503 and the
- * camera re-sends). A row the database refuses as data (SQLSTATE class 22 or 23) is isolated by writing
+ * camera re-sends). Writes that cannot be refused (FF TCP, `spool: 'append'`) are not held: on an
+ * infrastructure failure, and while the database is failing, they are appended to the fsynced local
+ * spool (spool.ts) and resolve `spooled: true` (seq unknown); the spool replays them through this
+ * writer when the database answers (`spool: 'held'`: on failure they resolve `spooled` at once, the
+ * spool file is kept). If the spool refuses (full), they wait for their deadline like the rest. A row the database refuses as data (SQLSTATE class 22 or 23) is isolated by writing
  * the batch row by row, so one poison row cannot block the rest.
  */
 import type { Logger } from 'pino';
@@ -16,6 +20,7 @@ import { eventRowJson, insertEventBatch, wellFormed, type CameraRow, type EventB
 import type { EventBus } from './bus.ts';
 import type { PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import type { EventSpool } from './spool.ts';
 
 export type { CameraRow, MediaRow };
 
@@ -27,6 +32,8 @@ export interface PendingWrite {
   camera?: CameraRow;
   /** Epoch ms after which the write is abandoned with SERVICE_UNAVAILABLE. */
   deadline: number;
+  /** 'append': to the spool while the database fails (see above); 'held': replayed from the spool. */
+  spool?: 'append' | 'held';
   resolve(r: PublishResult): void;
   reject(e: unknown): void;
 }
@@ -41,7 +48,11 @@ export interface WriterOptions {
   maxQueued?: number;
   /** Called after commit with the newly stored events (e.g. to refresh camera caches). */
   onCommitted?: (events: StoredEvent[], cameraRows: CameraRow[]) => void;
+  /** Where `spool` writes go while the database fails (spool.ts). */
+  spool?: Pick<EventSpool, 'append'>;
 }
+
+const SPOOLED: PublishResult = Object.freeze({ seq: 0n, duplicate: false, spooled: true });
 
 const sqlState = (e: unknown): string | undefined => {
   const any = e as { code?: unknown; cause?: { code?: unknown } };
@@ -56,6 +67,8 @@ export class EventWriter {
   private scheduled = false;
   private closed = false;
   private backoffMs = 0;
+  /** While the database is failing: when the next attempt is due (0 when healthy). */
+  private retryAt = 0;
   private expectDuplicates = false;
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -84,8 +97,10 @@ export class EventWriter {
       }
     }
     return new Promise<PublishResult>((resolve, reject) => {
-      this.queue.push({ row: w.row, rowJson, mediaRows: w.mediaRows, camera: w.camera, deadline: w.deadline, resolve, reject });
-      this.schedule();
+      this.queue.push({ row: w.row, rowJson, mediaRows: w.mediaRows, camera: w.camera, deadline: w.deadline, spool: w.spool, resolve, reject });
+      // While the database fails, a spoolable write goes to the spool now, not at the next attempt.
+      if (w.spool === 'append' && this.retryAt > 0 && this.o.spool) this.spoolSoon();
+      else this.schedule();
     });
   }
 
@@ -100,6 +115,16 @@ export class EventWriter {
     this.closed = true;
   }
 
+  private spoolPassDue = false;
+  private spoolSoon(): void {
+    if (this.spoolPassDue) return;
+    this.spoolPassDue = true;
+    setImmediate(() => {
+      this.spoolPassDue = false;
+      void this.run();
+    });
+  }
+
   private schedule(delayMs = 0): void {
     if (this.running || this.scheduled) return;
     this.scheduled = true;
@@ -112,16 +137,24 @@ export class EventWriter {
   }
 
   private async run(): Promise<void> {
+    if (this.running) return; // the pass in progress takes what is queued
     this.running = true;
     try {
       while (this.queue.length > 0) {
         this.expire();
         if (this.queue.length === 0) break;
+        if (this.retryAt > Date.now()) {
+          // The database is failing and the next attempt is not due: spool what may be spooled,
+          // again while writes arrive during the append.
+          while (await this.spoolOut(false));
+          break;
+        }
         const batch = this.queue.slice(0, this.maxBatch);
         try {
           await this.writeBatch(batch);
           this.queue.splice(0, batch.length);
           this.backoffMs = 0;
+          this.retryAt = 0;
         } catch (err) {
           if (isDataError(err) && batch.length > 1) {
             this.o.log.warn({ err: String(err) }, 'batch refused as data; isolating row by row');
@@ -136,18 +169,41 @@ export class EventWriter {
           }
           this.o.metrics.dbErrors.inc();
           this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
+          this.retryAt = Date.now() + this.backoffMs;
           this.o.log.error({ err: String(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
-          this.running = false;
-          this.schedule(this.backoffMs);
-          return;
+          await this.spoolOut(true);
         }
       }
     } finally {
-      if (this.running) {
-        this.running = false;
-        if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
+      this.running = false;
+      if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
+      else this.schedule(Math.max(0, this.retryAt - Date.now()));
+    }
+  }
+
+  /**
+   * The database is failing: spoolable writes go to the spool and resolve `spooled`. After a failed
+   * attempt the replayed ones too ('held': still in their file); between attempts those stay queued
+   * (the spool replays only after the database answered a ping).
+   */
+  private async spoolOut(afterFailure: boolean): Promise<boolean> {
+    if (!this.o.spool) return false;
+    let out = this.queue.filter((w) => w.spool === 'append' || (afterFailure && w.spool === 'held'));
+    if (out.length === 0) return false;
+    const append = out.filter((w) => w.spool === 'append');
+    if (append.length) {
+      try {
+        await this.o.spool.append(append);
+      } catch {
+        // Full, or the disk failed (logged and counted by the spool): these wait for their deadline.
+        for (const w of append) w.spool = undefined;
+        out = out.filter((w) => w.spool === 'held');
       }
     }
+    const moved = new Set(out);
+    this.queue = this.queue.filter((w) => !moved.has(w));
+    for (const w of out) w.resolve(SPOOLED);
+    return out.length > 0;
   }
 
   private expire(): void {
@@ -248,6 +304,7 @@ export class EventWriter {
         const k = wellFormed(w.row.dedupeKey);
         const seq = found?.get(k) ?? known.get(`${wellFormed(adapter)}\u0000${wellFormed(instance)}\u0000${k}`);
         if (seq != null) w.resolve({ seq, duplicate: true });
+        else if (!found && w.spool) w.resolve({ seq: 0n, duplicate: true }); // stored (the insert found it); no one reads the seq
         else if (!found) w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later')); // a retry answers with the seq
         else w.resolve({ seq: 0n, duplicate: true }); // the original is gone (deleted meanwhile)
       }

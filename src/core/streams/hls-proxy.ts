@@ -6,6 +6,8 @@
  *   latter rewritten too). Only URLs that appeared in this session's playlists have a token:
  *   this is not an open proxy.
  * Every fetch marks the session used (it is kept alive). Unknown or ended session → 404.
+ * Several server instances: a session started on another instance is found through its row, and a
+ * token minted on another instance is learnt by rewriting the playlists here too (relearn.ts).
  * Upstream answers are read through the SSRF-safe client with a deadline and a size cap, then
  * sent (the safe client buffers bodies; segments are a few MB).
  *
@@ -25,9 +27,10 @@ import { discardBody, sendJson } from '../http/body.ts';
 import { extensionOf, isPlaylist, PLAYLIST_CONTENT_TYPE, rewritePlaylist } from './playlist.ts';
 import { isSessionId } from './session.ts';
 import type { StreamManager } from './manager.ts';
+import { relearnTokens } from './relearn.ts';
 
 export interface HlsProxyOptions {
-  streams: Pick<StreamManager, 'touch'>;
+  streams: Pick<StreamManager, 'lookup' | 'shared'>;
   auth: ApiKeyAuth;
   fetch: SafeFetch;
   log: Logger;
@@ -80,14 +83,21 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
     if (!hasScope(auth, 'streams')) throw new AppError('FORBIDDEN', 'this API key lacks the scope streams');
 
     const target = parsePath(url.pathname);
-    const s = target && o.streams.touch(target.id);
+    const s = target && (await o.streams.lookup(target.id));
     if (!target || !s) throw notFound(`no stream session at ${url.pathname.split('/').slice(0, 3).join('/')}`);
     if (s.state !== 'ACTIVE' || !s.vendor) {
       res.setHeader('retry-after', '1');
       throw vendorUnavailable('the stream session is (re)starting');
     }
     const vendorPlaylist = s.vendor.playlistUrl;
-    const upstream = target.token ? s.urls.urlOf(target.token) : vendorPlaylist;
+    let upstream = target.token ? s.urls.urlOf(target.token) : vendorPlaylist;
+    if (!upstream && target.token && o.streams.shared) {
+      await relearnTokens(s, async (u) => {
+        const r = await o.fetch(u, { timeoutMs, maxBytes: 4 * 1024 * 1024, allowPrivate: sameHost(u, vendorPlaylist) }).catch(() => null);
+        return r && r.status >= 200 && r.status < 300 ? { text: r.text(), contentType: r.headers['content-type'], body: r.body } : null;
+      });
+      upstream = s.urls.urlOf(target.token);
+    }
     if (!upstream) throw notFound('no such segment in this stream session (playlists list only recent ones)');
 
     // Byte-range playlists (EXT-X-BYTERANGE) make players ask for parts of one file.

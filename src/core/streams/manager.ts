@@ -12,29 +12,41 @@
  *   when the vendor still accepts its keepalive, else stopped at the vendor (see resume.ts);
  * - state changes to `streamSessionChanged` subscribers.
  * Operations on one session (start, keepalive, restart, stop) run one at a time.
+ *
+ * Several server instances (PostgreSQL leases): keepalives, idle expiry, restarts and resume run
+ * on the holder of the `streams` lease only (cluster notes in cluster.ts). Any instance starts
+ * sessions, serves their viewers and stops them; the row in stream_sessions is what they share.
  */
 import type { Logger } from 'pino';
-import { notFound, unsupportedCapability, vendorRejected, vendorUnavailable } from '../errors.ts';
+import { notFound, unsupportedCapability, vendorUnavailable } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
-import type { RunningAdapter, StreamHandlers, VendorStream } from '../adapter/types.ts';
+import type { VendorStream } from '../adapter/types.ts';
+import { handlersFor, openVendor, runInTurn, stopVendor, type InstanceLookup } from './vendor.ts';
 import { ChangeHub } from './change-hub.ts';
-import { deleteSession, saveSession } from './repo.ts';
+import { deleteSession, saveSession, updateSession } from './repo.ts';
+import { LocalLeases, type LeaseHandle, type Leases } from '../cluster/lease.ts';
+import { clusterTimings, driveSessions } from './cluster.ts';
+import { SharedSessions } from './shared-sessions.ts';
 import {
-  checkVendorStream, clampInterval, newSession, newSessionId, playlistPath, sharingKey, streamRequestOf,
+  newSession, newSessionId, playlistPath, sharingKey, streamRequestOf,
   type Session, type StartStreamInput, type StreamSessionView, type StreamState,
 } from './session.ts';
 import { resumePersisted } from './resume.ts';
 
 export interface StreamManagerOptions {
   db: Db;
-  registry: { find(type: string, id: string): { running: RunningAdapter | null; status: string } | undefined };
+  registry: InstanceLookup;
   cameraById(id: string): Promise<CameraRecord | null>;
   log: Logger;
   idleTimeoutMs: number;
   /** How long a stopped or failed session still answers keepStreamAlive/stopStream with its state. */
   tombstoneMs?: number;
+  /** Keepalives, idle expiry and resume run where the lease `streams` is held (default: here, one process). */
+  leases?: Leases;
 }
+
+const LEASE = 'streams';
 
 const isTerminal = (s: StreamState) => s === 'STOPPED' || s === 'FAILED';
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -52,9 +64,35 @@ export class StreamManager {
   private stopResume: (() => void) | null = null;
   /** The sessions of the previous run were resumed or stopped (readiness). */
   resumed = false;
+  /** Several server instances share the sessions through stream_sessions (PostgreSQL leases). */
+  readonly shared: boolean;
+  /** This instance holds the `streams` lease: it runs keepalives, idle expiry and restarts. */
+  driving = false;
+  private readonly leases: Leases;
+  private lease: LeaseHandle | null = null;
+  /** Row access with several instances (null with one process). */
+  private readonly rows: SharedSessions | null;
 
   constructor(private readonly o: StreamManagerOptions) {
     this.log = o.log.child({ component: 'streams' });
+    this.leases = o.leases ?? new LocalLeases({ log: this.log });
+    this.shared = this.leases.kind !== 'local';
+    this.rows = this.shared
+      ? new SharedSessions({
+          db: o.db,
+          log: this.log,
+          idleTimeoutMs: o.idleTimeoutMs,
+          timing: clusterTimings(o.idleTimeoutMs),
+          cameraById: o.cameraById,
+          sessions: this.sessions,
+          byKey: this.byKey,
+          driving: () => this.driving,
+          closing: () => this.closing,
+          schedule: (s) => this.schedule(s),
+          gone: (s) => this.gone(s),
+          track: (p) => this.track(p),
+        })
+      : null;
   }
 
   /** Open streamSessionChanged subscriptions. */
@@ -68,21 +106,20 @@ export class StreamManager {
     if (!camera.capabilities.includes(cap)) throw unsupportedCapability(`camera ${camera.name} (${camera.adapter}/${camera.instance}) does not support ${cap}`);
     const request = streamRequestOf(camera, input);
     const shared = this.byKey.get(sharingKey(camera.id, request));
-    if (shared) {
-      shared.holders += 1;
+    if (shared && (await this.hold(shared, +1))) {
       this.use(shared);
       if (shared.state === 'STARTING') await shared.busy?.catch(() => {});
       if (shared.state === 'ACTIVE' || shared.state === 'STARTING') return this.view(shared);
       throw (shared.failure as Error) ?? vendorUnavailable('the stream session could not be started');
     }
-    const handlers = this.handlersFor(camera.adapter, camera.instance);
+    const handlers = handlersFor(this.o.registry, camera.adapter, camera.instance);
     const s = newSession(newSessionId(), camera, request, Date.now());
     this.sessions.set(s.id, s);
     this.byKey.set(s.key, s);
     this.publish(s);
-    await this.run(s, async () => {
+    await runInTurn(s, async () => {
       try {
-        this.activate(s, await this.openVendor(s, handlers));
+        this.activate(s, await openVendor(s, handlers, () => this.closed));
       } catch (err) {
         this.finish(s, 'FAILED', err);
         throw err;
@@ -91,34 +128,53 @@ export class StreamManager {
     return this.view(s);
   }
 
-  /** Mark a session used (HLS fetches, keepStreamAlive); null when it is not live. */
-  touch(id: string): Session | null {
-    const s = this.sessions.get(id);
+  /** Mark a session used (HLS fetches, keepStreamAlive); null when it is not live. Also finds sessions other instances started. */
+  async lookup(id: string): Promise<Session | null> {
+    const s = await this.find(id);
     if (!s || isTerminal(s.state)) return null;
     this.use(s);
     return s;
   }
 
   async keepAlive(id: string): Promise<StreamSessionView> {
-    const s = this.sessions.get(id);
+    const s = await this.find(id);
     if (!s) throw notFound(`stream session ${id} not found`);
-    this.touch(id);
+    if (!isTerminal(s.state)) this.use(s);
     return this.view(s);
   }
 
   /** Release one hold; the vendor session stops with the last one. */
   async stop(id: string): Promise<StreamSessionView> {
-    const s = this.sessions.get(id);
+    const s = await this.find(id);
     if (!s) throw notFound(`stream session ${id} not found`);
     if (isTerminal(s.state)) return this.view(s);
-    s.holders = Math.max(0, s.holders - 1);
-    if (s.holders > 0) return this.view(s);
-    await this.run(s, async () => {
+    if (!(await this.hold(s, -1)) || s.holders > 0) return this.view(s);
+    await runInTurn(s, async () => {
       if (isTerminal(s.state)) return;
-      await this.stopVendor(s);
+      if (this.rows && !this.driving) await this.rows.reload(s.id, s); // the holder may have restarted the vendor session
+      if (isTerminal(s.state)) return;
+      await stopVendor(this.o.registry, this.log, s);
       this.finish(s, 'STOPPED');
     });
     return this.view(s);
+  }
+
+  /** Several instances: the count in the row is the one that counts (viewers elsewhere hold too); false when stopped elsewhere. */
+  private hold(s: Session, delta: 1 | -1): Promise<boolean> | boolean {
+    if (this.rows) return this.rows.hold(s, delta);
+    s.holders = Math.max(0, s.holders + delta);
+    return true;
+  }
+
+  /** In memory; with several instances also read from the row (started elsewhere, or a stale copy). */
+  private find(id: string): Promise<Session | null> | Session | null {
+    return this.rows ? this.rows.find(id) : (this.sessions.get(id) ?? null);
+  }
+
+  /** Stopped on another instance (which stopped the vendor session): end the copy here. */
+  private gone(s: Session): void {
+    this.log.debug({ session: s.id }, 'stream session stopped on another instance');
+    this.finish(s, 'STOPPED', undefined, false);
   }
 
   subscribe(id?: string | null): AsyncIterableIterator<StreamSessionView> {
@@ -132,8 +188,56 @@ export class StreamManager {
     return { id: s.id, camera: s.camera, mode: s.request.mode, state: s.state, playlistUrl: playlistPath(s.id), expiresAt: new Date(s.lastUsedAt + this.o.idleTimeoutMs) };
   }
 
-  /** Resume (or stop at the vendor) the sessions a previous run persisted. Call after adapters started. */
+  /**
+   * Take part in the `streams` lease; while held here: resume (or stop at the vendor) the sessions a
+   * previous run (or a holder that died) persisted, then drive keepalives and idle expiry. Resolves
+   * once this instance resumed them, or found the lease held elsewhere. Call after adapters started.
+   */
   async resume(): Promise<void> {
+    if (this.lease || this.closing) return;
+    let resumed!: () => void;
+    const first = new Promise<void>((r) => (resumed = r));
+    this.lease = this.leases.run(LEASE, (signal) =>
+      driveSessions(signal, {
+        db: this.o.db,
+        log: this.log,
+        closing: () => this.closing,
+        shared: this.shared,
+        syncMs: clusterTimings(this.o.idleTimeoutMs).syncMs,
+        start: () => {
+          if (this.closing) {
+            resumed();
+            return false;
+          }
+          this.driving = true;
+          for (const s of this.sessions.values()) this.schedule(s);
+          return true;
+        },
+        resume: async () => {
+          try {
+            await this.resumeRows();
+          } finally {
+            resumed();
+          }
+        },
+        sync: (usage, since) => this.rows?.sync(usage, since),
+        end: () => {
+          this.driving = false;
+          this.stopResume?.();
+          for (const s of this.sessions.values()) {
+            if (isTerminal(s.state) || !s.timer) continue;
+            clearTimeout(s.timer);
+            s.timer = null;
+            s.checkedAt = 0; // read from the row before use: the new holder changes it
+          }
+        },
+      }),
+    );
+    if (await this.lease.attempted) await first;
+    this.resumed = true;
+  }
+
+  private async resumeRows(): Promise<void> {
     const r = resumePersisted({
       db: this.o.db,
       log: this.log,
@@ -144,52 +248,36 @@ export class StreamManager {
         return inst ? { running: !!inst.running, handlers: inst.running?.capabilities?.streams ?? null } : undefined;
       },
       adopt: (s, vendor) => {
-        if (this.byKey.has(s.key)) return false;
+        if (this.closing || this.sessions.has(s.id)) return false;
+        // One instance never opens two vendor sessions for one key, but two instances may have: keep both.
+        if (this.byKey.has(s.key) && !this.shared) return false;
         this.sessions.set(s.id, s);
-        this.byKey.set(s.key, s);
+        if (!this.byKey.has(s.key)) this.byKey.set(s.key, s);
         this.activate(s, vendor);
         return true;
       },
+      skip: (row) => this.sessions.has(row.id),
     });
     this.stopResume = r.cancel;
     await r.done;
-    this.resumed = true;
   }
 
   /** Server shutdown: stop timers, let operations in flight finish (bounded), persist live sessions. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    const drove = this.driving;
     this.stopResume?.();
     for (const s of this.sessions.values()) if (s.timer) clearTimeout(s.timer);
     const busy = [...this.sessions.values()].map((s) => s.busy?.catch(() => {}));
     await Promise.race([Promise.all(busy), new Promise((r) => setTimeout(r, 5000).unref())]);
-    for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs));
+    // One process: the rows are this instance's to write. Several: only the holder writes its view
+    // of them, and never re-creates a row another instance deleted.
+    const save = this.shared ? (drove ? updateSession : null) : saveSession;
+    if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.persist(s, () => save(this.o.db, s, this.o.idleTimeoutMs));
     this.closed = true;
     await Promise.all([...this.writes]);
-  }
-
-  private handlersFor(adapter: string, instance: string): StreamHandlers {
-    const inst = this.o.registry.find(adapter, instance);
-    if (!inst?.running) throw vendorUnavailable(`adapter instance ${adapter}/${instance} is not running (${inst?.status ?? 'not configured'})`);
-    const h = inst.running.capabilities?.streams;
-    if (!h) throw unsupportedCapability(`adapter ${adapter} does not implement stream sessions`);
-    return h;
-  }
-
-  private async openVendor(s: Session, handlers: StreamHandlers): Promise<VendorStream> {
-    const v = await handlers.start(s.request);
-    const bad = checkVendorStream(v);
-    if (bad) {
-      if (typeof v?.vendorSessionId === 'string' && v.vendorSessionId) await handlers.stop({ ...v, mode: s.request.mode }).catch(() => {});
-      throw vendorRejected(`adapter ${s.camera.adapter} opened a stream it cannot describe: ${bad}`);
-    }
-    const vendor = { vendorSessionId: v.vendorSessionId, playlistUrl: v.playlistUrl, keepaliveIntervalMs: clampInterval(v.keepaliveIntervalMs) };
-    if (this.closed) {
-      await handlers.stop({ ...vendor, mode: s.request.mode }).catch(() => {});
-      throw vendorUnavailable('the server is shutting down');
-    }
-    return vendor;
+    await this.lease?.stop(); // another instance takes the sessions over
   }
 
   private activate(s: Session, vendor: VendorStream): void {
@@ -202,13 +290,14 @@ export class StreamManager {
     this.schedule(s);
   }
 
-  private finish(s: Session, state: 'STOPPED' | 'FAILED', cause?: unknown): void {
+  /** `deleteRow` false: the row is already gone (stopped on another instance). */
+  private finish(s: Session, state: 'STOPPED' | 'FAILED', cause?: unknown, deleteRow = true): void {
     if (s.timer) clearTimeout(s.timer);
     s.state = state;
     s.failure = cause ?? null;
     s.urls.clear();
     if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
-    this.persist(s, () => deleteSession(this.o.db, s.id));
+    if (deleteRow) this.persist(s, () => deleteSession(this.o.db, s.id));
     this.publish(s);
     if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: messageOf(cause) }, `stream session ${state}`);
     s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000);
@@ -217,13 +306,20 @@ export class StreamManager {
 
   private use(s: Session): void {
     s.lastUsedAt = Date.now();
+    this.rows?.used(s, s.lastUsedAt); // several instances: the holder expires by the row
   }
 
-  /** One timer per live session: the next keepalive or the idle expiry, whichever comes first. */
+  private track(p: Promise<unknown>): void {
+    const q = p.then(() => {});
+    this.writes.add(q);
+    void q.finally(() => this.writes.delete(q));
+  }
+
+  /** One timer per live session: the next keepalive or the idle expiry, whichever comes first. Only where the lease is held. */
   private schedule(s: Session): void {
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
-    if (s.state !== 'ACTIVE' || this.closing || !s.vendor) return;
+    if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
     const due = Math.min(s.nextKeepaliveAt, s.lastUsedAt + this.o.idleTimeoutMs);
     s.timer = setTimeout(() => void this.tick(s), Math.max(0, due - Date.now()));
     s.timer.unref();
@@ -231,17 +327,21 @@ export class StreamManager {
 
   private tick(s: Session): void {
     s.timer = null;
-    this.run(s, async () => {
-      if (s.state !== 'ACTIVE' || this.closing || !s.vendor) return;
-      const now = Date.now();
+    runInTurn(s, async () => {
+      if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
+      let now = Date.now();
+      if (now >= s.lastUsedAt + this.o.idleTimeoutMs && this.rows) {
+        if (!(await this.rows.beforeExpiry(s))) return; // viewers on other instances count too
+        now = Date.now();
+      }
       if (now >= s.lastUsedAt + this.o.idleTimeoutMs) {
         this.log.debug({ session: s.id }, 'stream session idle: stopping');
-        await this.stopVendor(s);
+        await stopVendor(this.o.registry, this.log, s);
         return this.finish(s, 'STOPPED');
       }
       if (now >= s.nextKeepaliveAt) {
         try {
-          await this.handlersFor(s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
+          await handlersFor(this.o.registry, s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
           s.nextKeepaliveAt = Date.now() + s.vendor.keepaliveIntervalMs;
         } catch (err) {
           await this.restart(s, err);
@@ -256,32 +356,14 @@ export class StreamManager {
     this.log.warn({ session: s.id, err: messageOf(cause) }, 'stream keepalive failed: restarting the vendor session');
     s.state = 'STARTING';
     this.publish(s);
-    await this.stopVendor(s);
+    await stopVendor(this.o.registry, this.log, s);
     s.urls.clear();
     try {
-      const handlers = this.handlersFor(s.camera.adapter, s.camera.instance);
-      this.activate(s, await this.openVendor(s, handlers));
+      const handlers = handlersFor(this.o.registry, s.camera.adapter, s.camera.instance);
+      this.activate(s, await openVendor(s, handlers, () => this.closed));
     } catch (err) {
       this.finish(s, 'FAILED', err);
     }
-  }
-
-  /** Best effort: a vendor that already forgot the session, or is down, only gets logged. */
-  private async stopVendor(s: Session): Promise<void> {
-    if (!s.vendor) return;
-    try {
-      await this.handlersFor(s.camera.adapter, s.camera.instance).stop({ ...s.vendor, mode: s.request.mode });
-    } catch (err) {
-      this.log.warn({ session: s.id, vendorSession: s.vendor.vendorSessionId, err: messageOf(err) }, 'vendor stream stop failed');
-    }
-  }
-
-  /** Run `op` after the session's previous operation. */
-  private run(s: Session, op: () => Promise<void>): Promise<void> {
-    const next = (s.busy ?? Promise.resolve()).catch(() => {}).then(op);
-    s.busy = next;
-    next.then(() => {}, () => {}).finally(() => s.busy === next && (s.busy = null));
-    return next;
   }
 
   /** Database writes of a session, in order; failures are logged (the vendor session goes on). */
@@ -289,7 +371,10 @@ export class StreamManager {
     const p = (s.persisting ?? Promise.resolve()).then(write).catch((err) => this.log.error({ err, session: s.id }, 'stream session not persisted'));
     s.persisting = p;
     this.writes.add(p);
-    void p.finally(() => this.writes.delete(p));
+    void p.finally(() => {
+      this.writes.delete(p);
+      if (s.persisting === p) s.persisting = null;
+    });
   }
 
   private publish(s: Session): void {

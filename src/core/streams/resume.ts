@@ -5,6 +5,8 @@
  * restarting after a crash) is retried every second for a while; if the instance never comes up,
  * the row stays for the next start. A session whose instance is no longer configured cannot be
  * reached any more: it is forgotten with a warning.
+ * With several server instances this runs on the holder of the `streams` lease, when it takes the
+ * lease (at start, or when it takes over from a holder that died).
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
@@ -22,6 +24,8 @@ export interface ResumeDeps {
   instance(adapter: string, instance: string): { running: boolean; handlers: StreamHandlers | null } | undefined;
   /** Take over a resumed session (activates it); false when it cannot (shutting down, or a duplicate). */
   adopt(s: Session, vendor: VendorStream): boolean;
+  /** Rows the caller already holds in memory (several instances: sessions this one knows): left alone. */
+  skip?(row: PersistedSession): boolean;
 }
 
 const RETRY_MS = 1000;
@@ -43,7 +47,7 @@ export function resumePersisted(d: ResumeDeps): { done: Promise<void>; cancel():
   };
 
   const resumeOne = async (row: PersistedSession): Promise<void> => {
-    if (cancelled) return;
+    if (cancelled || d.skip?.(row)) return;
     const inst = d.instance(row.adapter, row.instance);
     if (!inst || (inst.running && !inst.handlers)) {
       d.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'persisted stream session belongs to an adapter instance that is gone or has no stream support: forgotten');
@@ -70,7 +74,7 @@ export function resumePersisted(d: ResumeDeps): { done: Promise<void>; cancel():
     }
     const camera = await d.cameraById(row.cameraId).catch(() => null);
     if (!camera) return stopAndForget(row, inst.handlers, 'camera no longer known');
-    const s = newSession(row.id, camera, row.request, Date.now(), row.createdAt);
+    const s = newSession(row.id, camera, row.request, Date.now(), row.createdAt, row.urlKey ?? undefined);
     s.holders = row.holders;
     if (cancelled) return; // shutting down: the row stays as it is for the next start
     if (!d.adopt(s, row.vendor)) return stopAndForget(row, inst.handlers, 'a live session with the same camera and parameters exists');

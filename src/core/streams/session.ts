@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { badInput } from '../errors.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
 import type { StreamRequest, VendorStream } from '../adapter/types.ts';
-import { UpstreamUrlTable } from './url-table.ts';
+import { newUrlKey, UpstreamUrlTable } from './url-table.ts';
 
 /** Contract states. STARTING also covers a restart after a failed keepalive. */
 export type StreamState = 'STARTING' | 'ACTIVE' | 'STOPPED' | 'FAILED';
@@ -54,6 +54,18 @@ export interface Session {
   failure: unknown;
   /** The last of this session's database writes (kept in order). */
   persisting: Promise<void> | null;
+  /** Secret of the proxy tokens (UpstreamUrlTable), shared with other instances through the row. */
+  urlKey: string;
+  /** The row was written: from then on a missing row means another instance stopped the session. */
+  persisted: boolean;
+  /** When the row was last written by this instance (Date.now() after the write). */
+  persistedAt: number;
+  /** Several instances: when this copy was last read from the row (copies not driven here go stale). */
+  checkedAt: number;
+  /** Several instances: when this instance last wrote its viewers' use to the row. */
+  usageWrittenAt: number;
+  /** Several instances: when the proxy last re-read the playlists to learn tokens another instance minted. */
+  relearnedAt: number;
 }
 
 /** 192 random bits, URL-safe: unguessable, so ids never leak other viewers' sessions. */
@@ -108,7 +120,7 @@ export function checkVendorStream(v: VendorStream): string | null {
   return null;
 }
 
-export function newSession(id: string, camera: CameraRecord, request: StreamRequest, now: number, createdAt = new Date(now)): Session {
+export function newSession(id: string, camera: CameraRecord, request: StreamRequest, now: number, createdAt = new Date(now), urlKey = newUrlKey()): Session {
   return {
     id,
     camera,
@@ -121,9 +133,15 @@ export function newSession(id: string, camera: CameraRecord, request: StreamRequ
     nextKeepaliveAt: now,
     holders: 1,
     timer: null,
-    urls: new UpstreamUrlTable(),
+    urls: new UpstreamUrlTable(undefined, urlKey),
     busy: null,
     failure: null,
     persisting: null,
+    urlKey,
+    persisted: false,
+    persistedAt: 0,
+    checkedAt: now,
+    usageWrittenAt: 0,
+    relearnedAt: 0,
   };
 }
