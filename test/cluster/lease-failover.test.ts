@@ -7,10 +7,9 @@
  * stored and queryable on the survivor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { CamlyticsSimulator } from '../../src/adapters/camlytics/simulator/index.ts';
 import { gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
-import { TEST_DATABASE_URL } from '../helpers/db.ts';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { waitFor } from '../helpers/app.ts';
 
 const LEASE = 'adapter:camlytics/office:poll';
@@ -51,16 +50,8 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
 
   beforeAll(async () => {
     await sim.start();
-    const { default: postgres } = await import('postgres');
-    const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-    const name = `lf_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(TEST_DATABASE_URL!);
-    u.pathname = `/${name}`;
-    dropDb = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    const created = await createPostgresDatabase('lf');
+    dropDb = created.drop;
     const config = [
       'adapters:',
       `  - { type: camlytics, id: office, baseUrl: "${sim.url}", pollTimeoutSec: 1, minPollIntervalMs: 20, requestGraceSec: 2, backoffInitialMs: 50, backoffMaxSec: 0.5, channelRefreshSec: 1 }`,
@@ -68,7 +59,7 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
       '',
     ].join('\n');
     // Started together, as a deployment would: one of them gets the lease.
-    procs.push(...(await Promise.all([0, 1].map(() => startServerProcess({ config, env: { DATABASE_URL: u.toString() }, readyTimeoutMs: 90_000 })))));
+    procs.push(...(await Promise.all([0, 1].map(() => startServerProcess({ config, env: { DATABASE_URL: created.url }, readyTimeoutMs: 90_000 })))));
   }, 120_000);
 
   /** Camlytics events a few ms apart: the adapter's dedupe key has millisecond resolution. */

@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { randomBytes } from 'node:crypto';
 import { ffJson } from '../helpers/ff-events.ts';
 import { freePort, gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
-import { TEST_DATABASE_URL } from '../helpers/db.ts';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { waitFor } from '../helpers/app.ts';
 import { ffMultipartBodies } from '../../bench/lib/ff-data.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,17 +71,9 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
   const mediaDir = mkdtempSync(join(tmpdir(), 'usa-shared-media-'));
 
   beforeAll(async () => {
-    const { default: postgres } = await import('postgres');
-    const admin = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-    const name = `mi_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(TEST_DATABASE_URL!);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDb = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    const created = await createPostgresDatabase('mi');
+    dbUrl = created.url;
+    dropDb = created.drop;
     const start = async () => {
       const tcpPort = await freePort();
       return startServerProcess({

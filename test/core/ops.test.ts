@@ -4,17 +4,15 @@
  * after a restart on the same DATA_DIR.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { startTestApp, waitFor } from '../helpers/app.ts';
 import { drivers } from '../helpers/db.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const sample = JSON.parse(readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const ffEvent = (carID: string) => JSON.stringify({ ...sample, carID });
 const postFf = (base: string, body: string) => fetch(`${base}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -87,37 +85,18 @@ for (const driver of drivers) {
 
 describe('the process under SIGTERM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'usa-sigterm-'));
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  const procs: ServerProcess[] = [];
+  afterAll(async () => {
+    for (const p of procs) await p.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const freePort = () =>
-    new Promise<number>((res) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => res(port));
-      });
-    });
-
   async function startProcess() {
-    const [port, tcpPort] = [await freePort(), await freePort()];
-    const config = join(dir, `config-${port}.yaml`);
-    writeFileSync(config, `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`);
-    const env: NodeJS.ProcessEnv = { ...process.env, CONFIG_FILE: config, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-    delete env.DATABASE_URL;
-    // tsx's own binary (npx would not pass SIGTERM on to the server: npm exits 143 and orphans it).
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200, 40_000, `server ready (stderr: ${stderr})`);
-    return { child, base, exited, out: () => stdout, err: () => stderr };
+    const tcpPort = await freePort();
+    // Same DATA_DIR each time (PGlite under it): the restart must find what the first process stored.
+    const p = await startServerProcess({ config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
+    procs.push(p);
+    return p;
   }
 
   it('stops accepting, finishes in-flight work, exits 0; every 2xx event is stored after restart', async () => {

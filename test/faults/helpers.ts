@@ -2,9 +2,8 @@
  * Shared pieces of the fault tests: a fresh PostgreSQL database behind a fault proxy, /metrics
  * values of a running server, the stored FF events counted per carID, the one-line summaries.
  */
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { TEST_DATABASE_URL } from '../helpers/db.ts';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { TcpFaultProxy } from './tcp-fault-proxy.ts';
 
 export { TEST_DATABASE_URL };
@@ -29,11 +28,8 @@ export interface ProxiedPg {
 export async function proxiedPg(): Promise<ProxiedPg> {
   const { default: postgres } = await import('postgres');
   const base = new URL(TEST_DATABASE_URL!);
-  const admin = postgres(base.toString(), { max: 1, onnotice: () => {} });
-  const name = `f_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin.unsafe(`create database ${name}`);
-  const direct = new URL(base);
-  direct.pathname = `/${name}`;
+  const created = await createPostgresDatabase('f');
+  const direct = new URL(created.url);
   const proxy = await TcpFaultProxy.start({ host: base.hostname, port: Number(base.port || 5432) });
   const via = new URL(direct);
   via.hostname = '127.0.0.1';
@@ -50,8 +46,7 @@ export async function proxiedPg(): Promise<ProxiedPg> {
     async drop() {
       await sql.end({ timeout: 5 });
       await proxy.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
+      await created.drop();
     },
   };
 }

@@ -18,21 +18,33 @@ export async function openPgliteTestDb(): Promise<TestDb> {
   return { name: 'pglite', database, cleanup: () => database.close() };
 }
 
-export async function openPostgresTestDb(baseUrl = TEST_DATABASE_URL!): Promise<TestDb> {
+/** A new empty database on the server of `baseUrl` (for server processes to migrate); `drop` removes it. */
+export async function createPostgresDatabase(prefix = 't', baseUrl = TEST_DATABASE_URL!): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const { default: postgres } = await import('postgres');
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  const dbName = `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin.unsafe(`create database ${dbName}`);
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin.unsafe(`create database ${name}`);
   const url = new URL(baseUrl);
-  url.pathname = `/${dbName}`;
-  const database = await openDatabase({ url: url.toString(), maxConnections: 4 });
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function openPostgresTestDb(baseUrl = TEST_DATABASE_URL!): Promise<TestDb> {
+  const created = await createPostgresDatabase('t', baseUrl);
+  const database = await openDatabase({ url: created.url, maxConnections: 4 });
   return {
     name: 'postgres',
     database,
     cleanup: async () => {
       await database.close();
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
+      await created.drop();
     },
   };
 }

@@ -12,19 +12,24 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** Hand events to every listener; one throwing does not keep them from the others. */
+export function notifyListeners(listeners: Iterable<BusListener>, events: readonly StoredEvent[], onError: (err: unknown) => void): void {
+  for (const l of listeners) {
+    try {
+      l(events);
+    } catch (err) {
+      onError(err);
+    }
+  }
+}
+
 export class LocalEventBus implements EventBus {
   private readonly listeners = new Set<BusListener>();
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
 
   publish(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
-    for (const l of this.listeners) {
-      try {
-        l(events);
-      } catch (err) {
-        this.onListenerError(err);
-      }
-    }
+    notifyListeners(this.listeners, events, this.onListenerError);
   }
 
   subscribe(listener: BusListener): () => void {

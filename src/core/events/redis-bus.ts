@@ -20,7 +20,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { eventsAfter, maxSeq } from '../db/event-repo.ts';
-import type { BusListener, EventBus } from './bus.ts';
+import { notifyListeners, type BusListener, type EventBus } from './bus.ts';
 import type { StoredEvent } from './model.ts';
 import { SeqOrderer } from './seq-orderer.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -138,13 +138,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private deliver(events: readonly StoredEvent[]): void {
-    for (const l of this.listeners) {
-      try {
-        l(events);
-      } catch (err) {
-        this.o.log.error({ err }, 'event bus listener failed');
-      }
-    }
+    notifyListeners(this.listeners, events, (err) => this.o.log.error({ err }, 'event bus listener failed'));
   }
 
   publish(events: readonly StoredEvent[]): void {
