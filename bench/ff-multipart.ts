@@ -1,8 +1,8 @@
 /**
  * 2. FF multipart ingest: K POSTs as cameras send them (event.json + ~60 KB vehicle JPEG + ~8 KB
  * plate crop, makeJpeg, unique per request) at concurrency 32 over keep-alive connections (undici
- * Pool). Ours answers 200 only once the row and both media files are durable; afterwards rows,
- * media rows and media files are counted. The floor is node:http + @fastify/busboy parsing the
+ * Pool). Ours answers 200 only once the row and both images are durable; afterwards rows and
+ * media rows are counted and every image is read back and checked against its hash. The floor is node:http + @fastify/busboy parsing the
  * same bodies and answering 200 (nothing stored). Both servers stay up: a warm-up of 100 requests
  * each, then alternating rounds of K / rounds requests (lib/rounds.ts); the median round is shown.
  */
@@ -76,7 +76,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     await f.warm(bodies.slice(0, w));
     const r = await alternate(ROUNDS, (i) => o.round(slice(i)), (i) => f.round(slice(i)));
     const rows = await app.server.call<{ count: number; mediaRows: number }>('rows');
-    const check = { ...rows, files: await app.server.call<number>('mediaFiles') };
+    const check = { ...rows, files: await app.server.call<number>('mediaVerified') };
     const expected = bodies.length;
     const complete = check.count === expected && check.mediaRows === 2 * expected && check.files === 2 * expected;
     const [ours, floor] = [medianOf(r.ours), medianOf(r.floor)];
@@ -84,7 +84,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const line = (x: typeof ours, all: Array<typeof ours>) =>
       `${perSec(x.rate, 'req')} (rounds: ${all.map((y) => fmt(y.rate)).join(', ')}; median round: latency p50 ${fmt(x.lat.p50)} / p99 ${fmt(x.lat.p99)} ms, server CPU ${fmt(x.cpu * 100, 0)}%)`;
     log(`  ours : ${line(ours, r.ours)}; non-2xx ${failures}${ours.firstFailure ? ` e.g. ${ours.firstFailure}` : ''}`);
-    log(`         stored: ${check.count}/${expected} rows, ${check.mediaRows} media rows, ${check.files} media files (expected ${2 * expected})`);
+    log(`         stored: ${check.count}/${expected} rows, ${check.mediaRows} media rows, ${check.files} media read back intact (expected ${2 * expected})`);
     log(`  floor: ${line(floor, r.floor)}`);
     return [
       {

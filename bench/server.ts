@@ -7,7 +7,10 @@
  *   floor-http  bare node:http + busboy
  *   floor-ws    bare ws broadcast, plus the bare TCP → ws pipeline
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { FileMediaStore } from '../src/core/media/store.ts';
+import { media } from '../src/core/db/schema.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -28,11 +31,6 @@ const memory = () => {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 };
 
-function countFiles(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n++;
-  return n;
-}
 
 async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-'));
@@ -67,7 +65,19 @@ async function startApp() {
         const row = ((r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[]))[0] as { m: string; n: string; media: string };
         return { maxSeq: Number(row.m), count: Number(row.n), mediaRows: Number(row.media) };
       },
-      mediaFiles: () => countFiles(join(dataDir, 'media')),
+      /** Media rows whose bytes read back from the store hash to their id (content-addressed). */
+      mediaVerified: async () => {
+        const store = new FileMediaStore(join(dataDir, 'media'), app.database.db);
+        const rows = await app.database.db.select().from(media);
+        let ok = 0;
+        for (const r of rows) {
+          const meta = { id: r.id, contentType: r.contentType, byteSize: r.byteSize, segment: r.segment ?? undefined, offset: r.offset ?? undefined };
+          const h = createHash('sha256');
+          for await (const chunk of store.open(meta)) h.update(chunk as Buffer);
+          if (h.digest('hex') === r.id) ok++;
+        }
+        return ok;
+      },
       /** Loads the first `count` stored events for `fanout`; returns what the subscription selects. */
       fanoutPrepare: async (a: { count: number }) => {
         fanoutEvents = await eventsAfter(app.database.db, 0n, null, a.count);

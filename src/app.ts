@@ -197,6 +197,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await httpClosed;
         clearTimeout(force);
         await bus.close();
+        media.close();
         await fetch.close();
         if (!o.database) await database.close();
       })()),

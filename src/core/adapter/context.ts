@@ -149,9 +149,9 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     media: {
       // Media an adapter stores outside an event (fetched on demand) gets its row here, so /media/{id} serves it.
       put: async (data, role, declaredType) => {
-        const ref = await deps.media.put(data, role, declaredType);
-        await deps.db.insert(media).values({ id: ref.id, contentType: ref.contentType, byteSize: ref.byteSize }).onConflictDoNothing();
-        return ref;
+        const m = await deps.media.put(data, role, declaredType);
+        await deps.db.insert(media).values({ id: m.id, contentType: m.contentType, byteSize: m.byteSize, segment: m.segment, offset: m.offset }).onConflictDoNothing();
+        return { id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize };
       },
     },
     cameras: {

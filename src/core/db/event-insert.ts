@@ -122,10 +122,10 @@ export function insertEventRowsJson(db: Db, rowsJson: readonly string[]): Promis
 }
 
 function mediaCte(rows: readonly MediaRow[]): SQL {
-  const json = JSON.stringify(rows.map((m) => ({ id: m.id, content_type: m.contentType, byte_size: m.byteSize })));
+  const json = JSON.stringify(rows.map((m) => ({ id: m.id, content_type: m.contentType, byte_size: m.byteSize, segment: m.segment ?? null, offset: m.offset ?? null })));
   return sql`new_media as (
-    insert into media (id, content_type, byte_size)
-    select id, content_type, byte_size from jsonb_to_recordset(${json}::text::jsonb) as m(id text, content_type text, byte_size integer)
+    insert into media (id, content_type, byte_size, segment, "offset")
+    select id, content_type, byte_size, segment, "offset" from jsonb_to_recordset(${json}::text::jsonb) as m(id text, content_type text, byte_size integer, segment text, "offset" bigint)
     on conflict (id) do nothing)`;
 }
 

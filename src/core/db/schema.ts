@@ -54,6 +54,9 @@ export const media = pgTable('media', {
   id: text('id').primaryKey(),
   contentType: text('content_type').notNull(),
   byteSize: integer('byte_size').notNull(),
+  /** Segment file under MEDIA_DIR/segments holding the bytes at `offset`; null: one file per image (media/ab/<id>, before segments). */
+  segment: text('segment'),
+  offset: bigint('offset', { mode: 'number' }),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 

@@ -47,7 +47,8 @@ export class Ingest {
 
     // Check every image before writing any, so a bad second image leaves nothing behind.
     for (const m of ev.media) this.o.media.check(m.data, m.role, m.contentType);
-    const mediaRefs: MediaRef[] = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
+    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
+    const mediaRefs: MediaRef[] = stored.map((m) => ({ id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize }));
 
     const cameraId = ev.camera ? cameraIdOf(src.adapter, src.instance, ev.camera.vendorId) : null;
     const camera =
@@ -85,7 +86,7 @@ export class Ingest {
     return this.o.writer.enqueue({
       row,
       rowJson,
-      mediaRows: mediaRefs.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize })),
+      mediaRows: stored.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize, segment: m.segment, offset: m.offset })),
       camera,
       deadline: Date.now() + (opts.deadlineMs ?? this.o.defaultDeadlineMs ?? 10_000),
       spool: opts.spool ? 'append' : undefined,

@@ -98,7 +98,7 @@ async function serveMedia(d: HttpDeps, req: IncomingMessage, res: ServerResponse
   }
   res.writeHead(200, { ...headers, 'content-length': String(meta.byteSize) });
   if (req.method === 'HEAD') return void res.end();
-  const stream = d.media.open(id);
+  const stream = d.media.open(meta);
   stream.on('error', (err) => {
     d.log.error({ err, id }, 'media file unreadable');
     res.destroy();

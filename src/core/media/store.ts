@@ -1,11 +1,20 @@
 /**
- * Content-addressed media store: bytes live in files under DATA_DIR/media/ab/<sha256> (256 shard
- * directories, created once per process: a million images is ~4,000 files per directory), metadata
- * rows in the `media` table (written in the same batch as the event that references them).
+ * Content-addressed media store. Bytes are appended to segment files (MEDIA_DIR/segments/*.seg, a
+ * new one per process start and every 1 GiB); the `media` row (written in the same batch as the
+ * event that references it) says which segment and offset hold them.
+ *
+ * Why segments, not one file per image: creating a file is the expensive step of ingest here —
+ * an inode allocation under the filesystem's locks, measured at ~1 ms of CPU per image on these
+ * machines under load (ext4 scanning recently deleted inodes), more than parsing the request. An
+ * append is a positional write into an open file. It also suits retention (whole segments go) and
+ * shared volumes: each process writes only its own, randomly named, segments.
+ *
+ * Durability is the page cache's, as before (the event row commits after the bytes are written, so a
+ * SIGKILL loses nothing acknowledged; bytes of a write whose event never committed are dead space).
+ * Rows from before segments (segment null) are served from media/ab/<id> files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile, unlink } from 'node:fs/promises';
+import { closeSync, createReadStream, mkdirSync, openSync, write as writeWithCallback } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -14,27 +23,48 @@ import type { MediaRef, MediaRole } from '../events/model.ts';
 import { unsupportedMedia } from '../errors.ts';
 import { isAcceptedImage, sniffContentType } from './sniff.ts';
 
-export interface MediaMeta {
+export interface MediaLocation {
+  /** Segment file name under MEDIA_DIR/segments. */
+  segment: string;
+  offset: number;
+}
+
+export interface MediaMeta extends Partial<MediaLocation> {
   id: string;
   contentType: string;
   byteSize: number;
 }
 
-/** Temp file names: unique per process (random prefix) and per write (counter). */
-const TMP_PREFIX = randomBytes(6).toString('hex');
-let tmpCounter = 0;
+/** A stored item's reference and where its bytes are (for its `media` row). */
+export type StoredMedia = MediaRef & MediaLocation;
+
+const SEGMENT_MAX_BYTES = 1024 ** 3;
+
+const pwrite = (fd: number, data: Uint8Array, position: number) =>
+  new Promise<void>((resolve, reject) =>
+    writeWithCallback(fd, data, 0, data.byteLength, position, (err, written) => {
+      if (err) reject(err);
+      else if (written !== data.byteLength) reject(new Error(`short write to a media segment (${written} of ${data.byteLength} bytes)`));
+      else resolve();
+    }),
+  );
 
 export class FileMediaStore {
-  /** Ids written (or found) by this process: not written again. */
-  private readonly known = new Set<string>();
-  /** Shard directories (first 2 hex digits) this process created or found: no mkdir for them. */
-  private readonly shards = new Set<string>();
+  /** Where this process wrote each id (bounded): the same bytes are not written twice. */
+  private readonly known = new Map<string, MediaLocation>();
+  private segment: { name: string; fd: number; size: number } | null = null;
+
   constructor(
     private readonly dir: string,
     private readonly db: Db,
   ) {}
 
-  pathOf(id: string): string {
+  private get segmentsDir(): string {
+    return join(this.dir, 'segments');
+  }
+
+  /** The file of an id stored before segments. */
+  legacyPathOf(id: string): string {
     return join(this.dir, id.slice(0, 2), id);
   }
 
@@ -49,58 +79,58 @@ export class FileMediaStore {
     return sniffed;
   }
 
-  /** Check the bytes, write the file (idempotent) and return the reference. Rows are written by the caller's batch. */
-  async put(data: Uint8Array, role: MediaRole, declaredType?: string): Promise<MediaRef> {
-    const sniffed = this.check(data, role, declaredType);
+  /** Check the bytes, append them (once per process) and return the reference and location. Rows are written by the caller's batch. */
+  async put(data: Uint8Array, role: MediaRole, declaredType?: string): Promise<StoredMedia> {
+    const contentType = this.check(data, role, declaredType);
     const id = createHash('sha256').update(data).digest('hex');
-    if (!this.known.has(id)) {
-      await this.write(id, data);
-      this.remember(id);
+    let at = this.known.get(id);
+    if (!at) {
+      at = await this.append(data);
+      if (this.known.size > 50_000) this.known.clear();
+      this.known.set(id, at);
     }
-    return { id, role, contentType: sniffed, byteSize: data.byteLength };
+    return { id, role, contentType, byteSize: data.byteLength, segment: at.segment, offset: at.offset };
   }
 
-  /**
-   * Temp file + rename: readers never see a partial file, and since the name is the content's hash,
-   * writing it again (another process, a re-send) replaces it with the same bytes, so no stat first.
-   */
-  private async write(id: string, data: Uint8Array): Promise<void> {
-    const shard = id.slice(0, 2);
-    const dir = join(this.dir, shard);
-    const path = join(dir, id);
-    const tmp = `${path}.${TMP_PREFIX}${(tmpCounter += 1)}.tmp`;
-    try {
-      if (!this.shards.has(shard)) {
-        await mkdir(dir, { recursive: true });
-        this.shards.add(shard);
-      }
-      try {
-        await writeFile(tmp, data);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        // The directory was removed from outside after this process created it: create it again.
-        await mkdir(dir, { recursive: true });
-        await writeFile(tmp, data);
-      }
-      await rename(tmp, path);
-    } catch (e) {
-      await unlink(tmp).catch(() => {});
-      throw e;
-    }
+  /** Reserve the range synchronously (concurrent appends never overlap), then write it. */
+  private async append(data: Uint8Array): Promise<MediaLocation> {
+    let seg = this.segment;
+    if (!seg || seg.size + data.byteLength > SEGMENT_MAX_BYTES) seg = this.openSegment();
+    const offset = seg.size;
+    seg.size += data.byteLength;
+    await pwrite(seg.fd, data, offset);
+    return { segment: seg.name, offset };
   }
 
-  private remember(id: string): void {
-    if (this.known.size > 50_000) this.known.clear();
-    this.known.add(id);
+  private openSegment(): { name: string; fd: number; size: number } {
+    const old = this.segment;
+    mkdirSync(this.segmentsDir, { recursive: true });
+    const name = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.seg`;
+    this.segment = { name, fd: openSync(join(this.segmentsDir, name), 'wx'), size: 0 };
+    // Writes still in flight to the old segment hold their own fd number: close it a little later.
+    if (old) setTimeout(() => closeSync(old.fd), 60_000).unref();
+    return this.segment;
   }
 
   async meta(id: string): Promise<MediaMeta | null> {
     if (!/^[0-9a-f]{64}$/.test(id)) return null;
     const [row] = await this.db.select().from(media).where(eq(media.id, id)).limit(1);
-    return row ? { id: row.id, contentType: row.contentType, byteSize: row.byteSize } : null;
+    if (!row) return null;
+    const meta: MediaMeta = { id: row.id, contentType: row.contentType, byteSize: row.byteSize };
+    if (row.segment != null && row.offset != null) Object.assign(meta, { segment: row.segment, offset: row.offset });
+    return meta;
   }
 
-  open(id: string) {
-    return createReadStream(this.pathOf(id));
+  /** The bytes of a stored item (from `meta`). */
+  open(meta: MediaMeta) {
+    if (meta.segment == null || meta.offset == null) return createReadStream(this.legacyPathOf(meta.id));
+    if (!/^[0-9a-z]+-[0-9a-f]{12}\.seg$/.test(meta.segment)) throw new Error(`invalid media segment name ${JSON.stringify(meta.segment)}`);
+    if (meta.byteSize === 0) return createReadStream(join(this.segmentsDir, meta.segment), { start: 1, end: 0 });
+    return createReadStream(join(this.segmentsDir, meta.segment), { start: meta.offset, end: meta.offset + meta.byteSize - 1 });
+  }
+
+  close(): void {
+    if (this.segment) closeSync(this.segment.fd);
+    this.segment = null;
   }
 }

@@ -125,6 +125,8 @@ export class StreamManager {
         throw err;
       }
     });
+    // With several instances, the playlist URL must work on any of them: answer once the row is written.
+    if (this.rows) await s.persisting;
     return this.view(s);
   }
 
