@@ -16,6 +16,7 @@ import { LocalEventBus, type EventBus } from './core/events/bus.ts';
 import { RedisEventBus } from './core/events/redis-bus.ts';
 import { EventWriter } from './core/events/writer.ts';
 import { EventSpool } from './core/events/spool.ts';
+import { lockDataDir } from './core/ops/data-dir-lock.ts';
 import { Ingest } from './core/events/ingest.ts';
 import { FileMediaStore } from './core/media/store.ts';
 import { CameraCache } from './core/cameras/cache.ts';
@@ -76,6 +77,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
 
+  const dataDirLock = lockDataDir(o.env.dataDir); // one process per DATA_DIR (spool, PGlite)
   const database = o.database ?? (await openDatabase({ url: o.env.databaseUrl, pgliteDir: pgliteDirFor(o.env.dataDir) }));
   const { db } = database;
   const metrics = createMetrics({ defaultMetrics: true });
@@ -200,6 +202,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         media.close();
         await fetch.close();
         if (!o.database) await database.close();
+        dataDirLock.release();
       })()),
   };
   return app;

@@ -99,6 +99,16 @@ describe('the process under SIGTERM', () => {
     return p;
   }
 
+  it('a second process on the same DATA_DIR refuses to start with one line naming the owner; the first keeps running', async () => {
+    const first = await startProcess();
+    const tcpPort = await freePort();
+    const second = startServerProcess({ config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
+    await expect(second).rejects.toThrow(new RegExp(`exited before it was ready \\(code 1\\)[^]*DATA_DIR .* is in use by process ${first.child.pid}`));
+    expect((await fetch(`${first.base}/health`)).status).toBe(200);
+    first.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  }, 90_000);
+
   it('stops accepting, finishes in-flight work, exits 0; every 2xx event is stored after restart', async () => {
     const p1 = await startProcess();
     const acked = new Map<string, string>(); // carID → seq
