@@ -89,6 +89,43 @@ for (const driver of drivers) {
       expect(await received(1)).toBe(20);
     });
 
+    it.skipIf(!TEST_REDIS_URL)('an instance that starts while another publishes: no crash, then every later event once, in order', async () => {
+      const t = await driver.open();
+      open.push({ close: () => t.cleanup() });
+      const a = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
+      open.push(a);
+      const all: StoredEvent[] = [];
+      let running = true;
+      const publishing = (async () => {
+        for (let i = 0; running && i < 5000; i++) {
+          const evs = await commit(t, [`busy${i}`]);
+          all.push(...evs);
+          a.publish(evs);
+        }
+      })();
+      const got: bigint[] = [];
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        const b = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
+        open.push(b);
+        b.subscribe((evs) => got.push(...evs.map((e) => e.seq)));
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        running = false;
+        await publishing;
+      }
+      for (let i = 0; i < 3; i++) {
+        const evs = await commit(t, [`after${i}`]); // certainly after b started
+        all.push(...evs);
+        a.publish(evs);
+      }
+      const last = all.at(-1)!.seq;
+      await waitFor(() => got.at(-1) === last, 5000, 'b to reach the last event');
+      // A suffix of everything committed: nothing skipped, nothing twice, in order.
+      expect(got.length).toBeGreaterThanOrEqual(3);
+      expect(got).toEqual(all.slice(all.length - got.length).map((e) => e.seq));
+    }, 30_000);
+
     it('with Redis unreachable: still every event once, in order, read from the log', async () => {
       const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await closedPort()}`, 50);
       expect(a.connected || b.connected).toBe(false);

@@ -103,8 +103,8 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     await waitFor(() => origin.stops.includes(s.sid), 5000, 'idle expiry by the holder');
     expect(origin.stops.filter((x) => x === s.sid)).toHaveLength(1);
     expect(await row(s.id)).toBeUndefined();
-    // The other instance notices within about a second.
-    await waitFor(async () => (await fetch(new URL(s.playlistUrl, other.url))).status === 404, 3000, '404 on the other instance');
+    // The other instance notices (within about a second when the machine is not loaded).
+    await waitFor(async () => (await fetch(new URL(s.playlistUrl, other.url))).status === 404, 10_000, '404 on the other instance');
     expect((await holder.gql(KEEP, { id: s.id })).data.keepStreamAlive.state).toBe('STOPPED'); // it expired it there
   });
 
@@ -120,7 +120,7 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     expect(origin.stops).not.toContain(a.sid);
     expect((await holder.gql(STOP, { id: a.id })).data.stopStream.state).toBe('STOPPED');
     expect(origin.stops.filter((x) => x === a.sid)).toHaveLength(1);
-    await waitFor(async () => (await other.gql(KEEP, { id: a.id })).data?.keepStreamAlive?.state === 'STOPPED', 3000, 'STOPPED on the other instance');
+    await waitFor(async () => (await other.gql(KEEP, { id: a.id })).data?.keepStreamAlive?.state === 'STOPPED', 10_000, 'STOPPED on the other instance');
     expect((await other.gql(STOP, { id: a.id })).data.stopStream.state).toBe('STOPPED'); // no second vendor stop
     expect(origin.stops.filter((x) => x === a.sid)).toHaveLength(1);
   });

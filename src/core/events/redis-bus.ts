@@ -62,7 +62,9 @@ export async function deploymentId(db: Db): Promise<string> {
 export class RedisEventBus implements EventBus {
   readonly node = randomUUID();
   private readonly listeners = new Set<BusListener>();
-  private orderer!: SeqOrderer;
+  private orderer: SeqOrderer | null = null;
+  /** Messages that arrived while the orderer was not yet made (start-up in a busy deployment). */
+  private early: StoredEvent[][] = [];
   private pub!: Redis;
   private sub!: Redis;
   private channel = '';
@@ -120,7 +122,8 @@ export class RedisEventBus implements EventBus {
       },
       await maxSeq(o.db),
     );
-    this.poll = setInterval(() => this.orderer.poke(), o.logPollMs ?? 1000);
+    for (const events of this.early.splice(0)) this.orderer.offer(events); // those at or below the log's end are dropped
+    this.poll = setInterval(() => this.orderer?.poke(), o.logPollMs ?? 1000);
     this.poll.unref();
   }
 
@@ -134,7 +137,8 @@ export class RedisEventBus implements EventBus {
       return;
     }
     this.o.metrics.busReceived.inc(events.length);
-    this.orderer.offer(events);
+    if (this.orderer) this.orderer.offer(events);
+    else this.early.push(events);
   }
 
   private deliver(events: readonly StoredEvent[]): void {
@@ -143,7 +147,7 @@ export class RedisEventBus implements EventBus {
 
   publish(events: readonly StoredEvent[]): void {
     if (events.length === 0 || this.closed) return;
-    this.orderer.offer(events);
+    this.orderer?.offer(events); // made during start(), before the app can commit anything
     if (this.pub.status !== 'ready') return;
     this.pub.publish(this.channel, encodeEvents(this.node, events)).catch((err: unknown) => {
       this.o.metrics.busPublishErrors.inc();
