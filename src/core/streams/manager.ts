@@ -22,6 +22,7 @@ import { notFound, unsupportedCapability, vendorUnavailable } from '../errors.ts
 import type { Db } from '../db/client.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
 import type { VendorStream } from '../adapter/types.ts';
+import { SessionWrites } from './session-writes.ts';
 import { handlersFor, openVendor, runInTurn, stopVendor, type InstanceLookup } from './vendor.ts';
 import { ChangeHub } from './change-hub.ts';
 import { deleteSession, saveSession, updateSession } from './repo.ts';
@@ -55,7 +56,7 @@ export class StreamManager {
   private readonly sessions = new Map<string, Session>();
   private readonly byKey = new Map<string, Session>();
   private readonly hub = new ChangeHub<StreamSessionView>();
-  private readonly writes = new Set<Promise<void>>();
+  private readonly writes: SessionWrites;
   private readonly log: Logger;
   /** No new sessions, no timers. */
   private closing = false;
@@ -75,6 +76,7 @@ export class StreamManager {
 
   constructor(private readonly o: StreamManagerOptions) {
     this.log = o.log.child({ component: 'streams' });
+    this.writes = new SessionWrites(this.log);
     this.leases = o.leases ?? new LocalLeases({ log: this.log });
     this.shared = this.leases.kind !== 'local';
     this.rows = this.shared
@@ -90,7 +92,7 @@ export class StreamManager {
           closing: () => this.closing,
           schedule: (s) => this.schedule(s),
           gone: (s) => this.gone(s),
-          track: (p) => this.track(p),
+          track: (p) => this.writes.track(p),
         })
       : null;
   }
@@ -276,9 +278,9 @@ export class StreamManager {
     // One process: the rows are this instance's to write. Several: only the holder writes its view
     // of them, and never re-creates a row another instance deleted.
     const save = this.shared ? (drove ? updateSession : null) : saveSession;
-    if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.persist(s, () => save(this.o.db, s, this.o.idleTimeoutMs));
+    if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.writes.persist(s, () => save(this.o.db, s, this.o.idleTimeoutMs));
     this.closed = true;
-    await Promise.all([...this.writes]);
+    await this.writes.settled();
     await this.lease?.stop(); // another instance takes the sessions over
   }
 
@@ -287,7 +289,7 @@ export class StreamManager {
     s.state = 'ACTIVE';
     s.failure = null;
     s.nextKeepaliveAt = Date.now() + vendor.keepaliveIntervalMs;
-    this.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs));
+    this.writes.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs));
     this.publish(s);
     this.schedule(s);
   }
@@ -299,7 +301,7 @@ export class StreamManager {
     s.failure = cause ?? null;
     s.urls.clear();
     if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
-    if (deleteRow) this.persist(s, () => deleteSession(this.o.db, s.id));
+    if (deleteRow) this.writes.persist(s, () => deleteSession(this.o.db, s.id));
     this.publish(s);
     if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: messageOf(cause) }, `stream session ${state}`);
     s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000);
@@ -309,12 +311,6 @@ export class StreamManager {
   private use(s: Session): void {
     s.lastUsedAt = Date.now();
     this.rows?.used(s, s.lastUsedAt); // several instances: the holder expires by the row
-  }
-
-  private track(p: Promise<unknown>): void {
-    const q = p.then(() => {});
-    this.writes.add(q);
-    void q.finally(() => this.writes.delete(q));
   }
 
   /** One timer per live session: the next keepalive or the idle expiry, whichever comes first. Only where the lease is held. */
@@ -366,17 +362,6 @@ export class StreamManager {
     } catch (err) {
       this.finish(s, 'FAILED', err);
     }
-  }
-
-  /** Database writes of a session, in order; failures are logged (the vendor session goes on). */
-  private persist(s: Session, write: () => Promise<void>): void {
-    const p = (s.persisting ?? Promise.resolve()).then(write).catch((err) => this.log.error({ err, session: s.id }, 'stream session not persisted'));
-    s.persisting = p;
-    this.writes.add(p);
-    void p.finally(() => {
-      this.writes.delete(p);
-      if (s.persisting === p) s.persisting = null;
-    });
   }
 
   private publish(s: Session): void {
