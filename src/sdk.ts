@@ -64,6 +64,9 @@ export {
 } from './core/errors.ts';
 export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from './schema/builder.ts';
 export type { GraphQLContext } from './schema/context.ts';
+/** Since 1.2.0: the scope a plugin's GraphQL field needs, `authScopes: requireScope('events:write')` (scopes.ts). */
+export { requireScope } from './schema/scopes.ts';
+export type { Scope } from './core/config/schema.ts';
 export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe-fetch.ts';
 export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
 export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';

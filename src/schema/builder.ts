@@ -4,12 +4,14 @@
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
+import { ANY_KEY, DefaultScopes, forbidden, scopesOf, type AuthScopes } from './scopes.ts';
 
 export interface SchemaTypes {
   Context: GraphQLContext;
@@ -20,13 +22,19 @@ export interface SchemaTypes {
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   DefaultFieldNullability: false;
+  AuthScopes: AuthScopes;
 }
 
 export function createBuilder() {
   const builder = new SchemaBuilder<SchemaTypes>({
-    plugins: [RelayPlugin],
+    // Scope auth first, so no other plugin's resolver wrapper runs before the check (scopes.ts).
+    plugins: [ScopeAuthPlugin, DefaultScopes, RelayPlugin],
     defaultFieldNullability: false,
+    scopeAuth: { authScopes: scopesOf, runScopesOnType: true, authorizeOnSubscribe: true, unauthorizedError: forbidden },
     relay: {
+      // node/nodes answer any key; each object they load checks its own type scope (events: events:read).
+      nodeQueryOptions: { authScopes: ANY_KEY },
+      nodesQueryOptions: { authScopes: ANY_KEY },
       nodeFieldOptions: { nullable: false },
       clientMutationId: 'omit',
       cursorType: 'String',

@@ -7,6 +7,7 @@ import { localId } from './ids.ts';
 import type { Builder, CoreRefs } from './builder.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
 import { addMutationFields } from './core-mutations.ts';
+import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -23,7 +24,8 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
     }),
   });
   const AdapterInstance = builder.objectRef<AdapterInstanceInfo>('AdapterInstance').implement({
-    description: 'One configured adapter instance and its health.',
+    description: 'One configured adapter instance and its health. Scope events:read.',
+    authScopes: READ,
     fields: (t) => ({
       type: t.exposeString('type'),
       id: t.exposeString('id'),
@@ -56,6 +58,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
         {
           type: refs.Event,
           description: 'Stored events, newest first. `after` pages to older events.',
+          authScopes: READ,
           args: { filter: t.arg({ type: refs.EventFilter }) },
           resolve: (_r, args, ctx) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args)),
         },
@@ -64,6 +67,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
       event: t.field({
         type: refs.Event,
         nullable: true,
+        authScopes: READ,
         args: { id: t.arg.id({ required: true, description: 'Event.id (global id) or Event.seq' }) },
         resolve: (_r, args, ctx) => {
           const raw = localId(String(args.id), (tn) => tn !== 'Camera');
@@ -74,6 +78,7 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
       cameras: t.connection({
         type: refs.Camera,
         description: 'Cameras ordered by id. `last`/`before` are not supported.',
+        authScopes: ANY_KEY,
         args: { filter: t.arg({ type: CameraFilter }) },
         resolve: async (_r, args, ctx) => {
           const first = args.first ?? 100;
@@ -86,10 +91,11 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
       camera: t.field({
         type: refs.Camera,
         nullable: true,
+        authScopes: ANY_KEY,
         args: { id: t.arg.id({ required: true }) },
         resolve: (_r, args, ctx) => ctx.services.cameraById(localId(String(args.id), (tn) => tn === 'Camera')),
       }),
-      adapters: t.field({ type: [AdapterInstance], resolve: (_r, _a, ctx) => ctx.services.adapters() }),
+      adapters: t.field({ type: [AdapterInstance], authScopes: READ, resolve: (_r, _a, ctx) => ctx.services.adapters() }),
     }),
   });
 
@@ -99,12 +105,14 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
         type: refs.Event,
         description:
           'Live events matching the filter. With `after` (a seq), first replays every stored event after it, then continues live with no gap and no duplicate. A subscriber that reads slower than events arrive catches up from the log; it never misses one.',
+        authScopes: READ,
         args: { filter: t.arg({ type: refs.EventFilter }), after: t.arg.string() },
         subscribe: (_r, args, ctx) => ctx.services.subscribeEvents(refs.toEventFilter(args.filter), parseSeqCursor('after', args.after)),
         resolve: (ev) => ev,
       }),
       adapterStatusChanged: t.field({
         type: AdapterInstance,
+        authScopes: READ,
         subscribe: (_r, _a, ctx) => ctx.services.subscribeAdapterStatus(),
         resolve: (a) => a,
       }),

@@ -9,6 +9,7 @@ import type { StreamSessionView } from '../core/streams/session.ts';
 import type { Builder, CoreRefs } from './builder.ts';
 import type { GraphQLContext } from './context.ts';
 import { loadCamera } from './ids.ts';
+import { STREAMS, WRITE } from './scopes.ts';
 
 const unsupported = (cam: CameraRecord, cap: Capability) =>
   new GraphQLError(`camera ${cam.name} (${cam.adapter}/${cam.instance}) does not support ${cap}`, {
@@ -58,8 +59,9 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
   const StreamMode = builder.enumType('StreamMode', { values: ['LIVE', 'ARCHIVE'] as const });
   const StreamState = builder.enumType('StreamState', { values: ['STARTING', 'ACTIVE', 'STOPPED', 'FAILED'] as const });
   const StreamSession = builder.objectRef<StreamSessionShape>('StreamSession').implement({
+    authScopes: STREAMS,
     description:
-      'A vendor stream session behind this server. Sessions with the same camera, mode and parameters are shared; it stays open while used (playlist or segment fetches, keepStreamAlive) and stops after the idle timeout or when every startStream was matched by a stopStream.',
+      'A vendor stream session behind this server. Sessions with the same camera, mode and parameters are shared; it stays open while used (playlist or segment fetches, keepStreamAlive) and stops after the idle timeout or when every startStream was matched by a stopStream. Scope streams.',
     fields: (t) => ({
       id: t.exposeID('id'),
       camera: t.field({ type: refs.Camera, resolve: (s) => s.camera }),
@@ -85,16 +87,19 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
   builder.mutationType({
     fields: (t) => ({
       triggerEvent: t.field({
+        authScopes: WRITE,
         type: EventActionResult,
         args: { input: t.arg({ type: TriggerEventInput, required: true }) },
         resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'TRIGGER_EVENT', input),
       }),
       createEvent: t.field({
+        authScopes: WRITE,
         type: EventActionResult,
         args: { input: t.arg({ type: CreateEventInput, required: true }) },
         resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'CREATE_EVENT', input),
       }),
       startStream: t.field({
+        authScopes: STREAMS,
         type: StreamSession,
         args: { input: t.arg({ type: StartStreamInput, required: true }) },
         resolve: async (_r, { input }, ctx) => {
@@ -105,12 +110,14 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
         },
       }),
       keepStreamAlive: t.field({
+        authScopes: STREAMS,
         type: StreamSession,
         description: 'Mark the session used (a player fetching the playlist does this by itself). A stopped or failed session answers its state.',
         args: { id: t.arg.id({ required: true }) },
         resolve: (_r, args, ctx) => ctx.services.streams.keepStreamAlive(String(args.id)),
       }),
       stopStream: t.field({
+        authScopes: STREAMS,
         type: StreamSession,
         description: 'Release this caller\'s hold on the session; the vendor session stops when the last holder stops.',
         args: { id: t.arg.id({ required: true }) },
@@ -122,6 +129,7 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
   builder.subscriptionField('streamSessionChanged', (t) =>
     t.field({
       type: StreamSession,
+      authScopes: STREAMS,
       description: 'State changes of one stream session (starting with its current state; ends after STOPPED or FAILED), or of every session when `id` is omitted.',
       args: { id: t.arg.id() },
       subscribe: (_r, args, ctx) => ctx.services.streams.subscribeStreamSession(args.id == null ? null : String(args.id)),

@@ -19,6 +19,7 @@ import type { EventFilter } from '../core/db/event-repo.ts';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
 import { eventConnectionArgs, resolveEventConnection } from './pagination.ts';
 import { localId } from './ids.ts';
+import { ANY_KEY, READ } from './scopes.ts';
 
 export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventTypes: Set<string> } {
   const EventKind = builder.enumType('EventKind', { values: EVENT_KINDS });
@@ -29,7 +30,8 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
   const MediaRole = builder.enumType('MediaRole', { values: MEDIA_ROLES });
 
   const Media = builder.objectRef<MediaRef>('Media').implement({
-    description: 'An image or clip in the media store, served at `url` (API key required when auth is on).',
+    description: 'An image or clip in the media store, served at `url` (API key required when auth is on). Scope events:read.',
+    authScopes: READ,
     fields: (t) => ({
       id: t.exposeID('id'),
       role: t.field({ type: MediaRole, resolve: (m) => m.role }),
@@ -129,6 +131,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
     const ref = builder.objectRef<StoredEvent>(name);
     builder.node(ref, {
       description: options.description,
+      authScopes: READ, // wherever an event is reached: events, event, node(s), Camera.events, vendor fields
       interfaces: [Event, ...(options.interfaces ?? [])],
       id: { resolve: (ev) => ev.seq.toString() },
       loadOne: async (id, ctx) => {
@@ -145,6 +148,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
   // Events whose adapter is no longer configured are still readable.
   builder.node(builder.objectRef<StoredEvent>('GenericEvent'), {
     description: 'An event whose vendor type is not registered in this server (its adapter is not loaded).',
+    authScopes: READ,
     interfaces: [Event],
     id: { resolve: (ev) => ev.seq.toString() },
     loadOne: async (id, ctx) => (/^\d{1,19}$/.test(id) ? ctx.services.eventBySeq(BigInt(id)) : null),
@@ -156,7 +160,8 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
 
   const Camera = builder.objectRef<CameraRecord>('Camera');
   builder.node(Camera, {
-    description: 'A camera or channel known to an adapter instance.',
+    description: 'A camera or channel known to an adapter instance. Any scope reads it; its events need events:read.',
+    authScopes: ANY_KEY,
     id: { resolve: (c) => c.id },
     loadOne: (id, ctx) => ctx.services.cameraById(id),
     isTypeOf: (c) => typeof (c as CameraRecord).vendorId === 'string',
@@ -168,6 +173,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
       events: t.connection(
         {
           type: Event,
+          authScopes: READ,
           args: { filter: t.arg({ type: EventFilterRef }) },
           resolve: (c, args, ctx) =>
             resolveEventConnection(ctx, { ...(toEventFilter(args.filter) ?? {}), cameraIds: [c.id] }, eventConnectionArgs(args)),

@@ -3,7 +3,7 @@
  * Camlytics fields), Camera.camlyticsChannel (stream URI without credentials) and the
  * camlyticsAggregates query over stored hourly/daily webhook aggregates.
  */
-import { badInput, notFound, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
+import { badInput, notFound, requireScope, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
 import { AGGREGATE_GRANULARITIES, type AggregateGranularity, type EventTypeCount, type RuleCount } from './aggregate.ts';
 import { aggregateMatch, asStoredAggregate, toBucket, type AggregateBucket, type AggregateFilter } from './aggregate-query.ts';
 import { CAMLYTICS_EVENT_TYPE } from './map.ts';
@@ -121,7 +121,8 @@ export function addCamlyticsSchema(builder: Builder, refs: CoreRefs, adapterType
     }),
   });
   const Bucket = builder.objectRef<AggregateBucket>('CamlyticsAggregateBucket').implement({
-    description: 'Event counts of one channel over one hour or day, from a Camlytics aggregate webhook.',
+    description: 'Event counts of one channel over one hour or day, from a Camlytics aggregate webhook. Scope events:read.',
+    authScopes: requireScope('events:read'),
     fields: (t) => ({
       instance: t.exposeString('instance'),
       granularity: t.field({ type: Granularity, resolve: (b) => b.granularity }),
@@ -139,6 +140,7 @@ export function addCamlyticsSchema(builder: Builder, refs: CoreRefs, adapterType
   builder.queryFields((t) => ({
     camlyticsAggregates: t.field({
       type: [Bucket],
+      authScopes: requireScope('events:read'),
       description:
         'Hourly/daily counts from Camlytics aggregate webhooks, oldest first, e.g. "Line 1 crossings per hour today": ' +
         '{ camlyticsAggregates(granularity: HOURLY, ruleName: "Line 1", from: "…T00:00:00Z") { since count } }. ' +

@@ -2,7 +2,7 @@
  * GraphQL additions of the FF adapter: FfPlateEvent (Event & PlateReadEvent with FF-only fields)
  * and plate tracks as a query and a subscription. Uses only the SDK's builder and core refs.
  */
-import { mapAsyncIterator, type Builder, type CoreRefs, type StoredEvent } from '../../sdk.ts';
+import { mapAsyncIterator, requireScope, type Builder, type CoreRefs, type StoredEvent } from '../../sdk.ts';
 import { FF_TYPE_NAME } from './map.ts';
 import { foldTrack, type PlateTrack } from './track.ts';
 
@@ -41,7 +41,8 @@ export function addFfSchema(builder: Builder, refs: CoreRefs, adapterType: strin
   const Direction = builder.enumType('FfTrackDirection', { values: ['IN', 'OUT', 'UNKNOWN'] as const });
   const Phase = builder.enumType('FfTrackPhase', { values: ['NEW', 'RELIABLE', 'UPDATE', 'LOST'] as const });
   const Track = builder.objectRef<PlateTrack>('FfPlateTrack').implement({
-    description: 'One vehicle pass (same device and carID): best plate, final direction, first/last seen, images.',
+    description: 'One vehicle pass (same device and carID): best plate, final direction, first/last seen, images. Scope events:read.',
+    authScopes: requireScope('events:read'),
     fields: (t) => ({
       trackId: t.exposeString('trackId'),
       deviceId: t.exposeString('deviceId'),
@@ -79,6 +80,7 @@ export function addFfSchema(builder: Builder, refs: CoreRefs, adapterType: strin
   builder.queryFields((t) => ({
     ffPlateTrack: t.field({
       type: Track,
+      authScopes: requireScope('events:read'),
       nullable: true,
       args: { trackId: t.arg.string({ required: true, description: '"<deviceId>:<carID>"' }) },
       resolve: async (_r, { trackId }, ctx) => {
@@ -88,6 +90,7 @@ export function addFfSchema(builder: Builder, refs: CoreRefs, adapterType: strin
     }),
     ffPlateTracks: t.field({
       type: [Track],
+      authScopes: requireScope('events:read'),
       description: 'The most recent vehicle passes, newest first.',
       args: { filter: t.arg({ type: TrackFilter }), first: t.arg.int({ defaultValue: 20 }) },
       resolve: async (_r, args, ctx) => {
@@ -103,6 +106,7 @@ export function addFfSchema(builder: Builder, refs: CoreRefs, adapterType: strin
   builder.subscriptionFields((t) => ({
     ffPlateTrackUpdated: t.field({
       type: Track,
+      authScopes: requireScope('events:read'),
       description: 'The whole track, each time one of its events arrives.',
       args: { filter: t.arg({ type: TrackFilter }) },
       subscribe: (_r, args, ctx) =>

@@ -2,7 +2,7 @@
  * GraphQL additions of the IVMS adapter: IvmsAlertEvent (Event & AnalyticsEvent with the alert's
  * own fields) and event snapshots/clips fetched from IVMS by event id into the media store.
  */
-import type { Builder, CoreRefs, StoredEvent } from '../../sdk.ts';
+import { requireScope, type Builder, type CoreRefs, type StoredEvent } from '../../sdk.ts';
 import { IVMS_ALERT_TYPE_NAME } from './map.ts';
 import { asIvmsApi } from './media.ts';
 
@@ -67,12 +67,14 @@ export function addIvmsSchema(builder: Builder, refs: CoreRefs, adapterType: str
   builder.queryFields((t) => ({
     ivmsEventSnapshot: t.field({
       type: refs.Media,
+      authScopes: requireScope('events:read'),
       description: 'The snapshot of an IVMS event (GET event/{id}/snap), stored and served at /media/{id}. At most 5 MB by default.',
       args: { instance: t.arg.string({ required: true, description: 'IVMS adapter instance id' }), eventId: t.arg.id({ required: true, description: 'IVMS event id' }) },
       resolve: (_r, a, ctx) => asIvmsApi(ctx.services.adapterApi(adapterType, a.instance), a.instance).eventMedia(String(a.eventId), 'snap'),
     }),
     ivmsEventClip: t.field({
       type: refs.Media,
+      authScopes: requireScope('events:read'),
       description: 'The video clip of an IVMS event (GET event/{id}/clip; MP4 or MPEG-TS), stored and served at /media/{id}. At most 50 MB by default.',
       args: { instance: t.arg.string({ required: true, description: 'IVMS adapter instance id' }), eventId: t.arg.id({ required: true, description: 'IVMS event id' }) },
       resolve: (_r, a, ctx) => asIvmsApi(ctx.services.adapterApi(adapterType, a.instance), a.instance).eventMedia(String(a.eventId), 'clip'),

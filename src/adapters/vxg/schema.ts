@@ -4,7 +4,7 @@
  * change a type's settings. Uses only the SDK's builder and core refs; the resolvers reach the
  * running instance through `services.adapterApi`.
  */
-import { badInput, notFound, vendorUnavailable, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
+import { badInput, notFound, requireScope, vendorUnavailable, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
 import type { VxgInstanceApi } from './actions.ts';
 import { VXG_EVENT_TYPE_NAME, type VxgEventType, type VxgEventTypeCaps, type VxgEventTypeSettings } from './map.ts';
 
@@ -83,6 +83,7 @@ export function addVxgSchema(builder: Builder, refs: CoreRefs, adapterType: stri
   builder.queryFields((t) => ({
     vxgEventTypes: t.field({
       type: [EventType],
+      authScopes: requireScope('events:read'),
       description: "A VXG camera's event types (all pages), with caps and settings.",
       args: { cameraId: t.arg.id({ required: true }), refresh: t.arg.boolean({ defaultValue: false, description: 'Re-read from VXG instead of the cache' }) },
       resolve: async (_r, args, ctx) => {
@@ -95,7 +96,8 @@ export function addVxgSchema(builder: Builder, refs: CoreRefs, adapterType: stri
   builder.mutationFields((t) => ({
     vxgAddEventType: t.field({
       type: EventType,
-      description: 'Add a custom event type to a VXG camera (needs a token with "all" access). Scope events:write.',
+      authScopes: requireScope('admin'), // configures the camera at the vendor
+      description: 'Add a custom event type to a VXG camera (needs a token with "all" access). Scope admin.',
       args: { input: t.arg({ type: AddInput, required: true }) },
       resolve: async (_r, { input }, ctx) => {
         const { api, vendorId } = await instanceFor(ctx, adapterType, input.cameraId);
@@ -104,7 +106,8 @@ export function addVxgSchema(builder: Builder, refs: CoreRefs, adapterType: stri
     }),
     vxgUpdateEventType: t.field({
       type: EventType,
-      description: "Change an event type's settings on a VXG camera (only the fields given). Scope events:write.",
+      authScopes: requireScope('admin'), // configures the camera at the vendor
+      description: "Change an event type's settings on a VXG camera (only the fields given). Scope admin.",
       args: { input: t.arg({ type: UpdateInput, required: true }) },
       resolve: async (_r, { input }, ctx) => {
         const { api, vendorId } = await instanceFor(ctx, adapterType, input.cameraId);

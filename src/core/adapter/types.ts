@@ -17,8 +17,8 @@ import type {
 import type { Builder, CoreRefs } from '../../schema/builder.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 
-/** 1.1.0: AdapterContext.runExclusive. */
-export const SDK_VERSION = '1.1.0';
+/** 1.1.0: AdapterContext.runExclusive. 1.2.0: requireScope and Scope (field scopes of plugin GraphQL fields). */
+export const SDK_VERSION = '1.2.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

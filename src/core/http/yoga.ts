@@ -1,6 +1,7 @@
 /**
  * The GraphQL HTTP handler: yoga with masked errors (AppError → typed code, anything else →
- * INTERNAL with an error id in the log), CSRF prevention, depth/alias/token limits, scope checks.
+ * INTERNAL with an error id in the log), CSRF prevention, depth/alias/token limits. Scopes are
+ * checked per field by the schema (src/schema/scopes.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -13,7 +14,6 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { Logger } from 'pino';
 import { AppError, isAppError, toGraphQLError } from '../errors.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
-import { useScopes } from '../auth/use-scopes.ts';
 import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
 
 export interface YogaOptions {
@@ -77,7 +77,6 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
       maxDepthPlugin({ n: o.limits.maxDepth, exposeLimits: true }),
       maxAliasesPlugin({ n: o.limits.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: o.limits.maxTokens, exposeLimits: true }),
-      useScopes(),
     ],
   });
 }
