@@ -69,6 +69,7 @@ describe('which operations share', () => {
     expect(sharedOperationKey(q, null, undefined, read)).toBe(sharedOperationKey(q, null, {}, read));
     expect(sharedOperationKey(q, null, { a: 1 }, read)).not.toBe(sharedOperationKey(q, null, { a: 2 }, read));
     expect(sharedOperationKey(q, null, {}, read)).not.toBe(sharedOperationKey(q, null, {}, { open: true, scopes: new Set() }));
+    expect(sharedOperationKey(q, null, {}, read)).not.toBe(sharedOperationKey(q, null, {}, { open: false, scopes: new Set(['streams'] as const) }));
   });
 });
 

@@ -45,7 +45,7 @@ describe('conformance kit on a broken adapter', () => {
   };
 
   it('definition: names the SDK range the server cannot serve', () => {
-    expect(failure('definition')).toContain('adapter "broken" needs SDK ^2.0.0, this server provides 1.1.0');
+    expect(failure('definition')).toContain('adapter "broken" needs SDK ^2.0.0, this server provides 1.2.0');
   });
 
   it('config: an invalid value accepted and unknown keys accepted', () => {

@@ -98,6 +98,6 @@ describe('plugins in a real server process', () => {
     writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
     const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
     expect(code).toBe(1);
-    expect(stderr).toBe('invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides 1.1.0\n');
+    expect(stderr).toBe('invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides 1.2.0\n');
   }, 30_000);
 });

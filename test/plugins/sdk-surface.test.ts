@@ -12,8 +12,8 @@ import { compareVersions, parseVersion, satisfies } from '../../src/core/plugins
 import { ROOT } from './helpers.ts';
 
 /** Export → the SDK version that added it. */
-const SDK_EXPORTS: Record<string, string> = Object.fromEntries(
-  [
+const SDK_EXPORTS: Record<string, string> = Object.fromEntries([
+  ...[
     'defineAdapter SDK_VERSION AdapterContext AdapterDefinition AdapterStatus BaseInstanceConfig CameraInfo CameraRegistry RecordQuery RecordStore StoredRecord',
     'CameraUpsert CapabilityHandlers Clock InstanceState MediaStore RouteHandler RouteRequest RunningAdapter StreamHandlers StreamRequest VendorStream TcpListener',
     'TcpListenOptions TriggerInput CAPABILITIES EVENT_KINDS MEDIA_ROLES normalizePlate Analytics CameraStatus Capability Direction EventInput EventKind MediaInput',
@@ -21,7 +21,9 @@ const SDK_EXPORTS: Record<string, string> = Object.fromEntries(
     'unsupportedMedia vendorRejected vendorUnavailable ErrorCode Builder CoreRefs EventTypeOptions SchemaTypes GraphQLContext SafeFetch SafeFetchOptions SafeResponse',
     'readBody readJsonBody sendError sendJson discardBody parseMultipart safeFilename MultipartLimits MultipartPart mapAsyncIterator z',
   ].flatMap((line) => line.split(' ').map((name) => [name, '1.0.0'])),
-);
+  ['requireScope', '1.2.0'],
+  ['Scope', '1.2.0'],
+]);
 const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries(
   'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'.split(' ').map((name) => [name, '1.0.0']),
 );
