@@ -16,8 +16,16 @@ const ADD = `mutation($i: VxgAddEventTypeInput!) { vxgAddEventType(input: $i) { 
 const UPDATE = `mutation($i: VxgUpdateEventTypeInput!) { vxgUpdateEventType(input: $i) { name record snapshot notify period } }`;
 const VXG_EVENTS = `query($f: EventFilter) { events(first: 200, filter: $f) { edges { node { kind vendorType occurredAt camera { id } ... on VxgEvent { name vxgId meta } } } } }`;
 const THIRD_CAM = 301;
-const KEYS = { apiKeys: [{ key: 'writer-key-123456', scopes: ['events:read', 'events:write'] }, { key: 'reader-key-123456', scopes: ['events:read'] }] };
+const KEYS = {
+  apiKeys: [
+    { key: 'writer-key-123456', scopes: ['events:read', 'events:write'] },
+    { key: 'reader-key-123456', scopes: ['events:read'] },
+    { key: 'admin-key-1234567', scopes: ['admin'] },
+  ],
+};
 const W = { authorization: 'Bearer writer-key-123456' };
+/** Adding or changing a camera's event types configures it at VXG: admin. */
+const A = { authorization: 'Bearer admin-key-1234567' };
 
 const codeOf = (r: { errors?: Array<{ extensions?: Record<string, any> }> }) => r.errors?.[0]?.extensions?.code;
 
@@ -40,7 +48,7 @@ for (const driver of drivers) {
       await h?.close();
       await db?.cleanup();
     });
-    const gql = (q: string, v?: Record<string, unknown>) => h.gql(q, v, W);
+    const gql = (q: string, v?: Record<string, unknown>) => h.gql(q, v, q === ADD || q === UPDATE ? A : W);
     const eventsOf = async (camid: number) =>
       (await gql(VXG_EVENTS, { f: { cameraIds: [h.cameraId(camid)] } })).data.events.edges.map((e: any) => e.node);
 
@@ -186,9 +194,12 @@ for (const driver of drivers) {
       }
     });
 
-    it('VXG mutations need events:write', async () => {
-      const r = await h.gql(ADD, { i: { cameraId: h.cameraId(CAM_A), name: 'reader_type' } }, { authorization: 'Bearer reader-key-123456' });
-      expect(codeOf(r)).toBe('FORBIDDEN');
+    it('VXG event-type mutations need admin (events:write is not enough); listing needs events:read', async () => {
+      for (const key of ['reader-key-123456', 'writer-key-123456']) {
+        expect(codeOf(await h.gql(ADD, { i: { cameraId: h.cameraId(CAM_A), name: 'reader_type' } }, { authorization: `Bearer ${key}` }))).toBe('FORBIDDEN');
+        expect(codeOf(await h.gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'motion', notify: true } }, { authorization: `Bearer ${key}` }))).toBe('FORBIDDEN');
+      }
+      expect((await gql(TYPES, { c: h.cameraId(CAM_A) })).data.vxgEventTypes.some((t: { name: string }) => t.name === 'reader_type')).toBe(false);
       const q = await h.gql(TYPES, { c: h.cameraId(CAM_A) }, { authorization: 'Bearer reader-key-123456' });
       expect(q.data.vxgEventTypes.length).toBeGreaterThan(20);
     });
