@@ -9,6 +9,11 @@
  * bounded buffer, catch-up from the log, `after` replay, filter, ordering and socket backpressure.
  * Only the source stream is taken from that subscription; the per-event execution is the shared
  * one. Operations that are not a single `events` root field keep the ordinary per-subscriber path.
+ *
+ * Scopes: the share key includes the caller's scopes, so a shared execution (run with its first
+ * subscriber's context) only ever serves keys with the same scopes; and a subscriber becomes a
+ * member only after its own subscribe passed the `events` field's scope check (authorizeOnSubscribe,
+ * src/schema/scopes.ts): a refused one gets its FORBIDDEN result and no frame of the shared stream.
  */
 import { Kind, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { StoredEvent } from '../events/model.ts';
