@@ -104,7 +104,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
   });
   const media = new FileMediaStore(o.env.mediaDir ?? join(o.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache });
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: o.config.limits.eventMaxBytes });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
