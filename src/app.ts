@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { GraphQLSchema } from 'graphql';
 import { ConfigError, type ServerEnv } from './core/config/load.ts';
 import type { ConfigFile } from './core/config/schema.ts';
@@ -17,6 +17,7 @@ import { RedisEventBus } from './core/events/redis-bus.ts';
 import { EventWriter } from './core/events/writer.ts';
 import { EventSpool } from './core/events/spool.ts';
 import { lockDataDir } from './core/ops/data-dir-lock.ts';
+import { createLogger } from './core/ops/log.ts';
 import { Ingest } from './core/events/ingest.ts';
 import { FileMediaStore } from './core/media/store.ts';
 import { CameraCache } from './core/cameras/cache.ts';
@@ -72,7 +73,7 @@ export interface App {
 }
 
 export async function createApp(o: AppOptions): Promise<App> {
-  const log = o.log ?? pino({ level: o.env.logLevel });
+  const log = o.log ?? createLogger(o.env.logLevel);
   const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, o.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
