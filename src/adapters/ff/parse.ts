@@ -113,6 +113,20 @@ export const FF_FIELD_LIMITS = {
 } as const;
 const L = FF_FIELD_LIMITS;
 
+/**
+ * Keys of a top-level FF object (those this parser reads and the documented others). None is a key
+ * of FF's nested objects (vehicle_info, camera_info, geotag, ImageArray entries), so an object
+ * starting with one of them is a new event (the TCP framer resynchronises on it, framer.ts).
+ */
+export const FF_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
+  'packetCounter', 'datetime', 'plateText', 'plateUnicode', 'plateUTF8', 'plateASCII', 'plateCountry',
+  'plateRegion', 'plateRegionCode', 'plateISO3166-2', 'plateConfidence', 'carState', 'carstate',
+  'roiID', 'geotag', 'imageType', 'plateImageType', 'plateCoordinates', 'plateCoordinatesRelative',
+  'carID', 'carid', 'carId', 'GEOtarget', 'imagesURI', 'imageFile', 'imageFile2', 'camera_info',
+  'sensorProviderID', 'capture_timestamp', 'capture_ts', 'plateList', 'plateListMode',
+  'plateListDescription', 'carMoveDirection', 'timeProcessing', 'profileID', 'vehicle_info', 'ImageArray',
+]);
+
 const PHASES: Record<string, PlatePhase> = { new: 'NEW', reliable: 'RELIABLE', update: 'UPDATE', updated: 'UPDATE', lost: 'LOST' };
 const DIRECTIONS: Record<string, Direction> = { in: 'IN', out: 'OUT', unknown: 'UNKNOWN', unk: 'UNKNOWN' };
 const PLATE_KEYS = ['plateUTF8', 'plateUnicode', 'plateText', 'plateASCII'] as const;
