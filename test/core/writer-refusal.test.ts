@@ -18,7 +18,7 @@ import { createMetrics, type Metrics } from '../../src/core/ops/metrics.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 /** 12,000 characters that do not compress: too large for a btree index row (SQLSTATE 54000). */
-export const hugePlate = () => randomBytes(9000).toString('base64');
+const hugePlate = () => randomBytes(9000).toString('base64');
 const row = (instance: string, dedupeKey: string, plateNormalized: string | null = null): InsertableEventRow => ({
   typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0, receivedAt: T0,
   adapter: 'wr', instance, cameraId: null, dedupeKey, plateNormalized, trackId: null,
