@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { GraphQLSchema } from 'graphql';
 import { ConfigError, type ServerEnv } from './core/config/load.ts';
 import type { ConfigFile } from './core/config/schema.ts';
@@ -17,6 +17,7 @@ import { RedisEventBus } from './core/events/redis-bus.ts';
 import { EventWriter } from './core/events/writer.ts';
 import { EventSpool } from './core/events/spool.ts';
 import { lockDataDir } from './core/ops/data-dir-lock.ts';
+import { createLogger } from './core/ops/log.ts';
 import { Ingest } from './core/events/ingest.ts';
 import { FileMediaStore } from './core/media/store.ts';
 import { CameraCache } from './core/cameras/cache.ts';
@@ -72,7 +73,7 @@ export interface App {
 }
 
 export async function createApp(o: AppOptions): Promise<App> {
-  const log = o.log ?? pino({ level: o.env.logLevel });
+  const log = o.log ?? createLogger(o.env.logLevel);
   const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, o.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
@@ -104,7 +105,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
   });
   const media = new FileMediaStore(o.env.mediaDir ?? join(o.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache });
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: o.config.limits.eventMaxBytes });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });

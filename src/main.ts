@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { createApp, type App } from './app.ts';
+import { createLogger } from './core/ops/log.ts';
 import { ConfigError, loadConfig } from './core/config/load.ts';
 
 function fail(e: unknown, log?: pino.Logger): never {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(e);
   }
-  const log = pino({ level: loaded.env.logLevel });
+  const log = createLogger(loaded.env.logLevel);
   log.info({ config: loaded.origin }, 'starting');
 
   let app: App | undefined;

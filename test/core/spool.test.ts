@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
@@ -154,6 +155,28 @@ for (const driver of drivers) {
       await waitFor(() => !b.spool.pending, 10_000, 'replayed');
       expect((await stored('c')).map((r) => r.dedupe_key)).toEqual(['c0', 'c1', 'c2']);
       expect(await metricValue(b.metrics, 'spool_skipped_total', '{reason="torn"}')).toBe(1);
+      await b.spool.close();
+    });
+
+    it('a poisoned line (a row the database refuses) is dropped and counted; the lines behind it drain, after a restart too', async () => {
+      const a = setup();
+      a.state.down = true;
+      const poison = { ...row('p', 'p-poison'), plateNormalized: randomBytes(9000).toString('base64') }; // index row too large (54000)
+      const keys = ['p0', 'p1', 'p2', 'p3'];
+      const results = await Promise.all([
+        a.write('p', 'p0'),
+        a.writer.enqueue({ row: poison, mediaRows: [], deadline: Date.now() + 10_000, spool: 'append' }),
+        ...keys.slice(1).map((k) => a.write('p', k)),
+      ]);
+      expect(results.every((r) => r.spooled)).toBe(true);
+      await a.spool.close(); // the process stops with the poisoned line in its spool
+      const b = setup({ dir: a.dir, replayChunk: 2 });
+      b.spool.start(b.writer);
+      await waitFor(() => !b.spool.pending, 10_000, 'replayed past the poisoned line');
+      expect((await stored('p')).map((r) => r.dedupe_key)).toEqual(keys);
+      expect(await metricValue(b.metrics, 'spool_skipped_total', '{reason="refused"}')).toBe(1);
+      expect(await metricValue(b.metrics, 'events_refused_total', '{adapter="sp",instance="p"}')).toBe(1);
+      expect(files(a.dir)).toEqual([]);
       await b.spool.close();
     });
 

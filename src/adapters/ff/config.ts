@@ -33,6 +33,7 @@ export const ffConfigSchema = z
         maxImageBytes: z.number().int().min(1024).default(2 * 1024 * 1024),
         maxImages: z.number().int().min(0).max(8).default(4),
         maxParts: z.number().int().min(1).max(32).default(8),
+        /** The event JSON without its images, on every path (multipart part, JSON body, TCP object): larger is 413 / skipped. */
         maxJsonBytes: z.number().int().min(1024).default(256 * 1024),
         /** One TCP object, base64 images included. */
         maxObjectBytes: z.number().int().min(1024).default(8 * 1024 * 1024),

@@ -9,6 +9,12 @@
  * - `}` followed (after whitespace) by `{` inside an object is impossible in JSON: the partial
  *   object is reported as garbage and a new object starts at that `{` (recovers from a stray `{`);
  * - a raw control byte inside a string is impossible in JSON: the partial object is garbage;
+ * - a NUL outside a string inside an object is impossible in JSON (cameras use it between objects):
+ *   the partial object is garbage;
+ * - a value of the top-level object that is an object whose FIRST key is a top-level key
+ *   (`topLevelKeys`: for FF `carID`, `plateText`, ...; never a key of FF's nested objects) is the
+ *   start of the next object: the partial object before it was unterminated (`{"oops": ` and a line
+ *   break) and is reported as garbage; the new object is kept, so only the broken bytes are lost;
  * - an object larger than maxObjectBytes is skipped (tracking its structure, or until `}` `{`
  *   appears regardless of strings) and reported as oversize.
  * Results are identical however the bytes are chunked. Partial data is kept as Buffer slices of
@@ -23,6 +29,8 @@ export type FramerOutput =
 export interface JsonObjectFramerOptions {
   /** Largest accepted object in bytes; bigger ones are skipped and reported as oversize. */
   maxObjectBytes: number;
+  /** Keys only a top-level object has (see the resynchronisation rules above); none: no such rule. */
+  topLevelKeys?: ReadonlySet<string>;
 }
 
 const OPEN = 0x7b; // {
@@ -39,6 +47,14 @@ export const GARBAGE_OUTSIDE = 'unexpected bytes outside an object';
 export const GARBAGE_UNCLOSED = 'unterminated object followed by a new object';
 export const GARBAGE_CONTROL = 'control character inside a string';
 export const GARBAGE_TRUNCATED = 'truncated object at end of stream';
+export const GARBAGE_NUL = 'NUL inside an object';
+export const GARBAGE_UNTERMINATED = 'unterminated object followed by a new top-level object';
+/** Longest first key checked against topLevelKeys (longer keys are never top-level keys). */
+const MAX_KEY_BYTES = 64;
+/** watch: not watching / after the `{` of a top-level value, before its first key / inside that key. */
+const W_NONE = 0;
+const W_BEFORE_KEY = 1;
+const W_IN_KEY = 2;
 
 /** JSON whitespace plus NUL. */
 function isSpace(b: number): boolean {
@@ -61,10 +77,16 @@ export class JsonObjectFramer {
   private garbageBytes = 0;
   private garbageReason = GARBAGE_OUTSIDE;
   private skipped = 0;
+  // Top-level-key watch (OBJECT mode): where the watched `{` is (offset in the object) and its first key so far.
+  private readonly topKeys: ReadonlySet<string> | null;
+  private watch = W_NONE;
+  private watchAt = 0;
+  private key: number[] = [];
 
   constructor(opts: JsonObjectFramerOptions) {
     if (!(opts.maxObjectBytes >= 2)) throw new RangeError('maxObjectBytes must be at least 2');
     this.max = opts.maxObjectBytes;
+    this.topKeys = opts.topLevelKeys?.size ? opts.topLevelKeys : null;
   }
 
   /** Feed the next chunk; returns what it completed, in stream order. */
@@ -108,6 +130,7 @@ export class JsonObjectFramer {
     this.inString = false;
     this.escape = false;
     this.afterClose = false;
+    this.watch = W_NONE;
   }
 
   private flushGarbage(out: FramerOutput[]): void {
@@ -149,8 +172,34 @@ export class JsonObjectFramer {
     let inString = this.inString;
     let escape = this.escape;
     let afterClose = this.afterClose;
+    let watch = this.watch;
     while (i < stop) {
       const b = chunk[i++];
+      if (watch === W_BEFORE_KEY) {
+        if (b === QUOTE) {
+          watch = W_IN_KEY;
+          this.key.length = 0;
+          inString = true;
+          continue;
+        }
+        if (b !== 0 && isSpace(b)) continue;
+        watch = W_NONE; // not a key (an empty object, or malformed): handled below
+      } else if (watch === W_IN_KEY) {
+        if (b === QUOTE) {
+          inString = false;
+          watch = W_NONE;
+          if (this.topKeys!.has(Buffer.from(this.key).toString('utf8'))) {
+            this.resyncAtWatched(start, out);
+            return i;
+          }
+          continue;
+        }
+        if (b !== BACKSLASH && b >= 0x20 && this.key.length < MAX_KEY_BYTES) {
+          this.key.push(b);
+          continue;
+        }
+        watch = W_NONE; // an escape, a control byte or a long key: never a top-level key
+      }
       if (inString) {
         if (escape) escape = false;
         else if (b === BACKSLASH) escape = true;
@@ -173,6 +222,10 @@ export class JsonObjectFramer {
           this.startObject(i - 1);
           return i;
         }
+        if (depth === 1 && this.topKeys) {
+          watch = W_BEFORE_KEY;
+          this.watchAt = this.partBytes + (i - 1 - start);
+        }
         depth++;
       } else if (b === CLOSE) {
         if (--depth === 0) {
@@ -181,10 +234,18 @@ export class JsonObjectFramer {
           return i;
         }
         afterClose = true;
+      } else if (b === 0) {
+        // NUL separates objects; inside one it means the object was cut short.
+        out.push({ type: 'garbage', bytes: this.partBytes + (i - start), reason: GARBAGE_NUL });
+        this.mode = IDLE;
+        this.parts = [];
+        this.partBytes = 0;
+        return i;
       } else if (afterClose && !isSpace(b)) {
         afterClose = false;
       }
     }
+    this.watch = watch;
     this.depth = depth;
     this.inString = inString;
     this.escape = escape;
@@ -197,6 +258,29 @@ export class JsonObjectFramer {
       this.partBytes = 0;
     }
     return i;
+  }
+
+  /**
+   * The watched `{` (at object offset `watchAt`) opens a new top-level object: what came before it
+   * is garbage; the new object continues from there (we are just past its first key, at depth 1).
+   */
+  private resyncAtWatched(start: number, out: FramerOutput[]): void {
+    out.push({ type: 'garbage', bytes: this.watchAt, reason: GARBAGE_UNTERMINATED });
+    if (this.watchAt >= this.partBytes) {
+      this.objStart = start + (this.watchAt - this.partBytes);
+      this.parts = [];
+      this.partBytes = 0;
+    } else {
+      const earlier = Buffer.concat(this.parts, this.partBytes).subarray(this.watchAt);
+      this.parts = [earlier];
+      this.partBytes = earlier.length;
+      this.objStart = start;
+    }
+    this.depth = 1;
+    this.inString = false;
+    this.escape = false;
+    this.afterClose = false;
+    this.watch = W_NONE;
   }
 
   private emit(chunk: Buffer, start: number, end: number, out: FramerOutput[]): void {

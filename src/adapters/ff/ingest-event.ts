@@ -5,11 +5,14 @@
 import type { AdapterContext, MediaInput, PublishResult } from '../../sdk.ts';
 import { badInput, tooLarge } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
-import { mapFfEvent } from './map.ts';
+import { mapFfEvent, stripFfImages } from './map.ts';
 import { parseFfEvent } from './parse.ts';
 
 export function ffEventInput(json: unknown, config: FfConfig, extraImages: MediaInput[] = []) {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput('event: expected a JSON object');
+  // The event without its images is bounded on every path (multipart part, JSON body, TCP object).
+  const jsonBytes = Buffer.byteLength(JSON.stringify(stripFfImages(json as Record<string, unknown>)));
+  if (jsonBytes > config.limits.maxJsonBytes) throw tooLarge(`event: ${jsonBytes} bytes of JSON (images excluded) exceeds the limit of ${config.limits.maxJsonBytes}`);
   const ev = parseFfEvent(json);
   const mapped = mapFfEvent(ev, json as Record<string, unknown>, { timeZone: config.timezone });
   const media = [...mapped.images, ...extraImages];

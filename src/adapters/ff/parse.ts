@@ -92,6 +92,41 @@ export interface FfEvent {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Longest accepted text of each kind of field, in characters (after trimming). Longer values are
+ * refused with BAD_USER_INPUT naming the field (details.field), before anything is stored: a
+ * 12,000-character plate or carID cannot reach the database's indexes.
+ */
+export const FF_FIELD_LIMITS = {
+  /** plateUTF8 / plateUnicode / plateText / plateASCII. */
+  plate: 64,
+  /** carID, sensorProviderID, roiID, profileID, camera_info.SerialNumber. */
+  id: 128,
+  /** carState, directions, countries and regions, types and formats, vehicle_info fields, datetime, camera_info names and addresses. */
+  short: 64,
+  /** plateList, plateListDescription, imageFile, imageFile2, GEOtarget. */
+  text: 256,
+  /** One imagesURI entry. */
+  uri: 2048,
+  /** Entries of imagesURI and of ImageArray. */
+  list: 16,
+} as const;
+const L = FF_FIELD_LIMITS;
+
+/**
+ * Keys of a top-level FF object (those this parser reads and the documented others). None is a key
+ * of FF's nested objects (vehicle_info, camera_info, geotag, ImageArray entries), so an object
+ * starting with one of them is a new event (the TCP framer resynchronises on it, framer.ts).
+ */
+export const FF_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
+  'packetCounter', 'datetime', 'plateText', 'plateUnicode', 'plateUTF8', 'plateASCII', 'plateCountry',
+  'plateRegion', 'plateRegionCode', 'plateISO3166-2', 'plateConfidence', 'carState', 'carstate',
+  'roiID', 'geotag', 'imageType', 'plateImageType', 'plateCoordinates', 'plateCoordinatesRelative',
+  'carID', 'carid', 'carId', 'GEOtarget', 'imagesURI', 'imageFile', 'imageFile2', 'camera_info',
+  'sensorProviderID', 'capture_timestamp', 'capture_ts', 'plateList', 'plateListMode',
+  'plateListDescription', 'carMoveDirection', 'timeProcessing', 'profileID', 'vehicle_info', 'ImageArray',
+]);
+
 const PHASES: Record<string, PlatePhase> = { new: 'NEW', reliable: 'RELIABLE', update: 'UPDATE', updated: 'UPDATE', lost: 'LOST' };
 const DIRECTIONS: Record<string, Direction> = { in: 'IN', out: 'OUT', unknown: 'UNKNOWN', unk: 'UNKNOWN' };
 const PLATE_KEYS = ['plateUTF8', 'plateUnicode', 'plateText', 'plateASCII'] as const;
@@ -124,12 +159,15 @@ function pick(o: Obj, keys: readonly string[]): [string, unknown] {
   return [keys[0], undefined];
 }
 
-/** A trimmed string (numbers accepted); absent or empty -> null. */
-function str(v: unknown, field: string): string | null {
+/** A trimmed string (numbers accepted) of at most `max` characters; absent or empty -> null. */
+function str(v: unknown, field: string, max: number): string | null {
   if (isAbsent(v)) return null;
-  if (typeof v === 'string') return v.includes('\u0000') ? fail(field, 'a string without NUL characters', v) : v.trim();
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return fail(field, 'a string', v);
+  let s: string;
+  if (typeof v === 'string') s = v.includes('\u0000') ? fail(field, 'a string without NUL characters', v) : v.trim();
+  else if (typeof v === 'number' && Number.isFinite(v)) s = String(v);
+  else return fail(field, 'a string', v);
+  if (s.length > max) throw badInput(`${field}: expected at most ${max} characters, got ${s.length}`, { field, maxLength: max });
+  return s;
 }
 
 /** A finite number (JSON number or decimal string) within the optional bounds; absent -> null. */
@@ -198,14 +236,15 @@ function decodeBase64(v: unknown, field: string): Uint8Array<ArrayBuffer> | null
 function parseImages(v: unknown): FfImage[] {
   if (isAbsent(v)) return [];
   if (!Array.isArray(v)) return fail('ImageArray', 'an array', v);
+  if (v.length > L.list) throw badInput(`ImageArray: expected at most ${L.list} entries, got ${v.length}`, { field: 'ImageArray' });
   const images: FfImage[] = [];
   v.forEach((entry, index) => {
     const f = `ImageArray[${index}]`;
     if (!isObj(entry)) fail(f, 'an object', entry);
     const data = decodeBase64(entry.BinaryImage, `${f}.BinaryImage`);
     if (!data) return;
-    const imageType = str(entry.ImageType, `${f}.ImageType`);
-    images.push({ index, imageType, imageFormat: str(entry.ImageFormat, `${f}.ImageFormat`), data });
+    const imageType = str(entry.ImageType, `${f}.ImageType`, L.short);
+    images.push({ index, imageType, imageFormat: str(entry.ImageFormat, `${f}.ImageFormat`, L.short), data });
   });
   return images;
 }
@@ -220,11 +259,11 @@ function parseVehicle(v: unknown): FfVehicleInfo | null {
   };
   const [makeKey, make] = pick(o, ['brand', 'make']);
   return {
-    type: str(o.type, f('type')),
-    color: str(o.color, f('color')),
-    view: str(o.view, f('view')),
-    make: str(make, f(makeKey)),
-    model: str(o.model, f('model')),
+    type: str(o.type, f('type'), L.short),
+    color: str(o.color, f('color'), L.short),
+    view: str(o.view, f('view'), L.short),
+    make: str(make, f(makeKey), L.short),
+    model: str(o.model, f('model'), L.short),
     confidenceMMR: pct('confidenceMMR'),
     confidenceColor: pct('confidenceColor'),
   };
@@ -234,10 +273,10 @@ function parseCamera(v: unknown): FfCameraInfo | null {
   const o = obj(v, 'camera_info');
   if (!o) return null;
   return {
-    serialNumber: str(o.SerialNumber, 'camera_info.SerialNumber'),
-    prodShortName: str(o.ProdShortName, 'camera_info.ProdShortName'),
-    macAddress: str(o.MACAddress, 'camera_info.MACAddress'),
-    ipAddress: str(o.IPAddress, 'camera_info.IPAddress'),
+    serialNumber: str(o.SerialNumber, 'camera_info.SerialNumber', L.id),
+    prodShortName: str(o.ProdShortName, 'camera_info.ProdShortName', L.short),
+    macAddress: str(o.MACAddress, 'camera_info.MACAddress', L.short),
+    ipAddress: str(o.IPAddress, 'camera_info.IPAddress', L.short),
   };
 }
 
@@ -251,9 +290,10 @@ function parseGeotag(v: unknown): { lat: number; lon: number } | null {
 
 function parseUris(v: unknown): string[] {
   if (isAbsent(v)) return [];
-  if (typeof v === 'string') return [v.trim()];
+  if (typeof v === 'string') return [str(v, 'imagesURI', L.uri) ?? ''];
   if (!Array.isArray(v)) return fail('imagesURI', 'an array of strings', v);
-  return v.map((u, i) => (typeof u === 'string' ? u.trim() : fail(`imagesURI[${i}]`, 'a string', u)));
+  if (v.length > L.list) throw badInput(`imagesURI: expected at most ${L.list} entries, got ${v.length}`, { field: 'imagesURI' });
+  return v.map((u, i) => (typeof u === 'string' ? (str(u, `imagesURI[${i}]`, L.uri) ?? '') : fail(`imagesURI[${i}]`, 'a string', u)));
 }
 
 /** Turn one decoded FF JSON object into an FfEvent; throws badInput (details.field) on bad input. */
@@ -261,29 +301,29 @@ export function parseFfEvent(input: unknown): FfEvent {
   if (!isObj(input)) return fail('(root)', 'a JSON object', input);
   const o = input;
 
-  const plate = PLATE_KEYS.map((k) => str(o[k], k)).find((p) => p !== null) ?? null;
+  const plate = PLATE_KEYS.map((k) => str(o[k], k, L.plate)).find((p) => p !== null) ?? null;
   if (plate === null) {
     throw badInput(`plateText: required, none of ${PLATE_KEYS.join(', ')} is set`, { field: 'plateText' });
   }
 
   const [carKey, carRaw] = pick(o, ['carID', 'carid', 'carId']);
-  const carId = str(carRaw, carKey);
+  const carId = str(carRaw, carKey, L.id);
   if (carId === null) throw badInput('carID: required (also accepted: carid, carId)', { field: 'carID' });
 
   const [stateKey, stateRaw] = pick(o, ['carState', 'carstate']);
-  const carState = str(stateRaw, stateKey)?.toLowerCase() ?? null;
+  const carState = str(stateRaw, stateKey, L.short)?.toLowerCase() ?? null;
   const expectedStates = 'one of new, reliable, update, updated, lost';
   if (carState === null) throw badInput(`carState: required, ${expectedStates}`, { field: 'carState' });
   const phase = PHASES[carState] ?? fail('carState', expectedStates, stateRaw);
 
-  const dirText = str(o.carMoveDirection, 'carMoveDirection')?.toLowerCase() ?? '';
+  const dirText = str(o.carMoveDirection, 'carMoveDirection', L.short)?.toLowerCase() ?? '';
   const direction = DIRECTIONS[dirText] ?? 'UNKNOWN';
 
   const ts = num(o.capture_timestamp, 'capture_timestamp', { int: true, min: 0, max: 8.64e15 });
   const captureTimestamp = ts === 0 ? null : ts;
-  const tsNsText = str(o.capture_ts, 'capture_ts');
+  const tsNsText = str(o.capture_ts, 'capture_ts', L.short);
   if (tsNsText !== null && !DIGITS_RE.test(tsNsText)) fail('capture_ts', 'epoch nanoseconds', o.capture_ts);
-  const dtText = str(o.datetime, 'datetime');
+  const dtText = str(o.datetime, 'datetime', L.short);
   const datetime = dtText === null ? null : parseFfDatetime(dtText);
   if (captureTimestamp === null && datetime === null) {
     const got = dtText === null ? 'neither' : `datetime ${show(dtText)}`;
@@ -293,7 +333,7 @@ export function parseFfEvent(input: unknown): FfEvent {
     );
   }
 
-  const country = str(o.plateCountry, 'plateCountry');
+  const country = str(o.plateCountry, 'plateCountry', L.short);
   return {
     carId,
     carState,
@@ -305,28 +345,28 @@ export function parseFfEvent(input: unknown): FfEvent {
     datetime,
     packetCounter: num(o.packetCounter, 'packetCounter', { int: true, min: 0 }),
     plateCountry: country === null || country.toUpperCase() === 'XX' ? null : country,
-    plateRegion: str(o.plateRegion, 'plateRegion'),
-    plateRegionCode: str(o.plateRegionCode, 'plateRegionCode'),
-    plateIso31662: str(o['plateISO3166-2'], 'plateISO3166-2'),
-    plateList: str(o.plateList, 'plateList'),
-    plateListMode: str(o.plateListMode, 'plateListMode'),
-    plateListDescription: str(o.plateListDescription, 'plateListDescription'),
+    plateRegion: str(o.plateRegion, 'plateRegion', L.short),
+    plateRegionCode: str(o.plateRegionCode, 'plateRegionCode', L.short),
+    plateIso31662: str(o['plateISO3166-2'], 'plateISO3166-2', L.short),
+    plateList: str(o.plateList, 'plateList', L.text),
+    plateListMode: str(o.plateListMode, 'plateListMode', L.short),
+    plateListDescription: str(o.plateListDescription, 'plateListDescription', L.text),
     plateConfidence: num(o.plateConfidence, 'plateConfidence', { min: 0, max: 1 }),
-    roiId: str(o.roiID, 'roiID'),
-    sensorProviderId: str(o.sensorProviderID, 'sensorProviderID'),
-    profileId: str(o.profileID, 'profileID'),
+    roiId: str(o.roiID, 'roiID', L.id),
+    sensorProviderId: str(o.sensorProviderID, 'sensorProviderID', L.id),
+    profileId: str(o.profileID, 'profileID', L.id),
     geotag: parseGeotag(o.geotag),
-    imageType: str(o.imageType, 'imageType'),
-    plateImageType: str(o.plateImageType, 'plateImageType'),
+    imageType: str(o.imageType, 'imageType', L.short),
+    plateImageType: str(o.plateImageType, 'plateImageType', L.short),
     plateCoordinates: box(o.plateCoordinates, 'plateCoordinates'),
     plateCoordinatesRelative: box(o.plateCoordinatesRelative, 'plateCoordinatesRelative'),
     imagesUri: parseUris(o.imagesURI),
-    imageFile: str(o.imageFile, 'imageFile'),
-    imageFile2: str(o.imageFile2, 'imageFile2'),
+    imageFile: str(o.imageFile, 'imageFile', L.text),
+    imageFile2: str(o.imageFile2, 'imageFile2', L.text),
     vehicleInfo: parseVehicle(o.vehicle_info),
     cameraInfo: parseCamera(o.camera_info),
     timeProcessing: num(o.timeProcessing, 'timeProcessing', { min: 0 }),
-    geoTarget: str(o.GEOtarget, 'GEOtarget'),
+    geoTarget: str(o.GEOtarget, 'GEOtarget', L.text),
     images: parseImages(o.ImageArray),
   };
 }

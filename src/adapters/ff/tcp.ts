@@ -16,6 +16,7 @@ import { AppError, ERROR_CODES, type AdapterContext, type PublishResult } from '
 import type { FfConfig } from './config.ts';
 import { JsonObjectFramer } from './framer.ts';
 import { ffEventInput } from './ingest-event.ts';
+import { FF_TOP_LEVEL_KEYS } from './parse.ts';
 
 const MAX_IN_FLIGHT = 5000;
 /** TCP cannot be refused like HTTP: its events go to the spool; this deadline applies only when the spool is full. */
@@ -42,7 +43,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
     open += 1;
     ctx.count('tcp.connections');
     const stats = { objects: 0, stored: 0, duplicates: 0, spooled: 0, rejected: 0, garbageBytes: 0, failed: 0 };
-    const framer = new JsonObjectFramer({ maxObjectBytes: ctx.config.limits.maxObjectBytes });
+    const framer = new JsonObjectFramer({ maxObjectBytes: ctx.config.limits.maxObjectBytes, topLevelKeys: FF_TOP_LEVEL_KEYS });
     let inFlight = 0;
     socket.setTimeout(ctx.config.limits.idleTimeoutSec * 1000);
     socket.on('timeout', () => {

@@ -33,9 +33,11 @@ export const configFileSchema = z
         slowConsumerSec: z.number().min(1).max(3600).default(30),
         /** Bytes of DATA_DIR/spool (TCP events kept while the database is down) before it refuses more. */
         spoolMaxBytes: z.number().int().min(1_048_576).default(1_073_741_824),
+        /** One stored event row as JSON (raw + data + typed fields, images excluded), any adapter; larger events are refused 413 PAYLOAD_TOO_LARGE. */
+        eventMaxBytes: z.number().int().min(16_384).max(67_108_864).default(1_048_576),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824 }),
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824, eventMaxBytes: 1_048_576 }),
     streams: z
       .object({
         /** A stream session nobody used (playlist/segment fetch, startStream, keepStreamAlive) for this long is stopped. */

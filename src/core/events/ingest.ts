@@ -2,7 +2,7 @@
  * Core ingest: validate an adapter's EventInput, put its images into the media store, derive the
  * row (camera id, plate index columns) and hand it to the group-commit writer. Resolves after commit.
  */
-import { badInput, formatIssuePath } from '../errors.ts';
+import { badInput, formatIssuePath, tooLarge } from '../errors.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
 import {
@@ -30,7 +30,11 @@ export interface IngestOptions {
   now?: () => Date;
   /** How long a publish may wait for the store before SERVICE_UNAVAILABLE. */
   defaultDeadlineMs?: number;
+  /** Largest stored row as JSON (raw + data + typed fields), in bytes (config limits.eventMaxBytes, default 1 MiB). */
+  maxRowBytes?: number;
 }
+
+export const DEFAULT_EVENT_MAX_BYTES = 1_048_576;
 
 export class Ingest {
   constructor(private readonly o: IngestOptions) {}
@@ -44,11 +48,6 @@ export class Ingest {
     }
     const ev = parsed.data;
     if (ev.kind === 'PLATE_READ' && !ev.plate) throw badInput('invalid event: PLATE_READ needs plate fields');
-
-    // Check every image before writing any, so a bad second image leaves nothing behind.
-    for (const m of ev.media) this.o.media.check(m.data, m.role, m.contentType);
-    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
-    const mediaRefs: MediaRef[] = stored.map((m) => ({ id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize }));
 
     const cameraId = ev.camera ? cameraIdOf(src.adapter, src.instance, ev.camera.vendorId) : null;
     const camera =
@@ -65,7 +64,7 @@ export class Ingest {
         : undefined;
 
     const now = this.o.now?.() ?? new Date();
-    const { row, rowJson } = storableRow({
+    const clean = storableRow({
       typeName: ev.typeName,
       kind: ev.kind,
       vendorType: stripNul(ev.vendorType),
@@ -81,8 +80,19 @@ export class Ingest {
       analytics: ev.analytics ?? null,
       data: ev.data,
       raw: ev.raw ?? {},
-      media: mediaRefs,
+      media: [],
     });
+    // Every adapter's events are bounded here, whatever the adapter checked itself.
+    const maxRowBytes = this.o.maxRowBytes ?? DEFAULT_EVENT_MAX_BYTES;
+    const rowBytes = clean.rowJson.length > maxRowBytes / 3 ? Buffer.byteLength(clean.rowJson) : clean.rowJson.length;
+    if (rowBytes > maxRowBytes) throw tooLarge(`event: ${rowBytes} bytes as stored (raw and data) exceeds the limit of ${maxRowBytes}`);
+
+    // Check every image before writing any, so a bad second image (or a refused event) leaves nothing behind.
+    for (const m of ev.media) this.o.media.check(m.data, m.role, m.contentType);
+    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
+    const mediaRefs: MediaRef[] = stored.map((m) => ({ id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize }));
+    const row = mediaRefs.length ? { ...clean.row, media: mediaRefs } : clean.row;
+    const rowJson = mediaRefs.length ? eventRowJson(row) : clean.rowJson;
     return this.o.writer.enqueue({
       row,
       rowJson,

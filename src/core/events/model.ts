@@ -48,22 +48,46 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const PLATE_PHASES = ['NEW', 'RELIABLE', 'UPDATE', 'LOST'] as const;
 export type PlatePhase = (typeof PLATE_PHASES)[number];
 
+/**
+ * Longest text the core accepts in each typed field of an event, in characters: the net under every
+ * adapter (each should refuse earlier, naming its own field). Indexed columns stay far below
+ * PostgreSQL's btree row limit (~2,700 bytes), so no value can fail an INSERT for its length.
+ */
+export const EVENT_FIELD_LIMITS = {
+  /** plate, plateNormalized. */
+  plate: 100,
+  /** country, region, vehicle type/color/make/model. */
+  label: 100,
+  /** trackId (indexed). */
+  trackId: 500,
+  /** analytics ruleId, ruleName, objectClass, objectId. */
+  analytics: 500,
+  /** camera vendorId (part of the indexed camera id) and camera name. */
+  cameraId: 200,
+  /** vendorType. */
+  vendorType: 200,
+  /** dedupeKey (indexed with adapter and instance). */
+  dedupeKey: 500,
+} as const;
+const F = EVENT_FIELD_LIMITS;
+const label = () => z.string().max(F.label).nullable().optional();
+
 /** Semantic payload of a PLATE_READ event (the PlateReadEvent GraphQL interface). */
 export const plateReadSchema = z.object({
-  plate: z.string(),
-  plateNormalized: z.string(),
-  country: z.string().nullable().optional(),
-  region: z.string().nullable().optional(),
+  plate: z.string().max(F.plate),
+  plateNormalized: z.string().max(F.plate),
+  country: label(),
+  region: label(),
   confidence: z.number().min(0).max(1).nullable().optional(),
   direction: z.enum(DIRECTIONS),
   phase: z.enum(PLATE_PHASES),
-  trackId: z.string().nullable().optional(),
+  trackId: z.string().max(F.trackId).nullable().optional(),
   vehicle: z
     .object({
-      type: z.string().nullable().optional(),
-      color: z.string().nullable().optional(),
-      make: z.string().nullable().optional(),
-      model: z.string().nullable().optional(),
+      type: label(),
+      color: label(),
+      make: label(),
+      model: label(),
     })
     .nullable()
     .optional(),
@@ -72,10 +96,10 @@ export type PlateRead = z.infer<typeof plateReadSchema>;
 
 /** Semantic payload of analytics events (the AnalyticsEvent GraphQL interface). */
 export const analyticsSchema = z.object({
-  ruleId: z.string().nullable().optional(),
-  ruleName: z.string().nullable().optional(),
-  objectClass: z.string().nullable().optional(),
-  objectId: z.string().nullable().optional(),
+  ruleId: z.string().max(F.analytics).nullable().optional(),
+  ruleName: z.string().max(F.analytics).nullable().optional(),
+  objectClass: z.string().max(F.analytics).nullable().optional(),
+  objectId: z.string().max(F.analytics).nullable().optional(),
 });
 export type Analytics = z.infer<typeof analyticsSchema>;
 
@@ -90,8 +114,8 @@ export type MediaInput = z.infer<typeof mediaInputSchema>;
 
 export const cameraRefSchema = z.object({
   /** The vendor's own id of the camera or channel, unique within one adapter instance. */
-  vendorId: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
+  vendorId: z.string().min(1).max(F.cameraId),
+  name: z.string().max(F.cameraId).optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
 });
 export type CameraRef = z.infer<typeof cameraRefSchema>;
@@ -104,10 +128,10 @@ export type CameraRef = z.infer<typeof cameraRefSchema>;
 export const eventInputSchema = z.object({
   typeName: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a GraphQL type name'),
   kind: z.enum(EVENT_KINDS),
-  vendorType: z.string().min(1).max(200),
+  vendorType: z.string().min(1).max(F.vendorType),
   occurredAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'Invalid date'),
   /** Unique per adapter instance for one real-world event: re-sends with the same key are stored once. */
-  dedupeKey: z.string().min(1).max(500),
+  dedupeKey: z.string().min(1).max(F.dedupeKey),
   camera: cameraRefSchema.optional(),
   plate: plateReadSchema.optional(),
   analytics: analyticsSchema.optional(),

@@ -17,7 +17,9 @@
  * sealed files are replayed oldest first, in order, in chunks through the writer. A file is deleted
  * only after every line in it is committed (a duplicate counts as committed); a crash mid-replay
  * replays the file again and dedupe keeps it exactly-once. A line the database refuses as data is
- * dropped with an error log and a counter (it could never be stored).
+ * dropped with an error log and a counter (it could never be stored): the writer refuses any row
+ * that fails alone while the database answers (writer.ts), so a poisoned line never blocks the
+ * lines behind it, in this run or after a restart.
  *
  * Bounded: past `maxBytes` an append is refused (SERVICE_UNAVAILABLE, `spool_refused_total`, one
  * error log per episode); the writer then holds those writes to their deadline as without a spool.

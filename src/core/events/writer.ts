@@ -9,18 +9,27 @@
  * infrastructure failure, and while the database is failing, they are appended to the fsynced local
  * spool (spool.ts) and resolve `spooled: true` (seq unknown); the spool replays them through this
  * writer when the database answers (`spool: 'held'`: on failure they resolve `spooled` at once, the
- * spool file is kept). If the spool refuses (full), they wait for their deadline like the rest. A row the database refuses as data (SQLSTATE class 22 or 23) is isolated by writing
- * the batch row by row, so one poison row cannot block the rest.
+ * spool file is kept). If the spool refuses (full), they wait for their deadline like the rest.
+ *
+ * One bad row never looks like an outage (refusal.ts): when a batch fails with anything but a
+ * systemic error, the writer pings the database; if it answers, the batch is bisected until the
+ * failing rows stand alone, and a single row that still fails while the database answers is refused
+ * as data (BAD_USER_INPUT, `events_refused_total`, one summarised log line without the payload),
+ * never retried. Only a failing ping or a systemic SQLSTATE (connection, resources, schema...) takes
+ * the outage path above.
  */
 import type { Logger } from 'pino';
+import { sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { seqsByDedupeKey, type NewEventRow } from '../db/event-repo.ts';
 import { eventRowJson, insertEventBatch, wellFormed, type CameraRow, type EventBatch, type InsertedEvent, type MediaRow } from '../db/event-insert.ts';
 import type { EventBus } from './bus.ts';
-import type { PublishResult, StoredEvent } from './model.ts';
+import type { MediaRef, PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { EventSpool } from './spool.ts';
+import { isDataState, isSystemic, refusalSummary, sqlState } from './refusal.ts';
+import { addMissingMedia } from '../db/event-media.ts';
 
 export type { CameraRow, MediaRow };
 
@@ -50,16 +59,12 @@ export interface WriterOptions {
   onCommitted?: (events: StoredEvent[], cameraRows: CameraRow[]) => void;
   /** Where `spool` writes go while the database fails (spool.ts). */
   spool?: Pick<EventSpool, 'append'>;
+  /** Resolves when the database answers (default: `select 1` on `db`); tells an outage from a bad row. */
+  probe?: () => Promise<void>;
 }
 
 const SPOOLED: PublishResult = Object.freeze({ seq: 0n, duplicate: false, spooled: true });
 
-const sqlState = (e: unknown): string | undefined => {
-  const any = e as { code?: unknown; cause?: { code?: unknown } };
-  const c = any?.cause?.code ?? any?.code;
-  return typeof c === 'string' ? c : undefined;
-};
-const isDataError = (e: unknown) => /^2[23]/.test(sqlState(e) ?? ''); // data exception or integrity violation (e.g. NOT NULL)
 
 export class EventWriter {
   private queue: PendingWrite[] = [];
@@ -156,21 +161,18 @@ export class EventWriter {
           this.backoffMs = 0;
           this.retryAt = 0;
         } catch (err) {
-          if (isDataError(err) && batch.length > 1) {
-            this.o.log.warn({ err: String(err) }, 'batch refused as data; isolating row by row');
+          if (!(await this.isOutage(err))) {
+            // The database answers: some rows are at fault. Bisect; refuse the ones that fail alone.
             this.queue.splice(0, batch.length);
-            for (const w of batch) await this.writeOneIsolated(w);
-            continue;
-          }
-          if (isDataError(err)) {
-            this.queue.splice(0, 1);
-            batch[0].reject(new AppError('BAD_USER_INPUT', 'the event store refused this event as data'));
-            continue;
+            const left = await this.isolate(batch, err);
+            if (left.length === 0) continue;
+            this.queue.unshift(...left); // the database failed meanwhile: those take the outage path
+            err = left.err;
           }
           this.o.metrics.dbErrors.inc();
           this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
           this.retryAt = Date.now() + this.backoffMs;
-          this.o.log.error({ err: String(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
+          this.o.log.error({ ...refusalSummary(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
           await this.spoolOut(true);
         }
       }
@@ -217,13 +219,59 @@ export class EventWriter {
     this.queue = keep;
   }
 
-  private async writeOneIsolated(w: PendingWrite): Promise<void> {
+  /** True when `err` is the database's trouble, not a row's: a systemic SQLSTATE, or the database does not answer a ping. */
+  private async isOutage(err: unknown): Promise<boolean> {
+    if (isSystemic(err)) return true;
     try {
-      await this.writeBatch([w]);
-    } catch (err) {
-      if (isDataError(err)) w.reject(new AppError('BAD_USER_INPUT', 'the event store refused this event as data'));
-      else this.queue.unshift(w); // infrastructure trouble: retry with the rest
+      await (this.o.probe ? this.o.probe() : this.o.db.execute(sql`select 1`));
+      return false;
+    } catch {
+      return true;
     }
+  }
+
+  /**
+   * Write `batch` (which failed with `err` while the database answered) in halves until each failing
+   * row stands alone; refuse those. Returns the writes not yet written when the database failed
+   * meanwhile (with that error), else an empty list.
+   */
+  private async isolate(batch: PendingWrite[], err: unknown): Promise<PendingWrite[] & { err?: unknown }> {
+    if (batch.length === 1) {
+      const w = batch[0];
+      if (!isDataState(err)) {
+        // Not a known data error: one more try alone, so a passing glitch is not taken for bad data.
+        try {
+          await this.writeBatch([w]);
+          return [];
+        } catch (again) {
+          if (await this.isOutage(again)) return Object.assign([w], { err: again });
+          err = again;
+        }
+      }
+      this.refuse(w, err);
+      return [];
+    }
+    const mid = Math.ceil(batch.length / 2);
+    const halves = [batch.slice(0, mid), batch.slice(mid)];
+    for (let h = 0; h < halves.length; h++) {
+      try {
+        await this.writeBatch(halves[h]);
+      } catch (e) {
+        if (await this.isOutage(e)) return Object.assign(halves.slice(h).flat(), { err: e });
+        const left = await this.isolate(halves[h], e);
+        if (left.length) return Object.assign([...left, ...halves.slice(h + 1).flat()], { err: left.err });
+      }
+    }
+    return [];
+  }
+
+  /** A row the database refuses while it answers: rejected as the client's, counted, logged once without its payload. */
+  private refuse(w: PendingWrite, err: unknown): void {
+    const { adapter, instance } = w.row;
+    this.o.metrics.refused.inc({ adapter, instance });
+    const summary = refusalSummary(err);
+    this.o.log.warn({ adapter, instance, dedupeKey: w.row.dedupeKey.slice(0, 100), rowBytes: w.rowJson?.length, ...summary }, 'event refused by the database as data; dropped');
+    w.reject(new AppError('BAD_USER_INPUT', `the event store refused this event as data${summary.sqlstate ? ` (SQLSTATE ${summary.sqlstate})` : ''}`, { sqlstate: summary.sqlstate }));
   }
 
   /**
@@ -302,12 +350,31 @@ export class EventWriter {
       }
       for (const w of ws) {
         const k = wellFormed(w.row.dedupeKey);
+        if ((w.row.media as MediaRef[] | null | undefined)?.length && !(await this.addMedia(w))) continue;
         const seq = found?.get(k) ?? known.get(`${wellFormed(adapter)}\u0000${wellFormed(instance)}\u0000${k}`);
         if (seq != null) w.resolve({ seq, duplicate: true });
         else if (!found && w.spool) w.resolve({ seq: 0n, duplicate: true }); // stored (the insert found it); no one reads the seq
         else if (!found) w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later')); // a retry answers with the seq
         else w.resolve({ seq: 0n, duplicate: true }); // the original is gone (deleted meanwhile)
       }
+    }
+  }
+
+  /**
+   * A duplicate with images: the stored event gains those of a role it lacks (event-media.ts).
+   * False when that failed (the write was rejected: HTTP answers 503 and the camera re-sends it).
+   */
+  private async addMedia(w: PendingWrite): Promise<boolean> {
+    const { adapter, instance, dedupeKey } = w.row;
+    try {
+      const added = await addMissingMedia(this.o.db, wellFormed(adapter), wellFormed(instance), wellFormed(dedupeKey), (w.row.media ?? []) as MediaRef[]);
+      if (added) this.o.metrics.mediaAdded.inc({ adapter, instance });
+      return true;
+    } catch (err) {
+      if (w.spool) return true; // TCP: nothing can be asked again; the event itself is stored
+      this.o.log.warn({ adapter, instance, ...refusalSummary(err) }, 'images of a duplicate could not be added to the stored event');
+      w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later'));
+      return false;
     }
   }
 }

@@ -12,6 +12,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     ingested: new Counter({ name: 'events_ingested_total', help: 'Events durably stored, per adapter instance', labelNames: src, registers: [registry] }),
     deduplicated: new Counter({ name: 'events_deduplicated_total', help: 'Events recognised as duplicates and not stored again', labelNames: src, registers: [registry] }),
     rejected: new Counter({ name: 'events_rejected_total', help: 'Inputs rejected (bad input, too large, unavailable store), per adapter instance and code', labelNames: [...src, 'code'], registers: [registry] }),
+    refused: new Counter({ name: 'events_refused_total', help: 'Events the database refused as data while it answered (bisected out of their batch, answered 4xx, never retried)', labelNames: src, registers: [registry] }),
+    mediaAdded: new Counter({ name: 'events_media_added_total', help: 'Duplicates whose images the stored event lacked: added to it', labelNames: src, registers: [registry] }),
     adapterCounter: new Counter({ name: 'adapter_counter_total', help: 'Adapter-specific counters (connections, garbage bytes, ...)', labelNames: [...src, 'counter'], registers: [registry] }),
     subscriptions: new Gauge({ name: 'subscriptions_active', help: 'Active GraphQL subscriptions', labelNames: ['field'], registers: [registry] }),
     deliveries: new Counter({ name: 'subscription_deliveries_total', help: 'Events delivered to subscribers', registers: [registry] }),

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   GARBAGE_CONTROL,
+  GARBAGE_NUL,
   GARBAGE_OUTSIDE,
+  GARBAGE_UNTERMINATED,
   GARBAGE_TRUNCATED,
   GARBAGE_UNCLOSED,
   JsonObjectFramer,
 } from '../../../src/adapters/ff/framer.ts';
 import type { FramerOutput } from '../../../src/adapters/ff/framer.ts';
+import { FF_TOP_LEVEL_KEYS } from '../../../src/adapters/ff/parse.ts';
 
 const fixtureText = (name: string) => readFileSync(new URL(`../../fixtures/ff/${name}`, import.meta.url), 'utf8');
 
@@ -65,8 +68,9 @@ function join(texts: string[], sep: string): Buffer {
   return Buffer.from(texts.join(sep) + sep, 'utf8');
 }
 
+/** As the FF TCP listener frames: with FF's top-level keys. */
 function run(stream: Buffer, sizes: (total: number) => number[], max = 1 << 20): FramerOutput[] {
-  const framer = new JsonObjectFramer({ maxObjectBytes: max });
+  const framer = new JsonObjectFramer({ maxObjectBytes: max, topLevelKeys: FF_TOP_LEVEL_KEYS });
   const out: FramerOutput[] = [];
   let pos = 0;
   for (const size of sizes(stream.length)) {
@@ -187,6 +191,35 @@ describe('JsonObjectFramer: garbage and resynchronisation', () => {
       { type: 'garbage', bytes: 26, reason: GARBAGE_CONTROL },
       { type: 'object', text: next, bytes: next.length },
       { type: 'object', text: '{"ok":true}', bytes: 11 },
+    ]);
+  });
+
+  it('an unterminated object ({"oops": and a line break) loses only its own bytes: the next object is not swallowed as its value', () => {
+    const next = JSON.stringify({ carID: '2', plateUTF8: 'AB1', vehicle_info: { brand: 'Skoda', type: 'car' }, camera_info: { SerialNumber: 'S' } });
+    const pretty = JSON.stringify({ packetCounter: '3', carID: '3', geotag: { lat: 1, lon: 2 } }, null, 2);
+    const out = sameForAllSplits(Buffer.from(`{"oops": \n${next}\n{"carID":"x", "more": \r\n${pretty}\n{"ok":true}`));
+    expect(out).toEqual([
+      { type: 'garbage', bytes: 10, reason: GARBAGE_UNTERMINATED },
+      { type: 'object', text: next, bytes: next.length },
+      { type: 'garbage', bytes: 24, reason: GARBAGE_UNTERMINATED },
+      { type: 'object', text: pretty, bytes: pretty.length },
+      { type: 'object', text: '{"ok":true}', bytes: 11 },
+    ]);
+  });
+
+  it('nested objects that do not start with a top-level key stay values; without topLevelKeys nothing changes', () => {
+    const ff = JSON.stringify({ carID: '1', vehicle_info: { brand: 'B' }, extra: { note: { carID: 'inner, deeper' } }, ImageArray: [{ ImageType: 'plate' }] });
+    expect(texts(sameForAllSplits(Buffer.from(ff)))).toEqual([ff]);
+    const plain = new JsonObjectFramer({ maxObjectBytes: 1000 });
+    expect(texts([...plain.push(Buffer.from('{"oops": \n{"carID":"2"}\n')), ...plain.end()])).toEqual(['<garbage>']);
+  });
+
+  it('a NUL inside an object (outside strings) ends it as garbage; the next object is kept', () => {
+    const out = sameForAllSplits(Buffer.from('{"a": 1, \0{"b":2}\0{"carID":"3"}'));
+    expect(out).toEqual([
+      { type: 'garbage', bytes: 10, reason: GARBAGE_NUL },
+      { type: 'object', text: '{"b":2}', bytes: 7 },
+      { type: 'object', text: '{"carID":"3"}', bytes: 13 },
     ]);
   });
 

@@ -114,6 +114,19 @@ for (const driver of drivers) {
       await rejects(() => postJson(sample('ts', { capture_timestamp: 'yesterday', datetime: '' })), 400, 'BAD_USER_INPUT', /capture_timestamp/);
     });
 
+    it('over-long typed fields → 400 naming the field (the database never sees them); a 10 MB plate or extra field → 413', async () => {
+      await rejects(() => postJson(sample('lp', { plateText: 'A'.repeat(12_000) })), 400, 'BAD_USER_INPUT', /plateText/);
+      await rejects(() => postJson(sample('x'.repeat(12_000))), 400, 'BAD_USER_INPUT', /carID/);
+      await rejects(() => postJson(sample('dev', { sensorProviderID: 'D'.repeat(12_000) })), 400, 'BAD_USER_INPUT', /sensorProviderID/);
+      await rejects(() => postJson(sample('vi', { vehicle_info: { brand: 'B'.repeat(65) } })), 400, 'BAD_USER_INPUT', /vehicle_info\.brand/);
+      await rejects(() => postJson(sample('uri', { imagesURI: Array(17).fill('http://x/y.jpg') })), 400, 'BAD_USER_INPUT', /imagesURI/);
+      await rejects(() => postJson(sample('big-lp', { plateText: 'A'.repeat(10 * 1024 * 1024) })), 413, 'PAYLOAD_TOO_LARGE');
+      await rejects(() => postJson(sample('big-x', { extra: 'x'.repeat(11 * 1024 * 1024) })), 413, 'PAYLOAD_TOO_LARGE');
+      await rejects(() => postParts([eventPart(sample('big-x2', { extra: 'x'.repeat(300_000) })), imagePart(jpeg('bx2'))]), 413, 'PAYLOAD_TOO_LARGE');
+      // At the limits it is stored.
+      await stores(await postJson(sample('y'.repeat(128), { plateText: 'A'.repeat(64), sensorProviderID: 'D'.repeat(128) })));
+    });
+
     it('an image over limits.maxImageBytes → 413 PAYLOAD_TOO_LARGE, the valid first image not stored either', async () => {
       const big = jpeg('big', MAX_IMAGE * 3);
       await rejects(() => postParts([eventPart(sample('big1')), imagePart(big)]), 413, 'PAYLOAD_TOO_LARGE');

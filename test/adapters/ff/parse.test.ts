@@ -343,3 +343,23 @@ describe('parseFfDatetime', () => {
     },
   );
 });
+
+describe('parseFfEvent: field length limits', () => {
+  it.each([
+    ['plateText', { plateText: 'A'.repeat(65) }],
+    ['carID', { carID: '9'.repeat(129) }],
+    ['sensorProviderID', { sensorProviderID: 'D'.repeat(129) }],
+    ['plateRegion', { plateRegion: 'R'.repeat(65) }],
+    ['plateListDescription', { plateListDescription: 'd'.repeat(257) }],
+    ['camera_info.SerialNumber', { camera_info: { SerialNumber: 'S'.repeat(129) } }],
+    ['imagesURI[0]', { imagesURI: ['u'.repeat(2049)] }],
+    ['ImageArray', { ImageArray: Array(17).fill({ ImageType: 'plate', BinaryImage: '' }) }],
+  ])('%s over its limit → BAD_USER_INPUT with details.field', (field, patch) => {
+    expect(parseError({ ...sample(), ...patch }).details?.field).toBe(field);
+  });
+
+  it('at the limits it parses', () => {
+    const ev = parseFfEvent({ ...sample(), plateUTF8: 'A'.repeat(64), carID: '9'.repeat(128), plateListDescription: 'd'.repeat(256) });
+    expect([ev.plate.length, ev.carId.length, ev.plateListDescription?.length]).toEqual([64, 128, 256]);
+  });
+});

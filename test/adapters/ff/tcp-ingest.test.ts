@@ -136,6 +136,15 @@ for (const driver of drivers) {
       await waitFor(async () => (await delta('default', before))('tcp.garbage_bytes') === 17, 5000, 'garbage counted');
     });
 
+    it('an unterminated object ({"oops": and a line break) loses only its own bytes: the next objects are stored', async () => {
+      const [a, b, c] = genEvents('T-oops', 3);
+      const before = await counters();
+      await closed(await sendRaw(port(), [line(a), '\n{"oops": \n', line(b), '\n{"x": 1, "y": ', JSON.stringify(c, null, 2), '\n']));
+      expect((await settle('T-oops', 3)).map((e) => key(e.raw))).toEqual([a, b, c].map(key));
+      const d = await delta('default', before);
+      expect([d('tcp.stored'), d('tcp.garbage_bytes')]).toEqual([3, '{"oops": \n'.length + '{"x": 1, "y": '.length]);
+    });
+
     it('an object cut mid-way by closing the socket is not stored (and can be sent again later)', async () => {
       const [a, b] = genEvents('T-cut', 2);
       const half = line(b).slice(0, Math.floor(line(b).length / 2));
