@@ -4,8 +4,10 @@
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
+import { fieldCost } from './cost.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
@@ -24,8 +26,10 @@ export interface SchemaTypes {
 
 export function createBuilder() {
   const builder = new SchemaBuilder<SchemaTypes>({
-    plugins: [RelayPlugin],
+    plugins: [RelayPlugin, ComplexityPlugin],
     defaultFieldNullability: false,
+    // Field costs only; the per-request limit is core/http/cost-limit.ts (limits.maxCost).
+    complexity: { fieldComplexity: fieldCost },
     relay: {
       nodeFieldOptions: { nullable: false },
       clientMutationId: 'omit',
