@@ -4,13 +4,16 @@
  * page sizes multiply down the tree. One rule for every field, core and adapter-added alike:
  * - a field taking `first`/`last`/`limit` (a page) or `ids` costs PAGE_FIELD_COST (a database
  *   round trip) and multiplies its selection by the count asked for (`ids.length`), or by
- *   DEFAULT_PAGE_COUNT when no count is given;
+ *   DEFAULT_PAGE_COUNT when no count is given; a count over MAX_PAGE counts as MAX_PAGE, since
+ *   such a field refuses it with its own BAD_USER_INPUT naming the argument (a field allowing
+ *   more, like camlyticsAggregates, sets its own `complexity`);
  * - a connection's `edges` multiply by 1 (the page was counted on the connection field);
  * - any other list multiplies by LIST_MULTIPLIER (its length is unknown before it runs);
  * - every other field costs 1.
  * The limit (config `limits.maxCost`) is applied per request in core/http/cost-limit.ts.
  */
 import { getNamedType, getNullableType, isListType, type GraphQLField } from 'graphql';
+import { MAX_PAGE } from './pagination.ts';
 
 /** Own cost of a field that reads a page or a list of ids (a database round trip). */
 export const PAGE_FIELD_COST = 10;
@@ -27,7 +30,7 @@ export function fieldCost(args: Record<string, unknown>, _ctx: unknown, field: G
   if (Array.isArray(args.ids)) return { field: PAGE_FIELD_COST, multiplier: args.ids.length };
   if (field.args.some((a) => (PAGE_ARGS as readonly string[]).includes(a.name))) {
     const asked = PAGE_ARGS.map((k) => args[k]).find((v): v is number => typeof v === 'number');
-    return { field: PAGE_FIELD_COST, multiplier: Math.max(0, asked ?? DEFAULT_PAGE_COUNT) };
+    return { field: PAGE_FIELD_COST, multiplier: Math.min(MAX_PAGE, Math.max(0, asked ?? DEFAULT_PAGE_COUNT)) };
   }
   return { field: 1, multiplier: isList ? LIST_MULTIPLIER : 1 };
 }
