@@ -4,7 +4,7 @@
  * and server RSS (now and peak, from /proc).
  *
  *   npx tsx bench/graphql-cost.ts            (PGlite in a temp DATA_DIR; EVENTS=3000,
- *                                            CASES=nested,nodes60k,nodes20k by default)
+ *                                            CASES=nested,allowed,nodes60k,nodes20k by default)
  *
  * Cases: the nested `events(first:100){…camera{events(first:100){…camera{events(first:100)…`
  * from an events:read key (the client gives up after CLIENT_TIMEOUT_MS), and `nodes(ids:)` with
@@ -88,10 +88,13 @@ async function main() {
     };
 
     const nested = `{ events(first: 100) { edges { node { seq camera { events(first: 100) { edges { node { seq camera { events(first: 100) { edges { node { seq raw } } } } } } } } } } } }`;
-    const cases = new Set((process.env.CASES ?? 'nested,nodes60k,nodes20k').split(','));
+    const cases = new Set((process.env.CASES ?? 'nested,allowed,nodes60k,nodes20k').split(','));
     if (cases.has('nested')) await run('nested events(first:100)³', nested);
     const ids = (n: number) => Array.from({ length: n }, (_, i) => encodeGlobalID('FfPlateEvent', String(i + 1)));
     const nodes = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    // Under the default maxCost (cost 31,310): what an allowed nested query costs the server.
+    const allowed = `{ events(first: 100) { edges { node { seq camera { events(first: 100) { edges { node { seq } } } } } } } }`;
+    if (cases.has('allowed')) await run('allowed events(first:100){…camera{events(first:100)}}', allowed);
     if (cases.has('nodes60k')) await run('nodes(ids:) × 60000', nodes, { ids: ids(60_000) });
     if (cases.has('nodes20k')) await run('nodes(ids:) × 20000', nodes, { ids: ids(20_000) });
   } finally {

@@ -20,7 +20,7 @@ export const PAGE_FIELD_COST = 10;
 /** Multiplier of a paged field without `first`/`last`: the largest default page (cameras: 100). */
 export const DEFAULT_PAGE_COUNT = 100;
 /** Multiplier of a list field whose length is not given by an argument. */
-export const LIST_MULTIPLIER = 10;
+export const LIST_MULTIPLIER = 5;
 
 const PAGE_ARGS = ['first', 'last', 'limit'] as const;
 

@@ -82,7 +82,7 @@ function costCases(name: string, headers: () => Record<string, string>, app: () 
       expect(viaFragment.errors![0].extensions!.cost as number).toBeGreaterThan(LIMITS.maxCost);
 
       // ffPlateTracks (an FF adapter field): `first` tracks, each with a list of events.
-      const tracks = (n: number) => `{ ffPlateTracks(first: ${n}) { trackId events { seq kind } } }`;
+      const tracks = (n: number) => `{ ffPlateTracks(first: ${n}) { trackId events { seq kind vendorType occurredAt } } }`;
       expect((await t.gql(tracks(50), undefined, headers())).errors).toBeUndefined();
       const many = await t.gql(tracks(100), undefined, headers());
       expect(code(many)).toBe('BAD_USER_INPUT');
@@ -172,6 +172,9 @@ function wsCases(name: string, params: () => Record<string, unknown> | undefined
       expect(listErrors[0].extensions?.code).toBe('BAD_USER_INPUT');
       const costlySub = await once('subscription { ffPlateTrackUpdated { events { seq camera { events(first: 500) { edges { node { seq } } } } } } }');
       expect(costlySub[0].extensions?.code).toBe('BAD_USER_INPUT');
+      // `events` subscriptions are shared between subscribers (shared-subscriptions.ts): the same holds there.
+      const costlyShared = await once('subscription { events { camera { events(first: 500) { edges { node { seq kind raw } } } } } }');
+      expect(costlyShared[0].extensions?.code).toBe('BAD_USER_INPUT');
 
       expect(closed).toBe(false);
       const ok = await once('{ events(first: 1) { edges { cursor } } }');

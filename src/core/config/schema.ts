@@ -34,12 +34,12 @@ export const configFileSchema = z
         /** Bytes of DATA_DIR/spool (TCP events kept while the database is down) before it refuses more. */
         spoolMaxBytes: z.number().int().min(1_048_576).default(1_073_741_824),
         /** Estimated cost of one GraphQL operation: page sizes multiplied down the selection (src/schema/cost.ts); over it → BAD_USER_INPUT. */
-        maxCost: z.number().int().min(100).max(10_000_000).default(100_000),
+        maxCost: z.number().int().min(100).max(10_000_000).default(50_000),
         /** Items in any one list argument or list variable (`nodes(ids:)`, filter lists); over it → BAD_USER_INPUT. */
         maxListItems: z.number().int().min(1).max(100_000).default(100),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824, maxCost: 100_000, maxListItems: 100 }),
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824, maxCost: 50_000, maxListItems: 100 }),
     graphql: z
       .object({
         /** Schema introspection for every authenticated key (everyone when no keys are configured); false turns it off. */
