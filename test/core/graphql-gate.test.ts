@@ -52,6 +52,8 @@ describe('with API keys', () => {
     expect(typo.status).toBe(401);
     expect(JSON.parse(typo.text).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(typo.text).not.toMatch(/Did you mean|adapters/);
+    // A CORS preflight carries no Authorization: it is not refused as unauthenticated.
+    expect((await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: t.url, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } })).status).not.toBe(401);
     const garbage = await post(t.url, '{ not json');
     expect(garbage.status).toBe(401);
     const huge = await post(t.url, endless(8 * MAX_BODY));

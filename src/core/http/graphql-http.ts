@@ -34,6 +34,8 @@ export function createGraphQLHttp(o: GraphQLHttpOptions) {
   return {
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
       if (wantsGraphiQL(req)) return graphiql.page(req, res, url);
+      // A CORS preflight never carries Authorization and has no body: yoga answers it.
+      if (req.method === 'OPTIONS') return o.yoga(req, res);
       if (!o.auth.open) {
         try {
           o.auth.authenticate(req.headers.authorization);
