@@ -34,6 +34,7 @@ import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
 import { createWsServer } from './core/http/ws.ts';
+import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
@@ -130,11 +131,11 @@ export async function createApp(o: AppOptions): Promise<App> {
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(o.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
-  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits });
+  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection });
   const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000 });
   let dbOk = true;
   const server = createHttpServer({
-    yoga,
+    graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: o.config.graphql.maxBodyBytes }),
     routes,
     media,
     auth,

@@ -5,8 +5,10 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
+import { fieldCost } from './cost.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
@@ -28,9 +30,11 @@ export interface SchemaTypes {
 export function createBuilder() {
   const builder = new SchemaBuilder<SchemaTypes>({
     // Scope auth first, so no other plugin's resolver wrapper runs before the check (scopes.ts).
-    plugins: [ScopeAuthPlugin, DefaultScopes, RelayPlugin],
+    plugins: [ScopeAuthPlugin, DefaultScopes, RelayPlugin, ComplexityPlugin],
     defaultFieldNullability: false,
     scopeAuth: { authScopes: scopesOf, runScopesOnType: true, authorizeOnSubscribe: true, unauthorizedError: forbidden },
+    // Field costs only; the per-request limit is core/http/operation-limits.ts (limits.maxCost).
+    complexity: { fieldComplexity: fieldCost },
     relay: {
       // node/nodes answer any key; each object they load checks its own type scope (events: events:read).
       nodeQueryOptions: { authScopes: ANY_KEY },

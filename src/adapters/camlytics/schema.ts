@@ -157,6 +157,8 @@ export function addCamlyticsSchema(builder: Builder, refs: CoreRefs, adapterType
         eventType: t.arg.string({ description: 'Count of this Camlytics event type, e.g. TripwireCrossed' }),
         first: t.arg.int({ defaultValue: 500, description: 'At most this many buckets (≤ 10000)' }),
       },
+      // Query cost (limits.maxCost): one database read, times the buckets asked for (it answers up to 10000).
+      complexity: (args) => ({ field: 10, multiplier: Math.max(0, Math.min(args.first ?? 500, 10_000)) }),
       resolve: (_r, args, ctx) => queryAggregates(ctx, adapterType, args),
     }),
   }));

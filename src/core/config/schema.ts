@@ -35,9 +35,22 @@ export const configFileSchema = z
         spoolMaxBytes: z.number().int().min(1_048_576).default(1_073_741_824),
         /** One stored event row as JSON (raw + data + typed fields, images excluded), any adapter; larger events are refused 413 PAYLOAD_TOO_LARGE. */
         eventMaxBytes: z.number().int().min(16_384).max(67_108_864).default(1_048_576),
+        /** Estimated cost of one GraphQL operation: page sizes multiplied down the selection (src/schema/cost.ts); over it → BAD_USER_INPUT. */
+        maxCost: z.number().int().min(100).max(10_000_000).default(50_000),
+        /** Items in any one list argument or list variable (`nodes(ids:)`, filter lists); over it → BAD_USER_INPUT. */
+        maxListItems: z.number().int().min(1).max(100_000).default(100),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824, eventMaxBytes: 1_048_576 }),
+      .prefault({}),
+    graphql: z
+      .object({
+        /** Schema introspection for every authenticated key (everyone when no keys are configured); false turns it off. */
+        introspection: z.boolean().default(true),
+        /** Bytes of a GraphQL HTTP request body; over it → 413 PAYLOAD_TOO_LARGE, before anything is parsed. */
+        maxBodyBytes: z.number().int().min(1024).max(104_857_600).default(1_048_576),
+      })
+      .strict()
+      .prefault({}),
     streams: z
       .object({
         /** A stream session nobody used (playlist/segment fetch, startStream, keepStreamAlive) for this long is stopped. */

@@ -1,5 +1,5 @@
 /**
- * The one HTTP server: /graphql (yoga + graphql-ws upgrade), /health, /ready, /metrics,
+ * The one HTTP server: /graphql (graphql-http.ts → yoga; graphql-ws upgrade; GraphiQL assets under /graphql/graphiql/), /health, /ready, /metrics,
  * /media/{id}, /streams/{sessionId}/... (HLS proxy), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
  * for an ingest server.
  */
@@ -13,10 +13,12 @@ import type { FileMediaStore } from '../media/store.ts';
 import type { HlsProxy } from '../streams/hls-proxy.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
-import type { Yoga } from './yoga.ts';
+import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
+import type { GraphQLHttp } from './graphql-http.ts';
 
 export interface HttpDeps {
-  yoga: Yoga;
+  /** /graphql over HTTP (auth and body cap before yoga) and GraphiQL's assets. */
+  graphql: GraphQLHttp;
   routes: AdapterRoutes;
   media: FileMediaStore;
   auth: ApiKeyAuth;
@@ -59,7 +61,8 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     const subPath = `/${parts.slice(4).join('/')}`;
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
-  if (path === '/graphql') return d.yoga(req, res);
+  if (path === '/graphql') return d.graphql.handle(req, res, url);
+  if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return d.graphql.asset(req, res, url);
   if (path === '/' && method === 'GET') {
     res.writeHead(302, { location: '/graphql' });
     return void res.end();

@@ -1,6 +1,7 @@
 /**
  * graphql-ws on /graphql, through the same envelop plugins as HTTP (yoga.getEnveloped).
  * - connection_init must carry a valid key when auth is on (else close 4403);
+ * - a parse or validation error (limits included) is an `error` message for that operation only;
  * - frames over `maxPayload` close the socket (1009);
  * - each send resolves when the frame is handed to the kernel, so a client that stops reading
  *   stops its subscriptions pulling events (graphql-ws path: after each frame; shared path: once
@@ -15,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { makeServer, CloseCode, type ConnectionInitMessage } from 'graphql-ws';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { AuthInfo, CoreServices } from '../../schema/context.ts';
@@ -75,14 +76,17 @@ export function createWsServer(o: WsOptions) {
     },
     onSubscribe: async (ctx, id, params) => {
       const { schema, execute, subscribe, parse, validate } = o.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
+      // Parse and validation errors (the depth/alias/token limits throw theirs) answer this
+      // operation alone; the socket and its other operations live on.
       let document;
       try {
         document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
       } catch (e) {
-        return [e as never];
+        if (e instanceof GraphQLError) return [e];
+        throw e;
       }
-      const errors = validate(schema, document);
-      if (errors.length) return errors;
       const auth = ctx.extra.auth!;
       const root: OperationRoot = { execute, subscribe };
       if (isSharedOperation(document, params.operationName)) {

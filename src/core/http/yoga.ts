@@ -1,19 +1,25 @@
 /**
- * The GraphQL HTTP handler: yoga with masked errors (AppError → typed code, anything else →
- * INTERNAL with an error id in the log), CSRF prevention, depth/alias/token limits. Scopes are
- * checked per field by the schema (src/schema/scopes.ts).
+ * The GraphQL handler: yoga with masked errors (AppError → typed code, anything else → INTERNAL
+ * with an error id in the log), CSRF prevention, depth/alias/token limits, cost and
+ * list-size limits (operation-limits.ts), execution cancelled when the HTTP client goes away,
+ * introspection unless config `graphql.introspection` is false. Scopes are checked per field by the
+ * schema (src/schema/scopes.ts). GraphiQL, authentication before
+ * parsing and the body cap are in graphql-http.ts, in front of this handler.
+ *
+ * Logging: errors that are the client's (a 4xx code, VENDOR_REJECTED, validation) go to debug
+ * with their code and message only; unexpected ones to error with an id, never the query text.
  */
 import { randomUUID } from 'node:crypto';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, useExecutionCancellation, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { Logger } from 'pino';
-import { AppError, isAppError, toGraphQLError } from '../errors.ts';
+import { AppError, ERROR_CODES, isAppError, toGraphQLError } from '../errors.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
+import { useOperationLimits } from './operation-limits.ts';
 import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
 
 export interface YogaOptions {
@@ -21,14 +27,34 @@ export interface YogaOptions {
   services: CoreServices;
   auth: ApiKeyAuth;
   log: Logger;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number };
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxListItems: number };
+  /** Schema introspection (default true); false adds graphql-js's NoSchemaIntrospectionCustomRule. */
+  introspection?: boolean;
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
+/** Errors maskError has seen and logged as it should: yoga's own logging of them is dropped (it prints the query text). */
+const handledErrors = new WeakSet<object>();
+
+/** A typed error that is not the server's fault: the client's request (or the vendor's refusal of it). */
+export function isClientErrorCode(code: unknown): boolean {
+  if (typeof code !== 'string') return false;
+  if (code === 'VENDOR_REJECTED') return true;
+  const known = (ERROR_CODES as Record<string, { status: number }>)[code];
+  return known ? known.status < 500 : code !== 'INTERNAL' && code !== 'INTERNAL_SERVER_ERROR';
+}
+
 export function maskError(log: Logger) {
   return (error: unknown): Error => {
+    if (error && typeof error === 'object') handledErrors.add(error);
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+    const typed = isAppError(original) ? original.code : original instanceof GraphQLError ? original.extensions?.code : undefined;
+    if (typed !== undefined) {
+      const fields = { code: typed, message: (original as Error).message, path: (error as GraphQLError).path };
+      if (isClientErrorCode(typed)) log.debug(fields, 'client error in GraphQL operation');
+      else log.warn(fields, 'GraphQL operation failed');
+    }
     if (isAppError(original)) {
       const g = toGraphQLError(original);
       return new GraphQLError(g.message, { nodes: (error as GraphQLError).nodes, path: (error as GraphQLError).path, extensions: g.extensions });
@@ -45,23 +71,25 @@ export function maskError(log: Logger) {
   };
 }
 
+/** Validation rejects `__schema` / `__type` (not `__typename`). */
+function useNoIntrospection(): Plugin {
+  return { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) };
+}
+
 export function createGraphQLHandler(o: YogaOptions): Yoga {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema: o.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // Served from this package, not a CDN: GraphiQL works on closed networks too.
-    renderGraphiQL,
+    graphiql: false, // served by graphql-http.ts (small page, static assets, auth)
     logging: {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
-      error: (...a) => o.log.error(a.map(String).join(' ')),
-    },
-    graphiql: {
-      title: 'Unified Surveillance API',
-      subscriptionsProtocol: 'WS',
-      defaultQuery: `# Live plate reads. Run "npm run demo" for a simulated camera.\nsubscription {\n  events(filter: { kinds: [PLATE_READ] }) {\n    seq\n    occurredAt\n    camera { name }\n    ... on PlateReadEvent { plate direction phase confidence }\n  }\n}\n`,
+      error: (...a) => {
+        if (a.some((x) => x && typeof x === 'object' && handledErrors.has(x))) return;
+        o.log.error(a.map(String).join(' '));
+      },
     },
     maskedErrors: { maskError: maskError(o.log) },
     context: ({ request }) => {
@@ -77,6 +105,9 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
       maxDepthPlugin({ n: o.limits.maxDepth, exposeLimits: true }),
       maxAliasesPlugin({ n: o.limits.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: o.limits.maxTokens, exposeLimits: true }),
+      useOperationLimits({ maxCost: o.limits.maxCost, maxListItems: o.limits.maxListItems }),
+      useExecutionCancellation(),
+      ...(o.introspection === false ? [useNoIntrospection()] : []),
     ],
   });
 }

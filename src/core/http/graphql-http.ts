@@ -1,0 +1,64 @@
+/**
+ * /graphql over HTTP, in the order that keeps unauthenticated or oversized requests cheap:
+ * 1. a browser's GET → the small GraphiQL page (graphiql.ts; key as `?access_token=` when auth is on);
+ * 2. with API keys configured, the Authorization header is checked before any byte of the body is
+ *    read, parsed or validated: 401 UNAUTHENTICATED (so no validation message, no "Did you mean…"
+ *    suggestion, reaches a client without a key);
+ * 3. the body is read up to `maxBodyBytes` (413 PAYLOAD_TOO_LARGE past it, by Content-Length or as
+ *    it streams), then handed to yoga already read.
+ * Errors here answer the GraphQL shape `{ errors: [{ message, extensions: { code } }] }`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiKeyAuth } from '../auth/api-keys.ts';
+import { AppError } from '../errors.ts';
+import { discardBody, readBody, sendJson } from './body.ts';
+import { createGraphiQL, wantsGraphiQL } from './graphiql.ts';
+import type { Yoga } from './yoga.ts';
+
+export interface GraphQLHttpOptions {
+  yoga: Yoga;
+  auth: ApiKeyAuth;
+  maxBodyBytes: number;
+  title?: string;
+}
+
+export type GraphQLHttp = ReturnType<typeof createGraphQLHttp>;
+
+function sendGraphQLError(res: ServerResponse, e: AppError, headers: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: e.code } }] });
+}
+
+export function createGraphQLHttp(o: GraphQLHttpOptions) {
+  const graphiql = createGraphiQL({ auth: o.auth, title: o.title ?? 'Unified Surveillance API' });
+  return {
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+      if (wantsGraphiQL(req)) return graphiql.page(req, res, url);
+      // A CORS preflight never carries Authorization and has no body: yoga answers it.
+      if (req.method === 'OPTIONS') return o.yoga(req, res);
+      if (!o.auth.open) {
+        try {
+          o.auth.authenticate(req.headers.authorization);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          discardBody(req);
+          return sendGraphQLError(res, e, { 'www-authenticate': 'Bearer' });
+        }
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        let body: Buffer;
+        try {
+          body = await readBody(req, o.maxBodyBytes);
+        } catch (e) {
+          if (e instanceof AppError) return sendGraphQLError(res, e);
+          throw e;
+        }
+        // @whatwg-node/server (under yoga) takes a body already read from `req.body`.
+        if (body.length > 0) (req as IncomingMessage & { body?: Buffer }).body = body;
+      }
+      return o.yoga(req, res);
+    },
+    /** GET /graphql/graphiql/{file}: GraphiQL's static assets. */
+    asset: graphiql.asset,
+  };
+}
