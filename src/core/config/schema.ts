@@ -33,9 +33,15 @@ export const configFileSchema = z
         slowConsumerSec: z.number().min(1).max(3600).default(30),
         /** Bytes of DATA_DIR/spool (TCP events kept while the database is down) before it refuses more. */
         spoolMaxBytes: z.number().int().min(1_048_576).default(1_073_741_824),
+        /** Open graphql-ws sockets per API key (per client address when no keys exist); one more is closed with 4430 at connection_init. */
+        wsMaxSocketsPerKey: z.number().int().min(1).max(100_000).default(32),
+        /** Operations (subscriptions and queries) running at once on one graphql-ws socket; one more gets a LIMIT_EXCEEDED error. */
+        wsMaxOperationsPerSocket: z.number().int().min(1).max(10_000).default(32),
+        /** Subscriptions reading the log at once (`after` replays, catch-up of a subscriber that fell behind); the others wait their turn. */
+        maxConcurrentReplays: z.number().int().min(1).max(1000).default(8),
       })
       .strict()
-      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824 }),
+      .default({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, wsMaxPayloadBytes: 65_536, subscriberBuffer: 1000, slowConsumerSec: 30, spoolMaxBytes: 1_073_741_824, wsMaxSocketsPerKey: 32, wsMaxOperationsPerSocket: 32, maxConcurrentReplays: 8 }),
     streams: z
       .object({
         /** A stream session nobody used (playlist/segment fetch, startStream, keepStreamAlive) for this long is stopped. */

@@ -14,6 +14,7 @@ import type { HlsProxy } from '../streams/hls-proxy.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
 import type { Yoga } from './yoga.ts';
+import { closeWhenStalled } from './slow-consumer.ts';
 
 export interface HttpDeps {
   yoga: Yoga;
@@ -26,6 +27,8 @@ export interface HttpDeps {
   log: Logger;
   ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
+  /** An SSE response not drained for this long is closed (limits.slowConsumerSec); default 30 s. */
+  slowConsumerMs?: number;
 }
 
 export function createHttpServer(d: HttpDeps): Server {
@@ -59,7 +62,10 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     const subPath = `/${parts.slice(4).join('/')}`;
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
-  if (path === '/graphql') return d.yoga(req, res);
+  if (path === '/graphql') {
+    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, d.slowConsumerMs ?? 30_000, () => d.metrics.slowClosed.inc());
+    return d.yoga(req, res);
+  }
   if (path === '/' && method === 'GET') {
     res.writeHead(302, { location: '/graphql' });
     return void res.end();
