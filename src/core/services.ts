@@ -50,8 +50,9 @@ export function createServices(d: ServiceDeps): CoreServices {
   const replaySlots = d.maxConcurrentReplays ? new Semaphore(d.maxConcurrentReplays) : null;
   const replays = replaySlots && {
     acquire: (signal: AbortSignal) => {
-      d.metrics.replaysWaiting.inc();
-      return replaySlots.acquire(signal).finally(() => d.metrics.replaysWaiting.dec());
+      const slot = replaySlots.acquire(signal);
+      d.metrics.replaysWaiting.set(replaySlots.waiting);
+      return slot.finally(() => d.metrics.replaysWaiting.set(replaySlots.waiting));
     },
   };
   return {
