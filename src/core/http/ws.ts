@@ -144,7 +144,11 @@ export function createWsServer(o: WsOptions) {
     let alive = true;
     socket.on('pong', () => (alive = true));
     const timer = setInterval(() => {
-      if (pending > 0 && Date.now() - oldestPendingAt > slowMs) {
+      if (pending > 0) {
+        // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
+        // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
+        alive = true;
+        if (Date.now() - oldestPendingAt <= slowMs) return;
         o.metrics.slowClosed.inc();
         socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
         setTimeout(() => socket.terminate(), 1000).unref();
