@@ -127,12 +127,12 @@ export async function createApp(o: AppOptions): Promise<App> {
     cameraById: async (id) => (await camerasById(db, [id]))[0] ?? null,
   });
 
-  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer, streams });
+  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer, maxConcurrentReplays: o.config.limits.maxConcurrentReplays, streams });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(o.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000 });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: o.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: o.config.limits.wsMaxOperationsPerSocket });
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: o.config.graphql.maxBodyBytes }),
@@ -143,6 +143,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     metrics,
     log,
     upgrade: ws.handleUpgrade,
+    slowConsumerMs: o.config.limits.slowConsumerSec * 1000,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
       const checks = {

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   VENDOR_REJECTED: { status: 502, description: 'The vendor system refused the request.' },
   VENDOR_UNAVAILABLE: { status: 503, description: 'The vendor system did not answer in time.' },
   SERVICE_UNAVAILABLE: { status: 503, description: 'The event store is unavailable; retry later.' },
+  LIMIT_EXCEEDED: { status: 429, description: 'Too many concurrent connections or operations for this client (see README "Limits"); end some and retry.' },
   INTERNAL: { status: 500, description: 'Unexpected error; details are in the server log.' },
 } as const;
 

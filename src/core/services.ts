@@ -8,6 +8,7 @@ import { eventsAfter, eventsBySeq, listEvents } from './db/event-repo.ts';
 import { camerasById, listCameras, type CameraRecord } from './cameras/repo.ts';
 import type { EventBus } from './events/bus.ts';
 import { EventSubscription } from './events/subscription.ts';
+import { Semaphore } from './util/semaphore.ts';
 import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   statusHub: StatusHub;
   metrics: Metrics;
   subscriberBuffer: number;
+  /** Subscriptions reading the log at once (limits.maxConcurrentReplays); default unbounded. */
+  maxConcurrentReplays?: number;
   /** Public base for media URLs ('' = relative to this server). */
   mediaBaseUrl?: string;
   streams: StreamManager;
@@ -44,6 +47,14 @@ function cameraLookup(db: Db, ttlMs = 2000) {
 
 export function createServices(d: ServiceDeps): CoreServices {
   const cameraById = cameraLookup(d.db);
+  const replaySlots = d.maxConcurrentReplays ? new Semaphore(d.maxConcurrentReplays) : null;
+  const replays = replaySlots && {
+    acquire: (signal: AbortSignal) => {
+      const slot = replaySlots.acquire(signal);
+      d.metrics.replaysWaiting.set(replaySlots.waiting);
+      return slot.finally(() => d.metrics.replaysWaiting.set(replaySlots.waiting));
+    },
+  };
   return {
     listEvents: (filter, page) => listEvents(d.db, filter, page),
     eventBySeq: async (seq) => (await eventsBySeq(d.db, [seq]))[0] ?? null,
@@ -54,6 +65,7 @@ export function createServices(d: ServiceDeps): CoreServices {
           bus: d.bus,
           readAfter: (a, f, limit) => eventsAfter(d.db, a, f, limit),
           bufferSize: d.subscriberBuffer,
+          replays: replays ?? undefined,
           onOverflow: () => d.metrics.drops.inc(),
           onClose: () => d.metrics.subscriptions.dec({ field: 'events' }),
         },

@@ -28,6 +28,8 @@ export interface StartOptions {
   adapters?: readonly AdapterDefinition[];
   db?: TestDb;
   logLevel?: string;
+  /** Log here instead (e.g. pino writing to a stream the test reads). */
+  log?: pino.Logger;
 }
 
 export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
@@ -39,7 +41,7 @@ export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
     config,
     adapters: o.adapters,
     database: db.database,
-    log: pino({ level: o.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: o.log ?? pino({ level: o.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   await app.listen();
   const url = app.url();

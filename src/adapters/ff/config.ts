@@ -28,6 +28,11 @@ export const ffConfigSchema = z
       .optional(),
     /** TCP only accepts connections from these addresses (empty = any). */
     allowIps: z.array(z.ipv4().or(z.ipv6())).default([]),
+    /**
+     * TCP push carries no credentials: with `auth` and `tcpPort` set, start-up refuses an empty
+     * `allowIps` (anyone could push what `auth` keeps off HTTP) unless this is true (default false).
+     */
+    allowUnauthenticatedTcp: z.boolean().default(false),
     limits: z
       .object({
         maxImageBytes: z.number().int().min(1024).default(2 * 1024 * 1024),
@@ -40,11 +45,30 @@ export const ffConfigSchema = z
         /** A JSON request body (base64 images included). */
         maxBodyBytes: z.number().int().min(1024).default(12 * 1024 * 1024),
         idleTimeoutSec: z.number().int().min(1).default(300),
+        /** Open TCP connections of the instance, all sources together. */
         maxConnections: z.number().int().min(1).default(256),
+        /** Open TCP connections from one source address (several cameras behind one NAT share it). */
+        maxConnectionsPerIp: z.number().int().min(1).default(16),
+        /** A TCP connection that sends no byte for this long after connecting is closed. */
+        firstByteTimeoutSec: z.number().min(0.05).max(3600).default(10),
+        /** Bytes of unfinished objects held across all TCP connections; the connection that would exceed it is closed. */
+        maxBufferedBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
       })
       .strict()
-      .default({ maxImageBytes: 2 * 1024 * 1024, maxImages: 4, maxParts: 8, maxJsonBytes: 256 * 1024, maxObjectBytes: 8 * 1024 * 1024, maxBodyBytes: 12 * 1024 * 1024, idleTimeoutSec: 300, maxConnections: 256 }),
+      .default({ maxImageBytes: 2 * 1024 * 1024, maxImages: 4, maxParts: 8, maxJsonBytes: 256 * 1024, maxObjectBytes: 8 * 1024 * 1024, maxBodyBytes: 12 * 1024 * 1024, idleTimeoutSec: 300, maxConnections: 256, maxConnectionsPerIp: 16, firstByteTimeoutSec: 10, maxBufferedBytes: 64 * 1024 * 1024 }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, issues) => {
+    if (c.tcpPort !== undefined && c.auth && c.allowIps.length === 0 && !c.allowUnauthenticatedTcp) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['allowIps'],
+        message: 'auth is set but TCP push carries no credentials, so anyone could push events over tcpPort: list the cameras\' addresses in allowIps, or set allowUnauthenticatedTcp: true to accept that',
+      });
+    }
+    if (c.limits.maxBufferedBytes < c.limits.maxObjectBytes) {
+      issues.addIssue({ code: 'custom', path: ['limits', 'maxBufferedBytes'], message: `must be at least limits.maxObjectBytes (${c.limits.maxObjectBytes}), or no object of that size could arrive` });
+    }
+  });
 
 export type FfConfig = z.output<typeof ffConfigSchema>;

@@ -89,6 +89,11 @@ export class JsonObjectFramer {
     this.topKeys = opts.topLevelKeys?.size ? opts.topLevelKeys : null;
   }
 
+  /** Bytes of the unfinished object held in memory (0 between objects, in garbage and while skipping). */
+  get bufferedBytes(): number {
+    return this.mode === OBJECT ? this.partBytes : 0;
+  }
+
   /** Feed the next chunk; returns what it completed, in stream order. */
   push(chunk: Buffer): FramerOutput[] {
     const out: FramerOutput[] = [];

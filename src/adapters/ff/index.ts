@@ -21,6 +21,12 @@ export const ffAdapter = defineAdapter({
     ctx.route('POST', '/events', ffHttpHandler(ctx));
     const tcp = ctx.config.tcpPort === undefined ? null : await ctx.listenTcp({ port: ctx.config.tcpPort, host: ctx.config.tcpHost, onConnection: ffTcpHandler(ctx) });
     if (tcp) ctx.log.info({ port: tcp.port }, 'FF TCP push listener ready');
+    if (tcp && ctx.config.auth && ctx.config.allowIps.length === 0) {
+      // Only with allowUnauthenticatedTcp: true (the config refuses it otherwise).
+      const note = `TCP port ${tcp.port} accepts events from any address without credentials (allowUnauthenticatedTcp); auth protects HTTP only`;
+      ctx.log.warn(note);
+      ctx.setStatus('READY', note);
+    }
     return {
       tcpPort: tcp?.port,
       stop: async () => {

@@ -10,6 +10,11 @@
  * at most MAX_IN_FLIGHT objects per connection are read but not yet committed or spooled (the
  * socket is paused there). SIGKILL loses only those and what sits in kernel buffers; SIGTERM stops
  * reading, then commits or spools everything read.
+ *
+ * Bounds (config `limits`): connections per instance and per source address, a first-byte timeout
+ * and an idle timeout, and the bytes of unfinished objects held across all connections. What a
+ * peer controls is logged as counts (per connection and interval, see LogSummary), never a line
+ * per object at info and never an event's content.
  */
 import { isIP, type Socket } from 'node:net';
 import { AppError, ERROR_CODES, type AdapterContext, type PublishResult } from '../../sdk.ts';
@@ -17,46 +22,74 @@ import type { FfConfig } from './config.ts';
 import { JsonObjectFramer } from './framer.ts';
 import { ffEventInput } from './ingest-event.ts';
 import { FF_TOP_LEVEL_KEYS } from './parse.ts';
+import { LogSummary } from './log-summary.ts';
 
 const MAX_IN_FLIGHT = 5000;
 /** TCP cannot be refused like HTTP: its events go to the spool; this deadline applies only when the spool is full. */
 const TCP_DEADLINE_MS = 120_000;
+/** At most one summary line per connection (skipped objects) and per instance (refused connections, store failures) per interval. */
+export const LOG_SUMMARY_INTERVAL_MS = 60_000;
 
 const normalizeIp = (ip: string | undefined) => (ip?.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip ?? '');
 
 export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
+  const limits = ctx.config.limits;
   const allow = new Set(ctx.config.allowIps.map((ip) => normalizeIp(ip)));
   let open = 0;
+  const perIp = new Map<string, number>();
+  /** Bytes of unfinished objects held by all connections (limits.maxBufferedBytes). */
+  let buffered = 0;
+  const refusedLog = new LogSummary(LOG_SUMMARY_INTERVAL_MS, (refused) => ctx.log.warn({ refused }, 'FF TCP connections refused'));
+  const failedLog = new LogSummary(LOG_SUMMARY_INTERVAL_MS, (failed) => ctx.log.error({ failed }, 'FF TCP events could not be stored'));
+  ctx.signal.addEventListener('abort', () => {
+    refusedLog.stop();
+    failedLog.stop();
+  });
+  const refuse = (socket: Socket, reason: string) => {
+    ctx.count('tcp.refused');
+    ctx.count(`tcp.refused.${reason}`);
+    refusedLog.add(reason);
+    socket.destroy();
+  };
+
   return (socket: Socket): void => {
     const peer = normalizeIp(socket.remoteAddress);
-    if (allow.size > 0 && !allow.has(peer)) {
-      ctx.count('tcp.refused');
-      ctx.log.warn({ peer }, 'FF TCP connection refused: address not in allowIps');
-      socket.destroy();
-      return;
-    }
-    if (open >= ctx.config.limits.maxConnections) {
-      ctx.count('tcp.refused');
-      socket.destroy();
-      return;
-    }
+    if (allow.size > 0 && !allow.has(peer)) return refuse(socket, 'not_allowed');
+    if (open >= limits.maxConnections) return refuse(socket, 'max_connections');
+    const fromPeer = perIp.get(peer) ?? 0;
+    if (fromPeer >= limits.maxConnectionsPerIp) return refuse(socket, 'per_ip_limit');
     open += 1;
+    perIp.set(peer, fromPeer + 1);
     ctx.count('tcp.connections');
     const stats = { objects: 0, stored: 0, duplicates: 0, spooled: 0, rejected: 0, garbageBytes: 0, failed: 0 };
-    const framer = new JsonObjectFramer({ maxObjectBytes: ctx.config.limits.maxObjectBytes, topLevelKeys: FF_TOP_LEVEL_KEYS });
+    const rejectedBy: Record<string, number> = {};
+    const skippedLog = new LogSummary(LOG_SUMMARY_INTERVAL_MS, (skipped) => ctx.log.info({ peer, skipped }, 'FF TCP objects skipped'));
+    const framer = new JsonObjectFramer({ maxObjectBytes: limits.maxObjectBytes, topLevelKeys: FF_TOP_LEVEL_KEYS });
+    let held = 0; // this connection's share of `buffered`
     let inFlight = 0;
-    socket.setTimeout(ctx.config.limits.idleTimeoutSec * 1000);
+    let closedFor: string | null = null;
+    const close = (reason: string) => {
+      closedFor ??= reason;
+      socket.destroy();
+    };
+    const firstByte = setTimeout(() => {
+      ctx.count('tcp.first_byte_timeouts');
+      close('first_byte_timeout');
+    }, limits.firstByteTimeoutSec * 1000);
+    socket.setTimeout(limits.idleTimeoutSec * 1000);
     socket.on('timeout', () => {
       ctx.count('tcp.idle_timeouts');
-      socket.destroy();
+      close('idle_timeout');
     });
     socket.on('error', (err) => ctx.log.debug({ peer, err: err.message }, 'FF TCP socket error'));
 
     const reject = (reason: string, detail: string, err?: unknown) => {
       stats.rejected += 1;
+      rejectedBy[reason] = (rejectedBy[reason] ?? 0) + 1;
       ctx.count(`tcp.rejected.${reason}`);
       ctx.reportRejected(err ?? (reason === 'oversize' ? 'PAYLOAD_TOO_LARGE' : reason in ERROR_CODES ? reason : 'BAD_USER_INPUT'));
-      ctx.log.info({ peer, reason, detail }, 'FF TCP object skipped');
+      skippedLog.add(reason);
+      ctx.log.debug({ peer, reason, detail: detail.slice(0, 200) }, 'FF TCP object skipped');
     };
     const onObject = (text: string) => {
       stats.objects += 1;
@@ -91,7 +124,8 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       if (e instanceof AppError && e.status < 500) return reject(e.code, e.message, e);
       stats.failed += 1;
       ctx.count('tcp.store_failed');
-      ctx.log.error({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');
+      failedLog.add(e instanceof AppError ? e.code : 'INTERNAL');
+      ctx.log.debug({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');
     };
     const consume = (outs: ReturnType<JsonObjectFramer['push']>) => {
       for (const o of outs) {
@@ -103,11 +137,37 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
         }
       }
     };
-    socket.on('data', (chunk: Buffer) => consume(framer.push(chunk)));
+    /** Keeps `buffered` up to date; the connection whose unfinished object would pass the budget is closed. */
+    const account = () => {
+      const now = framer.bufferedBytes;
+      buffered += now - held;
+      held = now;
+      if (buffered > limits.maxBufferedBytes) {
+        ctx.count('tcp.buffer_limit_closed');
+        ctx.reportRejected('PAYLOAD_TOO_LARGE');
+        refusedLog.add('buffer_limit');
+        buffered -= held;
+        held = 0;
+        close('buffer_limit');
+      }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      clearTimeout(firstByte);
+      if (closedFor) return;
+      consume(framer.push(chunk));
+      account();
+    });
     socket.once('close', () => {
+      clearTimeout(firstByte);
       consume(framer.end());
+      buffered -= held;
+      held = 0;
+      skippedLog.stop();
       open -= 1;
-      ctx.log.info({ peer, ...stats }, 'FF TCP connection closed');
+      const left = (perIp.get(peer) ?? 1) - 1;
+      if (left > 0) perIp.set(peer, left);
+      else perIp.delete(peer);
+      ctx.log.info({ peer, ...stats, rejectedBy, closedFor }, 'FF TCP connection closed');
     });
   };
 }

@@ -39,6 +39,12 @@ export const configFileSchema = z
         maxCost: z.number().int().min(100).max(10_000_000).default(50_000),
         /** Items in any one list argument or list variable (`nodes(ids:)`, filter lists); over it → BAD_USER_INPUT. */
         maxListItems: z.number().int().min(1).max(100_000).default(100),
+        /** Open graphql-ws sockets per API key (per client address when no keys exist); one more is closed with 4430 at connection_init. */
+        wsMaxSocketsPerKey: z.number().int().min(1).max(100_000).default(256),
+        /** Operations (subscriptions and queries) running at once on one graphql-ws socket; one more gets a LIMIT_EXCEEDED error. */
+        wsMaxOperationsPerSocket: z.number().int().min(1).max(10_000).default(32),
+        /** Subscriptions reading the log at once (`after` replays, catch-up of a subscriber that fell behind); the others wait their turn. */
+        maxConcurrentReplays: z.number().int().min(1).max(1000).default(8),
       })
       .strict()
       .prefault({}),

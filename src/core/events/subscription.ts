@@ -3,6 +3,9 @@
  * no duplicate at the seam. Memory is bounded: live events wait in a buffer of at most
  * `bufferSize`; a subscriber that falls further behind has its buffer dropped and catches up from
  * the log (the log is the source of truth), so it never misses an event and never grows memory.
+ * Reading the log (an `after` replay, or catch-up) takes a slot of `replays` for as long as a page
+ * read from it is not yet delivered: at most that many pages are in memory however many subscribers
+ * replay at once; the others wait their turn (FIFO), page by page.
  *
  * It is a hand-written AsyncIterator (not an async generator) so that return() ends it at once,
  * even while it waits for the next event.
@@ -17,6 +20,8 @@ export interface SubscriptionDeps {
   readAfter(after: bigint, filter: EventFilter | null, limit: number): Promise<StoredEvent[]>;
   bufferSize: number;
   pageSize?: number;
+  /** Slots for reading the log (limits.maxConcurrentReplays); none = unbounded. */
+  replays?: { acquire(signal: AbortSignal): Promise<() => void> };
   onDeliver?: () => void;
   onOverflow?: () => void;
   onClose?: () => void;
@@ -50,6 +55,9 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly pageSize: number;
+  /** Releases the replay slot held while a page read from the log is delivered. */
+  private slot: (() => void) | null = null;
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly deps: SubscriptionDeps,
@@ -97,12 +105,30 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
   async next(): Promise<IteratorResult<StoredEvent>> {
     while (!this.closed) {
       const r = this.replay.shift();
-      if (r) return this.deliver(r);
+      if (r) {
+        if (this.replay.length === 0) this.releaseSlot();
+        return this.deliver(r);
+      }
       if (this.catchingUp && this.cursor !== null) {
+        if (this.deps.replays && !this.slot) {
+          try {
+            this.slot = await this.deps.replays.acquire(this.stop.signal);
+          } catch {
+            break; // closed while waiting
+          }
+          if (this.closed) break;
+        }
         this.overflowed = false;
-        const page = await this.deps.readAfter(this.cursor, this.filter, this.pageSize);
+        let page: StoredEvent[];
+        try {
+          page = await this.deps.readAfter(this.cursor, this.filter, this.pageSize);
+        } catch (err) {
+          this.releaseSlot();
+          throw err;
+        }
         if (this.closed) break;
         this.replay = page;
+        if (page.length === 0) this.releaseSlot();
         if (page.length < this.pageSize && !this.overflowed) this.catchingUp = false;
         continue;
       }
@@ -113,12 +139,21 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
       }
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
+    this.releaseSlot();
     return { value: undefined, done: true };
+  }
+
+  private releaseSlot(): void {
+    const release = this.slot;
+    this.slot = null;
+    release?.();
   }
 
   async return(): Promise<IteratorResult<StoredEvent>> {
     if (!this.closed) {
       this.closed = true;
+      this.stop.abort();
+      this.releaseSlot();
       this.unsubscribe();
       this.queue = [];
       this.replay = [];

@@ -15,6 +15,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
 import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
 import type { GraphQLHttp } from './graphql-http.ts';
+import { closeWhenStalled } from './slow-consumer.ts';
 
 export interface HttpDeps {
   /** /graphql over HTTP (auth and body cap before yoga) and GraphiQL's assets. */
@@ -28,6 +29,8 @@ export interface HttpDeps {
   log: Logger;
   ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
+  /** An SSE response not drained for this long is closed (limits.slowConsumerSec); default 30 s. */
+  slowConsumerMs?: number;
 }
 
 export function createHttpServer(d: HttpDeps): Server {
@@ -61,7 +64,10 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     const subPath = `/${parts.slice(4).join('/')}`;
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
-  if (path === '/graphql') return d.graphql.handle(req, res, url);
+  if (path === '/graphql') {
+    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, d.slowConsumerMs ?? 30_000, () => d.metrics.slowClosed.inc());
+    return d.graphql.handle(req, res, url);
+  }
   if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return d.graphql.asset(req, res, url);
   if (path === '/' && method === 'GET') {
     res.writeHead(302, { location: '/graphql' });

@@ -10,7 +10,10 @@
  *   can resume with `after`;
  * - subscribers of the same `events` operation share its execution and serialisation per event
  *   (shared-subscriptions.ts); other operations run per subscriber through graphql-ws;
- * - frames sent to a socket within one tick leave in one write (corked until the next tick).
+ * - frames sent to a socket within one tick leave in one write (corked until the next tick);
+ * - limits: at most `maxSocketsPerKey` sockets per API key (per client address when no keys exist;
+ *   one more is closed with 4430 at connection_init) and `maxOperationsPerSocket` operations at
+ *   once on a socket (one more gets a LIMIT_EXCEEDED error for that operation only).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -26,6 +29,8 @@ import { SharedSubscriptions, isSharedOperation, sharedOperationKey, type FrameS
 import type { SubscribeFn } from './shared-operation.ts';
 
 export const CLOSE_SLOW_CONSUMER = 4429;
+/** connection_init of a socket beyond limits.wsMaxSocketsPerKey. */
+export const CLOSE_TOO_MANY_SOCKETS = 4430;
 /** Shared-path frames a socket may have queued but not yet handed to the kernel before its subscribers wait. */
 const UNSENT_WINDOW_BYTES = 64 * 1024;
 
@@ -38,6 +43,9 @@ export interface WsOptions {
   maxPayload: number;
   slowConsumerMs?: number;
   keepAliveMs?: number;
+  /** limits.wsMaxSocketsPerKey / wsMaxOperationsPerSocket; absent = unbounded. */
+  maxSocketsPerKey?: number;
+  maxOperationsPerSocket?: number;
 }
 
 interface Extra {
@@ -48,6 +56,8 @@ interface Extra {
   /** Sends a shared-path frame; answers a promise to wait for only when the socket's unsent window is full. */
   sendWindowed(frame: string): Promise<void> | undefined;
   auth?: AuthInfo;
+  /** Whose socket it is for limits.wsMaxSocketsPerKey, once counted. */
+  owner?: string;
 }
 
 /** What onSubscribe hands to execute/subscribe: the subscriber's envelop functions, and the shared-path key. */
@@ -64,17 +74,36 @@ export function createWsServer(o: WsOptions) {
     maskError: maskError(o.log),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
+  const socketsPerOwner = new Map<string, number>();
+  const release = (extra: Extra) => {
+    if (!extra.owner) return;
+    const left = (socketsPerOwner.get(extra.owner) ?? 1) - 1;
+    if (left > 0) socketsPerOwner.set(extra.owner, left);
+    else socketsPerOwner.delete(extra.owner);
+    extra.owner = undefined;
+  };
   const server = makeServer<ConnectionInitMessage['payload'], Extra>({
     onConnect: (ctx) => {
       const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
       try {
         ctx.extra.auth = o.auth.authenticate(typeof header === 'string' ? header : undefined);
-        return true;
       } catch {
         return false; // graphql-ws closes with 4403 Forbidden
       }
+      const owner = ctx.extra.auth.keyName ? `key:${ctx.extra.auth.keyName}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
+      const open = socketsPerOwner.get(owner) ?? 0;
+      if (open >= (o.maxSocketsPerKey ?? Infinity)) {
+        o.metrics.limitRefused.inc({ limit: 'wsMaxSocketsPerKey' });
+        ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many sockets for this API key (limits.wsMaxSocketsPerKey = ${o.maxSocketsPerKey})`);
+        return false;
+      }
+      socketsPerOwner.set(owner, open + 1);
+      ctx.extra.owner = owner;
+      return true;
     },
     onSubscribe: async (ctx, id, params) => {
+      // ctx.subscriptions holds this operation too (graphql-ws registers it before onSubscribe).
+      if (Object.keys(ctx.subscriptions).length > (o.maxOperationsPerSocket ?? Infinity)) return [tooManyOperations(o)];
       const { schema, execute, subscribe, parse, validate } = o.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
       // Parse and validation errors (the depth/alias/token limits throw theirs) answer this
       // operation alone; the socket and its other operations live on.
@@ -119,7 +148,11 @@ export function createWsServer(o: WsOptions) {
     let alive = true;
     socket.on('pong', () => (alive = true));
     const timer = setInterval(() => {
-      if (pending > 0 && Date.now() - oldestPendingAt > slowMs) {
+      if (pending > 0) {
+        // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
+        // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
+        alive = true;
+        if (Date.now() - oldestPendingAt <= slowMs) return;
         o.metrics.slowClosed.inc();
         socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
         setTimeout(() => socket.terminate(), 1000).unref();
@@ -162,6 +195,7 @@ export function createWsServer(o: WsOptions) {
       const sent = send(data);
       return pendingBytes > UNSENT_WINDOW_BYTES ? sent : undefined;
     };
+    const extra: Extra = { socket, request, send, sendWindowed };
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -177,10 +211,11 @@ export function createWsServer(o: WsOptions) {
             }
           }),
       },
-      { socket, request, send, sendWindowed },
+      extra,
     );
     socket.once('close', (code, reason) => {
       clearInterval(timer);
+      release(extra);
       void closed(code, String(reason));
     });
   });
@@ -196,4 +231,9 @@ export function createWsServer(o: WsOptions) {
       for (const c of wss.clients) c.terminate();
     },
   };
+}
+
+function tooManyOperations(o: WsOptions): GraphQLError {
+  o.metrics.limitRefused.inc({ limit: 'wsMaxOperationsPerSocket' });
+  return new GraphQLError(`Too many operations on this socket (limits.wsMaxOperationsPerSocket = ${o.maxOperationsPerSocket}): complete one first`, { extensions: { code: 'LIMIT_EXCEEDED' } });
 }
