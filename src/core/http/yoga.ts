@@ -13,6 +13,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { Logger } from 'pino';
 import { AppError, isAppError, toGraphQLError } from '../errors.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
+import type { CorsPolicy } from './cors.ts';
 import { useScopes } from '../auth/use-scopes.ts';
 import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
 
@@ -22,6 +23,8 @@ export interface YogaOptions {
   auth: ApiKeyAuth;
   log: Logger;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
+  /** Other origins allowed to call /graphql from a browser (default: none, same-origin only). */
+  cors?: CorsPolicy;
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -50,6 +53,7 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
     schema: o.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: o.cors ? (request) => o.cors!.yoga(request) : false,
     // Served from this package, not a CDN: GraphiQL works on closed networks too.
     renderGraphiQL,
     logging: {
