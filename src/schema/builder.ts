@@ -6,6 +6,8 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
+import { parseJsonScalar } from './json-scalar.ts';
+import { decodeNodeId } from './ids.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
@@ -23,6 +25,7 @@ export interface SchemaTypes {
 }
 
 export function createBuilder() {
+  let isObjectType = (_name: string): boolean => false; // set once the builder exists
   const builder = new SchemaBuilder<SchemaTypes>({
     plugins: [RelayPlugin],
     defaultFieldNullability: false,
@@ -31,8 +34,10 @@ export function createBuilder() {
       clientMutationId: 'omit',
       cursorType: 'String',
       edgesFieldOptions: { nullable: false },
+      decodeGlobalID: (id: string) => decodeNodeId(id, (name) => isObjectType(name)),
     },
   });
+  isObjectType = (name) => builder.configStore.hasImplementation(name) && builder.configStore.getTypeConfig(name).graphqlKind === 'Object';
   builder.scalarType('DateTime', {
     description: 'ISO-8601 date-time in UTC with millisecond precision, e.g. 2024-06-14T14:04:36.372Z',
     serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
@@ -41,7 +46,7 @@ export function createBuilder() {
   builder.scalarType('JSON', {
     description: 'Arbitrary JSON value',
     serialize: (v) => v,
-    parseValue: (v) => v,
+    parseValue: parseJsonScalar, // bounded depth (inline literals arrive here too)
   });
   return builder;
 }

@@ -42,6 +42,7 @@ async function serverWithTakenTcpPort(extraConfig = ''): Promise<{ p: ServerProc
   const p = await startServerProcess({
     config: `adapters:\n  - { type: ff, id: busy, tcpPort: ${taken.port} }\n  - { type: ff, id: fine }\n${extraConfig}`,
     // Up once the failed start is known (503 until then, and afterwards without the flag).
+    readyTimeoutMs: 150_000,
     readyWhen: async (r) => ((await r.json()) as { checks: Record<string, string> }).checks.adapters !== 'starting',
   });
   cleanups.push(() => p.cleanup());
@@ -69,7 +70,7 @@ describe('readiness with an adapter instance that cannot start (real server proc
     await new Promise((r) => taken.server.close(r));
     await waitFor(async () => (await fetch(`${p.base}/ready`)).status === 200, 60_000, '/ready 200 after the port was freed');
     expect((await postFf(p.base, 'busy')).status).toBe(200);
-  }, 120_000);
+  }, 240_000);
 
   it('with readiness.allowFailedAdapters the server stays ready and still names the failed instance', async () => {
     const { p } = await serverWithTakenTcpPort('readiness: { allowFailedAdapters: true }\n');
@@ -77,7 +78,7 @@ describe('readiness with an adapter instance that cannot start (real server proc
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: Record<string, string> }).checks.adapters).toBe('failed: ff/busy');
     expect((await postFf(p.base, 'busy')).status).toBe(503);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('HTTP port already in use (real server process)', () => {
@@ -101,7 +102,7 @@ describe('HTTP port already in use (real server process)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`HTTP port ${taken.port} is already in use`);
     expect(stderr + stdout).not.toMatch(/\n\s+at /); // no stack frames anywhere
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('an instance still starting (in process)', () => {
@@ -146,7 +147,7 @@ describe('an instance still starting (in process)', () => {
     await listening;
     expect((await fetch(`${url}/adapters/slow/s/events`, { method: 'POST', body: '{}' })).status).toBe(200);
     expect((await fetch(`${url}/ready`)).status).toBe(200);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('adapterReadiness', () => {

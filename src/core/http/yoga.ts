@@ -15,6 +15,7 @@ import { AppError, isAppError, toGraphQLError } from '../errors.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { CorsPolicy } from './cors.ts';
 import { useScopes } from '../auth/use-scopes.ts';
+import { useRejectNul } from './reject-nul.ts';
 import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
 
 export interface YogaOptions {
@@ -36,6 +37,7 @@ export function maskError(log: Logger) {
       const g = toGraphQLError(original);
       return new GraphQLError(g.message, { nodes: (error as GraphQLError).nodes, path: (error as GraphQLError).path, extensions: g.extensions });
     }
+    if (error instanceof GraphQLError && isRequestInputError(error)) return asBadUserInput(error);
     if (original instanceof GraphQLError && original.extensions?.code) return original;
     if (error instanceof GraphQLError && !error.originalError) return error;
     const errorId = randomUUID();
@@ -46,6 +48,25 @@ export function maskError(log: Logger) {
       extensions: { code: 'INTERNAL', errorId },
     });
   };
+}
+
+/**
+ * An error about the request's input rather than a field's execution: no path, and a cause chain of
+ * GraphQLErrors only. graphql-js coerces variables this way (`Variable "$f" got invalid value …;
+ * Field "x" is not defined by type "EventFilter".`), wrapping the inner error as originalError, which
+ * the masking below would otherwise take for an unexpected error.
+ */
+function isRequestInputError(error: GraphQLError): boolean {
+  if (error.path !== undefined || !error.originalError) return false;
+  for (let e: unknown = error.originalError; e; e = (e as GraphQLError).originalError) if (!(e instanceof GraphQLError)) return false;
+  return true;
+}
+
+/** The outer message (it names the variable and the field), the innermost code or BAD_USER_INPUT. */
+function asBadUserInput(error: GraphQLError): GraphQLError {
+  let code: unknown;
+  for (let e: GraphQLError | undefined = error; e; e = e.originalError as GraphQLError | undefined) code = e.extensions?.code ?? code;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: code ?? 'BAD_USER_INPUT' } });
 }
 
 export function createGraphQLHandler(o: YogaOptions): Yoga {
@@ -82,6 +103,7 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
       maxAliasesPlugin({ n: o.limits.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: o.limits.maxTokens, exposeLimits: true }),
       useScopes(),
+      useRejectNul(),
     ],
   });
 }
