@@ -144,6 +144,8 @@ describe('variables of input types are checked like inline values', () => {
     ['a missing required field', 'mutation($i: TriggerEventInput!) { triggerEvent(input: $i) { accepted } }', { i: { cameraId: 'x' } }],
     ['a wrong type in a field', 'query($f: EventFilter) { events(filter: $f) { edges { cursor } } }', { f: { plate: 5 } }],
     ['an unknown enum value', 'query($f: EventFilter) { events(filter: $f) { edges { cursor } } }', { f: { kinds: ['NOPE'] } }],
+    ['a required variable not given', 'query($id: ID!) { camera(id: $id) { name } }', {}],
+    ['null for a non-null variable', 'query($id: ID!) { camera(id: $id) { name } }', { id: null }],
     ['a bad DateTime', 'query($f: EventFilter) { events(filter: $f) { edges { cursor } } }', { f: { from: 'yesterday' } }],
   ])('%s answers BAD_USER_INPUT', async (_name, query, variables) => {
     expect(await codeOf(query, variables)).toBe('BAD_USER_INPUT');

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -37,7 +37,7 @@ export function maskError(log: Logger) {
       const g = toGraphQLError(original);
       return new GraphQLError(g.message, { nodes: (error as GraphQLError).nodes, path: (error as GraphQLError).path, extensions: g.extensions });
     }
-    if (error instanceof GraphQLError && isRequestInputError(error)) return asBadUserInput(error);
+    if (error instanceof GraphQLError && isVariableError(error)) return asBadUserInput(error);
     if (original instanceof GraphQLError && original.extensions?.code) return original;
     if (error instanceof GraphQLError && !error.originalError) return error;
     const errorId = randomUUID();
@@ -51,13 +51,13 @@ export function maskError(log: Logger) {
 }
 
 /**
- * An error about the request's input rather than a field's execution: no path, and a cause chain of
- * GraphQLErrors only. graphql-js coerces variables this way (`Variable "$f" got invalid value …;
- * Field "x" is not defined by type "EventFilter".`), wrapping the inner error as originalError, which
- * the masking below would otherwise take for an unexpected error.
+ * An error about a variable's value: graphql-js reports it at the variable's definition, with no
+ * path (`Variable "$f" got invalid value …; Field "x" is not defined by type "EventFilter".`), and
+ * wraps the inner error as originalError, which the masking below would otherwise take for an
+ * unexpected error. A cause that is not a GraphQLError (a scalar that crashed) stays INTERNAL.
  */
-function isRequestInputError(error: GraphQLError): boolean {
-  if (error.path !== undefined || !error.originalError) return false;
+function isVariableError(error: GraphQLError): boolean {
+  if (error.path !== undefined || !error.nodes?.some((n) => n.kind === Kind.VARIABLE_DEFINITION)) return false;
   for (let e: unknown = error.originalError; e; e = (e as GraphQLError).originalError) if (!(e instanceof GraphQLError)) return false;
   return true;
 }
