@@ -36,6 +36,8 @@ import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
 import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
+import { createCorsPolicy } from './core/http/cors.ts';
+import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import type { CoreServices } from './schema/context.ts';
@@ -131,29 +133,33 @@ export async function createApp(o: AppOptions): Promise<App> {
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(o.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
-  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection });
+  const cors = createCorsPolicy(o.config.cors.origins);
+  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection, cors });
   const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: o.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: o.config.limits.wsMaxOperationsPerSocket });
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: o.config.graphql.maxBodyBytes }),
     routes,
+    adapterAvailability: (type, id) => registry.availability(type, id),
+    cors,
     media,
     auth,
-    streams: createHlsProxy({ streams, auth, fetch, log }),
+    streams: createHlsProxy({ streams, auth, fetch, log, cors }),
     metrics,
     log,
     upgrade: ws.handleUpgrade,
     slowConsumerMs: o.config.limits.slowConsumerSec * 1000,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
+      const adapters = adapterReadiness(registry.readiness(), o.config.readiness.allowFailedAdapters);
       const checks = {
         database: dbOk ? 'ok' : 'unreachable',
-        adapters: registry.started ? 'started' : 'starting',
+        ...adapters.checks,
         streams: streams.resumed ? 'resumed' : 'resuming',
         // Not a readiness condition: without Redis, events from other instances come from the log, up to a second late.
         bus: bus instanceof RedisEventBus ? (bus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
       };
-      return { ready: dbOk && registry.started && streams.resumed, checks };
+      return { ready: dbOk && adapters.ok && streams.resumed, checks };
     },
   });
 
@@ -173,9 +179,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     log,
     listen: async () => {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new ListenError(o.env.host, o.env.port, err.code) : err);
+        server.once('error', onError);
         server.listen(o.env.port, o.env.host, () => {
-          server.off('error', reject);
+          server.off('error', onError);
           resolve();
         });
       });
@@ -209,6 +216,15 @@ export async function createApp(o: AppOptions): Promise<App> {
       })()),
   };
   return app;
+}
+
+/** The HTTP port cannot be bound (in use, or privileged): start-up ends with this one line. */
+export class ListenError extends Error {
+  constructor(host: string, port: number, code: 'EADDRINUSE' | 'EACCES') {
+    const where = `${host}:${port}`;
+    super(code === 'EADDRINUSE' ? `HTTP port ${port} is already in use (${where}): stop the other process or set PORT` : `HTTP port ${port} needs privileges this process lacks (${where}): set PORT to 1024 or higher`);
+    this.name = 'ListenError';
+  }
 }
 
 /** host:port of URLs in an adapter's config: operator-configured vendor hosts may be private. */

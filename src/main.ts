@@ -1,15 +1,16 @@
 /**
- * Process entry: config → app → listen. Bad config prints one line per problem and exits 1.
+ * Process entry: config → app → listen. Bad config prints one line per problem and exits 1; so does
+ * an HTTP port that cannot be bound (one line naming it).
  * SIGTERM/SIGINT stop gracefully (stop accepting, stop adapters, flush, close) and exit 0; the
  * handlers are installed before start-up, so a signal during start-up also stops cleanly.
  */
 import pino from 'pino';
-import { createApp, type App } from './app.ts';
+import { createApp, ListenError, type App } from './app.ts';
 import { createLogger } from './core/ops/log.ts';
 import { ConfigError, loadConfig } from './core/config/load.ts';
 
 function fail(e: unknown, log?: pino.Logger): never {
-  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  if (e instanceof ConfigError || e instanceof ListenError) process.stderr.write(`${e.message}\n`);
   else if (log) log.fatal({ err: e }, 'start-up failed');
   else process.stderr.write(`start-up failed: ${(e as Error).message}\n`);
   process.exit(1);
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
     });
     await starting;
   } catch (e) {
-    if (!stopping) fail(e, log);
+    if (stopping) return;
+    // The HTTP port could not be bound: release what was opened (database, DATA_DIR lock) before exiting.
+    if (e instanceof ListenError && app) await Promise.race([app.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]);
+    fail(e, log);
   }
 }
 

@@ -9,6 +9,8 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
 import { fieldCost } from './cost.ts';
+import { parseJsonScalar } from './json-scalar.ts';
+import { decodeNodeId } from './ids.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
@@ -28,6 +30,7 @@ export interface SchemaTypes {
 }
 
 export function createBuilder() {
+  let isObjectType = (_name: string): boolean => false; // set once the builder exists
   const builder = new SchemaBuilder<SchemaTypes>({
     // Scope auth first, so no other plugin's resolver wrapper runs before the check (scopes.ts).
     plugins: [ScopeAuthPlugin, DefaultScopes, RelayPlugin, ComplexityPlugin],
@@ -43,8 +46,10 @@ export function createBuilder() {
       clientMutationId: 'omit',
       cursorType: 'String',
       edgesFieldOptions: { nullable: false },
+      decodeGlobalID: (id: string) => decodeNodeId(id, (name) => isObjectType(name)),
     },
   });
+  isObjectType = (name) => builder.configStore.hasImplementation(name) && builder.configStore.getTypeConfig(name).graphqlKind === 'Object';
   builder.scalarType('DateTime', {
     description: 'ISO-8601 date-time in UTC with millisecond precision, e.g. 2024-06-14T14:04:36.372Z',
     serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
@@ -53,7 +58,7 @@ export function createBuilder() {
   builder.scalarType('JSON', {
     description: 'Arbitrary JSON value',
     serialize: (v) => v,
-    parseValue: (v) => v,
+    parseValue: parseJsonScalar, // bounded depth (inline literals arrive here too)
   });
   return builder;
 }

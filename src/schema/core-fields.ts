@@ -3,7 +3,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { AdapterInstanceInfo } from './context.ts';
-import { localId } from './ids.ts';
+import { localId, seqOf } from './ids.ts';
 import type { Builder, CoreRefs } from './builder.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
 import { addMutationFields } from './core-mutations.ts';
@@ -71,8 +71,9 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
         args: { id: t.arg.id({ required: true, description: 'Event.id (global id) or Event.seq' }) },
         resolve: (_r, args, ctx) => {
           const raw = localId(String(args.id), (tn) => tn !== 'Camera');
-          if (!/^\d{1,19}$/.test(raw)) throw bad(`id: not an event id: ${JSON.stringify(args.id)}`);
-          return ctx.services.eventBySeq(BigInt(raw));
+          const seq = seqOf(raw);
+          if (seq === null) throw bad(`id: not an event id: ${JSON.stringify(String(args.id).slice(0, 80))}`);
+          return ctx.services.eventBySeq(seq);
         },
       }),
       cameras: t.connection({

@@ -18,7 +18,7 @@ import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
 import { eventConnectionArgs, resolveEventConnection } from './pagination.ts';
-import { localId } from './ids.ts';
+import { localId, seqOf } from './ids.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventTypes: Set<string> } {
@@ -135,8 +135,9 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
       interfaces: [Event, ...(options.interfaces ?? [])],
       id: { resolve: (ev) => ev.seq.toString() },
       loadOne: async (id, ctx) => {
-        if (!/^\d{1,19}$/.test(id)) return null;
-        const ev = await ctx.services.eventBySeq(BigInt(id));
+        const seq = seqOf(id);
+        if (seq === null) return null;
+        const ev = await ctx.services.eventBySeq(seq);
         return ev && ev.typeName === name ? ev : null;
       },
       isTypeOf: (ev) => (ev as StoredEvent).typeName === name,
@@ -151,7 +152,10 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
     authScopes: READ,
     interfaces: [Event],
     id: { resolve: (ev) => ev.seq.toString() },
-    loadOne: async (id, ctx) => (/^\d{1,19}$/.test(id) ? ctx.services.eventBySeq(BigInt(id)) : null),
+    loadOne: async (id, ctx) => {
+      const seq = seqOf(id);
+      return seq === null ? null : ctx.services.eventBySeq(seq);
+    },
     isTypeOf: (ev) => !registeredEventTypes.has((ev as StoredEvent).typeName),
     fields: (t) => ({ typeName: t.exposeString('typeName') }),
   });

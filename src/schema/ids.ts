@@ -4,6 +4,33 @@ import { GraphQLError } from 'graphql';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { GraphQLContext } from './context.ts';
 
+/** The largest seq the store can hold (PostgreSQL bigint). */
+export const MAX_SEQ = 2n ** 63n - 1n;
+
+/** A seq written as decimal digits within the bigint range, or null when `text` is not one. */
+export function seqOf(text: string): bigint | null {
+  if (!/^\d{1,19}$/.test(text)) return null;
+  const seq = BigInt(text);
+  return seq <= MAX_SEQ ? seq : null;
+}
+
+/**
+ * Decode the global id given to `node`/`nodes`: a malformed id, or one naming a type that is not an
+ * object type of this schema, is the client's mistake (BAD_USER_INPUT), not a server error.
+ */
+export function decodeNodeId(globalID: string, isObjectType: (typename: string) => boolean): { typename: string; id: string } {
+  let decoded: { typename: string; id: string } | null = null;
+  try {
+    decoded = decodeGlobalID(globalID);
+  } catch {
+    /* reported below */
+  }
+  if (!decoded || !isObjectType(decoded.typename)) {
+    throw new GraphQLError(`id: not an object id of this API: ${JSON.stringify(globalID.slice(0, 80))}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return decoded;
+}
+
 /** Accepts a Relay global id of the given type, or the raw id. */
 export function localId(id: string, expect: (typename: string) => boolean): string {
   try {

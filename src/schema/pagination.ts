@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { EventFilter, PageArgs } from '../core/db/event-repo.ts';
 import type { StoredEvent } from '../core/events/model.ts';
 import type { GraphQLContext } from './context.ts';
+import { MAX_SEQ, seqOf } from './ids.ts';
 
 export const MAX_PAGE = 500;
 
@@ -10,8 +11,9 @@ const bad = (message: string) => new GraphQLError(message, { extensions: { code:
 
 export function parseSeqCursor(name: string, v: string | null | undefined): bigint | null {
   if (v == null) return null;
-  if (!/^\d{1,19}$/.test(v)) throw bad(`${name}: expected a seq cursor (digits), got ${JSON.stringify(v)}`);
-  return BigInt(v);
+  const seq = seqOf(v);
+  if (seq === null) throw bad(`${name}: expected a seq cursor (digits, at most ${MAX_SEQ}), got ${JSON.stringify(v.slice(0, 40))}`);
+  return seq;
 }
 
 export function eventConnectionArgs(args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): PageArgs {

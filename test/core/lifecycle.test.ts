@@ -94,7 +94,7 @@ const adaptersQuery = async (t: TestApp) => {
 };
 
 describe('adapter lifecycle in the app', () => {
-  it('a failing start() puts only that instance in ERROR with detail, retries with backoff, the rest keeps serving', async () => {
+  it('a failing start() puts only that instance in ERROR with detail, retries with backoff, the rest keeps serving, /ready is 503 until it runs', async () => {
     const flaky = flakyAdapter(1);
     const thing = thingAdapter();
     const t = await startTestApp({
@@ -107,7 +107,9 @@ describe('adapter lifecycle in the app', () => {
     expect(first.get('ff/default')?.status).toBe('READY');
     expect(first.get('thing/t1')?.status).toBe('READY');
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
-    expect((await fetch(`${t.url}/ready`)).status).toBe(200);
+    const notReady = await fetch(`${t.url}/ready`); // a failed instance makes the server unready, by name
+    expect(notReady.status).toBe(503);
+    expect(((await notReady.json()) as { checks: Record<string, string> }).checks.adapters).toBe('failed: flaky/f1');
     const sample = readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8');
     const ingest = await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sample });
     expect(ingest.status).toBe(200);
@@ -118,9 +120,10 @@ describe('adapter lifecycle in the app', () => {
     // The first retry waits 0.5–1 s (backoff with jitter) after the ERROR.
     expect(Date.parse(ready.since) - Date.parse(first.get('flaky/f1')!.since)).toBeGreaterThanOrEqual(450);
     expect(flaky.state.starts).toBe(2);
+    expect((await fetch(`${t.url}/ready`)).status).toBe(200);
   });
 
-  it('ctx.fail() stops the instance (routes 404, TCP closed), restarts it, and adapterStatusChanged streams every transition', async () => {
+  it('ctx.fail() stops the instance (routes 503, TCP closed), restarts it, and adapterStatusChanged streams every transition', async () => {
     const thing = thingAdapter();
     const t = await startTestApp({ adapters: [thing.def], config: { adapters: [{ type: 'thing', id: 't1' }] } });
     cleanups.push(() => t.close());
@@ -146,7 +149,9 @@ describe('adapter lifecycle in the app', () => {
     expect((await post(t, '/adapters/thing/t1/crash')).status).toBe(202);
     await waitFor(() => seen.some((s) => s.status === 'ERROR'), 10_000, 'ERROR seen');
     expect(thing.state.stops).toBe(1);
-    expect((await post(t, '/adapters/thing/t1/emit', { key: 'while-down' })).status).toBe(404);
+    const whileDown = await post(t, '/adapters/thing/t1/emit', { key: 'while-down' });
+    expect(whileDown.status).toBe(503); // a configured instance that is down: retry, not "no such route"
+    expect(Number(whileDown.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await tcpOpen(port1)).toBe(false);
 
     await waitFor(() => seen.some((s) => s.status === 'READY'), 10_000, 'READY again');
@@ -266,7 +271,7 @@ describe('AdapterRegistry with small timeouts', () => {
     registry.add(thing.def, { type: 'thing', id: 'x' });
     registry.add(flaky.def, { type: 'flaky', id: 'y' });
     await registry.startAll();
-    expect(registry.started).toBe(true);
+    expect(registry.readiness().map((r) => r.phase)).toEqual(['up', 'failed']); // flaky keeps failing and retrying
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeDefined();
     await waitFor(() => flaky.state.starts >= 3, 3000, 'a few retries');
     await registry.stopAll();

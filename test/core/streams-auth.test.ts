@@ -12,6 +12,8 @@ const ADMIN = 'admin-key-0123456789abcdef';
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 const START = 'mutation { startStream(input: { cameraId: "hlstest/a/cam1", mode: LIVE }) { id playlistUrl } }';
 
+const CONSOLE = 'https://console.example';
+
 describe('stream routes with API keys', () => {
   let origin: StreamOrigin;
   let t: TestApp;
@@ -26,6 +28,7 @@ describe('stream routes with API keys', () => {
       config: {
         auth: { apiKeys: [{ key: STREAMS, scopes: ['streams'] }, { key: READ, scopes: ['events:read'] }, { key: ADMIN, scopes: ['admin'] }] },
         adapters: [{ type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 1000 }],
+        cors: { origins: [CONSOLE] },
       },
     });
     expect((await t.gql(START, undefined, bearer(READ))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -79,10 +82,15 @@ describe('stream routes with API keys', () => {
     }
   });
 
-  it('answers CORS preflights so players on other origins can send the header', async () => {
-    const r = await fetch(new URL(playlistUrl, t.url), { method: 'OPTIONS' });
+  it('answers CORS preflights so players on an allowed origin (cors.origins) can send the header; other origins get no CORS headers', async () => {
+    const r = await fetch(new URL(playlistUrl, t.url), { method: 'OPTIONS', headers: { origin: CONSOLE, 'access-control-request-headers': 'authorization' } });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-headers')).toContain('authorization');
-    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-origin')).toBe(CONSOLE);
+    const foreign = await fetch(new URL(playlistUrl, t.url), { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const read = await get(playlistUrl, { ...bearer(STREAMS), origin: 'https://evil.example' });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Real server processes for multi-instance and fault tests: `node --import tsx src/main.ts` (one
  * process: npx or the tsx binary would not pass every signal on), a YAML config written to a temp
- * dir, the env you give, stdout and stderr captured. `startServerProcess` resolves once /ready answers 200.
+ * dir, the env you give, stdout and stderr captured. `startServerProcess` resolves once /ready answers 200 (or `readyWhen` says so).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ export interface ServerProcessOptions {
   /** Directory for the config and the default DATA_DIR (default: a new temp dir, removed by `cleanup`). */
   dir?: string;
   readyTimeoutMs?: number;
+  /** When the server counts as up (default: `/ready` answers 200). */
+  readyWhen?: (res: Response) => boolean | Promise<boolean>;
 }
 
 export interface ServerProcess {
@@ -108,7 +110,8 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     await waitFor(
       async () => {
         if (gone) throw new Error(`server process exited before it was ready (code ${child.exitCode}); stderr: ${stderr}\nstdout: ${stdout.slice(-2000)}`);
-        return (await fetch(`${base}/ready`).then((r) => r.status, () => 0)) === 200;
+        const res = await fetch(`${base}/ready`).catch(() => null);
+        return res !== null && (o.readyWhen ? await o.readyWhen(res) : res.status === 200);
       },
       o.readyTimeoutMs ?? 60_000,
       `server ready on ${base} (stderr: ${stderr})`,

@@ -23,6 +23,8 @@ export interface Instance {
   resources: InstanceResources | null;
   attempts: number;
   retryTimer: NodeJS.Timeout | null;
+  /** When the next start attempt of a failed instance runs (epoch ms), null when none is scheduled. */
+  retryAt: number | null;
   /** runExclusive work of the running instance: name → held here (false: standby, another instance runs it). */
   leases: Map<string, boolean>;
 }
@@ -44,6 +46,16 @@ export function validateAdapterEntries(entries: AdapterEntry[], defs: ReadonlyMa
   return { configs, problems };
 }
 
+export interface InstanceReadiness {
+  /** `type/id` */
+  name: string;
+  phase: 'up' | 'starting' | 'failed';
+  status: AdapterStatus;
+  detail: string | null;
+}
+
+export type InstanceAvailability = { available: true } | { available: false; retryAfterSec: number; message: string };
+
 export interface RegistryOptions {
   deps: ContextDeps;
   metrics: Metrics;
@@ -60,7 +72,7 @@ export class AdapterRegistry {
   constructor(private readonly o: RegistryOptions) {}
 
   add(def: AdapterDefinition, config: BaseInstanceConfig): void {
-    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, leases: new Map() });
+    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, retryAt: null, leases: new Map() });
   }
 
   async startAll(): Promise<void> {
@@ -80,9 +92,33 @@ export class AdapterRegistry {
     return this.instances.find((i) => i.def.type === type && i.config.id === id);
   }
 
-  /** All instances started once (READY, DEGRADED or ERROR-and-retrying counts as started). */
-  get started(): boolean {
-    return this.instances.every((i) => i.status !== 'STARTING' && i.status !== 'STOPPED');
+  /**
+   * Each instance's part in readiness: `up` once its start() returned (whatever status the adapter
+   * reports since: a vendor that is down is DEGRADED/ERROR but the instance runs), `failed` when a
+   * start (or restart after a crash) failed and it is retrying in the background, `starting` before
+   * its first start finished.
+   */
+  readiness(): InstanceReadiness[] {
+    return this.instances.map((i) => ({
+      name: `${i.def.type}/${i.config.id}`,
+      phase: i.running ? 'up' : i.attempts > 0 ? 'failed' : 'starting',
+      status: i.status,
+      detail: i.detail,
+    }));
+  }
+
+  /**
+   * Whether the routes of a configured instance can answer: null when no such instance is configured
+   * (its routes are unknown, 404), `available` once it runs, else why not and when to retry.
+   */
+  availability(type: string, id: string): InstanceAvailability | null {
+    const i = this.find(type, id);
+    if (!i) return null;
+    if (i.running) return { available: true };
+    const name = `${type}/${id}`;
+    if (i.attempts === 0) return { available: false, retryAfterSec: 1, message: `adapter instance ${name} is starting` };
+    const wait = i.retryAt === null ? 5 : Math.ceil((i.retryAt - Date.now()) / 1000);
+    return { available: false, retryAfterSec: Math.min(60, Math.max(1, wait)), message: `adapter instance ${name} failed to start and is retrying: ${i.detail ?? 'unknown error'}` };
   }
 
   private info(i: Instance): AdapterInstanceInfo {
@@ -115,6 +151,7 @@ export class AdapterRegistry {
   private async start(i: Instance): Promise<void> {
     if (this.stopping) return;
     i.retryTimer = null;
+    i.retryAt = null;
     this.setStatus(i, 'STARTING', i.attempts ? `attempt ${i.attempts + 1}` : null);
     const resources = createInstanceContext(this.o.deps, i.def, i.config, {
       setStatus: (s, d) => {
@@ -164,6 +201,7 @@ export class AdapterRegistry {
     const base = Math.min(this.o.maxBackoffMs ?? 60_000, 500 * 2 ** Math.min(i.attempts, 16));
     const delay = Math.round(base / 2 + Math.random() * (base / 2));
     this.setStatus(i, 'ERROR', `${message} (retry ${i.attempts} in ${Math.round(delay / 100) / 10} s)`);
+    i.retryAt = Date.now() + delay;
     i.retryTimer = setTimeout(() => void this.start(i), delay);
     i.retryTimer.unref();
   }
@@ -171,6 +209,7 @@ export class AdapterRegistry {
   private async stop(i: Instance, status: AdapterStatus, detail: string): Promise<void> {
     if (i.retryTimer) clearTimeout(i.retryTimer);
     i.retryTimer = null;
+    i.retryAt = null;
     const { running, resources } = i;
     i.running = null;
     i.resources = null;

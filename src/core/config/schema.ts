@@ -75,6 +75,29 @@ export const configFileSchema = z
       })
       .strict()
       .default({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2 }),
+    readiness: z
+      .object({
+        /**
+         * false (default): `/ready` answers 503 while a configured adapter instance failed to start (it
+         * retries in the background). true: stay ready; the instance is still named in `/ready`'s checks.
+         */
+        allowFailedAdapters: z.boolean().default(false),
+      })
+      .strict()
+      .default({ allowFailedAdapters: false }),
+    cors: z
+      .object({
+        /**
+         * Browser origins (`scheme://host[:port]`) allowed to call /graphql, /media and /streams from
+         * another origin. Default none: same-origin only (no CORS headers for other origins).
+         */
+        origins: z
+          .array(z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'must be an origin like https://console.example (scheme, host, optional port; no path)'))
+          .max(100)
+          .default([]),
+      })
+      .strict()
+      .default({ origins: [] }),
   })
   .strict();
 

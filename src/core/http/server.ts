@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type { AdapterRoutes } from '../adapter/routes.ts';
+import type { InstanceAvailability } from '../adapter/registry.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { hasScope } from '../auth/api-keys.ts';
 import type { FileMediaStore } from '../media/store.ts';
@@ -16,11 +17,16 @@ import { discardBody, sendError, sendJson } from './body.ts';
 import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
 import type { GraphQLHttp } from './graphql-http.ts';
 import { closeWhenStalled } from './slow-consumer.ts';
+import type { CorsPolicy } from './cors.ts';
 
 export interface HttpDeps {
   /** /graphql over HTTP (auth and body cap before yoga) and GraphiQL's assets. */
   graphql: GraphQLHttp;
   routes: AdapterRoutes;
+  /** Whether a configured adapter instance (type, id) can serve its routes; null when none is configured. */
+  adapterAvailability(type: string, id: string): InstanceAvailability | null;
+  /** Which other origins' pages may call the API (/media here; /graphql and /streams apply it themselves). */
+  cors: CorsPolicy;
   media: FileMediaStore;
   auth: ApiKeyAuth;
   /** Stream sessions' HLS playlists and segments. */
@@ -54,13 +60,21 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
   const method = req.method ?? 'GET';
 
   if (path.startsWith('/adapters/')) {
+    const parts = path.split('/');
+    // A configured instance that is not running (still starting, or failed and retrying) has no routes
+    // mounted: 503 + Retry-After, so cameras and load balancers retry instead of giving up on a 404.
+    const availability = parts.length >= 4 ? d.adapterAvailability(parts[2], parts[3]) : null;
+    if (availability && !availability.available) {
+      discardBody(req);
+      res.setHeader('retry-after', String(availability.retryAfterSec));
+      return sendJson(res, 503, { error: { code: 'SERVICE_UNAVAILABLE', message: availability.message } });
+    }
     const handler = d.routes.find(method, path);
     if (!handler) {
       discardBody(req);
       const code = d.routes.hasPath(path) ? 405 : 404;
       return sendJson(res, code, { error: { code: code === 405 ? 'BAD_USER_INPUT' : 'NOT_FOUND', message: code === 405 ? `${method} is not allowed on ${path}` : `no adapter route ${path}` } });
     }
-    const parts = path.split('/');
     const subPath = `/${parts.slice(4).join('/')}`;
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
@@ -83,7 +97,10 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
     return void res.end(body);
   }
-  if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD')) return serveMedia(d, req, res, path.slice('/media/'.length));
+  if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')) {
+    if (d.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
+    return serveMedia(d, req, res, path.slice('/media/'.length));
+  }
   if (path.startsWith('/streams/')) return d.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });

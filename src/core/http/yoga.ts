@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createYoga, useExecutionCancellation, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
@@ -20,6 +20,8 @@ import type { Logger } from 'pino';
 import { AppError, ERROR_CODES, isAppError, toGraphQLError } from '../errors.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { useOperationLimits } from './operation-limits.ts';
+import type { CorsPolicy } from './cors.ts';
+import { useRejectNul } from './reject-nul.ts';
 import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
 
 export interface YogaOptions {
@@ -30,6 +32,8 @@ export interface YogaOptions {
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxListItems: number };
   /** Schema introspection (default true); false adds graphql-js's NoSchemaIntrospectionCustomRule. */
   introspection?: boolean;
+  /** Other origins allowed to call /graphql from a browser (default: none, same-origin only). */
+  cors?: CorsPolicy;
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -59,6 +63,7 @@ export function maskError(log: Logger) {
       const g = toGraphQLError(original);
       return new GraphQLError(g.message, { nodes: (error as GraphQLError).nodes, path: (error as GraphQLError).path, extensions: g.extensions });
     }
+    if (error instanceof GraphQLError && isVariableError(error)) return asBadUserInput(error);
     if (original instanceof GraphQLError && original.extensions?.code) return original;
     if (error instanceof GraphQLError && !error.originalError) return error;
     const errorId = randomUUID();
@@ -76,12 +81,32 @@ function useNoIntrospection(): Plugin {
   return { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) };
 }
 
+/**
+ * An error about a variable's value: graphql-js reports it at the variable's definition, with no
+ * path (`Variable "$f" got invalid value …; Field "x" is not defined by type "EventFilter".`), and
+ * wraps the inner error as originalError, which the masking below would otherwise take for an
+ * unexpected error. A cause that is not a GraphQLError (a scalar that crashed) stays INTERNAL.
+ */
+function isVariableError(error: GraphQLError): boolean {
+  if (error.path !== undefined || !error.nodes?.some((n) => n.kind === Kind.VARIABLE_DEFINITION)) return false;
+  for (let e: unknown = error.originalError; e; e = (e as GraphQLError).originalError) if (!(e instanceof GraphQLError)) return false;
+  return true;
+}
+
+/** The outer message (it names the variable and the field), the innermost code or BAD_USER_INPUT. */
+function asBadUserInput(error: GraphQLError): GraphQLError {
+  let code: unknown;
+  for (let e: GraphQLError | undefined = error; e; e = e.originalError as GraphQLError | undefined) code = e.extensions?.code ?? code;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: code ?? 'BAD_USER_INPUT' } });
+}
+
 export function createGraphQLHandler(o: YogaOptions): Yoga {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema: o.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: false, // served by graphql-http.ts (small page, static assets, auth)
+    cors: o.cors ? (request) => o.cors!.yoga(request) : false,
     logging: {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
@@ -105,6 +130,7 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
       maxDepthPlugin({ n: o.limits.maxDepth, exposeLimits: true }),
       maxAliasesPlugin({ n: o.limits.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: o.limits.maxTokens, exposeLimits: true }),
+      useRejectNul(),
       useOperationLimits({ maxCost: o.limits.maxCost, maxListItems: o.limits.maxListItems }),
       useExecutionCancellation(),
       ...(o.introspection === false ? [useNoIntrospection()] : []),

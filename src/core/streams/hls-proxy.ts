@@ -24,6 +24,7 @@ import { AppError, notFound, vendorRejected, vendorUnavailable } from '../errors
 import { hasScope, type ApiKeyAuth } from '../auth/api-keys.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import { discardBody, sendJson } from '../http/body.ts';
+import type { CorsPolicy } from '../http/cors.ts';
 import { extensionOf, isPlaylist, PLAYLIST_CONTENT_TYPE, rewritePlaylist } from './playlist.ts';
 import { isSessionId } from './session.ts';
 import type { StreamManager } from './manager.ts';
@@ -34,6 +35,8 @@ export interface HlsProxyOptions {
   auth: ApiKeyAuth;
   fetch: SafeFetch;
   log: Logger;
+  /** Which other origins' pages may read playlists and segments (default: same origin only). */
+  cors: CorsPolicy;
   /** Largest upstream answer (segment or playlist). Default 64 MiB. */
   maxBytes?: number;
   /** Deadline of one upstream fetch. Default 15 s. */
@@ -42,13 +45,8 @@ export interface HlsProxyOptions {
 
 export type HlsProxy = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  'access-control-allow-headers': 'authorization, range',
-  'access-control-expose-headers': 'content-length, content-range',
-  'access-control-max-age': '600',
-};
+/** Browser players on an allowed origin (`cors.origins`) send Authorization and Range and read the lengths. */
+const CORS_ROUTE = { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'range'], exposeHeaders: ['content-length', 'content-range'] };
 
 /** /streams/{id}/index.m3u8 or /streams/{id}/r/{token}[.ext]. */
 function parsePath(path: string): { id: string; token: string | null } | null {
@@ -62,12 +60,8 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
   const timeoutMs = o.timeoutMs ?? 15_000;
 
   return async (req, res, url) => {
-    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    if (o.cors.handle(req, res, CORS_ROUTE)) return; // a preflight, answered
     const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      res.writeHead(204);
-      return void res.end();
-    }
     if (method !== 'GET' && method !== 'HEAD') {
       discardBody(req);
       return sendJson(res, 405, { error: { code: 'BAD_USER_INPUT', message: `${method} is not allowed on ${url.pathname}` } });

@@ -1,0 +1,57 @@
+/**
+ * Envelop plugin: no string argument or variable may contain a NUL character (U+0000). PostgreSQL
+ * text and jsonb cannot hold one, so it would otherwise fail deep in a query as a server error; here
+ * it is BAD_USER_INPUT naming where it was, before anything runs. Strings written in the operation
+ * (`"\u0000"` escapes) and every string inside the variables (walked with an explicit stack) count.
+ */
+import type { Plugin } from 'graphql-yoga';
+import { BREAK, GraphQLError, Kind, visit, type ArgumentNode, type ASTNode, type DocumentNode, type VariableDefinitionNode } from 'graphql';
+
+/** Where the first NUL is: `$f.plate`, `$ids[2]`, or `argument "plate"`; null when there is none. */
+export function findNul(document: DocumentNode, variables: unknown): string | null {
+  let where: string | null = null;
+  visit(document, {
+    StringValue(node, _key, parent, _path, ancestors) {
+      if (!node.value.includes('\0')) return undefined;
+      const owner = [...ancestors, parent].reverse().find((a): a is ArgumentNode | VariableDefinitionNode => !!a && !Array.isArray(a) && ((a as ASTNode).kind === Kind.ARGUMENT || (a as ASTNode).kind === Kind.VARIABLE_DEFINITION));
+      where = !owner ? 'a string in the operation' : owner.kind === Kind.ARGUMENT ? `argument "${owner.name.value}"` : `the default of $${owner.variable.name.value}`;
+      return BREAK;
+    },
+  });
+  if (where) return where;
+  // Paths are built only for the string found: each entry points at its parent.
+  type Entry = { v: unknown; key: string | number; parent: Entry | null };
+  const stack: Entry[] = [];
+  if (variables && typeof variables === 'object') for (const [k, v] of Object.entries(variables)) stack.push({ v, key: `$${k}`, parent: null });
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (typeof e.v === 'string') {
+      if (e.v.includes('\0')) return pathOf(e);
+    } else if (Array.isArray(e.v)) e.v.forEach((v, i) => stack.push({ v, key: i, parent: e }));
+    else if (e.v && typeof e.v === 'object') for (const [k, v] of Object.entries(e.v)) stack.push({ v, key: k, parent: e });
+  }
+  return null;
+}
+
+function pathOf(e: { key: string | number; parent: unknown }): string {
+  const keys: Array<string | number> = [];
+  for (let x: typeof e | null = e; x; x = x.parent as typeof e | null) keys.push(x.key);
+  return keys.reverse().map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
+export function useRejectNul(): Plugin {
+  const check = (args: { document: DocumentNode; variableValues?: unknown }) => {
+    const where = findNul(args.document, args.variableValues);
+    return where ? new GraphQLError(`${where}: strings must not contain NUL (\\u0000) characters`, { extensions: { code: 'BAD_USER_INPUT' } }) : null;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const err = check(args);
+      if (err) setResultAndStopExecution({ errors: [err] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const err = check(args);
+      if (err) setResultAndStopExecution({ errors: [err] });
+    },
+  };
+}
