@@ -290,19 +290,17 @@ describe('JsonObjectFramer: end of stream', () => {
   });
 });
 
-describe('JsonObjectFramer: throughput', () => {
-  it('frames well over 10,000 objects/s of ~1.5 KB', () => {
+describe('JsonObjectFramer: volume', () => {
+  // Speed is measured by `npm run bench` (FF TCP ingest against its floor), never asserted here.
+  it('frames 20,000 objects of ~1.5 KB pushed in 64 KiB chunks, none lost or merged', () => {
     const one = fixtureText('sample-update.json').trim();
     const count = 20_000;
     const stream = Buffer.from(`${one}\r\n`.repeat(count));
     const framer = new JsonObjectFramer({ maxObjectBytes: 64 * 1024 });
     let objects = 0;
-    const t0 = performance.now();
     for (let pos = 0; pos < stream.length; pos += 65536) {
       for (const o of framer.push(stream.subarray(pos, pos + 65536))) if (o.type === 'object') objects++;
     }
-    const seconds = (performance.now() - t0) / 1000;
     expect(objects).toBe(count);
-    expect(count / seconds).toBeGreaterThan(20_000);
   });
 });
