@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_CAPABILITY: { status: 422, description: 'The camera does not support this capability.' },
   VENDOR_REJECTED: { status: 502, description: 'The vendor system refused the request.' },
   VENDOR_UNAVAILABLE: { status: 503, description: 'The vendor system did not answer in time.' },
-  SERVICE_UNAVAILABLE: { status: 503, description: 'The event store is unavailable; retry later.' },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'The event store, or the adapter instance a route belongs to, is unavailable; retry later (Retry-After).' },
   LIMIT_EXCEEDED: { status: 429, description: 'Too many concurrent connections or operations for this client (see README "Limits"); end some and retry.' },
   INTERNAL: { status: 500, description: 'Unexpected error; details are in the server log.' },
 } as const;
