@@ -69,19 +69,8 @@ describe('seq beyond the bigint range', () => {
   });
 
   it('the events subscription after a seq beyond the range answers BAD_USER_INPUT over graphql-ws', async () => {
-    const client = wsClient(t.url);
-    try {
-      const errors = await new Promise<unknown[]>((resolve, reject) => {
-        client.subscribe({ query: 'subscription($after: String) { events(after: $after) { seq } }', variables: { after: BEYOND } }, {
-          next: (r) => (r.errors ? resolve(r.errors as unknown[]) : reject(new Error('got data'))),
-          error: (e) => (Array.isArray(e) ? resolve(e) : reject(e)),
-          complete: () => reject(new Error('completed without an error')),
-        });
-      });
-      expect((errors[0] as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
-    } finally {
-      await client.dispose();
-    }
+    const code = await wsFirstErrorCode('subscription($after: String) { events(after: $after) { seq } }', { after: BEYOND });
+    expect(code).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -102,19 +91,8 @@ describe('NUL characters in strings', () => {
   });
 
   it('the events subscription filter answers BAD_USER_INPUT over graphql-ws', async () => {
-    const client = wsClient(t.url);
-    try {
-      const errors = await new Promise<unknown[]>((resolve, reject) => {
-        client.subscribe({ query: 'subscription($f: EventFilter) { events(filter: $f) { seq } }', variables: { f: { plate: 'A\u0000' } } }, {
-          next: (r) => (r.errors ? resolve(r.errors as unknown[]) : reject(new Error('got data'))),
-          error: (e) => (Array.isArray(e) ? resolve(e) : reject(e)),
-          complete: () => reject(new Error('completed without an error')),
-        });
-      });
-      expect((errors[0] as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
-    } finally {
-      await client.dispose();
-    }
+    const code = await wsFirstErrorCode('subscription($f: EventFilter) { events(filter: $f) { seq } }', { f: { plate: 'A\u0000' } });
+    expect(code).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -169,3 +147,20 @@ describe('findNul', () => {
     expect(findNul(parse('query($p: String = "\\u0000") { events { edges { cursor } } }'), {})).toBe('the default of $p');
   });
 });
+
+/** Subscribes over graphql-ws and answers the code of the first error (data or completion fails the test). */
+async function wsFirstErrorCode(query: string, variables: Record<string, unknown>): Promise<string | undefined> {
+  const client = wsClient(t.url);
+  try {
+    const errors = await new Promise<unknown[]>((resolve, reject) => {
+      client.subscribe({ query, variables }, {
+        next: (r) => (r.errors ? resolve(r.errors as unknown[]) : reject(new Error('got data'))),
+        error: (e) => (Array.isArray(e) ? resolve(e) : reject(e)),
+        complete: () => reject(new Error('completed without an error')),
+      });
+    });
+    return (errors[0] as { extensions?: { code?: string } }).extensions?.code;
+  } finally {
+    await client.dispose();
+  }
+}
