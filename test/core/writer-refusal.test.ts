@@ -90,6 +90,16 @@ for (const driver of drivers) {
       expect(await metricValue(metrics, 'db_write_errors_total')).toBe(3);
     });
 
+    it('a driver connection error (CONNECTION_CLOSED, no SQLSTATE) is an outage at once: no ping queued on the pool', async () => {
+      const { write, metrics, fail } = setup();
+      // Three failed calls, all statements: a ping after each would have used up the failures sooner.
+      fail(3, Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }));
+      expect(await codeOf(write(row('cc', 'kept')))).toBe('ok');
+      expect(await stored('cc')).toEqual(['kept']);
+      expect(await metricValue(metrics, 'events_refused_total', '{adapter="wr",instance="cc"}')).toBe(0);
+      expect(await metricValue(metrics, 'db_write_errors_total')).toBe(3);
+    });
+
     it('an error without SQLSTATE while the ping fails is an outage, not a refusal', async () => {
       const { write, metrics, fail } = setup();
       fail(4, new Error('socket hang up')); // statement, ping, statement, ping
