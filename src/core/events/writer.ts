@@ -12,7 +12,7 @@
  * spool file is kept). If the spool refuses (full), they wait for their deadline like the rest.
  *
  * One bad row never looks like an outage (refusal.ts): when a batch fails with anything but a
- * systemic error, the writer pings the database; if it answers, the batch is bisected until the
+ * systemic error, the writer pings the database; if it answers, the batch is bisected (row-isolation.ts) until the
  * failing rows stand alone, and a single row that still fails while the database answers is refused
  * as data (BAD_USER_INPUT, `events_refused_total`, one summarised log line without the payload),
  * never retried. Only a failing ping or a systemic SQLSTATE (connection, resources, schema...) takes
@@ -28,7 +28,8 @@ import type { EventBus } from './bus.ts';
 import type { MediaRef, PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { EventSpool } from './spool.ts';
-import { isDataState, isSystemic, refusalSummary, sqlState } from './refusal.ts';
+import { isSystemic, refusalSummary, sqlState } from './refusal.ts';
+import { isolateRefusedRows } from './row-isolation.ts';
 import { addMissingMedia } from '../db/event-media.ts';
 
 export type { CameraRow, MediaRow };
@@ -164,7 +165,11 @@ export class EventWriter {
           if (!(await this.isOutage(err))) {
             // The database answers: some rows are at fault. Bisect; refuse the ones that fail alone.
             this.queue.splice(0, batch.length);
-            const left = await this.isolate(batch, err);
+            const left = await isolateRefusedRows(batch, err, {
+              write: (ws) => this.writeBatch(ws),
+              isOutage: (e) => this.isOutage(e),
+              refuse: (w, e) => this.refuse(w, e),
+            });
             if (left.length === 0) continue;
             this.queue.unshift(...left); // the database failed meanwhile: those take the outage path
             err = left.err;
@@ -228,41 +233,6 @@ export class EventWriter {
     } catch {
       return true;
     }
-  }
-
-  /**
-   * Write `batch` (which failed with `err` while the database answered) in halves until each failing
-   * row stands alone; refuse those. Returns the writes not yet written when the database failed
-   * meanwhile (with that error), else an empty list.
-   */
-  private async isolate(batch: PendingWrite[], err: unknown): Promise<PendingWrite[] & { err?: unknown }> {
-    if (batch.length === 1) {
-      const w = batch[0];
-      if (!isDataState(err)) {
-        // Not a known data error: one more try alone, so a passing glitch is not taken for bad data.
-        try {
-          await this.writeBatch([w]);
-          return [];
-        } catch (again) {
-          if (await this.isOutage(again)) return Object.assign([w], { err: again });
-          err = again;
-        }
-      }
-      this.refuse(w, err);
-      return [];
-    }
-    const mid = Math.ceil(batch.length / 2);
-    const halves = [batch.slice(0, mid), batch.slice(mid)];
-    for (let h = 0; h < halves.length; h++) {
-      try {
-        await this.writeBatch(halves[h]);
-      } catch (e) {
-        if (await this.isOutage(e)) return Object.assign(halves.slice(h).flat(), { err: e });
-        const left = await this.isolate(halves[h], e);
-        if (left.length) return Object.assign([...left, ...halves.slice(h + 1).flat()], { err: left.err });
-      }
-    }
-    return [];
   }
 
   /** A row the database refuses while it answers: rejected as the client's, counted, logged once without its payload. */
