@@ -1,9 +1,10 @@
 /**
  * The first list in an operation longer than a bound: list literals in the document and arrays in
- * its variables (walked iteratively, any depth), so every list argument (`nodes(ids:)`, filter
+ * its variables (variable-values.ts, any depth), so every list argument (`nodes(ids:)`, filter
  * lists, lists inside input objects) is bounded before anything is coerced or resolved.
  */
 import { visit, type DocumentNode } from 'graphql';
+import { findInVariables } from './variable-values.ts';
 
 export interface LongList {
   /** Where: `$ids`, `$f.cameraIds`, or `argument ids` for a literal. */
@@ -22,16 +23,7 @@ export function firstLongList(document: DocumentNode, variables: unknown, max: n
     },
   });
   if (found) return found;
-  const stack: Array<[unknown, string]> = [[variables, '$']];
-  while (stack.length) {
-    const [value, at] = stack.pop()!;
-    if (Array.isArray(value)) {
-      if (value.length > max) return { at, length: value.length };
-      value.forEach((v, i) => stack.push([v, `${at}[${i}]`]));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) stack.push([v, at === '$' ? `$${k}` : `${at}.${k}`]);
-    }
-  }
-  return null;
+  const long = findInVariables(variables, (v) => Array.isArray(v) && v.length > max);
+  return long ? { at: long.path, length: (long.value as unknown[]).length } : null;
 }
 

@@ -2,9 +2,10 @@
  * Envelop plugin: no string argument or variable may contain a NUL character (U+0000). PostgreSQL
  * text and jsonb cannot hold one, so it would otherwise fail deep in a query as a server error; here
  * it is BAD_USER_INPUT naming where it was, before anything runs. Strings written in the operation
- * (`"\u0000"` escapes) and every string inside the variables (walked with an explicit stack) count.
+ * (`"\u0000"` escapes) and every string inside the variables (variable-values.ts) count.
  */
 import type { Plugin } from 'graphql-yoga';
+import { findInVariables } from './variable-values.ts';
 import { BREAK, GraphQLError, Kind, visit, type ArgumentNode, type ASTNode, type DocumentNode, type VariableDefinitionNode } from 'graphql';
 
 /** Where the first NUL is: `$f.plate`, `$ids[2]`, or `argument "plate"`; null when there is none. */
@@ -19,24 +20,7 @@ export function findNul(document: DocumentNode, variables: unknown): string | nu
     },
   });
   if (where) return where;
-  // Paths are built only for the string found: each entry points at its parent.
-  type Entry = { v: unknown; key: string | number; parent: Entry | null };
-  const stack: Entry[] = [];
-  if (variables && typeof variables === 'object') for (const [k, v] of Object.entries(variables)) stack.push({ v, key: `$${k}`, parent: null });
-  while (stack.length) {
-    const e = stack.pop()!;
-    if (typeof e.v === 'string') {
-      if (e.v.includes('\0')) return pathOf(e);
-    } else if (Array.isArray(e.v)) e.v.forEach((v, i) => stack.push({ v, key: i, parent: e }));
-    else if (e.v && typeof e.v === 'object') for (const [k, v] of Object.entries(e.v)) stack.push({ v, key: k, parent: e });
-  }
-  return null;
-}
-
-function pathOf(e: { key: string | number; parent: unknown }): string {
-  const keys: Array<string | number> = [];
-  for (let x: typeof e | null = e; x; x = x.parent as typeof e | null) keys.push(x.key);
-  return keys.reverse().map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+  return findInVariables(variables, (v) => typeof v === 'string' && v.includes('\0'))?.path ?? null;
 }
 
 export function useRejectNul(): Plugin {
