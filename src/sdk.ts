@@ -71,5 +71,9 @@ export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe
 export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
 export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';
 export { mapAsyncIterator } from './core/util/async-iter.ts';
+/** Since 1.3.0: a vendor's local wall-clock time + IANA zone → instant, Temporal's "compatible" disambiguation (zoned-time.ts). */
+export { isTimeZone, zonedTimeToDate, type WallTime } from './core/util/zoned-time.ts';
+/** Since 1.3.0: one instance status from the health of its parts, for ctx.setStatus (combine-health.ts). */
+export { combineHealth, type PartHealth } from './core/adapter/combine-health.ts';
 /** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
 export { z } from 'zod';

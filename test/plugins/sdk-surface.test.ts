@@ -23,6 +23,7 @@ const SDK_EXPORTS: Record<string, string> = Object.fromEntries([
   ].flatMap((line) => line.split(' ').map((name) => [name, '1.0.0'])),
   ['requireScope', '1.2.0'],
   ['Scope', '1.2.0'],
+  ...'zonedTimeToDate isTimeZone WallTime combineHealth PartHealth'.split(' ').map((name) => [name, '1.3.0']),
 ]);
 const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries(
   'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'.split(' ').map((name) => [name, '1.0.0']),

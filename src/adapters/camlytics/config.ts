@@ -1,6 +1,6 @@
 /** Camlytics instance config (validated at start-up; problems are reported as adapters[i].<path>). */
 import { z } from 'zod';
-import { isTimeZone } from './time.ts';
+import { isTimeZone } from '../../sdk.ts';
 
 const path = z.string().regex(/^\/[^?#\s]*$/, 'must be a path starting with "/"');
 

@@ -3,9 +3,10 @@
  * fractional digits, an offset or `Z`). Parsed exactly, digit by digit (never through
  * `Date.parse`, which rounds or rejects 7-digit fractions depending on the engine), and truncated
  * to milliseconds. A time without offset (a .NET `Unspecified` DateTime) is read in the configured
- * IANA zone. Pure.
+ * IANA zone (the SDK's zonedTimeToDate: a time in a DST gap moves forward, an ambiguous one takes
+ * the earlier instant). Pure.
  */
-import { badInput } from '../../sdk.ts';
+import { badInput, zonedTimeToDate } from '../../sdk.ts';
 
 const ROUND_TRIP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -44,7 +45,7 @@ export function parseCamlyticsTime(value: unknown, field: string, timeZone = 'UT
     if (offsetMin === null) throw badInput(`${field}: offset out of range: ${JSON.stringify(zone)}`, { field });
     return { date: new Date(wall - offsetMin * 60_000), text };
   }
-  return { date: new Date(zonedWallToUtc(wall, timeZone)), text };
+  return { date: zonedTimeToDate({ year, month, day, hour, minute, second, millisecond: ms }, timeZone), text };
 }
 
 /** `Z` → 0, `+03:00` / `+0300` / `+03` → 180, `-05:30` → -330; null beyond ±14:00. */
@@ -56,43 +57,6 @@ function parseOffsetMinutes(zone: string): number | null {
   const min = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
   if (h > 14 || min > 59 || (h === 14 && min > 0)) return null;
   return sign * (h * 60 + min);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `timeZone` from UTC at the instant `utcMs`, in ms. */
-function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  const whole = Math.floor(utcMs / 1000) * 1000;
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(whole))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
-}
-
-/**
- * The UTC instant of wall-clock time `wall` (ms, as if UTC) in `timeZone`. In a DST gap the
- * pre-transition offset is used; for an ambiguous time (clocks going back) the earlier instant.
- */
-export function zonedWallToUtc(wall: number, timeZone: string): number {
-  if (timeZone === 'UTC') return wall;
-  const before = zoneOffsetMs(wall - 86_400_000, timeZone);
-  const after = zoneOffsetMs(wall + 86_400_000, timeZone);
-  const candidates = [wall - before, wall - after].filter((utc) => utc + zoneOffsetMs(utc, timeZone) === wall);
-  return candidates.length ? Math.min(...candidates) : wall - before;
-}
-
-/** A valid IANA zone name? (For the config schema.) */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function describe(v: unknown): string {

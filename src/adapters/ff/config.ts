@@ -1,14 +1,6 @@
 /** FF-Events instance config (validated at start-up; problems are reported as adapters[i].<path>). */
 import { z } from 'zod';
-
-const validZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isTimeZone } from '../../sdk.ts';
 
 export const ffConfigSchema = z
   .object({
@@ -18,7 +10,7 @@ export const ffConfigSchema = z
     tcpPort: z.number().int().min(0).max(65535).optional(),
     tcpHost: z.string().default('0.0.0.0'),
     /** Zone of the camera clock, for `datetime` when `capture_timestamp` is missing. */
-    timezone: z.string().refine(validZone, 'not an IANA time zone (e.g. Europe/Prague)').default('UTC'),
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').default('UTC'),
     /** Per-instance ingest secret: a header key (camera `x_auth_key`) or basic auth (camera user/password). */
     auth: z
       .union([

@@ -1,14 +1,6 @@
 /** Videonetics IVMS instance config (validated at start-up; problems are reported as adapters[i].<path>). */
 import { z } from 'zod';
-
-const validZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isTimeZone } from '../../sdk.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' });
 const wsUrl = z.url({ protocol: /^wss?$/, error: 'expected a ws(s):// URL' });
@@ -40,7 +32,7 @@ export const ivmsConfigSchema = z
     /** Listen to the notification WebSocket (alerts). */
     notifications: z.boolean().default(true),
     /** Zone of the IVMS server clock: alert `eventTime` has no offset. */
-    timezone: z.string().refine(validZone, 'not an IANA time zone (e.g. Asia/Kolkata)').default('UTC'),
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Kolkata)').default('UTC'),
     /** startarchive is POST in the document and GET in the public connector. */
     archiveMethod: z.enum(['POST', 'GET']).default('POST'),
     /** How often a stream in use is kept alive (the connector: 30 s). */

@@ -1,8 +1,10 @@
 /**
  * One adapter status from the parts of an IVMS instance (REST channel sync, notification socket):
  * READY when no part has a problem, ERROR when every part is down (nothing works), else DEGRADED
- * with each problem named. Also the retry delay both parts use. Pure apart from the callback.
+ * with each problem named (the SDK's combineHealth, errorWhen 'all'). Also the retry delay both
+ * parts use. Pure apart from the callback.
  */
+import { combineHealth } from '../../sdk.ts';
 
 export type Severity = 'down' | 'warn';
 export type HealthStatus = 'READY' | 'DEGRADED' | 'ERROR';
@@ -31,10 +33,10 @@ export class Health {
 
   /** The status and detail now (for tests and logs). */
   current(): { status: HealthStatus; detail: string | null } {
-    if (this.problems.size === 0) return { status: 'READY', detail: null };
-    const allDown = this.parts.every((p) => this.problems.get(p)?.severity === 'down');
-    const detail = [...this.problems.values()].map((p) => p.detail).join('; ');
-    return { status: allDown ? 'ERROR' : 'DEGRADED', detail };
+    const troubled = [...this.problems.values()].map((p) => ({ status: p.severity === 'down' ? ('ERROR' as const) : ('DEGRADED' as const), detail: p.detail }));
+    const fine = this.parts.filter((p) => !this.problems.has(p)).map(() => ({ status: 'READY' as const }));
+    const { status, detail } = combineHealth([...troubled, ...fine], 'all');
+    return { status, detail: detail ?? null };
   }
 
   private publish(): void {

@@ -12,6 +12,7 @@ import { AppError, type AdapterContext, type MediaInput, type PublishResult } fr
 import type { VxgCameraRuntime } from './actions.ts';
 import type { VxgConfig } from './config.ts';
 import { capabilitiesOf, downloadLooksLikeImage, isImageBytes, mapVxgEvent, type VxgStoredEvent } from './map.ts';
+import { combineHealth } from '../../sdk.ts';
 
 interface Cursor {
   /** Newest event time seen (ms). */
@@ -236,8 +237,7 @@ export class VxgMirror {
   }
 
   private report(): void {
-    if (!this.problems.size) return this.ctx.setStatus('READY');
-    const detail = [...this.problems.values()].join('; ').slice(0, 500);
-    this.ctx.setStatus('DEGRADED', detail);
+    const { status, detail } = combineHealth([...this.problems.values()].map((d) => ({ status: 'DEGRADED', detail: d })));
+    this.ctx.setStatus(status, detail?.slice(0, 500));
   }
 }

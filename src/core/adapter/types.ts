@@ -17,8 +17,12 @@ import type {
 import type { Builder, CoreRefs } from '../../schema/builder.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 
-/** 1.1.0: AdapterContext.runExclusive. 1.2.0: requireScope and Scope (field scopes of plugin GraphQL fields). */
-export const SDK_VERSION = '1.2.0';
+/**
+ * 1.1.0: AdapterContext.runExclusive. 1.2.0: requireScope and Scope (field scopes of plugin GraphQL fields).
+ * 1.3.0: zonedTimeToDate, isTimeZone and WallTime (one zone arithmetic for vendor wall-clock times);
+ * combineHealth and PartHealth (one status from the health of an instance's parts).
+ */
+export const SDK_VERSION = '1.3.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

@@ -1,6 +1,6 @@
 /** .NET round-trip times: exact parsing, truncation to ms, offsets, zones, bad input named. */
 import { describe, expect, it } from 'vitest';
-import { parseCamlyticsTime, zonedWallToUtc } from '../../../src/adapters/camlytics/time.ts';
+import { parseCamlyticsTime } from '../../../src/adapters/camlytics/time.ts';
 
 const iso = (t: string, tz?: string) => parseCamlyticsTime(t, 'event_time', tz).date.toISOString();
 
@@ -23,8 +23,10 @@ describe('parseCamlyticsTime', () => {
     expect(iso('2024-07-01T12:00:00.0000000')).toBe('2024-07-01T12:00:00.000Z');
     expect(iso('2024-07-01T12:00:00.0000000', 'Europe/Prague')).toBe('2024-07-01T10:00:00.000Z');
     expect(iso('2024-01-15T12:00:00', 'Europe/Prague')).toBe('2024-01-15T11:00:00.000Z');
-    // clocks going back: the earlier instant of the ambiguous hour
-    expect(new Date(zonedWallToUtc(Date.UTC(2024, 9, 27, 2, 30), 'Europe/Prague')).toISOString()).toBe('2024-10-27T00:30:00.000Z');
+    // clocks going back: the earlier instant of the ambiguous hour; forward: a time in the gap moves forward
+    expect(iso('2024-10-27T02:30:00', 'Europe/Prague')).toBe('2024-10-27T00:30:00.000Z');
+    expect(iso('2024-03-31T02:30:00', 'Europe/Prague')).toBe('2024-03-31T01:30:00.000Z');
+    expect(iso('2024-07-01T12:00:00.1234567', 'Asia/Kolkata')).toBe('2024-07-01T06:30:00.123Z');
   });
 
   it.each([

@@ -65,6 +65,10 @@ describe('IVMS eventTime', () => {
     expect(parseEventTime('2024-07-01 12:00:00.25', 'UTC')?.toISOString()).toBe('2024-07-01T12:00:00.250Z');
     expect(parseEventTime(20240701, 'UTC')).toBeNull();
   });
+
+  it('reads a half-hour zone (Asia/Kolkata, +05:30)', () => {
+    expect(parseEventTime('2017-07-07 17:26:47', 'Asia/Kolkata')?.toISOString()).toBe('2017-07-07T11:56:47.000Z');
+  });
 });
 
 describe('IVMS inline images', () => {
