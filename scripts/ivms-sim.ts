@@ -10,7 +10,7 @@
  *   --fault none|site-down|invalid-json|http500|hang  --quiet
  */
 import { parseArgs } from 'node:util';
-import { IvmsSimulator, type IvmsFault } from '../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator, type IvmsFault } from '@unified-surveillance/simulators/ivms';
 
 const FAULTS: readonly IvmsFault[] = ['none', 'site-down', 'invalid-json', 'http500', 'hang'];
 

@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
 import {
-  FfCameraSimulator, PassGenerator, TcpPushClient, makeJpeg,
+  FfCameraSimulator, PassGenerator, TcpPushClient,
   type FfCameraOptions, type FfJson, type TcpFraming,
-} from '../../../src/adapters/ff/simulator/index.ts';
+} from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {

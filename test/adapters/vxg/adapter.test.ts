@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { waitFor } from '../../helpers/app.ts';
 import { collect, wsClient } from '../../helpers/ws-client.ts';
-import { VxgSimulator } from '../../../src/adapters/vxg/simulator/index.ts';
+import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import { CAM_A, CAM_B, secretsIn, startVxgHarness, type VxgHarness } from './harness.ts';
 
 const LIVE = `subscription($after: String, $f: EventFilter) { events(after: $after, filter: $f) {

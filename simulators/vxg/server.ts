@@ -4,8 +4,9 @@
  * Inferences are marked "inferred" in the comments of this folder.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRng, TokenRegistry, type VxgAccess } from './tokens.ts';
+import { closeServer, httpUrl, listen, readBody } from '../kit/http.ts';
+import { createRng } from '../kit/rng.ts';
+import { TokenRegistry, type VxgAccess } from './tokens.ts';
 import {
   badParam, notFound, parseVxgTime, serializeEventType, serializeStoredEvent, toStoredEvent, VxgApiError, VxgStore,
   type SimCamera, type StoreStats, type StoredVxgEvent,
@@ -61,7 +62,7 @@ export class VxgSimulator {
   }
 
   get url(): string {
-    return this.port === undefined ? '' : `http://${this.host}:${this.port}`;
+    return this.port === undefined ? '' : httpUrl(this.host, this.port);
   }
 
   get stats(): StoreStats {
@@ -72,12 +73,8 @@ export class VxgSimulator {
     if (this.server) return this.url;
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (socket) => { if (this.fault === 'down') socket.destroy(); });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port ?? 0, this.host, () => resolve());
-    });
+    this.port = await listen(server, this.opts.port ?? 0, this.host);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
     return this.url;
   }
 
@@ -85,10 +82,7 @@ export class VxgSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** Channel access token (base64 JSON) for a camera, pointing at this simulator. */
@@ -123,7 +117,8 @@ export class VxgSimulator {
     }
     let reply: Reply;
     try {
-      const raw = await readBody(req);
+      const { body: raw, size } = await readBody(req, MAX_BODY);
+      if (size > MAX_BODY) throw new VxgApiError(413, 'too_large', 'request body too large');
       reply = this.route(req, raw);
     } catch (err) {
       const apiErr = err instanceof VxgApiError ? err : new VxgApiError(500, 'internal_error', String(err));
@@ -301,17 +296,4 @@ function parseJsonBody(method: string, raw: Buffer): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badParam('request body must be a JSON object');
   return value as Record<string, unknown>;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => (size > MAX_BODY ? reject(new VxgApiError(413, 'too_large', 'request body too large')) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
