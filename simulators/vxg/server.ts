@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { closeServer, httpUrl, listen, readBody } from '../kit/http.ts';
+import { makeJpeg } from '../kit/images.ts';
 import { createRng } from '../kit/rng.ts';
 import { TokenRegistry, type VxgAccess } from './tokens.ts';
 import {
@@ -24,11 +25,8 @@ export interface VxgSimulatorOptions {
   pageLinks?: 'path' | 'absolute';
 }
 
-/** 16x16 gray baseline JPEG (190 bytes). */
-const THUMB_JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQAAAQABAAD//gAMZmYtc2ltIHZ4Z//bAEMAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAf/AAAsIABAAEAEBEQD/xAAfAAAAAAwAAAAAAAAAAAAAAAAAAQIDBAUGBwgJCgv/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/9oACAEBAAA/AI4FCemcJyD/2Q==',
-  'base64',
-);
+/** One small valid JPEG (16x16 gray, 204 bytes) for every thumbnail. */
+const THUMB_JPEG = makeJpeg('vxg-sim thumbnail', 0);
 /** An "ftyp" box only: enough bytes for a download to be checked, not a playable clip. */
 const CLIP_BYTES = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
 const MAX_BODY = 1 << 20;

@@ -76,7 +76,7 @@ for (const driver of drivers) {
           kind: 'MOTION_STARTED', vendorType: 'motion', name: 'motion', meta: { zone: 'porch' },
           occurredAt: `${motion.time}.000Z`, camera: { id: expect.any(String), name: `VXG camera ${CAM_A}` },
           thumbnailUrl: motion.thumb!.url, downloadUrl: motion.filemeta!.download.url,
-          media: [{ role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 190, url: expect.stringMatching(/^\/media\/[0-9a-f]{64}$/) }],
+          media: [{ role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 204, url: expect.stringMatching(/^\/media\/[0-9a-f]{64}$/) }],
         });
         expect(byId[net.id]).toMatchObject({ kind: 'CUSTOM', vendorType: 'net', meta: { state: 'offline' }, media: [], thumbnailUrl: null });
         const img = await fetch(`${h.url}${byId[motion.id].media[0].url}`);
