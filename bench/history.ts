@@ -9,7 +9,7 @@
  */
 import postgres from 'postgres';
 import { Pool } from 'undici';
-import { createRng } from '../src/adapters/ff/simulator/index.ts';
+import { createRng } from '@unified-surveillance/simulators/kit';
 import { indexFirst } from '../src/core/db/event-repo.ts';
 import type { Benchmark, BenchContext } from './lib/context.ts';
 import { startServer } from './lib/context.ts';

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
-import { CamlyticsSimulator, scheduleAggregateWebhooks, type CamlyticsFault } from '../src/adapters/camlytics/simulator/index.ts';
+import { CamlyticsSimulator, scheduleAggregateWebhooks, type CamlyticsFault } from '@unified-surveillance/simulators/camlytics';
 
 const FAULTS: readonly CamlyticsFault[] = ['none', 'down', 'html', 'invalid-json', 'http500', 'hang', 'drop', 'duplicates', 'huge'];
 

@@ -1,15 +1,15 @@
 /**
  * `npm run demo`: the server (embedded PGlite under ./data/demo unless DATA_DIR is set) plus a
  * simulator of every vendor, wired together, so live events, triggers and streams show within
- * seconds. The simulators follow the vendor documents, not the adapters (src/adapters/x/simulator).
+ * seconds. The simulators follow the vendor documents, not the adapters (package @unified-surveillance/simulators, ./simulators).
  */
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { ConfigError, readEnv, validateConfig } from '../src/core/config/load.ts';
-import { FfCameraSimulator } from '../src/adapters/ff/simulator/index.ts';
-import { CamlyticsSimulator } from '../src/adapters/camlytics/simulator/index.ts';
-import { VxgSimulator } from '../src/adapters/vxg/simulator/index.ts';
-import { IvmsSimulator } from '../src/adapters/ivms/simulator/index.ts';
+import { FfCameraSimulator } from '@unified-surveillance/simulators/ff';
+import { CamlyticsSimulator } from '@unified-surveillance/simulators/camlytics';
+import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
+import { IvmsSimulator } from '@unified-surveillance/simulators/ivms';
 
 const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
 

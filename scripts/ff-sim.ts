@@ -10,7 +10,7 @@
  *   --types new,update,reliable,lost  --lost-after MS  --quiet
  */
 import { parseArgs } from 'node:util';
-import { FfCameraSimulator, HTTP_MODES, type HttpAuth, type HttpMode, type TcpFraming, type TcpWriteStrategy } from '../src/adapters/ff/simulator/index.ts';
+import { FfCameraSimulator, HTTP_MODES, type HttpAuth, type HttpMode, type TcpFraming, type TcpWriteStrategy } from '@unified-surveillance/simulators/ff';
 
 const { values: a } = parseArgs({
   options: {

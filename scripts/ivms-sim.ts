@@ -3,14 +3,14 @@
  *
  *   npx tsx scripts/ivms-sim.ts --port 8090 --alert-every 5000
  *
- * Options: --port N (default 8090)  --host H (default 127.0.0.1)  --prefix /V-Pro-IVMS-APIServer|/i-apiserver
+ * Options: --port N (default 8090, 0 = any)  --host H (default 127.0.0.1)  --prefix /V-Pro-IVMS-APIServer|/i-apiserver
  *   --ttl MS (session keepalive window, default 60000)  --archive-method POST|GET|both (default both)
  *   --seed S  --alert-every MS (0 = no alerts; default 10000)  --alert-type N (default 209)
  *   --alert-message TEXT  --image-bytes N  --events 1,2,3 (ids with snap/clip)  --slow-ms N (their delay)
  *   --fault none|site-down|invalid-json|http500|hang  --quiet
  */
 import { parseArgs } from 'node:util';
-import { IvmsSimulator, type IvmsFault } from '../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator, type IvmsFault } from '@unified-surveillance/simulators/ivms';
 
 const FAULTS: readonly IvmsFault[] = ['none', 'site-down', 'invalid-json', 'http500', 'hang'];
 

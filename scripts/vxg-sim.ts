@@ -11,7 +11,8 @@
  *   --absolute-links (meta.next as an absolute URL instead of a path)  --quiet
  */
 import { parseArgs } from 'node:util';
-import { createRng, VxgSimulator, type SimCamera } from '../src/adapters/vxg/simulator/index.ts';
+import { createRng } from '@unified-surveillance/simulators/kit';
+import { VxgSimulator, type SimCamera } from '@unified-surveillance/simulators/vxg';
 
 const { values: a } = parseArgs({
   options: {
@@ -53,10 +54,10 @@ const rng = createRng(a.seed ?? Date.now());
 let eventTimer: NodeJS.Timeout | undefined;
 if (rate > 0 && names.length > 0) {
   eventTimer = setInterval(() => {
-    const cam = cameras[Math.floor(rng() * cameras.length)];
-    const name = names[Math.floor(rng() * names.length)];
+    const cam = cameras[Math.floor(rng.next() * cameras.length)];
+    const name = names[Math.floor(rng.next() * names.length)];
     try {
-      const e = sim.cameraEvent(cam.camid, name, { meta: { source: 'vxg-sim', n: Math.floor(rng() * 1000) } });
+      const e = sim.cameraEvent(cam.camid, name, { meta: { source: 'vxg-sim', n: Math.floor(rng.next() * 1000) } });
       log(`event ${e.id} camera ${e.camid} ${e.name} at ${e.time}${e.thumb ? ' (thumb)' : ''}`);
     } catch (err) {
       log(`event not generated: ${(err as Error).message}`);

@@ -6,10 +6,10 @@
 import {
   PassGenerator,
   buildHttpRequest,
-  makeJpeg,
   stampEvent,
   type FfJson,
-} from '../../src/adapters/ff/simulator/index.ts';
+} from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 /** `count` events from one simulated camera, in pass order, stamped with packetCounter 1..count. */
 export function ffEvents(deviceId: string, count: number, startMs = Date.UTC(2024, 5, 1)): FfJson[] {

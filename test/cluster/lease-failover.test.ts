@@ -7,7 +7,7 @@
  * stored and queryable on the survivor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamlyticsSimulator } from '../../src/adapters/camlytics/simulator/index.ts';
+import { CamlyticsSimulator } from '@unified-surveillance/simulators/camlytics';
 import { gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { waitFor } from '../helpers/app.ts';

@@ -1,6 +1,6 @@
 /** The conformance kit on the built-in Camlytics adapter, against its simulator (long-poll, webhooks, faults). */
 import { camlyticsAdapter } from '../../src/adapters/camlytics/index.ts';
-import { CamlyticsSimulator, type RestEvent } from '../../src/adapters/camlytics/simulator/index.ts';
+import { CamlyticsSimulator, type RestEvent } from '@unified-surveillance/simulators/camlytics';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 

@@ -1,6 +1,7 @@
 /** The conformance kit on the built-in FF adapter: its camera simulator pushes plate reads over HTTP. */
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
-import { PassGenerator, makeJpeg, postEvent, stampEvent, type FfJson, type PassEvent } from '../../src/adapters/ff/simulator/index.ts';
+import { PassGenerator, postEvent, stampEvent, type FfJson, type PassEvent } from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 

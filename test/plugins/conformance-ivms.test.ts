@@ -1,6 +1,6 @@
 /** The conformance kit on the built-in IVMS adapter, against its simulator (REST channels, WebSocket alerts with images). */
 import { ivmsAdapter } from '../../src/adapters/ivms/index.ts';
-import { IvmsSimulator, type IvmsAlertMessage } from '../../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator, type IvmsAlertMessage } from '@unified-surveillance/simulators/ivms';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 import { waitFor } from '../helpers/app.ts';

@@ -1,6 +1,6 @@
 /** The conformance kit on the built-in VXG adapter, against its Cloud VMS simulator (stored events mirrored by polling). */
 import { vxgAdapter } from '../../src/adapters/vxg/index.ts';
-import { VxgSimulator } from '../../src/adapters/vxg/simulator/index.ts';
+import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 import { waitFor } from '../helpers/app.ts';

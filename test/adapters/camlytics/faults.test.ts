@@ -6,7 +6,7 @@
  * a hanging request at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamlyticsSimulator, DEFAULT_CHANNELS, type CamlyticsFault, type RestEvent } from '../../../src/adapters/camlytics/simulator/index.ts';
+import { CamlyticsSimulator, DEFAULT_CHANNELS, type CamlyticsFault, type RestEvent } from '@unified-surveillance/simulators/camlytics';
 import { waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { wsClient } from '../../helpers/ws-client.ts';

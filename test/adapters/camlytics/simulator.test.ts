@@ -9,7 +9,7 @@ import {
   CamlyticsSimulator, DEFAULT_CHANNELS, EVENT_TYPES, ORIGINS, WEBHOOK_TIMEOUT_MS,
   buildImmediateWebhook, postWebhook, scheduleAggregateWebhooks,
   type AggregateWebhookBody, type CamlyticsFault, type CamlyticsSimulatorOptions, type ImmediateWebhookBody, type RestEvent,
-} from '../../../src/adapters/camlytics/simulator/index.ts';
+} from '@unified-surveillance/simulators/camlytics';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {

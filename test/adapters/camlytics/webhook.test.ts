@@ -4,7 +4,7 @@
  * bad bodies answered 400 naming the problem with nothing stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamlyticsSimulator, DEFAULT_CHANNELS, HOUR_MS, type RestEvent } from '../../../src/adapters/camlytics/simulator/index.ts';
+import { CamlyticsSimulator, DEFAULT_CHANNELS, HOUR_MS, type RestEvent } from '@unified-surveillance/simulators/camlytics';
 import { waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { adapterInfo, camlyticsEvents, camlyticsInstance, startCamlyticsApp, TOKEN, webhookUrl, type Ev } from './helpers.ts';

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { ffTcpPort, startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { PassGenerator, makeJpeg, postEvent, type PushImage } from '../../../src/adapters/ff/simulator/index.ts';
+import { PassGenerator, postEvent, type PushImage } from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 type Ev = Record<string, any>;
 const EVENTS = `{ events(first: 200) { edges { node { seq media { role byteSize url } ... on FfPlateEvent { deviceId } } } } }`;

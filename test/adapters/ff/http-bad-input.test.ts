@@ -11,7 +11,8 @@ import { sql } from 'drizzle-orm';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { media } from '../../../src/core/db/schema.ts';
-import { buildMultipart, makeJpeg, type MultipartPart } from '../../../src/adapters/ff/simulator/index.ts';
+import { buildMultipart, type MultipartPart } from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 type Ev = Record<string, any>;
 const SAMPLE: Ev = JSON.parse(readFileSync(new URL('../../fixtures/ff/sample-update.json', import.meta.url), 'utf8'));

@@ -10,9 +10,10 @@ import WebSocket from 'ws';
 import { startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import {
-  FfCameraSimulator, PassGenerator, buildHttpRequest, makeJpeg, postEvent, stampEvent,
+  FfCameraSimulator, PassGenerator, buildHttpRequest, postEvent, stampEvent,
   type FfJson, type HttpMode, type PassEvent, type PushImage,
-} from '../../../src/adapters/ff/simulator/index.ts';
+} from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 const EVENTS = `query($first: Int) { events(first: $first) { edges { node {
   id seq kind vendorType occurredAt raw source { adapter instance }

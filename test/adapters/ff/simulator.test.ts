@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
 import {
-  FfCameraSimulator, PassGenerator, TcpPushClient, makeJpeg,
+  FfCameraSimulator, PassGenerator, TcpPushClient,
   type FfCameraOptions, type FfJson, type TcpFraming,
-} from '../../../src/adapters/ff/simulator/index.ts';
+} from '@unified-surveillance/simulators/ff';
+import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -25,8 +26,10 @@ async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
 
 interface Received { headers: http.IncomingHttpHeaders; body: Buffer }
 
-async function httpReceiver(status: (n: number) => number = () => 200, port = 0) {
+/** While `down`, connections are cut at once (the port stays bound: no free-port-then-bind race). */
+async function httpReceiver(status: (n: number) => number = () => 200, initially: { down?: boolean } = {}) {
   const requests: Received[] = [];
+  const state = { down: initially.down ?? false, cut: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -35,10 +38,15 @@ async function httpReceiver(status: (n: number) => number = () => 200, port = 0)
       res.writeHead(status(requests.length)).end('ok');
     });
   });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  server.on('connection', (socket) => {
+    if (!state.down) return;
+    state.cut++;
+    socket.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const close = () => new Promise((r) => server.close(r));
   cleanups.push(close);
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/ff`, requests, close };
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/ff`, requests, close, state };
 }
 
 async function tcpReceiver(port = 0, onData?: (s: net.Socket, n: number) => void) {
@@ -272,18 +280,20 @@ describe('HTTP push', () => {
   });
 
   it('buffers failed events and re-sends them when the receiver is back, duplicates included', async () => {
-    const port = await freePort();
-    const cam = camera({ useEventBuffer: true, retryIntervalMs: 20, http: { url: `http://127.0.0.1:${port}/ff`, modes: ['json'] } });
+    const rx = await httpReceiver((n) => (n === 1 ? 503 : 200), { down: true }); // up: stores the first, still answers 503
+    const cam = camera({ useEventBuffer: true, retryIntervalMs: 20, http: { url: rx.url, modes: ['json'] } });
     await cam.start();
     const { deliveries } = await cam.sendPass();
-    expect(deliveries.every((d) => !d.ok && /ECONNREFUSED/.test(d.error!))).toBe(true);
+    expect(deliveries.every((d) => !d.ok && /ECONNRESET|EPIPE|socket hang up/.test(d.error!))).toBe(true);
     expect(cam.buffered).toBe(deliveries.length);
-    const rx = await httpReceiver((n) => (n === 1 ? 503 : 200), port); // stores the first, still answers 503
+    rx.state.down = false;
     await waitFor(() => cam.buffered === 0);
     const got = rx.requests.map((r) => JSON.parse(r.body.toString()).packetCounter);
     const failed = deliveries.map((d) => d.packetCounter);
     expect(got).toEqual([failed[0], ...failed]); // the 503'd one comes again
-    expect(cam.stats).toMatchObject({ sent: 0, resent: deliveries.length, failed: deliveries.length + 1 });
+    // every attempt while down failed (also retries the timer made before the receiver was back), then the 503
+    expect(rx.state.cut).toBeGreaterThanOrEqual(deliveries.length);
+    expect(cam.stats).toMatchObject({ sent: 0, resent: deliveries.length, failed: rx.state.cut + 1 });
   });
 });
 

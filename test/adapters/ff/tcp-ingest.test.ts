@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { ffTcpPort, startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { PassGenerator, TcpPushClient, type FfJson, type TcpFraming, type TcpWriteStrategy } from '../../../src/adapters/ff/simulator/index.ts';
+import { PassGenerator, TcpPushClient, type FfJson, type TcpFraming, type TcpWriteStrategy } from '@unified-surveillance/simulators/ff';
 
 type Ev = Record<string, any>;
 const T0 = Date.UTC(2024, 5, 14, 12, 0, 0);

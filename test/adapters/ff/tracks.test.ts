@@ -7,7 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { FfCameraSimulator, PassGenerator, postEvent, stampEvent, type VehiclePass } from '../../../src/adapters/ff/simulator/index.ts';
+import { FfCameraSimulator, PassGenerator, postEvent, stampEvent, type VehiclePass } from '@unified-surveillance/simulators/ff';
 
 type Ev = Record<string, any>;
 const TRACK_FIELDS = `trackId deviceId carId bestPlate bestPlateNormalized bestConfidence direction phase firstSeen lastSeen closed

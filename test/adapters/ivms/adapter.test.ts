@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IvmsSimulator, defaultChannels } from '../../../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator, defaultChannels } from '@unified-surveillance/simulators/ivms';
 import { startTestApp, waitFor } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { IVMS_ADAPTERS, LOCAL_ZONE, startIvms, type IvmsHarness } from './harness.ts';

@@ -8,7 +8,7 @@ import { createSafeFetch } from '../../../src/core/http/safe-fetch.ts';
 import { AppError } from '../../../src/sdk.ts';
 import { IvmsClient } from '../../../src/adapters/ivms/client.ts';
 import { ivmsStreamHandlers, playlistUrlOf, type StreamConfig } from '../../../src/adapters/ivms/streams.ts';
-import { IvmsSimulator } from '../../../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator } from '@unified-surveillance/simulators/ivms';
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(() => null, (err: unknown) => err);

@@ -4,7 +4,7 @@
  */
 import { builtInAdapters } from '../../../src/adapters/index.ts';
 import { ivmsAdapter } from '../../../src/adapters/ivms/index.ts';
-import { IvmsSimulator, type IvmsSimulatorOptions } from '../../../src/adapters/ivms/simulator/index.ts';
+import { IvmsSimulator, type IvmsSimulatorOptions } from '@unified-surveillance/simulators/ivms';
 import type { AdapterDefinition } from '../../../src/sdk.ts';
 import { startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
 import type { TestDb } from '../../helpers/db.ts';

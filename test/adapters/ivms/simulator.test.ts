@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { looksLikeJpeg } from '../../../src/adapters/ff/simulator/images.ts';
+import { looksLikeJpeg } from '@unified-surveillance/simulators/kit';
 import {
   IvmsSimulator, findOnPath, formatEventTime, generateSegmentsWithFfmpeg, isMpegTs, loadAssetSegments, segmentAt, WS_OPEN_MESSAGE,
   type IvmsSimulatorOptions, type SimChannel,
-} from '../../../src/adapters/ivms/simulator/index.ts';
+} from '@unified-surveillance/simulators/ivms';
 
 const PREFIX = '/V-Pro-IVMS-APIServer';
 const ENVELOPE_KEYS = ['status', 'code', 'description', 'message', 'uri', 'result'];

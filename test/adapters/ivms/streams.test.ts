@@ -5,8 +5,8 @@
  * unknown channel (3110) and a site that is down.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SimSession } from '../../../src/adapters/ivms/simulator/index.ts';
-import { defaultChannels } from '../../../src/adapters/ivms/simulator/index.ts';
+import type { SimSession } from '@unified-surveillance/simulators/ivms';
+import { defaultChannels } from '@unified-surveillance/simulators/ivms';
 import { waitFor } from '../../helpers/app.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { startIvms, type IvmsHarness } from './harness.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { waitFor } from '../../helpers/app.ts';
 import { collect, wsClient } from '../../helpers/ws-client.ts';
-import { VxgSimulator } from '../../../src/adapters/vxg/simulator/index.ts';
+import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import { CAM_A, CAM_B, secretsIn, startVxgHarness, type VxgHarness } from './harness.ts';
 
 const LIVE = `subscription($after: String, $f: EventFilter) { events(after: $after, filter: $f) {
@@ -76,7 +76,7 @@ for (const driver of drivers) {
           kind: 'MOTION_STARTED', vendorType: 'motion', name: 'motion', meta: { zone: 'porch' },
           occurredAt: `${motion.time}.000Z`, camera: { id: expect.any(String), name: `VXG camera ${CAM_A}` },
           thumbnailUrl: motion.thumb!.url, downloadUrl: motion.filemeta!.download.url,
-          media: [{ role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 190, url: expect.stringMatching(/^\/media\/[0-9a-f]{64}$/) }],
+          media: [{ role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 204, url: expect.stringMatching(/^\/media\/[0-9a-f]{64}$/) }],
         });
         expect(byId[net.id]).toMatchObject({ kind: 'CUSTOM', vendorType: 'net', meta: { state: 'offline' }, media: [], thumbnailUrl: null });
         const img = await fetch(`${h.url}${byId[motion.id].media[0].url}`);

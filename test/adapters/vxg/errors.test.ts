@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { waitFor } from '../../helpers/app.ts';
-import { encodeChannelToken } from '../../../src/adapters/vxg/simulator/index.ts';
+import { encodeChannelToken } from '@unified-surveillance/simulators/vxg';
 import { CAM_A, CAM_B, secretsIn, startVxgHarness, type VxgHarness } from './harness.ts';
 
 const CREATE = `mutation($i: CreateEventInput!) { createEvent(input: $i) { accepted vendorEventId } }`;

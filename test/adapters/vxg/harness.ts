@@ -11,7 +11,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { validateConfig } from '../../../src/core/config/load.ts';
 import { builtInAdapters } from '../../../src/adapters/index.ts';
 import { vxgAdapter } from '../../../src/adapters/vxg/index.ts';
-import { VxgSimulator, type VxgSimulatorOptions } from '../../../src/adapters/vxg/simulator/index.ts';
+import { VxgSimulator, type VxgSimulatorOptions } from '@unified-surveillance/simulators/vxg';
 import type { AdapterDefinition } from '../../../src/sdk.ts';
 import type { TestDb } from '../../helpers/db.ts';
 

@@ -3,7 +3,7 @@
  * triggers, stored events, media and faults. Expected shapes come from /work/shared/protocols/vxg.md.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { VxgSimulator, type VxgSimulatorOptions } from '../../../src/adapters/vxg/simulator/index.ts';
+import { VxgSimulator, type VxgSimulatorOptions } from '@unified-surveillance/simulators/vxg';
 
 const CAM_A = 248527;
 const CAM_B = 237863;

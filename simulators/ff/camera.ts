@@ -2,12 +2,13 @@
  * FfCameraSimulator: one simulated CAMMRA / AXIS LPV camera with an HTTP POST push profile and/or
  * a TCP push profile, generating vehicle passes at a rate and pushing their events.
  */
-import { makeJpeg } from './images.ts';
+import { makeJpeg } from '../kit/images.ts';
+import { createRng, type Rng } from '../kit/rng.ts';
 import { postEvent, type HttpPushRequest, type HttpAuth, type HttpMode, type PushImage } from './http-push.ts';
 import { TcpPushClient, type TcpFraming, type TcpWriteStrategy } from './tcp-push.ts';
 import {
-  PassGenerator, createRng, stampEvent,
-  type CarState, type FfJson, type PassEvent, type PassGeneratorOptions, type Rng, type VehiclePass,
+  PassGenerator, stampEvent,
+  type CarState, type FfJson, type PassEvent, type PassGeneratorOptions, type VehiclePass,
 } from './passes.ts';
 
 export interface FfCameraHttpOptions {

@@ -1,9 +1,9 @@
 /** Camlytics desktop app simulator (REST API + webhooks), written from the vendor documents only. */
 export { CamlyticsSimulator, type CamlyticsFault, type CamlyticsSimulatorOptions } from './server.ts';
 export {
-  EventGenerator, channelDetails, createRng, formatDotNetTime, parseDotNetTime, formatTimeSpan, eventLabel,
+  EventGenerator, channelDetails, formatDotNetTime, parseDotNetTime, formatTimeSpan, eventLabel,
   EVENT_TYPES, FUTURE_EVENT_TYPES, ORIGINS, EMPTY_GUID, DEFAULT_CHANNELS,
-  type RestEvent, type SimChannel, type SimRule, type Rng,
+  type RestEvent, type SimChannel, type SimRule,
 } from './events.ts';
 export {
   buildImmediateWebhook, buildAggregateWebhook, lastAggregateWindow, postWebhook, scheduleAggregateWebhooks, windowMs,

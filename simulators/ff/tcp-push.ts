@@ -4,7 +4,8 @@
  * is stamped at write time and restarts at "1" on every (re)connection.
  */
 import net from 'node:net';
-import { createRng, stampEvent, type FfJson, type Rng } from './passes.ts';
+import { createRng, type Rng } from '../kit/rng.ts';
+import { stampEvent, type FfJson } from './passes.ts';
 
 /**
  * - `none`: objects back to back, no delimiter.

@@ -4,8 +4,10 @@
  * Inferences are marked "inferred" in the comments of this folder.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRng, TokenRegistry, type VxgAccess } from './tokens.ts';
+import { closeServer, httpUrl, listen, readBody } from '../kit/http.ts';
+import { makeJpeg } from '../kit/images.ts';
+import { createRng } from '../kit/rng.ts';
+import { TokenRegistry, type VxgAccess } from './tokens.ts';
 import {
   badParam, notFound, parseVxgTime, serializeEventType, serializeStoredEvent, toStoredEvent, VxgApiError, VxgStore,
   type SimCamera, type StoreStats, type StoredVxgEvent,
@@ -23,11 +25,8 @@ export interface VxgSimulatorOptions {
   pageLinks?: 'path' | 'absolute';
 }
 
-/** 16x16 gray baseline JPEG (190 bytes). */
-const THUMB_JPEG = Buffer.from(
-  '/9j/4AAQSkZJRgABAQAAAQABAAD//gAMZmYtc2ltIHZ4Z//bAEMAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAf/AAAsIABAAEAEBEQD/xAAfAAAAAAwAAAAAAAAAAAAAAAAAAQIDBAUGBwgJCgv/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/9oACAEBAAA/AI4FCemcJyD/2Q==',
-  'base64',
-);
+/** One small valid JPEG (16x16 gray, 204 bytes) for every thumbnail. */
+const THUMB_JPEG = makeJpeg('vxg-sim thumbnail', 0);
 /** An "ftyp" box only: enough bytes for a download to be checked, not a playable clip. */
 const CLIP_BYTES = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
 const MAX_BODY = 1 << 20;
@@ -61,7 +60,7 @@ export class VxgSimulator {
   }
 
   get url(): string {
-    return this.port === undefined ? '' : `http://${this.host}:${this.port}`;
+    return this.port === undefined ? '' : httpUrl(this.host, this.port);
   }
 
   get stats(): StoreStats {
@@ -72,12 +71,8 @@ export class VxgSimulator {
     if (this.server) return this.url;
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (socket) => { if (this.fault === 'down') socket.destroy(); });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port ?? 0, this.host, () => resolve());
-    });
+    this.port = await listen(server, this.opts.port ?? 0, this.host);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
     return this.url;
   }
 
@@ -85,10 +80,7 @@ export class VxgSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** Channel access token (base64 JSON) for a camera, pointing at this simulator. */
@@ -123,7 +115,8 @@ export class VxgSimulator {
     }
     let reply: Reply;
     try {
-      const raw = await readBody(req);
+      const { body: raw, size } = await readBody(req, MAX_BODY);
+      if (size > MAX_BODY) throw new VxgApiError(413, 'too_large', 'request body too large');
       reply = this.route(req, raw);
     } catch (err) {
       const apiErr = err instanceof VxgApiError ? err : new VxgApiError(500, 'internal_error', String(err));
@@ -301,17 +294,4 @@ function parseJsonBody(method: string, raw: Buffer): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badParam('request body must be a JSON object');
   return value as Record<string, unknown>;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => (size > MAX_BODY ? reject(new VxgApiError(413, 'too_large', 'request body too large')) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }

@@ -4,6 +4,7 @@
  * `Authorization: Acc <token>`. The inner `token` ("share.eyJ…") is what the simulator checks;
  * the outer fields are only trusted when they agree with what was issued.
  */
+import type { Rng } from '../kit/rng.ts';
 
 export type VxgAccess = 'all' | 'watch';
 
@@ -16,30 +17,6 @@ export interface ChannelTokenPayload {
   api: string;
   api_p: number;
   cam: string;
-}
-
-export type Rng = () => number;
-
-/** FNV-1a 32-bit hash, to turn a string seed into a number. */
-function hashSeed(seed: number | string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(String(seed), 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small deterministic PRNG in [0, 1). */
-export function createRng(seed: number | string): Rng {
-  let a = hashSeed(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function encodeChannelToken(payload: ChannelTokenPayload): string {
@@ -75,12 +52,12 @@ export class TokenRegistry {
     const key = `${camid}:${access}`;
     const existing = this.byKey.get(key);
     if (existing) return existing;
-    const nonce = Math.floor(this.rng() * 0xffffffff).toString(16).padStart(8, '0');
+    const nonce = Math.floor(this.rng.next() * 0xffffffff).toString(16).padStart(8, '0');
     const body = Buffer.from(JSON.stringify({ camid, access, nonce }), 'utf8').toString('base64url');
-    const sig = Array.from({ length: 4 }, () => Math.floor(this.rng() * 0xffffffff).toString(16).padStart(8, '0')).join('');
+    const sig = Array.from({ length: 4 }, () => Math.floor(this.rng.next() * 0xffffffff).toString(16).padStart(8, '0')).join('');
     const inner = `share.${body}.${sig}`;
     this.byKey.set(key, inner);
-    this.byInner.set(inner, { camid, access, cmngrid: camid + 1000 + Math.floor(this.rng() * 1000) });
+    this.byInner.set(inner, { camid, access, cmngrid: camid + 1000 + Math.floor(this.rng.next() * 1000) });
     return inner;
   }
 

@@ -5,6 +5,6 @@ export {
   type SimCamera, type SimEventType, type StoredVxgEvent, type StoreStats, type EventRecord, type StoredQuery,
 } from './store.ts';
 export {
-  TokenRegistry, createRng, encodeChannelToken, decodeChannelToken,
-  type ChannelTokenPayload, type TokenCheck, type VxgAccess, type Rng,
+  TokenRegistry, encodeChannelToken, decodeChannelToken,
+  type ChannelTokenPayload, type TokenCheck, type VxgAccess,
 } from './tokens.ts';

@@ -12,8 +12,7 @@ export {
   type TcpFraming, type TcpWriteStrategy, type TcpPushOptions, type TcpSendResult, type TcpStats,
 } from './tcp-push.ts';
 export {
-  PassGenerator, stampEvent, createRng, formatCameraDatetime,
+  PassGenerator, stampEvent, formatCameraDatetime,
   type CarState, type FfJson, type ImageRef, type PassEvent, type VehiclePass, type PassGeneratorOptions,
-  type PlateSpec, type CameraInfo, type Rng,
+  type PlateSpec, type CameraInfo,
 } from './passes.ts';
-export { makeJpeg, makePng, looksLikeJpeg } from './images.ts';

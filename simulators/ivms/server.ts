@@ -4,9 +4,9 @@
  * WebSocket at /notification. Faults apply to REST replies only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRng, type Rng } from '../../ff/simulator/passes.ts';
-import { makeJpeg } from '../../ff/simulator/images.ts';
+import { closeServer, httpUrl, listen } from '../kit/http.ts';
+import { makeJpeg } from '../kit/images.ts';
+import { createRng, type Rng } from '../kit/rng.ts';
 import { checkChannels, defaultChannels, type SimChannel } from './channels.ts';
 import {
   buildPlaylist, clipBytes, liveEdge, loadSegments, parseStreamPath, segmentAt, PLAYLIST_NAME, PLAYLIST_WINDOW, segmentName, streamDir,
@@ -104,16 +104,11 @@ export class IvmsSimulator {
     server.on('upgrade', (req, socket, head) => this.hub.handleUpgrade(req, socket, head));
     server.on('clientError', (_err, socket) => socket.destroy());
     const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // A restart (start after stop) takes the same port again, like a rebooted IVMS server.
-      server.listen(this.lastPort ?? this.opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
-    });
+    // A restart (start after stop) takes the same port again, like a rebooted IVMS server.
+    const port = await listen(server, this.lastPort ?? this.opts.port ?? 0, host);
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
     this.lastPort = port;
-    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    this.baseUrl = `http://${shownHost}:${port}`;
+    this.baseUrl = httpUrl(host, port);
     this.sweeper = setInterval(() => this.sweep(), Math.max(20, Math.min(1000, this.ttlMs / 4)));
     this.sweeper.unref();
     return this.baseUrl;
@@ -128,9 +123,7 @@ export class IvmsSimulator {
     this.timers.clear();
     for (const s of this.records.values()) if (!s.stopped) s.expired = true; // a restarted server knows no sessions
     await this.hub.close();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections(); // also ends requests held by the 'hang' fault
-    await closed;
+    await closeServer(server); // also ends requests held by the 'hang' fault
   }
 
   setChannels(channels: SimChannel[]): void {

@@ -14,6 +14,7 @@
  *   aggregate counts them under no rule) carry Guid.Empty and "" as rule id/name; events without an
  *   object (motion, sabotage, disconnect) carry object_id "0" and origin "Unknown".
  */
+import { createRng, type Rng } from '../kit/rng.ts';
 
 export type RestEvent = {
   event_id: string; channel_id: string; channel_name: string; type: string; origin: string; object_id: string;
@@ -82,31 +83,6 @@ export function channelDetails(c: SimChannel): Record<string, unknown> {
   return {
     id: c.id, name: c.name, stream_uri: c.streamUri, type: ip ? 'IpCamera' : 'Webcam', enabled: true,
     status: 'Connected', resolution: ip ? '1920x1080' : '1280x720', fps: ip ? 25 : 30,
-  };
-}
-
-export interface Rng {
-  next(): number; int(min: number, max: number): number; pick<T>(items: readonly T[]): T; chance(p: number): boolean; guid(): string;
-}
-
-export function createRng(seed: number | string): Rng {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(String(seed), 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  let a = h;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const hex = (n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(0, 15)]).join('');
-  return {
-    next, int,
-    pick: (items) => items[int(0, items.length - 1)],
-    chance: (p) => next() < p,
-    guid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
   };
 }
 

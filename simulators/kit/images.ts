@@ -1,23 +1,14 @@
 /**
- * Tiny but valid images for the FF camera simulator, built without dependencies.
+ * Tiny but valid images for the simulators (FF camera crops, IVMS alert snapshots), built without dependencies.
  *
  * JPEG: a 16x16 grayscale baseline JPEG whose four 8x8 blocks get flat gray levels derived from
  * the seed text, followed by COM segments carrying the seed (so every image differs and is
  * content-addressable) and padding up to the requested size.
  */
 import { deflateSync } from 'node:zlib';
+import { fnv1a } from './rng.ts';
 
 const JPEG_COM_MAX_DATA = 65533; // segment length field (2 bytes) counts itself
-
-/** FNV-1a 32-bit hash of a string, used to derive gray levels. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 function segment(marker: number, data: Buffer): Buffer {
   const head = Buffer.alloc(4);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { randomBytes } from 'node:crypto';
+import { readBody } from '../kit/http.ts';
 import type { FfJson } from './passes.ts';
 
 /**
@@ -140,16 +141,10 @@ export function postEvent(req: HttpPushRequest): Promise<HttpPushResult> {
         headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < 65536) chunks.push(c);
-          size += c.length;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, bytesSent: body.length }),
+        readBody(res, 65536).then(
+          (got) => resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8'), headers: res.headers, bytesSent: body.length }),
+          reject,
         );
-        res.on('error', reject);
       },
     );
     request.setTimeout(req.timeoutMs ?? 5000, () => request.destroy(new Error(`timeout after ${req.timeoutMs ?? 5000} ms`)));

@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readBody } from '../kit/http.ts';
 import {
   EVENT_TYPES, eventLabel, formatDotNetTime, parseDotNetTime,
   type RestEvent, type SimChannel, type SimRule,
@@ -107,10 +108,10 @@ export function postWebhook(url: string, body: unknown, opts: { timeoutMs?: numb
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length },
       signal: opts.signal,
     }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
-      res.on('error', (err) => { clearTimeout(timer); reject(err); });
+      readBody(res).then(
+        (got) => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8') }); },
+        (err: Error) => { clearTimeout(timer); reject(err); },
+      );
     });
     const timer = setTimeout(() => req.destroy(new Error(`Camlytics webhook to ${target.host} timed out after ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (err) => { clearTimeout(timer); reject(err); });

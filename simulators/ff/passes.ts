@@ -3,45 +3,7 @@
  * reports them (FF-Events protocol 1.6): New → Update+ → Reliable → Lost, every scalar a string.
  * Transport-specific fields (`packetCounter`, `profileID`) are stamped by the sender: see stampEvent.
  */
-
-/** Small seeded PRNG (mulberry32 over an FNV-1a hash of the seed). */
-export interface Rng {
-  next(): number;
-  int(min: number, max: number): number;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  hex(len: number): string;
-  /** Same object, keys in a random order (the camera's key order is not stable either). */
-  shuffleKeys<T extends Record<string, unknown>>(obj: T): T;
-}
-
-export function createRng(seed: number | string): Rng {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(String(seed), 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  let a = h;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)];
-  return {
-    next, int, pick,
-    chance: (p) => next() < p,
-    hex: (len) => Array.from({ length: len }, () => '0123456789ABCDEF'[int(0, 15)]).join(''),
-    shuffleKeys: (obj) => {
-      const keys = Object.keys(obj);
-      for (let i = keys.length - 1; i > 0; i--) {
-        const j = int(0, i);
-        [keys[i], keys[j]] = [keys[j], keys[i]];
-      }
-      return Object.fromEntries(keys.map((k) => [k, obj[k]])) as typeof obj;
-    },
-  };
-}
+import { createRng, type Rng } from '../kit/rng.ts';
 
 const dtfCache = new Map<string, Intl.DateTimeFormat>();
 
@@ -218,7 +180,7 @@ export class PassGenerator {
     formatCameraDatetime(0, this.tz); // throws RangeError early on an invalid zone
     this.nextCarId = opts.firstCarID ?? this.rng.int(1000, 1999);
     this.imageSeq = this.rng.int(100, 20000);
-    const serial = 'B8A44F' + this.rng.hex(6);
+    const serial = 'B8A44F' + this.rng.hex(6, true);
     this.camera = {
       SerialNumber: serial,
       ProdShortName: this.rng.pick(PRODUCTS),

@@ -21,7 +21,9 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import { DEFAULT_CHANNELS, EventGenerator, channelDetails, createRng, formatDotNetTime, parseDotNetTime, type RestEvent, type Rng, type SimChannel } from './events.ts';
+import { httpUrl, listen } from '../kit/http.ts';
+import { createRng, type Rng } from '../kit/rng.ts';
+import { DEFAULT_CHANNELS, EventGenerator, channelDetails, formatDotNetTime, parseDotNetTime, type RestEvent, type SimChannel } from './events.ts';
 import { buildAggregateWebhook, buildImmediateWebhook, lastAggregateWindow, postWebhook, windowMs, type WebhookKind, type WebhookResult } from './webhooks.ts';
 
 export type { RestEvent, SimChannel } from './events.ts';
@@ -96,7 +98,7 @@ export class CamlyticsSimulator {
   }
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return httpUrl(this.host, this.port);
   }
   get channels(): readonly SimChannel[] { return this.chans; }
   /** Every stored event, oldest first. */
@@ -261,18 +263,11 @@ export class CamlyticsSimulator {
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': body.length }).end(body);
   }
 
-  private listen(): Promise<void> {
+  private async listen(): Promise<void> {
     const server = http.createServer((req, res) => this.handle(req, res));
     server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject);
-        this.port = (server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
+    this.port = await listen(server, this.port, this.host);
   }
 
   private closeListener(): Promise<void> {

@@ -2,6 +2,7 @@
  * State of the simulated VXG backend: cameras with their event types, stored events, and the
  * operations the API exposes. Operations throw VxgApiError (status + JSON body) on bad input.
  */
+import type { Rng } from '../kit/rng.ts';
 
 export interface SimEventType {
   name: string;
@@ -151,14 +152,14 @@ export class VxgStore {
   private nextId: number;
 
   /** `rng` spaces ids: they grow but with gaps, like a table shared with other tenants. */
-  constructor(cameras: SimCamera[], private readonly rng: () => number) {
+  constructor(cameras: SimCamera[], private readonly rng: Rng) {
     for (const c of cameras) {
       if (!Number.isInteger(c.camid) || c.camid <= 0) throw new Error(`camid must be a positive integer: ${c.camid}`);
       if (this.cameras.has(c.camid)) throw new Error(`duplicate camid ${c.camid}`);
       const types = (c.eventTypes ?? defaultEventTypes()).map((t) => ({ ...t, caps: { ...t.caps } }));
       this.cameras.set(c.camid, { name: c.name ?? `Camera ${c.camid}`, types });
     }
-    this.nextId = 30_000_000 + Math.floor(rng() * 5_000_000);
+    this.nextId = 30_000_000 + Math.floor(rng.next() * 5_000_000);
   }
 
   hasCamera(camid: number): boolean {
@@ -246,7 +247,7 @@ export class VxgStore {
 
   addEvent(input: Omit<EventRecord, 'id'>): EventRecord {
     const record: EventRecord = { ...input, id: this.nextId };
-    this.nextId += 1 + Math.floor(this.rng() * 3);
+    this.nextId += 1 + Math.floor(this.rng.next() * 3);
     this.events.push(record);
     return record;
   }
