@@ -40,7 +40,7 @@ import { createCorsPolicy } from './core/http/cors.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
-import type { CoreServices } from './schema/context.ts';
+import type { CoreServices } from './core/ports.ts';
 
 export interface AppOptions {
   env: ServerEnv;

@@ -63,7 +63,7 @@ export {
   type ErrorCode,
 } from './core/errors.ts';
 export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from './schema/builder.ts';
-export type { GraphQLContext } from './schema/context.ts';
+export type { GraphQLContext } from './core/ports.ts';
 /** Since 1.2.0: the scope a plugin's GraphQL field needs, `authScopes: requireScope('events:write')` (scopes.ts). */
 export { requireScope } from './schema/scopes.ts';
 export type { Scope } from './core/config/schema.ts';

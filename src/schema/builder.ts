@@ -7,7 +7,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 import { fieldCost } from './cost.ts';
 import { parseJsonScalar } from './json-scalar.ts';
 import { decodeNodeId } from './ids.ts';

@@ -2,7 +2,7 @@
  * The health conformance check: when the vendor fails the instance reports DEGRADED or ERROR with
  * a reason, visible in `adapters` and pushed on `adapterStatusChanged`; when it is back, READY.
  */
-import type { AdapterInstanceInfo } from '../schema/context.ts';
+import type { AdapterInstanceInfo } from '../core/ports.ts';
 import { waitUntil, type LiveServer } from './live.ts';
 import type { ConformanceCheck } from './suite.ts';
 import type { ConformanceSimulator } from './types.ts';
