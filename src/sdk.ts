@@ -3,11 +3,10 @@
  * core. Semver: additions are minor releases; changes or removals of anything exported here are
  * major releases (SDK_VERSION).
  */
-export { defineAdapter } from './core/adapter/define.ts';
+export { defineAdapter, type AdapterDefinition } from './sdk/define-adapter.ts';
 export { SDK_VERSION } from './core/adapter/types.ts';
 export type {
   AdapterContext,
-  AdapterDefinition,
   AdapterStatus,
   BaseInstanceConfig,
   CameraInfo,

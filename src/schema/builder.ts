@@ -108,6 +108,9 @@ export interface CoreRefs {
   toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null;
 }
 
+/** An adapter's `graphql` as the SDK types it (core keeps it opaque: core/adapter/types.ts). */
+export type AdapterGraphql = (builder: Builder, refs: CoreRefs) => void;
+
 export interface EventFilterInput {
   kinds?: EventKind[] | null;
   adapters?: string[] | null;
