@@ -4,8 +4,7 @@
  */
 import type { AdapterInstanceInfo } from '../core/ports.ts';
 import { waitUntil, type LiveServer } from './live.ts';
-import type { ConformanceCheck } from './suite.ts';
-import type { ConformanceSimulator } from './types.ts';
+import type { ConformanceCheck, ConformanceSimulator } from './types.ts';
 
 export interface HealthCheckDeps {
   server: LiveServer;
