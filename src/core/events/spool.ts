@@ -10,9 +10,9 @@
  * Format: append-only files DATA_DIR/spool/NNNNNNNN.jsonl, one JSON line per write (SpoolRecord):
  * `{"r":<event>,"m":[media rows],"c":<camera row|null>}` (the media files are already in the
  * media store). The spool's own record, not the writer's or the database's types: the writer
- * converts at the boundary (spool-record.ts), so files of an earlier release stay readable. A new file is started at each start-up, after `fileBytes`, after a write error and
- * before each replay, so a torn tail (a crash or a failed write, never acknowledged) is always the
- * last line of a sealed file and is skipped on replay.
+ * converts at the boundary (spool-record.ts). A new file is started at each start-up, after
+ * `fileBytes`, after a write error and before each replay, so a torn tail (a crash or a failed
+ * write, never acknowledged) is always the last line of a sealed file and is skipped on replay.
  *
  * Replay: at start-up and whenever something is spooled, once `probe()` (a database ping) answers,
  * sealed files are replayed oldest first, in order, in chunks through the writer. A file is deleted
