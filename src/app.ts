@@ -40,7 +40,8 @@ import { createCorsPolicy } from './core/http/cors.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
-import type { CoreServices } from './schema/context.ts';
+import { unprefixedGraphqlNames } from './schema/graphql-names.ts';
+import type { CoreServices } from './core/ports.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -75,9 +76,12 @@ export interface App {
   url(): string;
 }
 
+/** The adapters a server runs when given none (the testkit checks a plugin beside them). */
+export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
+
 export async function createApp(o: AppOptions): Promise<App> {
   const log = o.log ?? createLogger(o.env.logLevel);
-  const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, o.pluginRoots)).map((d) => [d.type, d]));
+  const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, unprefixedGraphqlNames, o.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
 

@@ -3,11 +3,10 @@
  * core. Semver: additions are minor releases; changes or removals of anything exported here are
  * major releases (SDK_VERSION).
  */
-export { defineAdapter } from './core/adapter/define.ts';
+export { defineAdapter, type AdapterDefinition } from './sdk/define-adapter.ts';
 export { SDK_VERSION } from './core/adapter/types.ts';
 export type {
   AdapterContext,
-  AdapterDefinition,
   AdapterStatus,
   BaseInstanceConfig,
   CameraInfo,
@@ -63,7 +62,7 @@ export {
   type ErrorCode,
 } from './core/errors.ts';
 export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from './schema/builder.ts';
-export type { GraphQLContext } from './schema/context.ts';
+export type { GraphQLContext } from './core/ports.ts';
 /** Since 1.2.0: the scope a plugin's GraphQL field needs, `authScopes: requireScope('events:write')` (scopes.ts). */
 export { requireScope } from './schema/scopes.ts';
 export type { Scope } from './core/config/schema.ts';

@@ -13,7 +13,7 @@ import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
-import type { CoreServices } from '../schema/context.ts';
+import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 
 export interface ServiceDeps {

@@ -4,7 +4,7 @@
  */
 import { assertValidSchema, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { AdapterDefinition } from '../core/adapter/types.ts';
-import { createBuilder } from './builder.ts';
+import { createBuilder, type AdapterGraphql } from './builder.ts';
 import { addCoreFields } from './core-fields.ts';
 import { addCoreTypes } from './core-types.ts';
 
@@ -14,7 +14,8 @@ export function buildSchema(adapters: readonly AdapterDefinition[]): GraphQLSche
   addCoreFields(builder, refs);
   for (const a of adapters) {
     try {
-      a.graphql?.(builder, refs);
+      // Core holds `graphql` opaquely; every definition was written against the SDK's type of it.
+      (a.graphql as AdapterGraphql | undefined)?.(builder, refs);
     } catch (e) {
       throw new Error(`adapter "${a.type}": its GraphQL additions failed: ${(e as Error).message}`);
     }

@@ -7,7 +7,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 import { fieldCost } from './cost.ts';
 import { parseJsonScalar } from './json-scalar.ts';
 import { decodeNodeId } from './ids.ts';
@@ -107,6 +107,9 @@ export interface CoreRefs {
   /** Turn an EventFilter argument into the store's filter (plates normalised). */
   toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null;
 }
+
+/** An adapter's `graphql` as the SDK types it (core keeps it opaque: core/adapter/types.ts). */
+export type AdapterGraphql = (builder: Builder, refs: CoreRefs) => void;
 
 export interface EventFilterInput {
   kinds?: EventKind[] | null;

@@ -2,7 +2,7 @@
  * Core root fields of the contract: queries, subscriptions and capability-dispatched mutations.
  */
 import { GraphQLError } from 'graphql';
-import type { AdapterInstanceInfo } from './context.ts';
+import type { AdapterInstanceInfo } from '../core/ports.ts';
 import { localId, seqOf } from './ids.ts';
 import type { Builder, CoreRefs } from './builder.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';

@@ -7,7 +7,7 @@ import type { Capability } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { StreamSessionView } from '../core/streams/session.ts';
 import type { Builder, CoreRefs } from './builder.ts';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 import { loadCamera } from './ids.ts';
 import { STREAMS, WRITE } from './scopes.ts';
 

@@ -2,7 +2,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { CameraRecord } from '../core/cameras/repo.ts';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 
 /** The largest seq the store can hold (PostgreSQL bigint). */
 export const MAX_SEQ = 2n ** 63n - 1n;

@@ -2,7 +2,7 @@
 import { GraphQLError } from 'graphql';
 import type { EventFilter, PageArgs } from '../core/db/event-repo.ts';
 import type { StoredEvent } from '../core/events/model.ts';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 import { MAX_SEQ, seqOf } from './ids.ts';
 
 export const MAX_PAGE = 500;

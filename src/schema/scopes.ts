@@ -20,7 +20,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { SCOPES, type Scope } from '../core/config/schema.ts';
 import { AppError } from '../core/errors.ts';
 import { hasScope } from '../core/auth/api-keys.ts';
-import type { GraphQLContext } from './context.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 
 /** The scopes fields can require: the API key scopes (AuthScopes of the builder). */
 export type AuthScopes = { [S in Scope]: boolean };

@@ -2,10 +2,9 @@
  * The health conformance check: when the vendor fails the instance reports DEGRADED or ERROR with
  * a reason, visible in `adapters` and pushed on `adapterStatusChanged`; when it is back, READY.
  */
-import type { AdapterInstanceInfo } from '../schema/context.ts';
+import type { AdapterInstanceInfo } from '../core/ports.ts';
 import { waitUntil, type LiveServer } from './live.ts';
-import type { ConformanceCheck } from './suite.ts';
-import type { ConformanceSimulator } from './types.ts';
+import type { ConformanceCheck, ConformanceSimulator } from './types.ts';
 
 export interface HealthCheckDeps {
   server: LiveServer;

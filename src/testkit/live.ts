@@ -12,7 +12,7 @@ import { validateConfig } from '../core/config/load.ts';
 import { openDatabase, type Database } from '../core/db/client.ts';
 import type { AdapterDefinition } from '../core/adapter/types.ts';
 import type { StoredEvent } from '../core/events/model.ts';
-import type { AdapterInstanceInfo } from '../schema/context.ts';
+import type { AdapterInstanceInfo } from '../core/ports.ts';
 import type { ConformanceEnv } from './types.ts';
 
 export interface GqlResult {

@@ -7,26 +7,21 @@
  * one server (started by the first live check), restart it on the same database, and the last
  * one stops everything and looks for what was left behind.
  */
-import { builtInAdapters } from '../adapters/index.ts';
+import { defaultAdapters } from '../app.ts';
 import { validateAdapterEntries } from '../core/adapter/registry.ts';
 import type { AdapterDefinition } from '../core/adapter/types.ts';
 import { eventInputSchema } from '../core/events/model.ts';
 import { formatIssuePath } from '../core/errors.ts';
-import { unprefixedGraphqlNames } from '../core/plugins/graphql-names.ts';
 import { pluginAdapterProblems, takenBy } from '../core/plugins/validate.ts';
 import { buildSchema } from '../schema/build.ts';
+import { unprefixedGraphqlNames } from '../schema/graphql-names.ts';
 import { LeakTracker } from './leaks.ts';
 import { LiveServer, waitUntil } from './live.ts';
 import { newRecording, recordingDefinition, type PublishRecord } from './recorder.ts';
-import type { ConformanceOptions } from './types.ts';
+import type { ConformanceCheck, ConformanceOptions } from './types.ts';
 import { healthCheck } from './health-check.ts';
 
-export interface ConformanceCheck {
-  name: string;
-  /** Set when the check cannot run with the given options (e.g. no produceDuplicate hook). */
-  skip?: string;
-  run(): Promise<void>;
-}
+export type { ConformanceCheck } from './types.ts';
 
 export interface ConformanceSuite {
   title: string;
@@ -87,8 +82,8 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
     {
       name: 'definition: valid, needs an SDK this server provides, type and GraphQL prefix not used by another adapter',
       run: async () => {
-        const others = builtInAdapters.filter((a) => a !== adapter && a.type !== adapter.type);
-        const { problems } = pluginAdapterProblems([adapter], `adapter "${type}"`, takenBy(others, 'the built-in adapter'));
+        const others = (o.otherAdapters ?? defaultAdapters).filter((a) => a !== adapter && a.type !== adapter.type);
+        const { problems } = pluginAdapterProblems([adapter], `adapter "${type}"`, takenBy(others, 'the built-in adapter'), unprefixedGraphqlNames);
         const mine = problems.filter((p) => !p.includes('adds GraphQL names without its prefix')); // the graphql check's business
         if (mine.length) throw new Error(mine.join('\n'));
         buildSchema([...others, adapter]); // beside the built-ins without a clash

@@ -1,5 +1,13 @@
 /** Options of the adapter conformance kit (runAdapterConformance / createConformanceSuite). */
-import type { RunningAdapter } from '../core/adapter/types.ts';
+import type { AdapterDefinition, RunningAdapter } from '../core/adapter/types.ts';
+
+/** One conformance check (suite.ts runs them in order). */
+export interface ConformanceCheck {
+  name: string;
+  /** Set when the check cannot run with the given options (e.g. no produceDuplicate hook). */
+  skip?: string;
+  run(): Promise<void>;
+}
 
 /** What the simulator hooks get: where the server runs and the instance under test. */
 export interface ConformanceEnv {
@@ -64,4 +72,9 @@ export interface ConformanceOptions {
   timeouts?: ConformanceTimeouts;
   /** Server log level while the checks run (default: silent; e.g. "debug" to see the adapter's log). */
   logLevel?: string;
+  /**
+   * The adapters a server runs beside this one: its type and GraphQL prefix must not clash with
+   * theirs, and the schema must build with them all (default: the server's own, createApp's defaults).
+   */
+  otherAdapters?: readonly AdapterDefinition[];
 }

@@ -25,7 +25,7 @@ import { Ingest } from '../../src/core/events/ingest.ts';
 import { FileMediaStore } from '../../src/core/media/store.ts';
 import { CameraCache } from '../../src/core/cameras/cache.ts';
 import { createSafeFetch } from '../../src/core/http/safe-fetch.ts';
-import type { AdapterInstanceInfo } from '../../src/schema/context.ts';
+import type { AdapterInstanceInfo } from '../../src/core/ports.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {

@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.ts';
 import { ConfigError, validateConfig } from '../../src/core/config/load.ts';
 import { loadPlugins, withPluginAdapters } from '../../src/core/plugins/load.ts';
 import { notAnEsModule, resolvePluginSpec } from '../../src/core/plugins/resolve.ts';
+import { unprefixedGraphqlNames } from '../../src/schema/graphql-names.ts';
 import { SDK_VERSION } from '../../src/sdk.ts';
 import { EXAMPLE_DIR, EXAMPLE_PACKAGE, FIXTURES, ensureHostLink, userProject } from './helpers.ts';
 
@@ -80,7 +81,7 @@ describe('loading plugins', () => {
   it('an npm-installed package and a module exporting two adapters, beside the built-ins', async () => {
     const project = userProject({ [EXAMPLE_PACKAGE]: EXAMPLE_DIR });
     try {
-      const defs = await withPluginAdapters(builtInAdapters, [EXAMPLE_PACKAGE, './two-adapters.ts'], { projectRoot: project.dir, configDir: FIXTURES });
+      const defs = await withPluginAdapters(builtInAdapters, [EXAMPLE_PACKAGE, './two-adapters.ts'], unprefixedGraphqlNames, { projectRoot: project.dir, configDir: FIXTURES });
       expect(defs.map((d) => d.type)).toEqual(['ff', 'camlytics', 'vxg', 'ivms', 'hmac-webhook', 'alpha', 'beta']);
     } finally {
       project.cleanup();
@@ -89,7 +90,7 @@ describe('loading plugins', () => {
 
   it('reports every problem of every plugin at once, each naming the plugin and the adapter', async () => {
     const specs = ['./future-sdk.ts', './dup-ff.ts', './no-default.ts', './not-adapter.ts', './throws.ts', './unprefixed.ts', './no-sdk.ts', './missing.ts', 'not-installed-adapter', './two-adapters.ts', './dup-alpha.ts', `${FIXTURES}/two-adapters.ts`];
-    const problems = await problemsOf(loadPlugins(specs, builtInAdapters, { configDir: FIXTURES, projectRoot: FIXTURES }));
+    const problems = await problemsOf(loadPlugins(specs, builtInAdapters, unprefixedGraphqlNames, { configDir: FIXTURES, projectRoot: FIXTURES }));
     expect(problems).toEqual([
       `plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`,
       'plugins[1] (./dup-ff.ts): adapter "ff": type "ff" is already defined by the built-in adapter "ff"',

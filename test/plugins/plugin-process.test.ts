@@ -86,7 +86,7 @@ describe('plugins in a real server process', () => {
   }, 30_000);
 
   it('schema:print prints the schema with the configured plugins (no need for their secrets)', async () => {
-    const { code, stdout, stderr } = await finished(run(['src/schema/print-cli.ts', '--config', config()], {}));
+    const { code, stdout, stderr } = await finished(run(['src/print-schema.ts', '--config', config()], {}));
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('type HmacWebhookEvent implements AnalyticsEvent & Event & Node {');

@@ -9,7 +9,7 @@ import type { AdapterEntry } from '../config/schema.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { createInstanceContext, type ContextDeps, type InstanceResources } from './context.ts';
 import type { AdapterDefinition, AdapterStatus, BaseInstanceConfig, RunningAdapter } from './types.ts';
-import type { AdapterInstanceInfo } from '../../schema/context.ts';
+import type { AdapterInstanceInfo } from '../ports.ts';
 
 export interface Instance {
   def: AdapterDefinition;

@@ -14,7 +14,6 @@ import type {
   MediaRole,
   PublishResult,
 } from '../events/model.ts';
-import type { Builder, CoreRefs } from '../../schema/builder.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 
 /**
@@ -231,7 +230,11 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
   capabilities: readonly Capability[];
   /** Prefix of every GraphQL name the adapter adds (e.g. "Ff"). */
   graphqlPrefix: string;
-  /** Add the adapter's GraphQL types and fields. Called once per adapter type. */
-  graphql?: (builder: Builder, refs: CoreRefs) => void;
+  /**
+   * Add the adapter's GraphQL types and fields. Called once per adapter type. Opaque here (core
+   * never sees the schema builder; a function of `never` parameters accepts any function): the SDK
+   * types it as `(builder: Builder, refs: CoreRefs) => void` (src/sdk/define-adapter.ts).
+   */
+  graphql?: (builder: never, refs: never) => void;
   start(ctx: AdapterContext<z.output<S>>): Promise<RunningAdapter> | RunningAdapter;
 }

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { Scope } from '../config/schema.ts';
-import type { AuthInfo } from '../../schema/context.ts';
+import type { AuthInfo } from '../ports.ts';
 
 export interface ApiKeyConfig {
   key: string;

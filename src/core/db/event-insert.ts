@@ -13,8 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import type { NewEventRow } from './event-repo.ts';
-import type { cameras, media } from './schema.ts';
+import type { cameras, events, media } from './schema.ts';
 
 export interface InsertedEvent {
   seq: bigint;
@@ -24,7 +23,7 @@ export interface InsertedEvent {
 }
 
 /** The row as `insertEvents` takes it: everything but the generated `seq`. */
-export type InsertableEventRow = Omit<NewEventRow, 'seq'>;
+export type InsertableEventRow = Omit<typeof events.$inferInsert, 'seq'>;
 
 type WellFormed = { toWellFormed(): string };
 /** As the drivers encode text: a lone surrogate becomes U+FFFD (String.prototype.toWellFormed, Node ≥ 20). */

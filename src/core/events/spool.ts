@@ -7,11 +7,12 @@
  * publish with `{ spool: true }` (FF TCP) is moved here by the writer on an infrastructure failure
  * instead of waiting for its deadline, and resolves as `spooled` only after the line is fsynced.
  *
- * Format: append-only files DATA_DIR/spool/NNNNNNNN.jsonl, one JSON line per write:
- * `{"r":<eventRowJson>,"m":[media rows],"c":<camera row|null>}` (the media files are already in the
- * media store). A new file is started at each start-up, after `fileBytes`, after a write error and
- * before each replay, so a torn tail (a crash or a failed write, never acknowledged) is always the
- * last line of a sealed file and is skipped on replay.
+ * Format: append-only files DATA_DIR/spool/NNNNNNNN.jsonl, one JSON line per write (SpoolRecord):
+ * `{"r":<event>,"m":[media rows],"c":<camera row|null>}` (the media files are already in the
+ * media store). The spool's own record, not the writer's or the database's types: the writer
+ * converts at the boundary (spool-record.ts). A new file is started at each start-up, after
+ * `fileBytes`, after a write error and before each replay, so a torn tail (a crash or a failed
+ * write, never acknowledged) is always the last line of a sealed file and is skipped on replay.
  *
  * Replay: at start-up and whenever something is spooled, once `probe()` (a database ping) answers,
  * sealed files are replayed oldest first, in order, in chunks through the writer. A file is deleted
@@ -32,16 +33,21 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
-import { eventRowJson, type InsertableEventRow } from '../db/event-insert.ts';
 import type { PublishResult } from './model.ts';
-import type { PendingWrite } from './writer.ts';
 
-/** What the writer hands to the spool: a pending write's storable parts. */
-export type SpoolItem = Pick<PendingWrite, 'row' | 'rowJson' | 'mediaRows' | 'camera'>;
+/** One spooled write, as a spool line holds it. */
+export interface SpoolRecord {
+  /** The event: JSON text of an object (a line's `r`); its `dedupe_key` names it in logs. */
+  event: string;
+  /** Media rows written with it (a line's `m`): JSON values, opaque to the spool. */
+  media: readonly unknown[];
+  /** The camera row written with it, or null (a line's `c`). */
+  camera: unknown;
+}
 
-/** Where replayed writes go (the writer). */
+/** Where replayed records go (the writer): committed like any write, resolved `spooled` at once on a database failure. */
 export interface SpoolTarget {
-  enqueue(w: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<PublishResult>;
+  replay(record: SpoolRecord, deadline: number): Promise<PublishResult>;
 }
 
 export interface SpoolOptions {
@@ -129,7 +135,7 @@ export class EventSpool {
    * Append writes as one group and fsync; resolves when they are durable. Throws SERVICE_UNAVAILABLE
    * (nothing acknowledged) when the spool is full or the disk fails.
    */
-  append(items: readonly SpoolItem[]): Promise<void> {
+  append(items: readonly SpoolRecord[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return this.locked(async () => {
       const text = items.map(lineOf).join('');
@@ -221,7 +227,7 @@ export class EventSpool {
       if (this.stopped) return false;
       const end = Math.min(lines.length, i + this.chunk);
       const writes: Array<Promise<PublishResult>> = [];
-      const keys: string[] = [];
+      const keys: unknown[] = [];
       for (let j = i; j < end; j++) {
         if (!lines[j]) continue;
         const w = parseLine(lines[j]);
@@ -230,9 +236,9 @@ export class EventSpool {
           this.o.log.warn({ file: name, line: j + 1 }, 'spool: skipped a torn line (written when the process died; never acknowledged)');
           continue;
         }
-        keys.push(w.row.dedupeKey);
-        // 'held': on a database failure it resolves `spooled` at once; the file is kept for the next attempt.
-        writes.push(this.target!.enqueue({ ...w, deadline: Date.now() + 60_000, spool: 'held' }));
+        keys.push(w.dedupeKey);
+        // On a database failure it resolves `spooled` at once; the file is kept for the next attempt.
+        writes.push(this.target!.replay(w.record, Date.now() + 60_000));
       }
       const results = await Promise.allSettled(writes);
       let committed = 0;
@@ -299,40 +305,18 @@ export class EventSpool {
   }
 }
 
-function lineOf(w: SpoolItem): string {
-  return `{"r":${w.rowJson ?? eventRowJson(w.row)},"m":${JSON.stringify(w.mediaRows)},"c":${JSON.stringify(w.camera ?? null)}}\n`;
+function lineOf(w: SpoolRecord): string {
+  return `{"r":${w.event},"m":${JSON.stringify(w.media)},"c":${JSON.stringify(w.camera ?? null)}}\n`;
 }
 
-/** A spool line back to a write; null when it is torn (not a complete JSON line). */
-function parseLine(line: string): SpoolItem | null {
-  let o: { r: Record<string, any>; m: SpoolItem['mediaRows']; c: SpoolItem['camera'] | null };
+/** A spool line back to its record; null when it is torn (not a complete JSON line). */
+function parseLine(line: string): { record: SpoolRecord; dedupeKey: unknown } | null {
+  let o: { r: Record<string, unknown>; m: unknown[]; c: unknown };
   try {
     o = JSON.parse(line);
   } catch {
     return null;
   }
   if (!o || typeof o.r !== 'object' || !Array.isArray(o.m)) return null;
-  return { row: rowOf(o.r), rowJson: JSON.stringify(o.r), mediaRows: o.m, camera: o.c ?? undefined };
-}
-
-/** The inverse of `eventRowJson` (event-insert.ts): column names back to the row, ISO text back to Dates. */
-function rowOf(r: Record<string, any>): InsertableEventRow {
-  return {
-    typeName: r.type_name,
-    kind: r.kind,
-    vendorType: r.vendor_type,
-    occurredAt: new Date(r.occurred_at),
-    receivedAt: new Date(r.received_at),
-    adapter: r.adapter,
-    instance: r.instance,
-    cameraId: r.camera_id,
-    dedupeKey: r.dedupe_key,
-    plateNormalized: r.plate_normalized,
-    trackId: r.track_id,
-    plate: r.plate,
-    analytics: r.analytics,
-    data: r.data,
-    raw: r.raw,
-    media: r.media,
-  };
+  return { record: { event: JSON.stringify(o.r), media: o.m, camera: o.c ?? null }, dedupeKey: o.r?.dedupe_key };
 }

@@ -27,7 +27,8 @@ import { eventRowJson, insertEventBatch, wellFormed, type CameraRow, type EventB
 import type { EventBus } from './bus.ts';
 import type { MediaRef, PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import type { EventSpool } from './spool.ts';
+import type { EventSpool, SpoolRecord } from './spool.ts';
+import { fromSpoolRecord, toSpoolRecord } from './spool-record.ts';
 import { isSystemic, refusalSummary, sqlState } from './refusal.ts';
 import { isolateRefusedRows } from './row-isolation.ts';
 import { addMissingMedia } from '../db/event-media.ts';
@@ -108,6 +109,11 @@ export class EventWriter {
       if (w.spool === 'append' && this.retryAt > 0 && this.o.spool) this.spoolSoon();
       else this.schedule();
     });
+  }
+
+  /** A write replayed from the spool (spool.ts): 'held', so a database failure resolves it `spooled` at once. */
+  replay(record: SpoolRecord, deadline: number): Promise<PublishResult> {
+    return this.enqueue({ ...fromSpoolRecord(record), deadline, spool: 'held' });
   }
 
   /** Resolves when everything queued so far has been written or rejected. */
@@ -200,7 +206,7 @@ export class EventWriter {
     const append = out.filter((w) => w.spool === 'append');
     if (append.length) {
       try {
-        await this.o.spool.append(append);
+        await this.o.spool.append(append.map(toSpoolRecord));
       } catch {
         // Full, or the disk failed (logged and counted by the spool): these wait for their deadline.
         for (const w of append) w.spool = undefined;

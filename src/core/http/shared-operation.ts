@@ -10,7 +10,7 @@
  */
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { StoredEvent } from '../events/model.ts';
-import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
+import type { CoreServices, GraphQLContext } from '../ports.ts';
 
 export type SubscribeFn = (args: ExecutionArgs) => unknown;
 

@@ -17,7 +17,7 @@
  */
 import { Kind, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { StoredEvent } from '../events/model.ts';
-import type { AuthInfo, CoreServices, GraphQLContext } from '../../schema/context.ts';
+import type { AuthInfo, CoreServices, GraphQLContext } from '../ports.ts';
 import { SharedOperation, type SubscribeFn } from './shared-operation.ts';
 
 /** Where a shared subscriber's frames go: the graphql-ws subscription id and the socket's send. */

@@ -22,7 +22,7 @@ import { makeServer, CloseCode, type ConnectionInitMessage } from 'graphql-ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
-import type { AuthInfo, CoreServices } from '../../schema/context.ts';
+import type { AuthInfo, CoreServices } from '../ports.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { maskError, type Yoga } from './yoga.ts';
 import { SharedSubscriptions, isSharedOperation, sharedOperationKey, type FrameSink } from './shared-subscriptions.ts';

@@ -22,7 +22,7 @@ import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { useOperationLimits } from './operation-limits.ts';
 import type { CorsPolicy } from './cors.ts';
 import { useRejectNul } from './reject-nul.ts';
-import type { CoreServices, GraphQLContext } from '../../schema/context.ts';
+import type { CoreServices, GraphQLContext } from '../ports.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;

@@ -3,7 +3,7 @@
  * rare; each subscriber keeps at most the newest `limit` pending changes (older ones are
  * superseded anyway: the latest status is what matters).
  */
-import type { AdapterInstanceInfo } from '../../schema/context.ts';
+import type { AdapterInstanceInfo } from '../ports.ts';
 
 export class StatusHub {
   private readonly subs = new Set<(i: AdapterInstanceInfo) => void>();

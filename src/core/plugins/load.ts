@@ -9,7 +9,7 @@ import { ConfigError } from '../config/load.ts';
 import type { AdapterDefinition } from '../adapter/types.ts';
 import { registerHostResolution } from './host-package.ts';
 import { notAnEsModule, resolvePluginSpec, type PluginRoots } from './resolve.ts';
-import { exportedAdapters, pluginAdapterProblems, takenBy } from './validate.ts';
+import { exportedAdapters, pluginAdapterProblems, takenBy, type GraphqlNameCheck } from './validate.ts';
 
 export type { PluginRoots } from './resolve.ts';
 
@@ -22,7 +22,7 @@ export interface LoadedPlugin {
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** Import the plugins; throws ConfigError listing every problem. */
-export async function loadPlugins(specs: readonly string[], known: readonly AdapterDefinition[], roots: PluginRoots = {}): Promise<LoadedPlugin[]> {
+export async function loadPlugins(specs: readonly string[], known: readonly AdapterDefinition[], graphqlNames: GraphqlNameCheck, roots: PluginRoots = {}): Promise<LoadedPlugin[]> {
   if (!specs.length) return [];
   registerHostResolution();
   const taken = takenBy(known, 'the built-in adapter');
@@ -61,7 +61,7 @@ export async function loadPlugins(specs: readonly string[], known: readonly Adap
       problems.push(`${label}: ${candidates}`);
       continue;
     }
-    const r = pluginAdapterProblems(candidates, label, taken);
+    const r = pluginAdapterProblems(candidates, label, taken, graphqlNames);
     problems.push(...r.problems);
     loaded.push({ spec, file, adapters: r.adapters });
   }
@@ -69,8 +69,11 @@ export async function loadPlugins(specs: readonly string[], known: readonly Adap
   return loaded;
 }
 
-/** The given adapters plus those of the plugins (the composition root's list of definitions). */
-export async function withPluginAdapters(known: readonly AdapterDefinition[], specs: readonly string[], roots: PluginRoots = {}): Promise<AdapterDefinition[]> {
-  const plugins = await loadPlugins(specs, known, roots);
+/**
+ * The given adapters plus those of the plugins (the composition root's list of definitions).
+ * `graphqlNames`: schema/graphql-names.ts's unprefixedGraphqlNames (validate.ts says why it is passed).
+ */
+export async function withPluginAdapters(known: readonly AdapterDefinition[], specs: readonly string[], graphqlNames: GraphqlNameCheck, roots: PluginRoots = {}): Promise<AdapterDefinition[]> {
+  const plugins = await loadPlugins(specs, known, graphqlNames, roots);
   return [...known, ...plugins.flatMap((p) => p.adapters)];
 }

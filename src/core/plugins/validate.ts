@@ -6,8 +6,14 @@
  */
 import { defineAdapter } from '../adapter/define.ts';
 import { SDK_VERSION, type AdapterDefinition } from '../adapter/types.ts';
-import { unprefixedGraphqlNames } from './graphql-names.ts';
 import { isValidRange, satisfies } from './semver.ts';
+
+/**
+ * The GraphQL names an adapter adds without its prefix (empty when all are prefixed). Finding them
+ * needs a schema build, so the composition root passes schema/graphql-names.ts's
+ * unprefixedGraphqlNames: core does not import the schema.
+ */
+export type GraphqlNameCheck = (def: AdapterDefinition) => string[];
 
 /** Who already uses a type name or a GraphQL prefix, e.g. `built-in adapter "ff"`. */
 export interface TakenNames {
@@ -45,7 +51,7 @@ const describe = (def: unknown, n: number): string => {
  * Problems of one plugin's adapters (empty = fine). Accepted adapters are added to `taken` so the
  * next plugin cannot reuse their names.
  */
-export function pluginAdapterProblems(candidates: unknown[], label: string, taken: TakenNames): { adapters: AdapterDefinition[]; problems: string[] } {
+export function pluginAdapterProblems(candidates: unknown[], label: string, taken: TakenNames, unprefixedGraphqlNames: GraphqlNameCheck): { adapters: AdapterDefinition[]; problems: string[] } {
   const problems: string[] = [];
   const adapters: AdapterDefinition[] = [];
   candidates.forEach((candidate, n) => {

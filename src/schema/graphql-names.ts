@@ -2,11 +2,12 @@
  * What an adapter adds to the GraphQL schema, and which of those names lack its prefix. Types it
  * adds must start with `graphqlPrefix` ("Ff…"); fields it adds to core types (Query, Mutation,
  * Subscription, Camera, …) must start with the prefix in lower camel case ("ff…"). Found by
- * building the schema with and without the adapter.
+ * building the schema with and without the adapter. Core's plugin checks receive
+ * unprefixedGraphqlNames from the composition root (core never builds a schema).
  */
 import { isInputObjectType, isInterfaceType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
-import type { AdapterDefinition } from '../adapter/types.ts';
-import { buildSchema } from '../../schema/build.ts';
+import type { AdapterDefinition } from '../core/adapter/types.ts';
+import { buildSchema } from './build.ts';
 
 export interface GraphqlAdditions {
   /** Type names the adapter adds. */

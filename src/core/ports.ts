@@ -1,13 +1,14 @@
 /**
- * What resolvers can reach: the GraphQL context. The composition root (app.ts) implements
- * CoreServices; resolvers never import the core directly.
+ * What core offers and needs at its edges: the services resolvers reach through the GraphQL
+ * context, the caller's auth and the instance info. The composition root (app.ts) implements
+ * CoreServices; the schema (src/schema) depends on these types, core never imports the schema.
  */
-import type { Scope } from '../core/config/schema.ts';
-import type { EventFilter, EventPage, PageArgs } from '../core/db/event-repo.ts';
-import type { CameraFilter, CameraRecord } from '../core/cameras/repo.ts';
-import type { Capability, StoredEvent } from '../core/events/model.ts';
-import type { AdapterStatus, TriggerInput } from '../core/adapter/types.ts';
-import type { StartStreamInput, StreamSessionView } from '../core/streams/session.ts';
+import type { Scope } from './config/schema.ts';
+import type { EventFilter, EventPage, PageArgs } from './db/event-repo.ts';
+import type { CameraFilter, CameraRecord } from './cameras/repo.ts';
+import type { Capability, StoredEvent } from './events/model.ts';
+import type { AdapterStatus, TriggerInput } from './adapter/types.ts';
+import type { StartStreamInput, StreamSessionView } from './streams/session.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -37,7 +38,7 @@ export interface CoreServices {
   /** The `api` a running adapter instance exposes to its own resolvers; null when it is not running. */
   adapterApi(adapter: string, instance: string): unknown;
   /** An adapter instance's record store (read it from the adapter's own resolvers). */
-  records(adapter: string, instance: string): import('../core/adapter/types.ts').RecordStore;
+  records(adapter: string, instance: string): import('./adapter/types.ts').RecordStore;
   /** Stream sessions (LIVE_STREAM / ARCHIVE_STREAM), whatever the vendor. */
   streams: StreamServices;
 }
