@@ -126,7 +126,7 @@ export class PgLeases extends LeasesBase {
       return this.session;
     } catch (err) {
       this.connectFailures++;
-      const log = { err: messageOf(err), retryMs: this.retryMs, failures: this.connectFailures };
+      const log = { err, retryMs: this.retryMs, failures: this.connectFailures };
       if (this.connectFailures === 1) this.o.log.warn(log, 'lease session could not connect');
       else this.o.log.debug(log, 'lease session could not connect');
       return null;

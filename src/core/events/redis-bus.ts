@@ -94,7 +94,7 @@ export class RedisEventBus implements EventBus {
     this.pub = new Redis(o.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.sub = new Redis(o.url, { ...common, autoResubscribe: true });
     for (const [name, c] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
-      c.on('error', (err: Error) => o.log.warn({ err: err.message, connection: name }, 'redis connection error; events are read from the log meanwhile'));
+      c.on('error', (err: Error) => o.log.warn({ err, connection: name }, 'redis connection error; events are read from the log meanwhile'));
     }
     this.sub.on('message', (_ch: string, message: string) => this.onMessage(message));
     this.sub.on('ready', () => {
@@ -108,7 +108,7 @@ export class RedisEventBus implements EventBus {
     const connected = await Promise.all([this.pub.connect(), this.sub.connect().then(() => this.sub.subscribe(this.channel))]).then(
       () => true,
       (err: unknown) => {
-        o.log.warn({ err: String(err) }, 'redis unreachable at start; events from other instances are read from the log until it answers');
+        o.log.warn({ err }, 'redis unreachable at start; events from other instances are read from the log until it answers');
         return false;
       },
     );
@@ -117,7 +117,7 @@ export class RedisEventBus implements EventBus {
       {
         readAfter: (after, limit) => eventsAfter(o.db, after, null, limit),
         deliver: (events) => this.deliver(events),
-        onError: (err) => o.log.warn({ err: String(err) }, 'reading the event log for the bus failed; retrying'),
+        onError: (err) => o.log.warn({ err }, 'reading the event log for the bus failed; retrying'),
         onFill: () => o.metrics.busLogReads.inc(),
       },
       await maxSeq(o.db),
@@ -133,7 +133,7 @@ export class RedisEventBus implements EventBus {
     try {
       events = decodeEvents(message).events;
     } catch (err) {
-      this.o.log.warn({ err: String(err) }, 'undecodable event-bus message ignored (the log has the events)');
+      this.o.log.warn({ err }, 'undecodable event-bus message ignored (the log has the events)');
       return;
     }
     this.o.metrics.busReceived.inc(events.length);
@@ -151,7 +151,7 @@ export class RedisEventBus implements EventBus {
     if (this.pub.status !== 'ready') return;
     this.pub.publish(this.channel, encodeEvents(this.node, events)).catch((err: unknown) => {
       this.o.metrics.busPublishErrors.inc();
-      this.o.log.warn({ err: String(err) }, 'publishing to redis failed; other instances read the events from the log');
+      this.o.log.warn({ err }, 'publishing to redis failed; other instances read the events from the log');
     });
   }
 

@@ -205,7 +205,7 @@ export class EventSpool {
         await this.o.probe();
         done = await this.replayOnce();
       } catch (err) {
-        this.o.log.debug({ err: String(err) }, 'spool replay waits for the database');
+        this.o.log.debug({ err }, 'spool replay waits for the database');
       }
       if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.retryMs).unref?.()));
       this.wake = null;

@@ -140,7 +140,7 @@ export function createWsServer(o: WsOptions) {
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const log = o.log.child({ ws: request.socket.remoteAddress });
-    socket.on('error', (err) => log.warn({ err: err.message }, 'websocket error'));
+    socket.on('error', (err) => log.warn({ err }, 'websocket error'));
     const slowMs = o.slowConsumerMs ?? 30_000;
     let pending = 0;
     let oldestPendingAt = 0;

@@ -50,7 +50,6 @@ export interface StreamManagerOptions {
 const LEASE = 'streams';
 
 const isTerminal = (s: StreamState) => s === 'STOPPED' || s === 'FAILED';
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class StreamManager {
   private readonly sessions = new Map<string, Session>();
@@ -303,7 +302,7 @@ export class StreamManager {
     if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
     if (deleteRow) this.writes.persist(s, () => deleteSession(this.o.db, s.id));
     this.publish(s);
-    if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: messageOf(cause) }, `stream session ${state}`);
+    if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: cause }, `stream session ${state}`);
     s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000);
     s.timer.unref();
   }
@@ -351,7 +350,7 @@ export class StreamManager {
 
   /** After a failed keepalive: stop what is left at the vendor, open a new vendor session under the same id. */
   private async restart(s: Session, cause: unknown): Promise<void> {
-    this.log.warn({ session: s.id, err: messageOf(cause) }, 'stream keepalive failed: restarting the vendor session');
+    this.log.warn({ session: s.id, err: cause }, 'stream keepalive failed: restarting the vendor session');
     s.state = 'STARTING';
     this.publish(s);
     await stopVendor(this.o.registry, this.log, s);

@@ -41,7 +41,7 @@ export function resumePersisted(d: ResumeDeps): { done: Promise<void>; cancel():
   const stopAndForget = async (row: PersistedSession, handlers: StreamHandlers, why: string) => {
     d.log.info({ session: row.id, vendorSession: row.vendor.vendorSessionId, why }, 'persisted stream session not resumed: stopping it at the vendor');
     await handlers.stop({ ...row.vendor, mode: row.request.mode }).catch((err) =>
-      d.log.warn({ session: row.id, err: (err as Error)?.message }, 'vendor stream stop failed'),
+      d.log.warn({ session: row.id, err }, 'vendor stream stop failed'),
     );
     await forget(row);
   };
