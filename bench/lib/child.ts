@@ -94,7 +94,7 @@ export async function startChild<I = Record<string, unknown>>(
 }
 
 /** Child side: announce readiness and serve commands (`cpu` built in). `exit` runs `onExit` then exits. */
-export function serveChild<I>(info: I, handlers: Record<string, (args: any) => unknown>, onExit: () => Promise<void>): void {
+export function serveChild<I>(info: I, handlers: Record<string, (args: never) => unknown>, onExit: () => Promise<void>): void {
   process.stdout.write(`BENCH_READY ${JSON.stringify(info)}\n`);
   process.send!({ ready: info });
   process.on('message', async (m: { id: number; cmd: string; args?: unknown }) => {
@@ -102,7 +102,7 @@ export function serveChild<I>(info: I, handlers: Record<string, (args: any) => u
       await onExit().catch((e) => process.stderr.write(`exit cleanup failed: ${e}\n`));
       process.exit(0);
     }
-    const h = m.cmd === 'cpu' ? () => process.cpuUsage() : handlers[m.cmd];
+    const h = m.cmd === 'cpu' ? () => process.cpuUsage() : (handlers[m.cmd] as ((args: unknown) => unknown) | undefined);
     try {
       if (!h) throw new Error(`unknown command ${m.cmd}`);
       process.send!({ id: m.id, ok: true, result: await h(m.args) });
@@ -121,7 +121,7 @@ export function failChild(err: unknown): void {
 }
 
 /** CPU use of children over a timed section: fraction of one core per child. */
-export async function cpuMeter(children: Array<Child<any>>): Promise<() => Promise<Record<string, number>>> {
+export async function cpuMeter(children: Array<Child<unknown>>): Promise<() => Promise<Record<string, number>>> {
   const t0 = performance.now();
   const before = await Promise.all(children.map((c) => c.call<NodeJS.CpuUsage>('cpu')));
   return async () => {

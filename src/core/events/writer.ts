@@ -161,7 +161,8 @@ export class EventWriter {
           this.queue.splice(0, batch.length);
           this.backoffMs = 0;
           this.retryAt = 0;
-        } catch (err) {
+        } catch (caught) {
+          let err = caught; // the batch's error, or the one that ended the search for refused rows
           if (!(await this.isOutage(err))) {
             // The database answers: some rows are at fault. Bisect; refuse the ones that fail alone.
             this.queue.splice(0, batch.length);

@@ -98,7 +98,7 @@ class SharedSubscriber implements AsyncIterableIterator<never> {
         if (r.done || this.closed) break;
         const payload = await this.op.render(r.value);
         if (this.closed) break;
-        const full = this.sink.send(this.prefix + payload + '}');
+        const full = this.sink.send(`${this.prefix}${payload}}`);
         if (full) await full;
       }
     } catch (err) {

@@ -72,7 +72,7 @@ export class SharedSessions {
       await s?.persisting;
       const row = await loadSession(this.deps.db, id);
       if (!row) {
-        if (s && s.persisted && !isTerminal(s.state) && s.state !== 'STARTING') this.deps.gone(s);
+        if (s?.persisted && !isTerminal(s.state) && s.state !== 'STARTING') this.deps.gone(s);
         return s;
       }
       if (s) {
