@@ -57,7 +57,7 @@ export function maskError(log: Logger) {
     if (typed !== undefined) {
       const fields = { code: typed, message: (original as Error).message, path: (error as GraphQLError).path };
       if (isClientErrorCode(typed)) log.debug(fields, 'client error in GraphQL operation');
-      else log.warn(fields, 'GraphQL operation failed');
+      else log.warn({ ...fields, err: original }, 'GraphQL operation failed'); // a server-side failure: its stack and cause
     }
     if (isAppError(original)) {
       const g = toGraphQLError(original);
