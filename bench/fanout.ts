@@ -44,7 +44,7 @@ async function ingestOverTcp(port: number, count: number, rows: () => Promise<nu
 }
 
 /** Publishes events [from, from+count) through `server` and waits until every subscriber of `group` has them. */
-async function deliver(clients: Child<any>, server: Child<any>, group: string, from: number, count: number, publish: (from: number, count: number) => Promise<unknown>) {
+async function deliver(clients: Child<unknown>, server: Child<unknown>, group: string, from: number, count: number, publish: (from: number, count: number) => Promise<unknown>) {
   await clients.call('arm', { group, perClient: count });
   const cpu = await cpuMeter([server, clients]);
   const t0 = performance.now();

@@ -15,7 +15,7 @@ const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
 
 async function main(): Promise<void> {
   const env = readEnv({ DATA_DIR: './data/demo', ...process.env }, process.argv.slice(2));
-  const tcpPort = Number(process.env.FF_TCP_PORT ?? 4001);
+  const tcpPort = env.ffTcpPort;
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const camlytics = new CamlyticsSimulator({ ratePerSec: 0.2, seed: 'demo' });

@@ -79,30 +79,30 @@ export interface App {
 /** The adapters a server runs when given none (the testkit checks a plugin beside them). */
 export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
 
-export async function createApp(o: AppOptions): Promise<App> {
-  const log = o.log ?? createLogger(o.env.logLevel);
-  const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, unprefixedGraphqlNames, o.pluginRoots)).map((d) => [d.type, d]));
-  const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
+export async function createApp(options: AppOptions): Promise<App> {
+  const log = options.log ?? createLogger(options.env.logLevel);
+  const defs = new Map((await withPluginAdapters(options.adapters ?? builtInAdapters, options.config.plugins, unprefixedGraphqlNames, options.pluginRoots)).map((d) => [d.type, d]));
+  const { configs, problems } = validateAdapterEntries(options.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
 
-  const dataDirLock = lockDataDir(o.env.dataDir); // one process per DATA_DIR (spool, PGlite)
-  const database = o.database ?? (await openDatabase({ url: o.env.databaseUrl, pgliteDir: pgliteDirFor(o.env.dataDir) }));
+  const dataDirLock = lockDataDir(options.env.dataDir); // one process per DATA_DIR (spool, PGlite)
+  const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir) }));
   const { db } = database;
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({
     log: log.child({ component: 'leases' }),
-    retryMs: o.config.cluster.leaseRetrySec * 1000,
-    heartbeatMs: o.config.cluster.leaseHeartbeatSec * 1000,
-    heartbeatTimeoutMs: o.config.cluster.leaseHeartbeatTimeoutSec * 1000,
+    retryMs: options.config.cluster.leaseRetrySec * 1000,
+    heartbeatMs: options.config.cluster.leaseHeartbeatSec * 1000,
+    heartbeatTimeoutMs: options.config.cluster.leaseHeartbeatTimeoutSec * 1000,
     onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
   });
-  const bus: EventBus = o.env.redisUrl
-    ? await RedisEventBus.start({ url: o.env.redisUrl, db, log, metrics })
+  const bus: EventBus = options.env.redisUrl
+    ? await RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics })
     : new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
-  if (o.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
+  if (options.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
   // TCP events wait out a database outage here (fsynced), replayed when it answers again.
-  const spool = new EventSpool({ dir: join(o.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: o.config.limits.spoolMaxBytes });
+  const spool = new EventSpool({ dir: join(options.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: options.config.limits.spoolMaxBytes });
   const writer = new EventWriter({
     spool,
     db,
@@ -111,8 +111,8 @@ export async function createApp(o: AppOptions): Promise<App> {
     metrics,
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
   });
-  const media = new FileMediaStore(o.env.mediaDir ?? join(o.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: o.config.limits.eventMaxBytes });
+  const media = new FileMediaStore(options.env.mediaDir ?? join(options.env.dataDir, 'media'), db);
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: options.config.limits.eventMaxBytes });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
@@ -129,20 +129,20 @@ export async function createApp(o: AppOptions): Promise<App> {
     leases,
     registry,
     log,
-    idleTimeoutMs: o.config.streams.idleTimeoutSec * 1000,
+    idleTimeoutMs: options.config.streams.idleTimeoutSec * 1000,
     cameraById: async (id) => (await camerasById(db, [id]))[0] ?? null,
   });
 
-  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer, maxConcurrentReplays: o.config.limits.maxConcurrentReplays, streams });
+  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: options.config.limits.subscriberBuffer, maxConcurrentReplays: options.config.limits.maxConcurrentReplays, streams });
   const schema = buildSchema([...defs.values()]);
-  const auth = new ApiKeyAuth(o.config.auth.apiKeys);
+  const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
-  const cors = createCorsPolicy(o.config.cors.origins);
-  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection, cors });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: o.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: o.config.limits.wsMaxOperationsPerSocket });
+  const cors = createCorsPolicy(options.config.cors.origins);
+  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: options.config.limits, introspection: options.config.graphql.introspection, cors });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: options.config.limits.wsMaxPayloadBytes, slowConsumerMs: options.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: options.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket });
   let dbOk = true;
   const server = createHttpServer({
-    graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: o.config.graphql.maxBodyBytes }),
+    graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes }),
     routes,
     adapterAvailability: (type, id) => registry.availability(type, id),
     cors,
@@ -152,10 +152,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     metrics,
     log,
     upgrade: ws.handleUpgrade,
-    slowConsumerMs: o.config.limits.slowConsumerSec * 1000,
+    slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
-      const adapters = adapterReadiness(registry.readiness(), o.config.readiness.allowFailedAdapters);
+      const adapters = adapterReadiness(registry.readiness(), options.config.readiness.allowFailedAdapters);
       const checks = {
         database: dbOk ? 'ok' : 'unreachable',
         ...adapters.checks,
@@ -183,9 +183,9 @@ export async function createApp(o: AppOptions): Promise<App> {
     log,
     listen: async () => {
       await new Promise<void>((resolve, reject) => {
-        const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new ListenError(o.env.host, o.env.port, err.code) : err);
+        const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new ListenError(options.env.host, options.env.port, err.code) : err);
         server.once('error', onError);
-        server.listen(o.env.port, o.env.host, () => {
+        server.listen(options.env.port, options.env.host, () => {
           server.off('error', onError);
           resolve();
         });
@@ -215,7 +215,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await bus.close();
         media.close();
         await fetch.close();
-        if (!o.database) await database.close();
+        if (!options.database) await database.close();
         dataDirLock.release();
       })()),
   };

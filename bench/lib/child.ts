@@ -22,23 +22,23 @@ type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
 export async function startChild<I = Record<string, unknown>>(
   script: string,
   args: string[],
-  o: { name: string; env?: Record<string, string | undefined>; profile?: boolean; readyTimeoutMs?: number },
+  options: { name: string; env?: Record<string, string | undefined>; profile?: boolean; readyTimeoutMs?: number },
 ): Promise<Child<I>> {
   const execArgv = ['--import', 'tsx'];
-  if (o.profile && CPU_PROF) {
+  if (options.profile && CPU_PROF) {
     // One directory per child: the main thread and the tsx loader thread each write a profile.
-    const dir = join(ROOT, 'bench-profiles', `${o.name}-${Date.now()}`);
+    const dir = join(ROOT, 'bench-profiles', `${options.name}-${Date.now()}`);
     mkdirSync(dir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const proc: ChildProcess = fork(join(ROOT, 'bench', script), args, {
     cwd: ROOT,
     execArgv,
-    env: { ...process.env, ...o.env },
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   proc.stdout!.on('data', (d: Buffer) => {
-    for (const line of d.toString().split('\n')) if (line && !line.startsWith('BENCH_READY ')) process.stderr.write(`[${o.name}] ${line}\n`);
+    for (const line of d.toString().split('\n')) if (line && !line.startsWith('BENCH_READY ')) process.stderr.write(`[${options.name}] ${line}\n`);
   });
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let exited = false;
@@ -48,24 +48,24 @@ export async function startChild<I = Record<string, unknown>>(
     if (!p) return;
     pending.delete(m.id);
     if (m.ok) p.resolve(m.result);
-    else p.reject(new Error(`${o.name}: ${m.error}`));
+    else p.reject(new Error(`${options.name}: ${m.error}`));
   });
   void exitedP.then(() => {
-    for (const p of pending.values()) p.reject(new Error(`${o.name} exited (code ${proc.exitCode})`));
+    for (const p of pending.values()) p.reject(new Error(`${options.name} exited (code ${proc.exitCode})`));
     pending.clear();
   });
 
   const info = await new Promise<I>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${o.name} did not start within ${o.readyTimeoutMs ?? 60_000} ms`)), o.readyTimeoutMs ?? 60_000);
+    const t = setTimeout(() => reject(new Error(`${options.name} did not start within ${options.readyTimeoutMs ?? 60_000} ms`)), options.readyTimeoutMs ?? 60_000);
     const onMsg = (m: { ready?: I; fatal?: string }) => {
-      if (m.fatal) reject(new Error(`${o.name}: ${m.fatal}`));
+      if (m.fatal) reject(new Error(`${options.name}: ${m.fatal}`));
       else if (m.ready) resolve(m.ready);
       else return;
       clearTimeout(t);
       proc.off('message', onMsg);
     };
     proc.on('message', onMsg);
-    void exitedP.then(() => reject(new Error(`${o.name} exited during start-up (code ${proc.exitCode})`)));
+    void exitedP.then(() => reject(new Error(`${options.name} exited during start-up (code ${proc.exitCode})`)));
   }).catch((e) => {
     proc.kill('SIGKILL');
     throw e;
@@ -73,12 +73,12 @@ export async function startChild<I = Record<string, unknown>>(
 
   let seq = 0;
   return {
-    name: o.name,
+    name: options.name,
     pid: proc.pid!,
     info,
     call: <T>(cmd: string, a?: unknown) =>
       new Promise<T>((resolve, reject) => {
-        if (exited) return reject(new Error(`${o.name} has exited`));
+        if (exited) return reject(new Error(`${options.name} has exited`));
         const id = ++seq;
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         proc.send({ id, cmd, args: a });
@@ -94,7 +94,7 @@ export async function startChild<I = Record<string, unknown>>(
 }
 
 /** Child side: announce readiness and serve commands (`cpu` built in). `exit` runs `onExit` then exits. */
-export function serveChild<I>(info: I, handlers: Record<string, (args: any) => unknown>, onExit: () => Promise<void>): void {
+export function serveChild<I>(info: I, handlers: Record<string, (args: never) => unknown>, onExit: () => Promise<void>): void {
   process.stdout.write(`BENCH_READY ${JSON.stringify(info)}\n`);
   process.send!({ ready: info });
   process.on('message', async (m: { id: number; cmd: string; args?: unknown }) => {
@@ -102,7 +102,7 @@ export function serveChild<I>(info: I, handlers: Record<string, (args: any) => u
       await onExit().catch((e) => process.stderr.write(`exit cleanup failed: ${e}\n`));
       process.exit(0);
     }
-    const h = m.cmd === 'cpu' ? () => process.cpuUsage() : handlers[m.cmd];
+    const h = m.cmd === 'cpu' ? () => process.cpuUsage() : (handlers[m.cmd] as ((args: unknown) => unknown) | undefined);
     try {
       if (!h) throw new Error(`unknown command ${m.cmd}`);
       process.send!({ id: m.id, ok: true, result: await h(m.args) });
@@ -121,7 +121,7 @@ export function failChild(err: unknown): void {
 }
 
 /** CPU use of children over a timed section: fraction of one core per child. */
-export async function cpuMeter(children: Array<Child<any>>): Promise<() => Promise<Record<string, number>>> {
+export async function cpuMeter(children: Array<Child<unknown>>): Promise<() => Promise<Record<string, number>>> {
   const t0 = performance.now();
   const before = await Promise.all(children.map((c) => c.call<NodeJS.CpuUsage>('cpu')));
   return async () => {

@@ -18,6 +18,7 @@ import { pump } from './pump.ts';
 const listen = (server: net.Server | http.Server) =>
   new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
 
+// biome-ignore lint/suspicious/noExplicitAny: decoded FF JSON, read field by field like a minimal ingest would
 type J = Record<string, any>;
 
 /** The row a minimal FF ingest would store, with the columns our writer fills. */

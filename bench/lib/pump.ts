@@ -14,17 +14,17 @@ export interface PumpOptions {
   delivered(): number | Promise<number>;
 }
 
-export async function pump(o: PumpOptions): Promise<{ ms: number; waits: number }> {
+export async function pump(options: PumpOptions): Promise<{ ms: number; waits: number }> {
   const started = performance.now();
-  const base = await o.delivered();
+  const base = await options.delivered();
   let sent = 0;
   let waits = 0;
-  const limit = o.window * o.subscribers;
-  while (sent < o.total) {
-    const inFlight = sent * o.subscribers - ((await o.delivered()) - base);
-    if (inFlight + o.batch * o.subscribers <= limit) {
-      const to = Math.min(o.total, sent + o.batch);
-      o.publish(sent, to);
+  const limit = options.window * options.subscribers;
+  while (sent < options.total) {
+    const inFlight = sent * options.subscribers - ((await options.delivered()) - base);
+    if (inFlight + options.batch * options.subscribers <= limit) {
+      const to = Math.min(options.total, sent + options.batch);
+      options.publish(sent, to);
       sent = to;
     } else waits++;
     await new Promise<void>((r) => setImmediate(r));

@@ -21,11 +21,11 @@ export class RawWs {
   private buf: Buffer | null = null;
   closed = false;
 
-  constructor(private readonly o: RawWsOptions) {}
+  constructor(private readonly options: RawWsOptions) {}
 
   connect(timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ host: this.o.host, port: this.o.port });
+      const s = net.connect({ host: this.options.host, port: this.options.port });
       this.socket = s;
       s.setNoDelay(true);
       const timer = setTimeout(() => (s.destroy(), reject(new Error('websocket handshake timed out'))), timeoutMs);
@@ -51,13 +51,13 @@ export class RawWs {
       s.on('error', () => undefined);
       s.once('close', () => {
         this.closed = true;
-        this.o.onClose?.(null);
+        this.options.onClose?.(null);
       });
       const key = randomBytes(16).toString('base64');
       s.write(
-        `GET ${this.o.path} HTTP/1.1\r\nHost: ${this.o.host}:${this.o.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `GET ${this.options.path} HTTP/1.1\r\nHost: ${this.options.host}:${this.options.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
-          (this.o.protocol ? `Sec-WebSocket-Protocol: ${this.o.protocol}\r\n` : '') +
+          (this.options.protocol ? `Sec-WebSocket-Protocol: ${this.options.protocol}\r\n` : '') +
           '\r\n',
       );
     });
@@ -117,11 +117,11 @@ export class RawWs {
       if (b.length < p + len) break;
       const payload = b.subarray(p, p + len);
       i = p + len;
-      if (opcode === 0x1 || opcode === 0x2) this.o.onText(payload);
+      if (opcode === 0x1 || opcode === 0x2) this.options.onText(payload);
       else if (opcode === 0x9) this.sendFrame(0xa, Buffer.from(payload));
       else if (opcode === 0x8) {
         this.closed = true;
-        this.o.onClose?.(payload.length >= 2 ? payload.readUInt16BE(0) : null);
+        this.options.onClose?.(payload.length >= 2 ? payload.readUInt16BE(0) : null);
         this.socket.end();
       }
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, parseConfigText, readEnv, validateConfig } from '../../src/core/config/load.ts';
+import { LOG_LEVELS } from '../../src/core/config/env.ts';
 import { validateAdapterEntries } from '../../src/core/adapter/registry.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
 import { createApp } from '../../src/app.ts';
@@ -107,6 +108,45 @@ describe('validateAdapterEntries (built-in adapters)', () => {
   });
 });
 
+describe('${VAR} in numeric and boolean fields', () => {
+  const vars = { FF_PORT: '4100', OPEN: 'true', DEPTH: '8', INTRO: 'false', FF_KEY: '0123456789', ID: '42' };
+
+  it('reads them as numbers and booleans, in the config file and in adapter entries', () => {
+    const cfg = validateConfig(
+      { limits: { maxDepth: '${DEPTH}' }, graphql: { introspection: '${INTRO}' }, adapters: [{ type: 'ff', id: 'a', tcpPort: '${FF_PORT}', allowUnauthenticatedTcp: '${OPEN}' }] },
+      vars,
+    );
+    expect(cfg.limits.maxDepth).toBe(8);
+    expect(cfg.graphql.introspection).toBe(false);
+    const { configs, problems } = validateAdapterEntries(cfg.adapters, defs);
+    expect(problems).toEqual([]);
+    expect(configs[0]).toMatchObject({ tcpPort: 4100, allowUnauthenticatedTcp: true });
+  });
+
+  it('does so for an unquoted ${VAR} in YAML', () => {
+    const cfg = parseConfigText('adapters:\n  - type: ff\n    id: a\n    tcpPort: ${FF_PORT}\n', 'c.yaml', vars);
+    expect(validateAdapterEntries(cfg.adapters, defs).configs[0]).toMatchObject({ tcpPort: 4100 });
+  });
+
+  it('keeps a digits-only value a string where the field is a string', () => {
+    const cfg = validateConfig({ adapters: [{ type: 'ff', id: '${ID}', auth: { header: 'X-Auth-Key', key: '${FF_KEY}' } }] }, vars);
+    const { configs, problems } = validateAdapterEntries(cfg.adapters, defs);
+    expect(problems).toEqual([]);
+    expect(configs[0]).toMatchObject({ id: '42', auth: { key: '0123456789' } });
+  });
+
+  it('refuses a value that is not a number or boolean, showing it', () => {
+    expect(problemsOf(() => validateConfig({ limits: { maxDepth: '${DEPTH}' } }, { DEPTH: 'deep' }))).toEqual(['limits.maxDepth: expected a number, got "deep"']);
+    const cfg = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: '${FF_PORT}', allowUnauthenticatedTcp: '${OPEN}' }] }, { FF_PORT: '40o1', OPEN: 'yes' });
+    expect(validateAdapterEntries(cfg.adapters, defs).problems).toEqual(['adapters[0].tcpPort: expected a number, got "40o1"', 'adapters[0].allowUnauthenticatedTcp: expected a boolean, got "yes"']);
+  });
+
+  it('checks the number it read against the field\'s rules', () => {
+    const cfg = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: '${FF_PORT}' }] }, { FF_PORT: '70000' });
+    expect(validateAdapterEntries(cfg.adapters, defs).problems).toEqual([expect.stringMatching(/^adapters\[0\]\.tcpPort: Too big/)]);
+  });
+});
+
 describe('parseConfigText', () => {
   it('reads YAML', () => {
     const cfg = parseConfigText('adapters:\n  - { type: ff, id: gate, tcpPort: 4001 }\nlimits:\n  maxDepth: 8\n', 'c.yaml', {});
@@ -141,8 +181,26 @@ describe('readEnv and loadConfig', () => {
   });
 
   it('names every bad variable', () => {
-    const problems = problemsOf(() => readEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://r' }, ['--config']));
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['--config', 'DATABASE_URL', 'PORT', 'REDIS_URL']);
+    const problems = problemsOf(() => readEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://r', LOG_LEVEL: 'loud', FF_TCP_PORT: '70000' }, ['--config']));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['--config', 'DATABASE_URL', 'FF_TCP_PORT', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect(problems).toContain('PORT: expected a port number (0-65535), got "eighty"');
+  });
+
+  it('checks LOG_LEVEL against pino\'s levels', () => {
+    expect(LOG_LEVELS.filter((l) => l !== 'silent').sort()).toEqual(Object.keys(pino.levels.values).sort());
+    expect(problemsOf(() => readEnv({ LOG_LEVEL: 'verbose' }))).toEqual(['LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"']);
+    expect(readEnv({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(readEnv({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '', FF_TCP_PORT: '' })).toMatchObject({ port: 4000, databaseUrl: undefined, logLevel: 'info', ffTcpPort: 4001 });
+  });
+
+  it('runs the default FF instance on FF_TCP_PORT when there is no config file', () => {
+    expect(loadConfig({}, []).file.adapters).toEqual([{ type: 'ff', id: 'default', tcpPort: 4001 }]);
+    const loaded = loadConfig({ FF_TCP_PORT: '5001' }, []);
+    expect(loaded.origin).toBe('defaults');
+    expect(loaded.file.adapters).toEqual([{ type: 'ff', id: 'default', tcpPort: 5001 }]);
   });
 
   it('loads the file named by CONFIG_FILE with substitution, and reports a missing file', () => {

@@ -34,6 +34,21 @@ describe('bounded logging', () => {
     expect(lines[0]).not.toMatch(/"(query|parameters|args)"/);
   });
 
+  it('an error keeps its stack and its cause with the cause\'s stack; a cause that loops is cut', async () => {
+    const { log, lines } = capture();
+    const err = new Error('redis unreachable', { cause: new Error('connect ECONNREFUSED 127.0.0.1:6379') });
+    const loop: Error & { cause?: unknown } = new Error('loops');
+    loop.cause = loop;
+    log.warn({ err }, 'redis unreachable at start');
+    log.warn({ err: loop }, 'a cause that loops');
+    await flush();
+    const first = JSON.parse(lines[0]);
+    expect(first.err).toMatchObject({ type: 'Error', message: 'redis unreachable', stack: expect.stringMatching(/^Error: redis unreachable\n\s+at /) });
+    expect(first.err.cause).toMatchObject({ type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:6379', stack: expect.stringMatching(/\n\s+at /) });
+    expect(lines[1].length).toBeLessThan(20_000);
+    expect(JSON.parse(lines[1]).err.cause.cause.message).toBe('loops');
+  });
+
   it('long strings, big arrays, deep objects and bytes are cut', async () => {
     const { log, lines } = capture();
     let deep: Record<string, unknown> = { leaf: 1 };

@@ -217,7 +217,7 @@ for (const driver of drivers) {
 
       it('plate prefixes page the same on both plans (index-first from two characters, seq walk for one)', async () => {
         for (const plate of ['AB*', 'A*']) {
-          const want = newestFirst((e) => e.plateNormalized != null && e.plateNormalized.startsWith(plate.slice(0, -1)));
+          const want = newestFirst((e) => e.plateNormalized?.startsWith(plate.slice(0, -1)) ?? false);
           const got: bigint[] = [];
           let after: bigint | null = null;
           for (let guard = 0; guard < 10; guard++) {

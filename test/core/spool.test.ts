@@ -97,7 +97,7 @@ for (const driver of drivers) {
       const lines = readFileSync(join(dir, files(dir)[0]), 'utf8').trim().split('\n');
       expect(lines).toHaveLength(51);
       expect(await metricValue(metrics, 'events_spooled_total')).toBe(51);
-      expect(await metricValue(metrics, 'spool_bytes')).toBe(Buffer.byteLength(lines.join('\n') + '\n'));
+      expect(await metricValue(metrics, 'spool_bytes')).toBe(Buffer.byteLength(`${lines.join('\n')}\n`));
       expect(await stored('a')).toEqual([]);
 
       spool.start(writer);

@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** What one file imports that it may not. `own`: the directory its relative imports must stay in. */
-export function importViolations(file: string, text: string, rule: 'adapter' | 'simulator' | 'plugin', own: string): string[] {
+function importViolations(file: string, text: string, rule: 'adapter' | 'simulator' | 'plugin', own: string): string[] {
   const out: string[] = [];
   for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
     if (isBuiltin(spec)) continue;

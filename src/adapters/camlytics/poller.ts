@@ -166,7 +166,7 @@ export class CamlyticsPoller {
       await this.d.state.set(CURSOR_STATE_KEY, seen.snapshot());
     } catch (err) {
       // Not fatal: without it a restart re-reads recent events, which the store's dedupe absorbs.
-      this.d.log.warn({ err: (err as Error).message }, 'Camlytics poll cursor could not be saved');
+      this.d.log.warn({ err }, 'Camlytics poll cursor could not be saved');
     }
   }
 }

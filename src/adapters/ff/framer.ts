@@ -69,7 +69,7 @@ export class JsonObjectFramer {
   private partBytes = 0;
   private depth = 0;
   private inString = false;
-  private escape = false;
+  private escaping = false;
   private afterClose = false;
   // Start of the current object within the chunk being scanned (0 when it began earlier).
   private objStart = 0;
@@ -133,7 +133,7 @@ export class JsonObjectFramer {
     this.partBytes = 0;
     this.depth = 1;
     this.inString = false;
-    this.escape = false;
+    this.escaping = false;
     this.afterClose = false;
     this.watch = W_NONE;
   }
@@ -175,7 +175,7 @@ export class JsonObjectFramer {
     const stop = Math.min(n, start + (this.max - this.partBytes));
     let depth = this.depth;
     let inString = this.inString;
-    let escape = this.escape;
+    let escaping = this.escaping;
     let afterClose = this.afterClose;
     let watch = this.watch;
     while (i < stop) {
@@ -206,8 +206,8 @@ export class JsonObjectFramer {
         watch = W_NONE; // an escape, a control byte or a long key: never a top-level key
       }
       if (inString) {
-        if (escape) escape = false;
-        else if (b === BACKSLASH) escape = true;
+        if (escaping) escaping = false;
+        else if (b === BACKSLASH) escaping = true;
         else if (b === QUOTE) inString = false;
         else if (b < 0x20) {
           // Malformed: drop the partial object and resync at the next `{`.
@@ -253,7 +253,7 @@ export class JsonObjectFramer {
     this.watch = watch;
     this.depth = depth;
     this.inString = inString;
-    this.escape = escape;
+    this.escaping = escaping;
     this.afterClose = afterClose;
     if (i < n) {
       // The object needs more than max bytes: skip the rest of it.
@@ -283,7 +283,7 @@ export class JsonObjectFramer {
     }
     this.depth = 1;
     this.inString = false;
-    this.escape = false;
+    this.escaping = false;
     this.afterClose = false;
     this.watch = W_NONE;
   }
@@ -310,7 +310,7 @@ export class JsonObjectFramer {
     const from = i;
     let depth = this.depth;
     let inString = this.inString;
-    let escape = this.escape;
+    let escaping = this.escaping;
     let rawAfterClose = this.afterClose;
     while (i < n) {
       const b = chunk[i++];
@@ -323,8 +323,8 @@ export class JsonObjectFramer {
       } else if (rawAfterClose && !isSpace(b)) rawAfterClose = false;
 
       if (inString) {
-        if (escape) escape = false;
-        else if (b === BACKSLASH) escape = true;
+        if (escaping) escaping = false;
+        else if (b === BACKSLASH) escaping = true;
         else if (b === QUOTE) inString = false;
       } else if (b === QUOTE) inString = true;
       else if (b === OPEN) depth++;
@@ -338,7 +338,7 @@ export class JsonObjectFramer {
     this.skipped += i - from;
     this.depth = depth;
     this.inString = inString;
-    this.escape = escape;
+    this.escaping = escaping;
     this.afterClose = rawAfterClose;
     return i;
   }

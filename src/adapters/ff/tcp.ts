@@ -81,7 +81,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       ctx.count('tcp.idle_timeouts');
       close('idle_timeout');
     });
-    socket.on('error', (err) => ctx.log.debug({ peer, err: err.message }, 'FF TCP socket error'));
+    socket.on('error', (err) => ctx.log.debug({ peer, err }, 'FF TCP socket error'));
 
     const reject = (reason: string, detail: string, err?: unknown) => {
       stats.rejected += 1;
@@ -125,7 +125,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       stats.failed += 1;
       ctx.count('tcp.store_failed');
       failedLog.add(e instanceof AppError ? e.code : 'INTERNAL');
-      ctx.log.debug({ peer, err: (e as Error).message }, 'FF TCP event could not be stored');
+      ctx.log.debug({ peer, err: e }, 'FF TCP event could not be stored');
     };
     const consume = (outs: ReturnType<JsonObjectFramer['push']>) => {
       for (const o of outs) {

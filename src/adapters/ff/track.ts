@@ -38,7 +38,7 @@ export function foldTrack(events: readonly StoredEvent[]): PlateTrack | null {
     const b = best.plate!.confidence ?? -1;
     if (c > b || (c === b && e.plate!.phase === 'RELIABLE')) best = e;
   }
-  const direction = [...pass].reverse().find((e) => e.plate!.direction !== 'UNKNOWN')?.plate!.direction ?? 'UNKNOWN';
+  const direction = [...pass].reverse().find((e) => e.plate!.direction !== 'UNKNOWN')?.plate?.direction ?? 'UNKNOWN';
   const media = new Map<string, MediaRef>();
   for (const e of pass) for (const m of e.media) media.set(m.id, m);
   const [deviceId, ...rest] = (last.plate!.trackId ?? ':').split(':');

@@ -82,7 +82,7 @@ export class AlertIngest {
         await this.store(next.alert, next.raw);
       } catch (err) {
         this.ctx.count('alerts.failed');
-        this.ctx.log.warn({ err: err instanceof Error ? err.message : String(err), camera: next.alert.cameraId, eventTime: next.alert.eventTime }, 'IVMS alert not stored');
+        this.ctx.log.warn({ err, camera: next.alert.cameraId, eventTime: next.alert.eventTime }, 'IVMS alert not stored');
       }
     }
   }

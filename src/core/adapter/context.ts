@@ -66,7 +66,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       const sockets = new Set<Socket>();
       const server = createServer((socket) => {
         sockets.add(socket);
-        socket.on('error', (err) => log.debug({ err: err.message }, 'TCP socket error')); // an unhandled socket error would crash the process
+        socket.on('error', (err) => log.debug({ err }, 'TCP socket error')); // an unhandled socket error would crash the process
         socket.once('close', () => sockets.delete(socket));
         try {
           o.onConnection(socket);

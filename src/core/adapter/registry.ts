@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { formatIssuePath } from '../errors.ts';
 import type { AdapterEntry } from '../config/schema.ts';
+import { parseCoercingStrings } from '../config/coerce.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { createInstanceContext, type ContextDeps, type InstanceResources } from './context.ts';
 import type { AdapterDefinition, AdapterStatus, BaseInstanceConfig, RunningAdapter } from './types.ts';
@@ -39,8 +40,8 @@ export function validateAdapterEntries(entries: AdapterEntry[], defs: ReadonlyMa
       problems.push(`adapters[${i}].type: unknown adapter type "${entry.type}" (known: ${[...defs.keys()].join(', ') || 'none'})`);
       return;
     }
-    const r = def.configSchema.safeParse(entry);
-    if (!r.success) for (const is of r.error.issues) problems.push(`${formatIssuePath(is.path, `adapters[${i}]`)}: ${is.message}`);
+    const r = parseCoercingStrings(def.configSchema, entry); // `tcpPort: ${FF_PORT}` is a string until here
+    if (!r.success) for (const is of r.issues) problems.push(`${formatIssuePath(is.path, `adapters[${i}]`)}: ${is.message}`);
     else configs.push(r.data as BaseInstanceConfig);
   });
   return { configs, problems };

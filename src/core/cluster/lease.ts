@@ -97,7 +97,7 @@ export class Entry {
     readonly name: string,
     private readonly work: LeaseWork,
     private readonly opts: LeaseRunOptions,
-    private readonly o: LeasesOptions,
+    private readonly leasesOptions: LeasesOptions,
   ) {}
 
   /** The first try to acquire it is over (later calls do nothing). */
@@ -113,7 +113,7 @@ export class Entry {
     this.controller = controller;
     this.running = this.running
       .then(() => (controller.signal.aborted ? undefined : this.work(controller.signal)))
-      .catch((err) => this.o.log.error({ err, lease: this.name }, 'work under a lease failed'));
+      .catch((err) => this.leasesOptions.log.error({ err, lease: this.name }, 'work under a lease failed'));
     this.notify(true);
   }
 
@@ -138,11 +138,11 @@ export class Entry {
   }
 
   private notify(held: boolean): void {
-    for (const fn of [this.opts.onChange, (h: boolean) => this.o.onChange?.(this.name, h)]) {
+    for (const fn of [this.opts.onChange, (h: boolean) => this.leasesOptions.onChange?.(this.name, h)]) {
       try {
         fn?.(held);
       } catch (err) {
-        this.o.log.error({ err, lease: this.name }, 'lease change listener threw');
+        this.leasesOptions.log.error({ err, lease: this.name }, 'lease change listener threw');
       }
     }
   }
@@ -154,17 +154,17 @@ export abstract class LeasesBase implements Leases {
   protected readonly entries = new Map<string, Entry>();
   protected closed = false;
 
-  constructor(protected readonly o: LeasesOptions) {}
+  constructor(protected readonly options: LeasesOptions) {}
 
   run(name: string, work: LeaseWork, opts: LeaseRunOptions = {}): LeaseHandle {
     if (this.closed) throw new Error(`lease ${name}: leases are closed (the server is stopping)`);
     if (this.entries.has(name)) throw new Error(`lease ${name} is already run by this process`);
-    const e = new Entry(name, work, opts, this.o);
+    const e = new Entry(name, work, opts, this.options);
     this.entries.set(name, e);
     try {
-      this.o.onChange?.(name, false);
+      this.options.onChange?.(name, false);
     } catch (err) {
-      this.o.log.error({ err, lease: name }, 'lease change listener threw');
+      this.options.log.error({ err, lease: name }, 'lease change listener threw');
     }
     this.added(e);
     return {
@@ -200,8 +200,8 @@ export abstract class LeasesBase implements Leases {
       e.tried(false);
       const wasHeld = e.held;
       e.revoke('stopped');
-      const ms = this.o.stopTimeoutMs ?? 10_000;
-      if (!(await e.settled(ms))) this.o.log.warn({ lease: e.name, waitedMs: ms }, 'work did not return after its lease signal aborted: releasing the lease anyway');
+      const ms = this.options.stopTimeoutMs ?? 10_000;
+      if (!(await e.settled(ms))) this.options.log.warn({ lease: e.name, waitedMs: ms }, 'work did not return after its lease signal aborted: releasing the lease anyway');
       if (this.entries.get(e.name) === e) this.entries.delete(e.name);
       if (wasHeld) await this.release(e);
     })());

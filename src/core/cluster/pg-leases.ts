@@ -25,12 +25,12 @@ export class PgLeases extends LeasesBase {
 
   constructor(
     private readonly connect: LockConnector,
-    o: LeasesOptions,
+    options: LeasesOptions,
   ) {
-    super(o);
-    this.retryMs = o.retryMs ?? 2000;
-    const heartbeatMs = o.heartbeatMs ?? 1000;
-    this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? 2000;
+    super(options);
+    this.retryMs = options.retryMs ?? 2000;
+    const heartbeatMs = options.heartbeatMs ?? 1000;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 2000;
     if (!(this.retryMs > 0) || !(heartbeatMs > 0) || !(this.heartbeatTimeoutMs > 0)) throw new Error('lease timings must be positive');
     this.retryTimer = setInterval(() => this.queueAcquire(), this.retryMs);
     this.heartbeatTimer = setInterval(() => {
@@ -76,7 +76,7 @@ export class PgLeases extends LeasesBase {
       if (!this.session || this.session !== e.grantedBy) return; // lost meanwhile: that session's locks are gone
       try {
         await this.session.unlock(e.name);
-        this.o.log.info({ lease: e.name }, 'lease released');
+        this.options.log.info({ lease: e.name }, 'lease released');
       } catch (err) {
         await this.lose(`unlock failed: ${messageOf(err)}`);
       }
@@ -84,7 +84,7 @@ export class PgLeases extends LeasesBase {
   }
 
   private serial(op: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(op).catch((err) => this.o.log.error({ err }, 'lease bookkeeping failed'));
+    const next = this.queue.then(op).catch((err) => this.options.log.error({ err }, 'lease bookkeeping failed'));
     this.queue = next;
     return next;
   }
@@ -111,7 +111,7 @@ export class PgLeases extends LeasesBase {
         await s.unlock(e.name).catch((err) => this.lose(`unlock failed: ${messageOf(err)}`));
         continue;
       }
-      this.o.log.info({ lease: e.name, session: s.id }, 'lease acquired');
+      this.options.log.info({ lease: e.name, session: s.id }, 'lease acquired');
       e.grantedBy = s;
       e.grant();
     }
@@ -121,14 +121,14 @@ export class PgLeases extends LeasesBase {
     if (this.session) return this.session;
     try {
       this.session = await this.connect();
-      if (this.connectFailures) this.o.log.info({ failures: this.connectFailures }, 'lease session connected again');
+      if (this.connectFailures) this.options.log.info({ failures: this.connectFailures }, 'lease session connected again');
       this.connectFailures = 0;
       return this.session;
     } catch (err) {
       this.connectFailures++;
-      const log = { err: messageOf(err), retryMs: this.retryMs, failures: this.connectFailures };
-      if (this.connectFailures === 1) this.o.log.warn(log, 'lease session could not connect');
-      else this.o.log.debug(log, 'lease session could not connect');
+      const log = { err, retryMs: this.retryMs, failures: this.connectFailures };
+      if (this.connectFailures === 1) this.options.log.warn(log, 'lease session could not connect');
+      else this.options.log.debug(log, 'lease session could not connect');
       return null;
     }
   }
@@ -157,8 +157,8 @@ export class PgLeases extends LeasesBase {
     this.session = null;
     const lost = [...this.entries.values()].filter((e) => e.held);
     for (const e of lost) e.revoke(reason);
-    if (lost.length) this.o.log.warn({ leases: lost.map((e) => e.name), session: s?.id, reason }, 'leases lost');
-    else this.o.log.info({ session: s?.id, reason }, 'lease session lost (no lease was held)');
+    if (lost.length) this.options.log.warn({ leases: lost.map((e) => e.name), session: s?.id, reason }, 'leases lost');
+    else this.options.log.info({ session: s?.id, reason }, 'lease session lost (no lease was held)');
     await s?.close();
   }
 }

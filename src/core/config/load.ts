@@ -1,13 +1,14 @@
 /**
- * Loads config: environment (PORT, HOST, DATA_DIR, MEDIA_DIR, DATABASE_URL, REDIS_URL, CONFIG_FILE,
- * LOG_LEVEL) plus a YAML file with `${VAR}` substitution. Every problem is reported as one line
- * naming its path; no stack traces.
+ * Loads config: the environment (env.ts) plus a YAML file with `${VAR}` substitution. Every
+ * problem is reported as one line naming its path; no stack traces.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatIssuePath } from '../errors.ts';
-import { configFileSchema, DEFAULT_CONFIG, type ConfigFile } from './schema.ts';
+import { parseCoercingStrings } from './coerce.ts';
+import { parseServerEnv } from './env.ts';
+import { configFileSchema, defaultConfig, type ConfigFile } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,27 +38,23 @@ export interface LoadedConfig {
   dir: string;
 }
 
-export function readEnv(env: NodeJS.ProcessEnv, argv: string[] = []): ServerEnv {
-  const problems: string[] = [];
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT: expected a port number, got "${env.PORT}"`);
-  const dbUrl = env.DATABASE_URL || undefined;
-  if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: expected a redis:// URL');
+/** The server's environment (env.ts) and `--config <file>`; every bad variable is one problem naming it. */
+export function readEnv(env: NodeJS.ProcessEnv, argv: string[] = []): ServerEnv & { ffTcpPort: number } {
+  const { vars, problems } = parseServerEnv(env);
   const i = argv.indexOf('--config');
-  const configFile = i >= 0 ? argv[i + 1] : env.CONFIG_FILE || undefined;
+  const configFile = i >= 0 ? argv[i + 1] : vars?.CONFIG_FILE;
   if (i >= 0 && !configFile) problems.push('--config: expected a file path');
-  if (problems.length) throw new ConfigError(problems);
+  if (!vars || problems.length) throw new ConfigError(problems);
   return {
-    port,
-    host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.DATA_DIR || './data'),
-    mediaDir: env.MEDIA_DIR ? resolve(env.MEDIA_DIR) : undefined,
-    databaseUrl: dbUrl,
-    redisUrl,
+    port: vars.PORT,
+    host: vars.HOST,
+    dataDir: vars.DATA_DIR,
+    mediaDir: vars.MEDIA_DIR,
+    databaseUrl: vars.DATABASE_URL,
+    redisUrl: vars.REDIS_URL,
     configFile,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: vars.LOG_LEVEL,
+    ffTcpPort: vars.FF_TCP_PORT,
   };
 }
 
@@ -93,10 +90,10 @@ export function parseConfigText(text: string, origin: string, env: NodeJS.Proces
 export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = {}): ConfigFile {
   const problems: string[] = [];
   const substituted = substituteEnv(doc, env, [], problems);
-  const r = configFileSchema.safeParse(substituted);
-  if (!r.success) for (const i of r.error.issues) problems.push(`${formatIssuePath(i.path)}: ${i.message}`);
-  if (problems.length) throw new ConfigError(problems);
-  const cfg = r.data!;
+  const r = parseCoercingStrings(configFileSchema, substituted);
+  if (!r.success) for (const i of r.issues) problems.push(`${formatIssuePath(i.path)}: ${i.message}`);
+  if (!r.success || problems.length) throw new ConfigError(problems);
+  const cfg = r.data;
   const seen = new Set<string>();
   cfg.adapters.forEach((a, i) => {
     const k = `${a.type}/${a.id}`;
@@ -114,7 +111,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = {}): Confi
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): LoadedConfig {
   const serverEnv = readEnv(env, argv);
   const file = configFileOf(serverEnv);
-  if (!file) return { env: serverEnv, file: validateConfig(DEFAULT_CONFIG), origin: 'defaults', dir: process.cwd() };
+  if (!file) return { env: serverEnv, file: validateConfig(defaultConfig(serverEnv.ffTcpPort)), origin: 'defaults', dir: process.cwd() };
   return { env: serverEnv, file: parseConfigText(readFileSync(file, 'utf8'), file, env), origin: resolve(file), dir: dirname(resolve(file)) };
 }
 

@@ -104,5 +104,5 @@ export const configFileSchema = z
 export type ConfigFile = z.output<typeof configFileSchema>;
 export type AdapterEntry = z.output<typeof adapterEntrySchema>;
 
-/** What runs when no config file exists: one FF instance on TCP 4001. */
-export const DEFAULT_CONFIG = { adapters: [{ type: 'ff', id: 'default', tcpPort: 4001 }] };
+/** What runs when no config file exists: one FF instance on TCP `ffTcpPort` (FF_TCP_PORT, default 4001). */
+export const defaultConfig = (ffTcpPort: number) => ({ adapters: [{ type: 'ff', id: 'default', tcpPort: ffTcpPort }] });

@@ -37,7 +37,7 @@ export interface IngestOptions {
 export const DEFAULT_EVENT_MAX_BYTES = 1_048_576;
 
 export class Ingest {
-  constructor(private readonly o: IngestOptions) {}
+  constructor(private readonly options: IngestOptions) {}
 
   /** Rejections are counted by the adapter context (events_rejected_total), with the adapter's own. */
   async publish(src: Source, input: EventInput, opts: { deadlineMs?: number; spool?: boolean } = {}): Promise<PublishResult> {
@@ -51,7 +51,7 @@ export class Ingest {
 
     const cameraId = ev.camera ? cameraIdOf(src.adapter, src.instance, ev.camera.vendorId) : null;
     const camera =
-      ev.camera && cameraId && !this.o.cameras.has(cameraId, ev.camera.name)
+      ev.camera && cameraId && !this.options.cameras.has(cameraId, ev.camera.name)
         ? {
             id: cameraId,
             adapter: src.adapter,
@@ -63,7 +63,7 @@ export class Ingest {
           }
         : undefined;
 
-    const now = this.o.now?.() ?? new Date();
+    const now = this.options.now?.() ?? new Date();
     const clean = storableRow({
       typeName: ev.typeName,
       kind: ev.kind,
@@ -83,22 +83,22 @@ export class Ingest {
       media: [],
     });
     // Every adapter's events are bounded here, whatever the adapter checked itself.
-    const maxRowBytes = this.o.maxRowBytes ?? DEFAULT_EVENT_MAX_BYTES;
+    const maxRowBytes = this.options.maxRowBytes ?? DEFAULT_EVENT_MAX_BYTES;
     const rowBytes = clean.rowJson.length > maxRowBytes / 3 ? Buffer.byteLength(clean.rowJson) : clean.rowJson.length;
     if (rowBytes > maxRowBytes) throw tooLarge(`event: ${rowBytes} bytes as stored (raw and data) exceeds the limit of ${maxRowBytes}`);
 
     // Check every image before writing any, so a bad second image (or a refused event) leaves nothing behind.
-    for (const m of ev.media) this.o.media.check(m.data, m.role, m.contentType);
-    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.o.media.put(m.data, m.role, m.contentType))) : [];
+    for (const m of ev.media) this.options.media.check(m.data, m.role, m.contentType);
+    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.options.media.put(m.data, m.role, m.contentType))) : [];
     const mediaRefs: MediaRef[] = stored.map((m) => ({ id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize }));
     const row = mediaRefs.length ? { ...clean.row, media: mediaRefs } : clean.row;
     const rowJson = mediaRefs.length ? eventRowJson(row) : clean.rowJson;
-    return this.o.writer.enqueue({
+    return this.options.writer.enqueue({
       row,
       rowJson,
       mediaRows: stored.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize, segment: m.segment, offset: m.offset })),
       camera,
-      deadline: Date.now() + (opts.deadlineMs ?? this.o.defaultDeadlineMs ?? 10_000),
+      deadline: Date.now() + (opts.deadlineMs ?? this.options.defaultDeadlineMs ?? 10_000),
       spool: opts.spool ? 'append' : undefined,
     });
   }

@@ -72,11 +72,11 @@ export class RedisEventBus implements EventBus {
   private closed = false;
   private subscribed = false;
 
-  private constructor(private readonly o: RedisBusOptions) {}
+  private constructor(private readonly options: RedisBusOptions) {}
 
   /** Connects (or keeps trying in the background when Redis is down: the log carries events meanwhile). */
-  static async start(o: RedisBusOptions): Promise<RedisEventBus> {
-    const bus = new RedisEventBus(o);
+  static async start(options: RedisBusOptions): Promise<RedisEventBus> {
+    const bus = new RedisEventBus(options);
     await bus.init();
     return bus;
   }
@@ -87,14 +87,14 @@ export class RedisEventBus implements EventBus {
   }
 
   private async init(): Promise<void> {
-    const { o } = this;
-    this.channel = `usa:events:${await deploymentId(o.db)}`;
+    const { options } = this;
+    this.channel = `usa:events:${await deploymentId(options.db)}`;
     const common = { lazyConnect: true, connectTimeout: 5000, retryStrategy: (n: number) => Math.min(2000, 50 * 2 ** Math.min(n, 6)) };
     // Publishing fails fast while disconnected (no unbounded offline queue): the log has the events.
-    this.pub = new Redis(o.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-    this.sub = new Redis(o.url, { ...common, autoResubscribe: true });
+    this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    this.sub = new Redis(options.url, { ...common, autoResubscribe: true });
     for (const [name, c] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
-      c.on('error', (err: Error) => o.log.warn({ err: err.message, connection: name }, 'redis connection error; events are read from the log meanwhile'));
+      c.on('error', (err: Error) => options.log.warn({ err, connection: name }, 'redis connection error; events are read from the log meanwhile'));
     }
     this.sub.on('message', (_ch: string, message: string) => this.onMessage(message));
     this.sub.on('ready', () => {
@@ -108,22 +108,22 @@ export class RedisEventBus implements EventBus {
     const connected = await Promise.all([this.pub.connect(), this.sub.connect().then(() => this.sub.subscribe(this.channel))]).then(
       () => true,
       (err: unknown) => {
-        o.log.warn({ err: String(err) }, 'redis unreachable at start; events from other instances are read from the log until it answers');
+        options.log.warn({ err }, 'redis unreachable at start; events from other instances are read from the log until it answers');
         return false;
       },
     );
     this.subscribed = connected;
     this.orderer = new SeqOrderer(
       {
-        readAfter: (after, limit) => eventsAfter(o.db, after, null, limit),
+        readAfter: (after, limit) => eventsAfter(options.db, after, null, limit),
         deliver: (events) => this.deliver(events),
-        onError: (err) => o.log.warn({ err: String(err) }, 'reading the event log for the bus failed; retrying'),
-        onFill: () => o.metrics.busLogReads.inc(),
+        onError: (err) => options.log.warn({ err }, 'reading the event log for the bus failed; retrying'),
+        onFill: () => options.metrics.busLogReads.inc(),
       },
-      await maxSeq(o.db),
+      await maxSeq(options.db),
     );
     for (const events of this.early.splice(0)) this.orderer.offer(events); // those at or below the log's end are dropped
-    this.poll = setInterval(() => this.orderer?.poke(), o.logPollMs ?? 1000);
+    this.poll = setInterval(() => this.orderer?.poke(), options.logPollMs ?? 1000);
     this.poll.unref();
   }
 
@@ -133,16 +133,16 @@ export class RedisEventBus implements EventBus {
     try {
       events = decodeEvents(message).events;
     } catch (err) {
-      this.o.log.warn({ err: String(err) }, 'undecodable event-bus message ignored (the log has the events)');
+      this.options.log.warn({ err }, 'undecodable event-bus message ignored (the log has the events)');
       return;
     }
-    this.o.metrics.busReceived.inc(events.length);
+    this.options.metrics.busReceived.inc(events.length);
     if (this.orderer) this.orderer.offer(events);
     else this.early.push(events);
   }
 
   private deliver(events: readonly StoredEvent[]): void {
-    notifyListeners(this.listeners, events, (err) => this.o.log.error({ err }, 'event bus listener failed'));
+    notifyListeners(this.listeners, events, (err) => this.options.log.error({ err }, 'event bus listener failed'));
   }
 
   publish(events: readonly StoredEvent[]): void {
@@ -150,8 +150,8 @@ export class RedisEventBus implements EventBus {
     this.orderer?.offer(events); // made during start(), before the app can commit anything
     if (this.pub.status !== 'ready') return;
     this.pub.publish(this.channel, encodeEvents(this.node, events)).catch((err: unknown) => {
-      this.o.metrics.busPublishErrors.inc();
-      this.o.log.warn({ err: String(err) }, 'publishing to redis failed; other instances read the events from the log');
+      this.options.metrics.busPublishErrors.inc();
+      this.options.log.warn({ err }, 'publishing to redis failed; other instances read the events from the log');
     });
   }
 

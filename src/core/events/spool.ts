@@ -91,12 +91,12 @@ export class EventSpool {
   private wake: (() => void) | null = null;
   private full = false;
 
-  constructor(private readonly o: SpoolOptions) {
-    this.maxBytes = o.maxBytes ?? 1024 ** 3;
-    this.fileBytes = o.fileBytes ?? 8 * 1024 ** 2;
-    this.chunk = o.replayChunk ?? 1000;
-    this.retryMs = o.retryMs ?? 1000;
-    const registers = [o.registry];
+  constructor(private readonly options: SpoolOptions) {
+    this.maxBytes = options.maxBytes ?? 1024 ** 3;
+    this.fileBytes = options.fileBytes ?? 8 * 1024 ** 2;
+    this.chunk = options.replayChunk ?? 1000;
+    this.retryMs = options.retryMs ?? 1000;
+    const registers = [options.registry];
     this.metrics = {
       spooled: new Counter({ name: 'events_spooled_total', help: 'Writes fsynced to the local spool while the database was unavailable', registers }),
       replayed: new Counter({ name: 'events_spool_replayed_total', help: 'Spooled writes committed on replay (duplicates included)', registers }),
@@ -105,12 +105,12 @@ export class EventSpool {
       skipped: new Counter({ name: 'spool_skipped_total', help: 'Spool lines dropped on replay: torn (a crash mid-write, never acknowledged) or refused by the database as data', labelNames: ['reason'], registers }),
     };
     // Synchronous scan: the spool is part of start-up, before anything is written.
-    mkdirSync(o.dir, { recursive: true });
-    for (const name of readdirSync(o.dir).filter((n) => FILE_RE.test(n)).sort()) {
-      const size = statSync(join(o.dir, name)).size;
+    mkdirSync(options.dir, { recursive: true });
+    for (const name of readdirSync(options.dir).filter((n) => FILE_RE.test(n)).sort()) {
+      const size = statSync(join(options.dir, name)).size;
       this.nextFile = Number(FILE_RE.exec(name)![1]) + 1;
       if (size === 0) {
-        void unlink(join(o.dir, name)).catch(() => {});
+        void unlink(join(options.dir, name)).catch(() => {});
         continue;
       }
       this.sealed.push(name);
@@ -118,7 +118,7 @@ export class EventSpool {
       this.bytes += size;
     }
     this.metrics.bytes.set(this.bytes);
-    if (this.sealed.length) o.log.warn({ files: this.sealed.length, bytes: this.bytes }, 'spool holds writes from an earlier run; replaying once the database answers');
+    if (this.sealed.length) options.log.warn({ files: this.sealed.length, bytes: this.bytes }, 'spool holds writes from an earlier run; replaying once the database answers');
   }
 
   /** Bytes waiting for replay. */
@@ -142,7 +142,7 @@ export class EventSpool {
       const size = Buffer.byteLength(text);
       if (this.bytes + size > this.maxBytes) {
         this.metrics.refused.inc(items.length);
-        if (!this.full) this.o.log.error({ bytes: this.bytes, maxBytes: this.maxBytes }, 'spool full: writes that cannot reach the database wait for it until their deadline');
+        if (!this.full) this.options.log.error({ bytes: this.bytes, maxBytes: this.maxBytes }, 'spool full: writes that cannot reach the database wait for it until their deadline');
         this.full = true;
         throw new AppError('SERVICE_UNAVAILABLE', `event store unavailable and the local spool is full (${this.bytes} of ${this.maxBytes} bytes)`);
       }
@@ -158,7 +158,7 @@ export class EventSpool {
         // The file may end in a partial line now: seal it (the torn tail is skipped on replay).
         await this.seal();
         this.metrics.refused.inc(items.length);
-        this.o.log.error({ err }, 'spool write failed');
+        this.options.log.error({ err }, 'spool write failed');
         throw new AppError('SERVICE_UNAVAILABLE', 'event store unavailable and the local spool could not be written');
       }
       this.metrics.spooled.inc(items.length);
@@ -208,10 +208,10 @@ export class EventSpool {
     while (!this.stopped && this.pending) {
       let done = false;
       try {
-        await this.o.probe();
+        await this.options.probe();
         done = await this.replayOnce();
       } catch (err) {
-        this.o.log.debug({ err: String(err) }, 'spool replay waits for the database');
+        this.options.log.debug({ err }, 'spool replay waits for the database');
       }
       if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.retryMs).unref?.()));
       this.wake = null;
@@ -220,7 +220,7 @@ export class EventSpool {
 
   /** Replays one sealed file in order; deletes it when every line is committed. */
   private async replayFile(name: string): Promise<boolean> {
-    const path = join(this.o.dir, name);
+    const path = join(this.options.dir, name);
     const lines = (await readFile(path, 'utf8')).split('\n');
     let i = this.progress.get(name) ?? 0;
     while (i < lines.length) {
@@ -233,7 +233,7 @@ export class EventSpool {
         const w = parseLine(lines[j]);
         if (!w) {
           this.metrics.skipped.inc({ reason: 'torn' });
-          this.o.log.warn({ file: name, line: j + 1 }, 'spool: skipped a torn line (written when the process died; never acknowledged)');
+          this.options.log.warn({ file: name, line: j + 1 }, 'spool: skipped a torn line (written when the process died; never acknowledged)');
           continue;
         }
         keys.push(w.dedupeKey);
@@ -246,7 +246,7 @@ export class EventSpool {
         if (r.status === 'fulfilled' && !r.value.spooled) committed += 1;
         else if (r.status === 'rejected' && r.reason instanceof AppError && r.reason.status < 500) {
           this.metrics.skipped.inc({ reason: 'refused' });
-          this.o.log.error({ file: name, dedupeKey: keys[k], err: r.reason.message }, 'spool: the database refused a spooled event as data; dropped');
+          this.options.log.error({ file: name, dedupeKey: keys[k], err: r.reason.message }, 'spool: the database refused a spooled event as data; dropped');
         } else return false; // the database failed again (or the writer is closing): the whole chunk is tried again later
       }
       this.metrics.replayed.inc(committed);
@@ -259,15 +259,15 @@ export class EventSpool {
     this.bytes -= this.sizes.get(name) ?? 0;
     this.sizes.delete(name);
     this.metrics.bytes.set(this.bytes);
-    this.o.log.info({ file: name, lines: i }, 'spool file replayed and removed');
+    this.options.log.info({ file: name, lines: i }, 'spool file replayed and removed');
     return true;
   }
 
   private async openFile() {
     const name = fileName(this.nextFile++);
-    const fh = await open(join(this.o.dir, name), 'a');
+    const fh = await open(join(this.options.dir, name), 'a');
     // The new name must survive a crash too: fsync the directory.
-    const dir = await open(this.o.dir, 'r');
+    const dir = await open(this.options.dir, 'r');
     try {
       await dir.sync();
     } finally {
@@ -286,11 +286,11 @@ export class EventSpool {
     this.sealed.push(cur.name);
     this.sizes.set(cur.name, cur.bytes);
     await cur.fh.close().catch(() => {});
-    const size = statSync(join(this.o.dir, cur.name), { throwIfNoEntry: false })?.size ?? 0;
+    const size = statSync(join(this.options.dir, cur.name), { throwIfNoEntry: false })?.size ?? 0;
     if (size === 0) {
       this.sealed = this.sealed.filter((n) => n !== cur.name);
       this.sizes.delete(cur.name);
-      await unlink(join(this.o.dir, cur.name)).catch(() => {});
+      await unlink(join(this.options.dir, cur.name)).catch(() => {});
       return;
     }
     this.bytes += size - cur.bytes; // a torn tail counts too

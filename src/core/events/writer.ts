@@ -81,9 +81,9 @@ export class EventWriter {
   private readonly maxBatch: number;
   private readonly maxQueued: number;
 
-  constructor(private readonly o: WriterOptions) {
-    this.maxBatch = o.maxBatch ?? 1000;
-    this.maxQueued = o.maxQueued ?? 50_000;
+  constructor(private readonly options: WriterOptions) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.maxQueued = options.maxQueued ?? 50_000;
   }
 
   get queued(): number {
@@ -106,7 +106,7 @@ export class EventWriter {
     return new Promise<PublishResult>((resolve, reject) => {
       this.queue.push({ row: w.row, rowJson, mediaRows: w.mediaRows, camera: w.camera, deadline: w.deadline, spool: w.spool, resolve, reject });
       // While the database fails, a spoolable write goes to the spool now, not at the next attempt.
-      if (w.spool === 'append' && this.retryAt > 0 && this.o.spool) this.spoolSoon();
+      if (w.spool === 'append' && this.retryAt > 0 && this.options.spool) this.spoolSoon();
       else this.schedule();
     });
   }
@@ -167,7 +167,8 @@ export class EventWriter {
           this.queue.splice(0, batch.length);
           this.backoffMs = 0;
           this.retryAt = 0;
-        } catch (err) {
+        } catch (caught) {
+          let err = caught; // the batch's error, or the one that ended the search for refused rows
           if (!(await this.isOutage(err))) {
             // The database answers: some rows are at fault. Bisect; refuse the ones that fail alone.
             this.queue.splice(0, batch.length);
@@ -180,10 +181,10 @@ export class EventWriter {
             this.queue.unshift(...left); // the database failed meanwhile: those take the outage path
             err = left.err;
           }
-          this.o.metrics.dbErrors.inc();
+          this.options.metrics.dbErrors.inc();
           this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
           this.retryAt = Date.now() + this.backoffMs;
-          this.o.log.error({ ...refusalSummary(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
+          this.options.log.error({ ...refusalSummary(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
           await this.spoolOut(true);
         }
       }
@@ -200,13 +201,13 @@ export class EventWriter {
    * (the spool replays only after the database answered a ping).
    */
   private async spoolOut(afterFailure: boolean): Promise<boolean> {
-    if (!this.o.spool) return false;
+    if (!this.options.spool) return false;
     let out = this.queue.filter((w) => w.spool === 'append' || (afterFailure && w.spool === 'held'));
     if (out.length === 0) return false;
     const append = out.filter((w) => w.spool === 'append');
     if (append.length) {
       try {
-        await this.o.spool.append(append.map(toSpoolRecord));
+        await this.options.spool.append(append.map(toSpoolRecord));
       } catch {
         // Full, or the disk failed (logged and counted by the spool): these wait for their deadline.
         for (const w of append) w.spool = undefined;
@@ -234,7 +235,7 @@ export class EventWriter {
   private async isOutage(err: unknown): Promise<boolean> {
     if (isSystemic(err)) return true;
     try {
-      await (this.o.probe ? this.o.probe() : this.o.db.execute(sql`select 1`));
+      await (this.options.probe ? this.options.probe() : this.options.db.execute(sql`select 1`));
       return false;
     } catch {
       return true;
@@ -244,9 +245,9 @@ export class EventWriter {
   /** A row the database refuses while it answers: rejected as the client's, counted, logged once without its payload. */
   private refuse(w: PendingWrite, err: unknown): void {
     const { adapter, instance } = w.row;
-    this.o.metrics.refused.inc({ adapter, instance });
+    this.options.metrics.refused.inc({ adapter, instance });
     const summary = refusalSummary(err);
-    this.o.log.warn({ adapter, instance, dedupeKey: w.row.dedupeKey.slice(0, 100), rowBytes: w.rowJson?.length, ...summary }, 'event refused by the database as data; dropped');
+    this.options.log.warn({ adapter, instance, dedupeKey: w.row.dedupeKey.slice(0, 100), rowBytes: w.rowJson?.length, ...summary }, 'event refused by the database as data; dropped');
     w.reject(new AppError('BAD_USER_INPUT', `the event store refused this event as data${summary.sqlstate ? ` (SQLSTATE ${summary.sqlstate})` : ''}`, { sqlstate: summary.sqlstate }));
   }
 
@@ -257,13 +258,13 @@ export class EventWriter {
   private async insert(b: EventBatch): Promise<InsertedEvent[]> {
     if (!this.expectDuplicates) {
       try {
-        return await insertEventBatch(this.o.db, { ...b, skipDuplicates: false });
+        return await insertEventBatch(this.options.db, { ...b, skipDuplicates: false });
       } catch (err) {
         if (sqlState(err) !== '23505') throw err;
         this.expectDuplicates = true;
       }
     }
-    const inserted = await insertEventBatch(this.o.db, { ...b, skipDuplicates: true });
+    const inserted = await insertEventBatch(this.options.db, { ...b, skipDuplicates: true });
     if (inserted.length === b.rowsJson.length) this.expectDuplicates = false;
     return inserted;
   }
@@ -274,8 +275,8 @@ export class EventWriter {
     const cameraRows = uniqueBy(batch.flatMap((w) => (w.camera ? [w.camera] : [])), (c) => c.id);
     const rowsJson = batch.map((w) => w.rowJson ?? eventRowJson(w.row));
     const inserted = await this.insert({ rowsJson, media: mediaRows, cameras: cameraRows });
-    this.o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
-    this.o.metrics.batchSize.observe(batch.length);
+    this.options.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    this.options.metrics.batchSize.observe(batch.length);
 
     const key = (a: string, i: string, k: string) => `${a}\u0000${i}\u0000${k}`;
     const seqByKey = new Map(inserted.map((r) => [key(r.adapter, r.instance, r.dedupeKey), r.seq]));
@@ -299,16 +300,16 @@ export class EventWriter {
         dupes.push(w);
       }
     }
-    for (const c of ingestedBySource.values()) this.o.metrics.ingested.inc({ adapter: c.adapter, instance: c.instance }, c.n);
+    for (const c of ingestedBySource.values()) this.options.metrics.ingested.inc({ adapter: c.adapter, instance: c.instance }, c.n);
     // Rows are inserted in batch order, so seqs increase along `stored` already; sort only if not.
     if (!isAscending(stored)) stored.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-    this.o.onCommitted?.(stored, cameraRows);
-    this.o.bus.publish(stored);
+    this.options.onCommitted?.(stored, cameraRows);
+    this.options.bus.publish(stored);
     if (dupes.length) await this.resolveDuplicates(dupes, seqByKey);
   }
 
   private async resolveDuplicates(dupes: PendingWrite[], known: Map<string, bigint>): Promise<void> {
-    for (const w of dupes) this.o.metrics.deduplicated.inc({ adapter: w.row.adapter, instance: w.row.instance });
+    for (const w of dupes) this.options.metrics.deduplicated.inc({ adapter: w.row.adapter, instance: w.row.instance });
     const groups = new Map<string, PendingWrite[]>();
     for (const w of dupes) {
       const g = `${w.row.adapter}\u0000${w.row.instance}`;
@@ -320,7 +321,7 @@ export class EventWriter {
       const { adapter, instance } = ws[0].row;
       let found: Map<string, bigint> | null = null;
       try {
-        found = await seqsByDedupeKey(this.o.db, adapter, instance, ws.map((w) => w.row.dedupeKey));
+        found = await seqsByDedupeKey(this.options.db, adapter, instance, ws.map((w) => w.row.dedupeKey));
       } catch {
         // Looked up again below only from this batch; the others are stored but their seq is unknown.
       }
@@ -343,12 +344,12 @@ export class EventWriter {
   private async addMedia(w: PendingWrite): Promise<boolean> {
     const { adapter, instance, dedupeKey } = w.row;
     try {
-      const added = await addMissingMedia(this.o.db, wellFormed(adapter), wellFormed(instance), wellFormed(dedupeKey), (w.row.media ?? []) as MediaRef[]);
-      if (added) this.o.metrics.mediaAdded.inc({ adapter, instance });
+      const added = await addMissingMedia(this.options.db, wellFormed(adapter), wellFormed(instance), wellFormed(dedupeKey), (w.row.media ?? []) as MediaRef[]);
+      if (added) this.options.metrics.mediaAdded.inc({ adapter, instance });
       return true;
     } catch (err) {
       if (w.spool) return true; // TCP: nothing can be asked again; the event itself is stored
-      this.o.log.warn({ adapter, instance, ...refusalSummary(err) }, 'images of a duplicate could not be added to the stored event');
+      this.options.log.warn({ adapter, instance, ...refusalSummary(err) }, 'images of a duplicate could not be added to the stored event');
       w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later'));
       return false;
     }

@@ -42,7 +42,7 @@ export function wantsGraphiQL(req: IncomingMessage): boolean {
   return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 }
 
-export function createGraphiQL(o: { auth: ApiKeyAuth; title: string }) {
+export function createGraphiQL(settings: { auth: ApiKeyAuth; title: string }) {
   let assets: Promise<Map<string, Asset>> | null = null;
   const load = () =>
     (assets ??= (async () => {
@@ -68,8 +68,8 @@ export function createGraphiQL(o: { auth: ApiKeyAuth; title: string }) {
   const keyOf = (req: IncomingMessage, url: URL): string | null => {
     const token = url.searchParams.get('access_token');
     const header = req.headers.authorization ?? (token ? `Bearer ${token}` : undefined);
-    o.auth.authenticate(header);
-    if (o.auth.open) return null;
+    settings.auth.authenticate(header);
+    if (settings.auth.open) return null;
     return /^Bearer\s+(\S+)/i.exec(header ?? '')?.[1] ?? null;
   };
 
@@ -91,13 +91,13 @@ export function createGraphiQL(o: { auth: ApiKeyAuth; title: string }) {
       const q = key ? `?access_token=${encodeURIComponent(key)}` : '';
       const asset = (name: string) => `${GRAPHIQL_ASSETS_PATH}${name}${q}`;
       const headers = key ? { authorization: `Bearer ${key}` } : {};
-      const options = { title: o.title, subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY, additionalHeaders: headers, connectionParams: headers };
+      const options = { title: settings.title, subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY, additionalHeaders: headers, connectionParams: headers };
       const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
       const html = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
-    <title>${o.title.replace(/[<&"]/g, '')}</title>
+    <title>${settings.title.replace(/[<&"]/g, '')}</title>
     <link rel="icon" href="${asset('favicon.ico')}" />
     <link rel="stylesheet" href="${asset('graphiql.css')}" />
   </head>

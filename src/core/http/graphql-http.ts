@@ -29,16 +29,16 @@ function sendGraphQLError(res: ServerResponse, e: AppError, headers: Record<stri
   sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: e.code } }] });
 }
 
-export function createGraphQLHttp(o: GraphQLHttpOptions) {
-  const graphiql = createGraphiQL({ auth: o.auth, title: o.title ?? 'Unified Surveillance API' });
+export function createGraphQLHttp(options: GraphQLHttpOptions) {
+  const graphiql = createGraphiQL({ auth: options.auth, title: options.title ?? 'Unified Surveillance API' });
   return {
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
       if (wantsGraphiQL(req)) return graphiql.page(req, res, url);
       // A CORS preflight never carries Authorization and has no body: yoga answers it.
-      if (req.method === 'OPTIONS') return o.yoga(req, res);
-      if (!o.auth.open) {
+      if (req.method === 'OPTIONS') return options.yoga(req, res);
+      if (!options.auth.open) {
         try {
-          o.auth.authenticate(req.headers.authorization);
+          options.auth.authenticate(req.headers.authorization);
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
           discardBody(req);
@@ -48,7 +48,7 @@ export function createGraphQLHttp(o: GraphQLHttpOptions) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         let body: Buffer;
         try {
-          body = await readBody(req, o.maxBodyBytes);
+          body = await readBody(req, options.maxBodyBytes);
         } catch (e) {
           if (e instanceof AppError) return sendGraphQLError(res, e);
           throw e;
@@ -56,7 +56,7 @@ export function createGraphQLHttp(o: GraphQLHttpOptions) {
         // @whatwg-node/server (under yoga) takes a body already read from `req.body`.
         if (body.length > 0) (req as IncomingMessage & { body?: Buffer }).body = body;
       }
-      return o.yoga(req, res);
+      return options.yoga(req, res);
     },
     /** GET /graphql/graphiql/{file}: GraphiQL's static assets. */
     asset: graphiql.asset,

@@ -153,12 +153,12 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
   /** Strict pool: every connection passes the address policy (allowHosts excepted). */
   const strict = new Agent({
     ...agentOpts,
-    connect: (o, cb) => {
-      const port = Number(o.port) || defaultPort(o.protocol);
-      if (isAllowedHost(o.hostname, port)) return openAny(o, cb);
-      const why = net.isIP(bare(o.hostname)) ? blockedAddressReason(o.hostname) : null;
-      if (why) return cb(refused(`${o.protocol}//${o.host ?? o.hostname}/`, why), null);
-      return openChecked(o, cb);
+    connect: (target, cb) => {
+      const port = Number(target.port) || defaultPort(target.protocol);
+      if (isAllowedHost(target.hostname, port)) return openAny(target, cb);
+      const why = net.isIP(bare(target.hostname)) ? blockedAddressReason(target.hostname) : null;
+      if (why) return cb(refused(`${target.protocol}//${target.host ?? target.hostname}/`, why), null);
+      return openChecked(target, cb);
     },
   });
   let permissive: Agent | undefined; // only created when some request allows private targets

@@ -39,13 +39,13 @@ export interface HttpDeps {
   slowConsumerMs?: number;
 }
 
-export function createHttpServer(d: HttpDeps): Server {
+export function createHttpServer(deps: HttpDeps): Server {
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    handle(d, req, res).catch((err) => sendError(res, err, d.log));
+    handle(deps, req, res).catch((err) => sendError(res, err, deps.log));
   });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path === '/graphql') d.upgrade(req, socket, head);
+    if (path === '/graphql') deps.upgrade(req, socket, head);
     else socket.destroy();
   });
   server.on('clientError', (_err, socket) => {
@@ -54,7 +54,7 @@ export function createHttpServer(d: HttpDeps): Server {
   return server;
 }
 
-async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
   const method = req.method ?? 'GET';
@@ -63,53 +63,53 @@ async function handle(d: HttpDeps, req: IncomingMessage, res: ServerResponse): P
     const parts = path.split('/');
     // A configured instance that is not running (still starting, or failed and retrying) has no routes
     // mounted: 503 + Retry-After, so cameras and load balancers retry instead of giving up on a 404.
-    const availability = parts.length >= 4 ? d.adapterAvailability(parts[2], parts[3]) : null;
+    const availability = parts.length >= 4 ? deps.adapterAvailability(parts[2], parts[3]) : null;
     if (availability && !availability.available) {
       discardBody(req);
       res.setHeader('retry-after', String(availability.retryAfterSec));
       return sendJson(res, 503, { error: { code: 'SERVICE_UNAVAILABLE', message: availability.message } });
     }
-    const handler = d.routes.find(method, path);
+    const handler = deps.routes.find(method, path);
     if (!handler) {
       discardBody(req);
-      const code = d.routes.hasPath(path) ? 405 : 404;
+      const code = deps.routes.hasPath(path) ? 405 : 404;
       return sendJson(res, code, { error: { code: code === 405 ? 'BAD_USER_INPUT' : 'NOT_FOUND', message: code === 405 ? `${method} is not allowed on ${path}` : `no adapter route ${path}` } });
     }
     const subPath = `/${parts.slice(4).join('/')}`;
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
   if (path === '/graphql') {
-    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, d.slowConsumerMs ?? 30_000, () => d.metrics.slowClosed.inc());
-    return d.graphql.handle(req, res, url);
+    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, deps.slowConsumerMs ?? 30_000, () => deps.metrics.slowClosed.inc());
+    return deps.graphql.handle(req, res, url);
   }
-  if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return d.graphql.asset(req, res, url);
+  if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return deps.graphql.asset(req, res, url);
   if (path === '/' && method === 'GET') {
     res.writeHead(302, { location: '/graphql' });
     return void res.end();
   }
   if (path === '/health') return sendJson(res, 200, { status: 'ok' });
   if (path === '/ready') {
-    const r = await d.ready();
+    const r = await deps.ready();
     return sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   }
   if (path === '/metrics') {
-    const body = await d.metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': d.metrics.registry.contentType });
+    const body = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
     return void res.end(body);
   }
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')) {
-    if (d.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
-    return serveMedia(d, req, res, path.slice('/media/'.length));
+    if (deps.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
+    return serveMedia(deps, req, res, path.slice('/media/'.length));
   }
-  if (path.startsWith('/streams/')) return d.streams(req, res, url);
+  if (path.startsWith('/streams/')) return deps.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }
 
-async function serveMedia(d: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const auth = d.auth.authenticate(req.headers.authorization);
+async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const auth = deps.auth.authenticate(req.headers.authorization);
   if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
-  const meta = await d.media.meta(id);
+  const meta = await deps.media.meta(id);
   if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
   const etag = `"${meta.id}"`;
   const headers = {
@@ -124,9 +124,9 @@ async function serveMedia(d: HttpDeps, req: IncomingMessage, res: ServerResponse
   }
   res.writeHead(200, { ...headers, 'content-length': String(meta.byteSize) });
   if (req.method === 'HEAD') return void res.end();
-  const stream = d.media.open(meta);
+  const stream = deps.media.open(meta);
   stream.on('error', (err) => {
-    d.log.error({ err, id }, 'media file unreadable');
+    deps.log.error({ err, id }, 'media file unreadable');
     res.destroy();
   });
   stream.pipe(res);

@@ -98,7 +98,7 @@ class SharedSubscriber implements AsyncIterableIterator<never> {
         if (r.done || this.closed) break;
         const payload = await this.op.render(r.value);
         if (this.closed) break;
-        const full = this.sink.send(this.prefix + payload + '}');
+        const full = this.sink.send(`${this.prefix}${payload}}`);
         if (full) await full;
       }
     } catch (err) {
@@ -129,7 +129,7 @@ class SharedSubscriber implements AsyncIterableIterator<never> {
 export class SharedSubscriptions {
   private readonly operations = new Map<string, SharedOperation>();
 
-  constructor(private readonly o: SharedSubscriptionsOptions) {}
+  constructor(private readonly options: SharedSubscriptionsOptions) {}
 
   /**
    * Subscribes through `subscribe` (the subscriber's envelop pipeline), keeping the event source it
@@ -141,7 +141,7 @@ export class SharedSubscriptions {
     const op = this.join(key, args);
     let member: SharedSubscriber | null = null;
     try {
-      const services = this.o.services;
+      const services = this.options.services;
       const opened: { source?: AsyncIterable<StoredEvent> } = {};
       const capture: CoreServices = Object.create(services, {
         subscribeEvents: { value: (...a: Parameters<CoreServices['subscribeEvents']>) => (opened.source = services.subscribeEvents(...a)) },
@@ -155,7 +155,7 @@ export class SharedSubscriptions {
         return stream;
       }
       if (!(await op.ready)) return stream;
-      member = new SharedSubscriber(op, source, stream[Symbol.asyncIterator](), sink, () => this.leave(key, op), this.o.maskError);
+      member = new SharedSubscriber(op, source, stream[Symbol.asyncIterator](), sink, () => this.leave(key, op), this.options.maskError);
       return member;
     } finally {
       if (!member) this.leave(key, op);
@@ -165,7 +165,7 @@ export class SharedSubscriptions {
   private join(key: string, args: ExecutionArgs): SharedOperation {
     let op = this.operations.get(key);
     if (!op || op.broken) {
-      op = new SharedOperation(args, this.o.services, this.o.subscribe);
+      op = new SharedOperation(args, this.options.services, this.options.subscribe);
       this.operations.set(key, op);
     }
     op.join();

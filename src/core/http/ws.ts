@@ -67,13 +67,13 @@ interface OperationRoot {
   shared?: { key: string; sink: FrameSink };
 }
 
-export function createWsServer(o: WsOptions) {
+export function createWsServer(options: WsOptions) {
   const shared = new SharedSubscriptions({
-    services: o.services,
-    subscribe: (args) => o.yoga.getEnveloped({} as never).subscribe(args),
-    maskError: maskError(o.log),
+    services: options.services,
+    subscribe: (args) => options.yoga.getEnveloped({} as never).subscribe(args),
+    maskError: maskError(options.log),
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayload });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const socketsPerOwner = new Map<string, number>();
   const release = (extra: Extra) => {
     if (!extra.owner) return;
@@ -86,15 +86,15 @@ export function createWsServer(o: WsOptions) {
     onConnect: (ctx) => {
       const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
       try {
-        ctx.extra.auth = o.auth.authenticate(typeof header === 'string' ? header : undefined);
+        ctx.extra.auth = options.auth.authenticate(typeof header === 'string' ? header : undefined);
       } catch {
         return false; // graphql-ws closes with 4403 Forbidden
       }
       const owner = ctx.extra.auth.keyName ? `key:${ctx.extra.auth.keyName}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
       const open = socketsPerOwner.get(owner) ?? 0;
-      if (open >= (o.maxSocketsPerKey ?? Infinity)) {
-        o.metrics.limitRefused.inc({ limit: 'wsMaxSocketsPerKey' });
-        ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many sockets for this API key (limits.wsMaxSocketsPerKey = ${o.maxSocketsPerKey})`);
+      if (open >= (options.maxSocketsPerKey ?? Infinity)) {
+        options.metrics.limitRefused.inc({ limit: 'wsMaxSocketsPerKey' });
+        ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many sockets for this API key (limits.wsMaxSocketsPerKey = ${options.maxSocketsPerKey})`);
         return false;
       }
       socketsPerOwner.set(owner, open + 1);
@@ -103,8 +103,8 @@ export function createWsServer(o: WsOptions) {
     },
     onSubscribe: async (ctx, id, params) => {
       // ctx.subscriptions holds this operation too (graphql-ws registers it before onSubscribe).
-      if (Object.keys(ctx.subscriptions).length > (o.maxOperationsPerSocket ?? Infinity)) return [tooManyOperations(o)];
-      const { schema, execute, subscribe, parse, validate } = o.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
+      if (Object.keys(ctx.subscriptions).length > (options.maxOperationsPerSocket ?? Infinity)) return [tooManyOperations(options)];
+      const { schema, execute, subscribe, parse, validate } = options.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
       // Parse and validation errors (the depth/alias/token limits throw theirs) answer this
       // operation alone; the socket and its other operations live on.
       let document;
@@ -126,7 +126,7 @@ export function createWsServer(o: WsOptions) {
         document,
         operationName: params.operationName,
         variableValues: params.variables,
-        contextValue: { services: o.services, auth },
+        contextValue: { services: options.services, auth },
         rootValue: root,
       };
       return args;
@@ -139,12 +139,12 @@ export function createWsServer(o: WsOptions) {
   });
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const log = o.log.child({ ws: request.socket.remoteAddress });
-    socket.on('error', (err) => log.warn({ err: err.message }, 'websocket error'));
-    const slowMs = o.slowConsumerMs ?? 30_000;
+    const log = options.log.child({ ws: request.socket.remoteAddress });
+    socket.on('error', (err) => log.warn({ err }, 'websocket error'));
+    const slowMs = options.slowConsumerMs ?? 30_000;
     let pending = 0;
     let oldestPendingAt = 0;
-    const keepAliveMs = o.keepAliveMs ?? 12_000;
+    const keepAliveMs = options.keepAliveMs ?? 12_000;
     let alive = true;
     socket.on('pong', () => (alive = true));
     const timer = setInterval(() => {
@@ -153,7 +153,7 @@ export function createWsServer(o: WsOptions) {
         // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
         alive = true;
         if (Date.now() - oldestPendingAt <= slowMs) return;
-        o.metrics.slowClosed.inc();
+        options.metrics.slowClosed.inc();
         socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
         setTimeout(() => socket.terminate(), 1000).unref();
         return;
@@ -187,7 +187,7 @@ export function createWsServer(o: WsOptions) {
           pending -= 1;
           pendingBytes -= data.length;
           if (pending > 0) oldestPendingAt = Date.now();
-          o.metrics.deliveries.inc();
+          options.metrics.deliveries.inc();
           resolve();
         });
       });
@@ -233,7 +233,7 @@ export function createWsServer(o: WsOptions) {
   };
 }
 
-function tooManyOperations(o: WsOptions): GraphQLError {
-  o.metrics.limitRefused.inc({ limit: 'wsMaxOperationsPerSocket' });
-  return new GraphQLError(`Too many operations on this socket (limits.wsMaxOperationsPerSocket = ${o.maxOperationsPerSocket}): complete one first`, { extensions: { code: 'LIMIT_EXCEEDED' } });
+function tooManyOperations(options: WsOptions): GraphQLError {
+  options.metrics.limitRefused.inc({ limit: 'wsMaxOperationsPerSocket' });
+  return new GraphQLError(`Too many operations on this socket (limits.wsMaxOperationsPerSocket = ${options.maxOperationsPerSocket}): complete one first`, { extensions: { code: 'LIMIT_EXCEEDED' } });
 }

@@ -57,7 +57,7 @@ export function maskError(log: Logger) {
     if (typed !== undefined) {
       const fields = { code: typed, message: (original as Error).message, path: (error as GraphQLError).path };
       if (isClientErrorCode(typed)) log.debug(fields, 'client error in GraphQL operation');
-      else log.warn(fields, 'GraphQL operation failed');
+      else log.warn({ ...fields, err: original }, 'GraphQL operation failed'); // a server-side failure: its stack and cause
     }
     if (isAppError(original)) {
       const g = toGraphQLError(original);
@@ -100,26 +100,26 @@ function asBadUserInput(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: code ?? 'BAD_USER_INPUT' } });
 }
 
-export function createGraphQLHandler(o: YogaOptions): Yoga {
+export function createGraphQLHandler(options: YogaOptions): Yoga {
   return createYoga<Record<string, unknown>, GraphQLContext>({
-    schema: o.schema,
+    schema: options.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: false, // served by graphql-http.ts (small page, static assets, auth)
-    cors: o.cors ? (request) => o.cors!.yoga(request) : false,
+    cors: options.cors ? (request) => options.cors!.yoga(request) : false,
     logging: {
-      debug: (...a) => o.log.debug(a.map(String).join(' ')),
-      info: (...a) => o.log.info(a.map(String).join(' ')),
-      warn: (...a) => o.log.warn(a.map(String).join(' ')),
+      debug: (...a) => options.log.debug(a.map(String).join(' ')),
+      info: (...a) => options.log.info(a.map(String).join(' ')),
+      warn: (...a) => options.log.warn(a.map(String).join(' ')),
       error: (...a) => {
         if (a.some((x) => x && typeof x === 'object' && handledErrors.has(x))) return;
-        o.log.error(a.map(String).join(' '));
+        options.log.error(a.map(String).join(' '));
       },
     },
-    maskedErrors: { maskError: maskError(o.log) },
+    maskedErrors: { maskError: maskError(options.log) },
     context: ({ request }) => {
       try {
-        return { services: o.services, auth: o.auth.authenticate(request.headers.get('authorization')) };
+        return { services: options.services, auth: options.auth.authenticate(request.headers.get('authorization')) };
       } catch (e) {
         if (e instanceof AppError) throw new GraphQLError(e.message, { extensions: { code: e.code, http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } } });
         throw e;
@@ -127,13 +127,13 @@ export function createGraphQLHandler(o: YogaOptions): Yoga {
     },
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
-      maxDepthPlugin({ n: o.limits.maxDepth, exposeLimits: true }),
-      maxAliasesPlugin({ n: o.limits.maxAliases, exposeLimits: true }),
-      maxTokensPlugin({ n: o.limits.maxTokens, exposeLimits: true }),
+      maxDepthPlugin({ n: options.limits.maxDepth, exposeLimits: true }),
+      maxAliasesPlugin({ n: options.limits.maxAliases, exposeLimits: true }),
+      maxTokensPlugin({ n: options.limits.maxTokens, exposeLimits: true }),
       useRejectNul(),
-      useOperationLimits({ maxCost: o.limits.maxCost, maxListItems: o.limits.maxListItems }),
+      useOperationLimits({ maxCost: options.limits.maxCost, maxListItems: options.limits.maxListItems }),
       useExecutionCancellation(),
-      ...(o.introspection === false ? [useNoIntrospection()] : []),
+      ...(options.introspection === false ? [useNoIntrospection()] : []),
     ],
   });
 }

@@ -18,7 +18,7 @@ const STATEMENT_FIELDS = new Set(['query', 'parameters', 'params', 'args', 'type
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const opts = {
     level,
-    formatters: { log: (o: Record<string, unknown>) => boundLogValue(o, 0) as Record<string, unknown> },
+    formatters: { log: (line: Record<string, unknown>) => boundLogValue(line, 0) as Record<string, unknown> },
     // Errors are serialised (bounded) by the formatter above, which runs first.
     serializers: { err: (e: unknown) => e },
   };
@@ -40,7 +40,7 @@ export function boundLogValue(v: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   let n = 0;
   for (const k in v) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (!Object.hasOwn(v, k)) continue;
     if (n++ === LOG_MAX_KEYS) {
       out['…'] = 'more keys left out';
       break;

@@ -96,7 +96,7 @@ function exportTarget(exp: unknown, subpath: string): string | null {
     const [pre, post] = [key.slice(0, star), key.slice(star + 1)];
     if (subpath.startsWith(pre) && subpath.endsWith(post) && subpath.length >= key.length - 1) {
       const t = conditionTarget(value);
-      return t && t.replaceAll('*', subpath.slice(pre.length, subpath.length - post.length));
+      return t?.replaceAll('*', subpath.slice(pre.length, subpath.length - post.length)) ?? null;
     }
   }
   return null;

@@ -6,7 +6,7 @@
  */
 import { defineAdapter } from '../adapter/define.ts';
 import { SDK_VERSION, type AdapterDefinition } from '../adapter/types.ts';
-import { isValidRange, satisfies } from './semver.ts';
+import { sdkRangeProblem } from './sdk-range.ts';
 
 /**
  * The GraphQL names an adapter adds without its prefix (empty when all are prefixed). Finding them
@@ -68,9 +68,8 @@ export function pluginAdapterProblems(candidates: unknown[], label: string, take
       return;
     }
     const mine: string[] = [];
-    if (def.sdk === undefined) mine.push(`${name} does not say which SDK version it was written for (add sdk: "^${SDK_VERSION.split('.')[0]}.0.0")`);
-    else if (!isValidRange(def.sdk)) mine.push(`${name} has sdk "${String(def.sdk)}", which is not a semver range (e.g. "^1.0.0")`);
-    else if (!satisfies(SDK_VERSION, def.sdk)) mine.push(`${name} needs SDK ${def.sdk}, this server provides ${SDK_VERSION}`);
+    const sdkProblem = sdkRangeProblem(def.sdk, SDK_VERSION);
+    if (sdkProblem) mine.push(`${name} ${sdkProblem}`);
     const typeOwner = taken.types.get(def.type);
     if (typeOwner) mine.push(`${name}: type "${def.type}" is already defined by ${typeOwner}`);
     const prefixOwner = taken.prefixes.get(def.graphqlPrefix);

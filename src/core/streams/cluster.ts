@@ -60,28 +60,28 @@ export interface DriveDeps {
 }
 
 /** The work under the `streams` lease. */
-export async function driveSessions(signal: AbortSignal, d: DriveDeps): Promise<void> {
-  if (!d.start()) return;
-  d.log.info({ shared: d.shared }, 'stream sessions: keepalives, idle expiry and resume run on this instance');
+export async function driveSessions(signal: AbortSignal, deps: DriveDeps): Promise<void> {
+  if (!deps.start()) return;
+  deps.log.info({ shared: deps.shared }, 'stream sessions: keepalives, idle expiry and resume run on this instance');
   try {
-    await d.resume();
+    await deps.resume();
     while (!signal.aborted) {
-      if (!d.shared) {
+      if (!deps.shared) {
         await sleep(Number.POSITIVE_INFINITY, signal);
         break;
       }
-      await sleep(d.syncMs, signal);
+      await sleep(deps.syncMs, signal);
       if (signal.aborted) break;
       const since = Date.now();
       try {
-        d.sync(await loadUsage(d.db), since);
+        deps.sync(await loadUsage(deps.db), since);
       } catch (err) {
-        d.log.warn({ err }, 'stream sessions could not be read');
+        deps.log.warn({ err }, 'stream sessions could not be read');
       }
     }
   } finally {
-    d.end();
-    if (!d.closing()) d.log.warn('stream sessions: keepalives and idle expiry no longer run on this instance (lease lost); the instance that takes the lease over resumes them');
+    deps.end();
+    if (!deps.closing()) deps.log.warn('stream sessions: keepalives and idle expiry no longer run on this instance (lease lost); the instance that takes the lease over resumes them');
   }
 }
 

@@ -55,12 +55,12 @@ function parsePath(path: string): { id: string; token: string | null } | null {
   return { id: m[1], token: m[2] ?? null };
 }
 
-export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
-  const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
-  const timeoutMs = o.timeoutMs ?? 15_000;
+export function createHlsProxy(options: HlsProxyOptions): HlsProxy {
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 15_000;
 
   return async (req, res, url) => {
-    if (o.cors.handle(req, res, CORS_ROUTE)) return; // a preflight, answered
+    if (options.cors.handle(req, res, CORS_ROUTE)) return; // a preflight, answered
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
       discardBody(req);
@@ -69,7 +69,7 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
     const queryKey = req.headers.authorization ? null : url.searchParams.get('access_token');
     let auth;
     try {
-      auth = o.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
+      auth = options.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
     } catch (e) {
       res.setHeader('www-authenticate', 'Bearer');
       throw e;
@@ -77,7 +77,7 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
     if (!hasScope(auth, 'streams')) throw new AppError('FORBIDDEN', 'this API key lacks the scope streams');
 
     const target = parsePath(url.pathname);
-    const s = target && (await o.streams.lookup(target.id));
+    const s = target && (await options.streams.lookup(target.id));
     if (!target || !s) throw notFound(`no stream session at ${url.pathname.split('/').slice(0, 3).join('/')}`);
     if (s.state !== 'ACTIVE' || !s.vendor) {
       res.setHeader('retry-after', '1');
@@ -85,9 +85,9 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
     }
     const vendorPlaylist = s.vendor.playlistUrl;
     let upstream = target.token ? s.urls.urlOf(target.token) : vendorPlaylist;
-    if (!upstream && target.token && o.streams.shared) {
+    if (!upstream && target.token && options.streams.shared) {
       await relearnTokens(s, async (u) => {
-        const r = await o.fetch(u, { timeoutMs, maxBytes: 4 * 1024 * 1024, allowPrivate: sameHost(u, vendorPlaylist) }).catch(() => null);
+        const r = await options.fetch(u, { timeoutMs, maxBytes: 4 * 1024 * 1024, allowPrivate: sameHost(u, vendorPlaylist) }).catch(() => null);
         return r && r.status >= 200 && r.status < 300 ? { text: r.text(), contentType: r.headers['content-type'], body: r.body } : null;
       });
       upstream = s.urls.urlOf(target.token);
@@ -99,7 +99,7 @@ export function createHlsProxy(o: HlsProxyOptions): HlsProxy {
     const abort = new AbortController();
     const onClose = () => !res.writableFinished && abort.abort(new Error('client went away'));
     res.once('close', onClose);
-    const r = await o.fetch(upstream, {
+    const r = await options.fetch(upstream, {
       timeoutMs,
       maxBytes,
       signal: abort.signal,

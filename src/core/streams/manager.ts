@@ -50,7 +50,6 @@ export interface StreamManagerOptions {
 const LEASE = 'streams';
 
 const isTerminal = (s: StreamState) => s === 'STOPPED' || s === 'FAILED';
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class StreamManager {
   private readonly sessions = new Map<string, Session>();
@@ -74,18 +73,18 @@ export class StreamManager {
   /** Row access with several instances (null with one process). */
   private readonly rows: SharedSessions | null;
 
-  constructor(private readonly o: StreamManagerOptions) {
-    this.log = o.log.child({ component: 'streams' });
+  constructor(private readonly options: StreamManagerOptions) {
+    this.log = options.log.child({ component: 'streams' });
     this.writes = new SessionWrites(this.log);
-    this.leases = o.leases ?? new LocalLeases({ log: this.log });
+    this.leases = options.leases ?? new LocalLeases({ log: this.log });
     this.shared = this.leases.kind !== 'local';
     this.rows = this.shared
       ? new SharedSessions({
-          db: o.db,
+          db: options.db,
           log: this.log,
-          idleTimeoutMs: o.idleTimeoutMs,
-          timing: clusterTimings(o.idleTimeoutMs),
-          cameraById: o.cameraById,
+          idleTimeoutMs: options.idleTimeoutMs,
+          timing: clusterTimings(options.idleTimeoutMs),
+          cameraById: options.cameraById,
           sessions: this.sessions,
           byKey: this.byKey,
           driving: () => this.driving,
@@ -114,7 +113,7 @@ export class StreamManager {
       if (shared.state === 'ACTIVE' || shared.state === 'STARTING') return this.view(shared);
       throw (shared.failure as Error) ?? vendorUnavailable('the stream session could not be started');
     }
-    const handlers = handlersFor(this.o.registry, camera.adapter, camera.instance);
+    const handlers = handlersFor(this.options.registry, camera.adapter, camera.instance);
     const s = newSession(newSessionId(), camera, request, Date.now());
     this.sessions.set(s.id, s);
     this.byKey.set(s.key, s);
@@ -157,7 +156,7 @@ export class StreamManager {
       if (isTerminal(s.state)) return;
       if (this.rows && !this.driving) await this.rows.reload(s.id, s); // the holder may have restarted the vendor session
       if (isTerminal(s.state)) return;
-      await stopVendor(this.o.registry, this.log, s);
+      await stopVendor(this.options.registry, this.log, s);
       this.finish(s, 'STOPPED');
     });
     return this.view(s);
@@ -189,7 +188,7 @@ export class StreamManager {
   }
 
   view(s: Session): StreamSessionView {
-    return { id: s.id, camera: s.camera, mode: s.request.mode, state: s.state, playlistUrl: playlistPath(s.id), expiresAt: new Date(s.lastUsedAt + this.o.idleTimeoutMs) };
+    return { id: s.id, camera: s.camera, mode: s.request.mode, state: s.state, playlistUrl: playlistPath(s.id), expiresAt: new Date(s.lastUsedAt + this.options.idleTimeoutMs) };
   }
 
   /**
@@ -203,11 +202,11 @@ export class StreamManager {
     const first = new Promise<void>((r) => (resumed = r));
     this.lease = this.leases.run(LEASE, (signal) =>
       driveSessions(signal, {
-        db: this.o.db,
+        db: this.options.db,
         log: this.log,
         closing: () => this.closing,
         shared: this.shared,
-        syncMs: clusterTimings(this.o.idleTimeoutMs).syncMs,
+        syncMs: clusterTimings(this.options.idleTimeoutMs).syncMs,
         start: () => {
           if (this.closing) {
             resumed();
@@ -243,12 +242,12 @@ export class StreamManager {
 
   private async resumeRows(): Promise<void> {
     const r = resumePersisted({
-      db: this.o.db,
+      db: this.options.db,
       log: this.log,
-      idleTimeoutMs: this.o.idleTimeoutMs,
-      cameraById: this.o.cameraById,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      cameraById: this.options.cameraById,
       instance: (adapter, instance) => {
-        const inst = this.o.registry.find(adapter, instance);
+        const inst = this.options.registry.find(adapter, instance);
         return inst ? { running: !!inst.running, handlers: inst.running?.capabilities?.streams ?? null } : undefined;
       },
       adopt: (s, vendor) => {
@@ -278,7 +277,7 @@ export class StreamManager {
     // One process: the rows are this instance's to write. Several: only the holder writes its view
     // of them, and never re-creates a row another instance deleted.
     const save = this.shared ? (drove ? updateSession : null) : saveSession;
-    if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.writes.persist(s, () => save(this.o.db, s, this.o.idleTimeoutMs));
+    if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.writes.persist(s, () => save(this.options.db, s, this.options.idleTimeoutMs));
     this.closed = true;
     await this.writes.settled();
     await this.lease?.stop(); // another instance takes the sessions over
@@ -289,7 +288,7 @@ export class StreamManager {
     s.state = 'ACTIVE';
     s.failure = null;
     s.nextKeepaliveAt = Date.now() + vendor.keepaliveIntervalMs;
-    this.writes.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs));
+    this.writes.persist(s, () => saveSession(this.options.db, s, this.options.idleTimeoutMs));
     this.publish(s);
     this.schedule(s);
   }
@@ -301,10 +300,10 @@ export class StreamManager {
     s.failure = cause ?? null;
     s.urls.clear();
     if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
-    if (deleteRow) this.writes.persist(s, () => deleteSession(this.o.db, s.id));
+    if (deleteRow) this.writes.persist(s, () => deleteSession(this.options.db, s.id));
     this.publish(s);
-    if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: messageOf(cause) }, `stream session ${state}`);
-    s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000);
+    if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: cause }, `stream session ${state}`);
+    s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.options.tombstoneMs ?? 600_000);
     s.timer.unref();
   }
 
@@ -318,7 +317,7 @@ export class StreamManager {
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
     if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
-    const due = Math.min(s.nextKeepaliveAt, s.lastUsedAt + this.o.idleTimeoutMs);
+    const due = Math.min(s.nextKeepaliveAt, s.lastUsedAt + this.options.idleTimeoutMs);
     s.timer = setTimeout(() => void this.tick(s), Math.max(0, due - Date.now()));
     s.timer.unref();
   }
@@ -328,18 +327,18 @@ export class StreamManager {
     runInTurn(s, async () => {
       if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
       let now = Date.now();
-      if (now >= s.lastUsedAt + this.o.idleTimeoutMs && this.rows) {
+      if (now >= s.lastUsedAt + this.options.idleTimeoutMs && this.rows) {
         if (!(await this.rows.beforeExpiry(s))) return; // viewers on other instances count too
         now = Date.now();
       }
-      if (now >= s.lastUsedAt + this.o.idleTimeoutMs) {
+      if (now >= s.lastUsedAt + this.options.idleTimeoutMs) {
         this.log.debug({ session: s.id }, 'stream session idle: stopping');
-        await stopVendor(this.o.registry, this.log, s);
+        await stopVendor(this.options.registry, this.log, s);
         return this.finish(s, 'STOPPED');
       }
       if (now >= s.nextKeepaliveAt) {
         try {
-          await handlersFor(this.o.registry, s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
+          await handlersFor(this.options.registry, s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
           s.nextKeepaliveAt = Date.now() + s.vendor.keepaliveIntervalMs;
         } catch (err) {
           await this.restart(s, err);
@@ -351,13 +350,13 @@ export class StreamManager {
 
   /** After a failed keepalive: stop what is left at the vendor, open a new vendor session under the same id. */
   private async restart(s: Session, cause: unknown): Promise<void> {
-    this.log.warn({ session: s.id, err: messageOf(cause) }, 'stream keepalive failed: restarting the vendor session');
+    this.log.warn({ session: s.id, err: cause }, 'stream keepalive failed: restarting the vendor session');
     s.state = 'STARTING';
     this.publish(s);
-    await stopVendor(this.o.registry, this.log, s);
+    await stopVendor(this.options.registry, this.log, s);
     s.urls.clear();
     try {
-      const handlers = handlersFor(this.o.registry, s.camera.adapter, s.camera.instance);
+      const handlers = handlersFor(this.options.registry, s.camera.adapter, s.camera.instance);
       this.activate(s, await openVendor(s, handlers, () => this.closed));
     } catch (err) {
       this.finish(s, 'FAILED', err);

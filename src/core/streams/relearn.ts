@@ -12,13 +12,13 @@ import type { Session } from './session.ts';
 /** An upstream playlist's text and final content type; null when it could not be read. */
 export type FetchPlaylist = (url: string) => Promise<{ text: string; contentType: string | undefined; body: Buffer } | null>;
 
-export async function relearnTokens(s: Session, fetchPlaylist: FetchPlaylist, o: { everyMs?: number; maxPlaylists?: number } = {}): Promise<void> {
+export async function relearnTokens(s: Session, fetchPlaylist: FetchPlaylist, options: { everyMs?: number; maxPlaylists?: number } = {}): Promise<void> {
   const now = Date.now();
-  if (!s.vendor || now - s.relearnedAt < (o.everyMs ?? 1000)) return;
+  if (!s.vendor || now - s.relearnedAt < (options.everyMs ?? 1000)) return;
   s.relearnedAt = now;
   const queue = [s.vendor.playlistUrl];
   const seen = new Set<string>();
-  while (queue.length && seen.size < (o.maxPlaylists ?? 8)) {
+  while (queue.length && seen.size < (options.maxPlaylists ?? 8)) {
     const url = queue.shift()!;
     if (seen.has(url)) continue;
     seen.add(url);

@@ -30,32 +30,32 @@ export interface ResumeDeps {
 
 const RETRY_MS = 1000;
 
-export function resumePersisted(d: ResumeDeps): { done: Promise<void>; cancel(): void } {
+export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel(): void } {
   const timers = new Set<NodeJS.Timeout>();
   let cancelled = false;
-  const giveUpAt = Date.now() + Math.max(d.idleTimeoutMs, 60_000);
+  const giveUpAt = Date.now() + Math.max(deps.idleTimeoutMs, 60_000);
 
   const forget = (row: PersistedSession) =>
-    deleteSession(d.db, row.id).catch((err) => d.log.error({ err, session: row.id }, 'stream session row not deleted'));
+    deleteSession(deps.db, row.id).catch((err) => deps.log.error({ err, session: row.id }, 'stream session row not deleted'));
 
   const stopAndForget = async (row: PersistedSession, handlers: StreamHandlers, why: string) => {
-    d.log.info({ session: row.id, vendorSession: row.vendor.vendorSessionId, why }, 'persisted stream session not resumed: stopping it at the vendor');
+    deps.log.info({ session: row.id, vendorSession: row.vendor.vendorSessionId, why }, 'persisted stream session not resumed: stopping it at the vendor');
     await handlers.stop({ ...row.vendor, mode: row.request.mode }).catch((err) =>
-      d.log.warn({ session: row.id, err: (err as Error)?.message }, 'vendor stream stop failed'),
+      deps.log.warn({ session: row.id, err }, 'vendor stream stop failed'),
     );
     await forget(row);
   };
 
   const resumeOne = async (row: PersistedSession): Promise<void> => {
-    if (cancelled || d.skip?.(row)) return;
-    const inst = d.instance(row.adapter, row.instance);
+    if (cancelled || deps.skip?.(row)) return;
+    const inst = deps.instance(row.adapter, row.instance);
     if (!inst || (inst.running && !inst.handlers)) {
-      d.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'persisted stream session belongs to an adapter instance that is gone or has no stream support: forgotten');
+      deps.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'persisted stream session belongs to an adapter instance that is gone or has no stream support: forgotten');
       return forget(row);
     }
     if (!inst.handlers) {
       if (Date.now() >= giveUpAt) {
-        d.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'adapter instance not running: stream session left for the next start');
+        deps.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'adapter instance not running: stream session left for the next start');
         return;
       }
       const t = setTimeout(() => {
@@ -72,24 +72,24 @@ export function resumePersisted(d: ResumeDeps): { done: Promise<void>; cancel():
     } catch (err) {
       return stopAndForget(row, inst.handlers, `keepalive refused: ${(err as Error)?.message ?? err}`);
     }
-    const camera = await d.cameraById(row.cameraId).catch(() => null);
+    const camera = await deps.cameraById(row.cameraId).catch(() => null);
     if (!camera) return stopAndForget(row, inst.handlers, 'camera no longer known');
     const s = newSession(row.id, camera, row.request, Date.now(), row.createdAt, row.urlKey ?? undefined);
     s.holders = row.holders;
     if (cancelled) return; // shutting down: the row stays as it is for the next start
-    if (!d.adopt(s, row.vendor)) return stopAndForget(row, inst.handlers, 'a live session with the same camera and parameters exists');
-    d.log.info({ session: row.id, camera: camera.id }, 'stream session resumed');
+    if (!deps.adopt(s, row.vendor)) return stopAndForget(row, inst.handlers, 'a live session with the same camera and parameters exists');
+    deps.log.info({ session: row.id, camera: camera.id }, 'stream session resumed');
   };
 
   const done = (async () => {
     let rows: PersistedSession[];
     try {
-      rows = await loadSessions(d.db);
+      rows = await loadSessions(deps.db);
     } catch (err) {
-      d.log.error({ err }, 'persisted stream sessions could not be read');
+      deps.log.error({ err }, 'persisted stream sessions could not be read');
       return;
     }
-    await Promise.all(rows.map((row) => resumeOne(row).catch((err) => d.log.error({ err, session: row.id }, 'stream session resume failed'))));
+    await Promise.all(rows.map((row) => resumeOne(row).catch((err) => deps.log.error({ err, session: row.id }, 'stream session resume failed'))));
   })();
 
   return {

@@ -37,16 +37,16 @@ export interface SharedSessionsDeps {
 export class SharedSessions {
   private readonly reloading = new Map<string, Promise<Session | null>>();
 
-  constructor(private readonly d: SharedSessionsDeps) {}
+  constructor(private readonly deps: SharedSessionsDeps) {}
 
   /** Add or release a hold in the row; false when the row is gone (the copy is ended then). */
   async hold(s: Session, delta: 1 | -1): Promise<boolean> {
     if (s.state !== 'STARTING') {
       await s.persisting;
       if (s.persisted) {
-        const n = await changeHolders(this.d.db, s.id, delta);
+        const n = await changeHolders(this.deps.db, s.id, delta);
         if (n === null) {
-          this.d.gone(s);
+          this.deps.gone(s);
           return false;
         }
         s.holders = n;
@@ -59,8 +59,8 @@ export class SharedSessions {
 
   /** A session by id: the copy here when current (or driven here), else read from its row. */
   find(id: string): Promise<Session | null> | Session | null {
-    const s = this.d.sessions.get(id);
-    if (s && (isTerminal(s.state) || s.state === 'STARTING' || this.d.driving() || Date.now() - s.checkedAt < this.d.timing.cacheMs)) return s;
+    const s = this.deps.sessions.get(id);
+    if (s && (isTerminal(s.state) || s.state === 'STARTING' || this.deps.driving() || Date.now() - s.checkedAt < this.deps.timing.cacheMs)) return s;
     return this.reload(id, s ?? null);
   }
 
@@ -70,23 +70,23 @@ export class SharedSessions {
     if (p) return p;
     p = (async () => {
       await s?.persisting;
-      const row = await loadSession(this.d.db, id);
+      const row = await loadSession(this.deps.db, id);
       if (!row) {
-        if (s && s.persisted && !isTerminal(s.state) && s.state !== 'STARTING') this.d.gone(s);
+        if (s?.persisted && !isTerminal(s.state) && s.state !== 'STARTING') this.deps.gone(s);
         return s;
       }
       if (s) {
         mergeRow(s, row);
         return s;
       }
-      if (this.d.closing()) return null;
-      const n = await sessionFromRow(this.d.db, row, this.d.cameraById);
+      if (this.deps.closing()) return null;
+      const n = await sessionFromRow(this.deps.db, row, this.deps.cameraById);
       if (!n) return null;
-      const known = this.d.sessions.get(id);
+      const known = this.deps.sessions.get(id);
       if (known) return known;
-      this.d.sessions.set(id, n);
-      if (!this.d.byKey.has(n.key)) this.d.byKey.set(n.key, n);
-      this.d.schedule(n);
+      this.deps.sessions.set(id, n);
+      if (!this.deps.byKey.has(n.key)) this.deps.byKey.set(n.key, n);
+      this.deps.schedule(n);
       return n;
     })().finally(() => this.reloading.delete(id));
     this.reloading.set(id, p);
@@ -95,9 +95,9 @@ export class SharedSessions {
 
   /** Before the holder expires `s` as idle: merge the row (use elsewhere); false when the row is gone (the copy is ended). */
   async beforeExpiry(s: Session): Promise<boolean> {
-    const row = await loadSession(this.d.db, s.id).catch((err) => void this.d.log.warn({ err, session: s.id }, 'stream session row unreadable'));
+    const row = await loadSession(this.deps.db, s.id).catch((err) => void this.deps.log.warn({ err, session: s.id }, 'stream session row unreadable'));
     if (row === null && s.persisted) {
-      this.d.gone(s);
+      this.deps.gone(s);
       return false;
     }
     if (row) mergeRow(s, row);
@@ -106,9 +106,9 @@ export class SharedSessions {
 
   /** A viewer used `s` here: write it to the row (at most every usageWriteMs): the holder expires by it. */
   used(s: Session, now: number): void {
-    if (!s.persisted || now - s.usageWrittenAt < this.d.timing.usageWriteMs) return;
+    if (!s.persisted || now - s.usageWrittenAt < this.deps.timing.usageWriteMs) return;
     s.usageWrittenAt = now;
-    this.d.track(touchSession(this.d.db, s.id, new Date(now), this.d.idleTimeoutMs).catch((err) => this.d.log.warn({ err, session: s.id }, 'stream session use not written')));
+    this.deps.track(touchSession(this.deps.db, s.id, new Date(now), this.deps.idleTimeoutMs).catch((err) => this.deps.log.warn({ err, session: s.id }, 'stream session use not written')));
   }
 
   /**
@@ -118,17 +118,17 @@ export class SharedSessions {
    */
   sync(usage: Map<string, { lastUsedAt: number; holders: number }>, since: number): void {
     for (const [id, u] of usage) {
-      const s = this.d.sessions.get(id);
-      if (!s) void this.reload(id, null).catch((err) => this.d.log.warn({ err, session: id }, 'stream session of another instance not taken in'));
+      const s = this.deps.sessions.get(id);
+      if (!s) void this.reload(id, null).catch((err) => this.deps.log.warn({ err, session: id }, 'stream session of another instance not taken in'));
       else if (!isTerminal(s.state)) {
         s.lastUsedAt = Math.max(s.lastUsedAt, u.lastUsedAt);
         s.holders = u.holders;
         s.checkedAt = since;
       }
     }
-    for (const s of this.d.sessions.values()) {
+    for (const s of this.deps.sessions.values()) {
       if (isTerminal(s.state) || s.state === 'STARTING' || s.busy || s.persisting || !s.persisted || s.persistedAt >= since || usage.has(s.id)) continue;
-      this.d.gone(s);
+      this.deps.gone(s);
     }
   }
 }

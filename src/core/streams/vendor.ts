@@ -10,8 +10,6 @@ import { checkVendorStream, clampInterval, type Session } from './session.ts';
 
 export type InstanceLookup = { find(type: string, id: string): { running: RunningAdapter | null; status: string } | undefined };
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export function handlersFor(registry: InstanceLookup, adapter: string, instance: string): StreamHandlers {
   const inst = registry.find(adapter, instance);
   if (!inst?.running) throw vendorUnavailable(`adapter instance ${adapter}/${instance} is not running (${inst?.status ?? 'not configured'})`);
@@ -42,7 +40,7 @@ export async function stopVendor(registry: InstanceLookup, log: Logger, s: Sessi
   try {
     await handlersFor(registry, s.camera.adapter, s.camera.instance).stop({ ...s.vendor, mode: s.request.mode });
   } catch (err) {
-    log.warn({ session: s.id, vendorSession: s.vendor.vendorSessionId, err: messageOf(err) }, 'vendor stream stop failed');
+    log.warn({ session: s.id, vendorSession: s.vendor.vendorSessionId, err }, 'vendor stream stop failed');
   }
 }
 

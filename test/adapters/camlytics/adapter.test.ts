@@ -103,7 +103,8 @@ for (const driver of drivers) {
       t = await startCamlyticsApp(db, [camlyticsInstance(sim.url)]);
       const ws = wsClient(t.url);
       const streamed: Ev[] = [];
-      const lastSeq = before.map((e) => BigInt(e.seq)).reduce((a, b) => (a > b ? a : b)).toString();
+    const larger = (a: bigint, b: bigint) => (a > b ? a : b);
+    const lastSeq = before.map((e) => BigInt(e.seq)).reduce(larger).toString();
       const unsubscribe = ws.subscribe({ query: `subscription($after: String) { events(after: $after, filter: { adapters: ["camlytics"] }) { ... on CamlyticsEvent { eventId } } }`, variables: { after: lastSeq } }, {
         next: (r) => void streamed.push((r.data as Ev).events), error: () => {}, complete: () => {},
       });

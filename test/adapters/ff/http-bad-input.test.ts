@@ -160,7 +160,7 @@ for (const driver of drivers) {
 
     it('path tricks in file names: nothing written but media segments; the images read back intact', async () => {
       const names = ['../../etc/passwd.jpg', '..\\..\\..\\evil_1lp_X_1.jpg', `${tmpdir()}/ff-escape-${process.pid}.jpg`];
-      const imgs = names.map((n, i) => jpeg(`trick${i}`));
+      const imgs = names.map((_, i) => jpeg(`trick${i}`));
       const ev = await stores(await postParts([eventPart(sample('path')), ...names.map((n, i) => imagePart(imgs[i], n, `image${i}`))]));
       const files = listFiles(t.dataDir).filter((f) => f !== 'instance.lock'); // the DATA_DIR lock (data-dir-lock.ts)
       expect(files.length).toBeGreaterThanOrEqual(1);
@@ -205,12 +205,12 @@ for (const driver of drivers) {
         await rejects(() => post(body('k1'), { instance: 'keyed' }), 401, 'UNAUTHENTICATED', /X-Auth-Key/);
         await rejects(() => post(body('k1'), { instance: 'keyed', headers: { 'x-auth-key': 'secret-124' } }), 401, 'UNAUTHENTICATED');
         await rejects(() => post(body('k1'), { instance: 'keyed', headers: { 'x-auth-key': 'secret-123x' } }), 401, 'UNAUTHENTICATED');
-        await rejects(() => post(body('k1'), { instance: 'keyed', headers: { authorization: 'Basic ' + Buffer.from('cam:secret-123').toString('base64') } }), 401, 'UNAUTHENTICATED');
+        await rejects(() => post(body('k1'), { instance: 'keyed', headers: { authorization: `Basic ${Buffer.from('cam:secret-123').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
         await rejects(() => postParts([eventPart(sample('k1')), imagePart(jpeg('k1'))], { instance: 'keyed' }), 401, 'UNAUTHENTICATED');
         await stores(await post(body('k1'), { instance: 'keyed', headers: { 'X-Auth-Key': 'secret-123' } }));
       });
       it('basic auth: 401 without or with wrong credentials, nothing stored; 200 with them', async () => {
-        const basic = (u: string, p: string) => ({ authorization: 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64') });
+        const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
         await rejects(() => post(body('b1'), { instance: 'basic' }), 401, 'UNAUTHENTICATED');
         await rejects(() => post(body('b1'), { instance: 'basic', headers: basic('cam', 'pass-12345') }), 401, 'UNAUTHENTICATED');
         await rejects(() => post(body('b1'), { instance: 'basic', headers: basic('root', 'pass-1234') }), 401, 'UNAUTHENTICATED');

@@ -119,7 +119,7 @@ describe('FF TCP connection bounds', () => {
   it('100 KB of `{}` costs a couple of log lines (counts by reason), not one per object', async () => {
     const from = lines.length;
     const s = await connect(port('junk'));
-    await write(s, '{}'.repeat(50_000) + 'garbage' + '{"not json'.repeat(100) + '\n');
+    await write(s, `${'{}'.repeat(50_000)}garbage${'{"not json'.repeat(100)}\n`);
     s.end();
     await closed(s);
     await waitFor(() => lines.slice(from).some((l) => l.msg === 'FF TCP connection closed' && l.instance === 'junk'), 10_000, 'closing summary');

@@ -54,7 +54,7 @@ export async function startIvms(db: TestDb, o: StartIvmsOptions = {}): Promise<I
   return {
     sim,
     t,
-    internals: () => (t.app.registry.find('ivms', 'hq')?.running as unknown as { internals: ReturnType<IvmsHarness['internals']> }).internals,
+    internals: () => (t.app.registry.find('ivms', 'hq')!.running as unknown as { internals: ReturnType<IvmsHarness['internals']> }).internals,
     adapter,
     waitStatus: async (status, detail, ms = 8000) =>
       (await waitFor(async () => {

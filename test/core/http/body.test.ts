@@ -109,7 +109,7 @@ describe('readJsonBody', () => {
   it('answers 400 for an empty body and 413 for a big one', async () => {
     const { url } = await startReader((req) => readJsonBody(req, 10));
     expect((await post(url, '')).json.error.code).toBe('BAD_USER_INPUT');
-    expect((await post(url, '[' + '1,'.repeat(20) + '1]')).json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await post(url, `[${'1,'.repeat(20)}1]`)).json.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('locateJsonError agrees with JSON.parse on valid input and survives deep nesting', () => {
