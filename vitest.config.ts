@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Migrate once per run; every test database is a copy (test/helpers/db-templates.ts).
+    globalSetup: ['test/helpers/db-templates.ts'],
   },
 });

@@ -18,8 +18,8 @@ import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import { adapterReadiness } from '../../src/core/adapter/readiness.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
-import { freePort, ROOT, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { ROOT, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
 const sample = readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8');
 const postFf = (base: string, id: string) => fetch(`${base}/adapters/ff/${id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sample });

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createServer } from 'node:net';
 import { drivers, type TestDb } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
+import { unusedPort } from '../helpers/ports.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { insertEvents, eventsBySeq } from '../../src/core/db/event-repo.ts';
 import type { InsertableEventRow } from '../../src/core/db/event-insert.ts';
 import { decodeEvents, encodeEvents, RedisEventBus } from '../../src/core/events/redis-bus.ts';
@@ -24,15 +24,6 @@ const row = (k: string): InsertableEventRow => ({
   plate: { plate: 'AB 12', plateNormalized: 'AB12', direction: 'IN', phase: 'NEW' }, analytics: null, data: { n: 1, s: 'x' }, raw: { a: [1, { b: null }] },
   media: [{ id: 'm1', role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 3 }],
 });
-
-/** A port nothing listens on. */
-const closedPort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 
 async function commit(t: TestDb, keys: string[]): Promise<StoredEvent[]> {
   const inserted = await insertEvents(t.database.db, keys.map(row));
@@ -127,7 +118,7 @@ for (const driver of drivers) {
     }, 30_000);
 
     it('with Redis unreachable: still every event once, in order, read from the log', async () => {
-      const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await closedPort()}`, 50);
+      const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await unusedPort()}`, 50);
       expect(a.connected || b.connected).toBe(false);
       const all: StoredEvent[] = [];
       for (let i = 0; i < 5; i++) {
