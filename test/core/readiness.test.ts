@@ -19,7 +19,7 @@ import { validateConfig } from '../../src/core/config/load.ts';
 import { adapterReadiness } from '../../src/core/adapter/readiness.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { ROOT, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { ROOT, seedDataDir, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
 const sample = readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8');
 const postFf = (base: string, id: string) => fetch(`${base}/adapters/ff/${id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sample });
@@ -87,6 +87,7 @@ describe('HTTP port already in use (real server process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'usa-port-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'config.yaml'), 'adapters: []\n');
+    seedDataDir(join(dir, 'data'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, CONFIG_FILE: join(dir, 'config.yaml'), DATA_DIR: join(dir, 'data'), PORT: String(taken.port), HOST: '0.0.0.0', LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '' },

@@ -46,6 +46,13 @@ export interface ServerProcess {
   cleanup(): Promise<void>;
 }
 
+/** A new DATA_DIR's PGlite database starts as a copy of the run's migrated template (when the run made one). */
+export function seedDataDir(dataDir: string): void {
+  const template = inject('pgliteTemplate');
+  const pgliteDir = pgliteDirFor(dataDir);
+  if (template && !existsSync(pgliteDir)) cpSync(template.dir, pgliteDir, { recursive: true });
+}
+
 export async function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
   const ownDir = !o.dir;
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'usa-proc-'));
@@ -58,9 +65,7 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const template = inject('pgliteTemplate');
-  const pgliteDir = pgliteDirFor(env.DATA_DIR!);
-  if (!env.DATABASE_URL && template && !existsSync(pgliteDir)) cpSync(template.dir, pgliteDir, { recursive: true });
+  if (!env.DATABASE_URL) seedDataDir(env.DATA_DIR!);
   // `node --import tsx`: ONE process, so signals (SIGKILL too) reach the server itself. The tsx binary
   // runs the server as its child: SIGKILL of the wrapper would leave the server running, orphaned.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
