@@ -74,13 +74,12 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     const created = await createPostgresDatabase('mi');
     dbUrl = created.url;
     dropDb = created.drop;
-    const start = async () => {
-      return startServerProcess({
+    const start = () =>
+      startServerProcess({
         config: 'adapters:\n  - { type: ff, id: default, tcpPort: 0, tcpHost: 127.0.0.1 }\n',
         env: { DATABASE_URL: dbUrl, REDIS_URL: TEST_REDIS_URL, MEDIA_DIR: mediaDir },
         readyTimeoutMs: 90_000,
       });
-    };
     // Started together: migrations and the deployment id must cope with concurrent first starts.
     procs.push(...(await Promise.all([start(), start(), start()])));
   }, 150_000);

@@ -18,6 +18,7 @@ import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import { adapterReadiness } from '../../src/core/adapter/readiness.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
+import { listenOnPort0 } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { ROOT, seedDataDir, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
@@ -32,9 +33,9 @@ afterEach(async () => {
 /** Hold a TCP port so an adapter instance cannot listen on it. */
 async function occupy(): Promise<{ port: number; server: Server }> {
   const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+  const port = await listenOnPort0(server, '0.0.0.0');
   cleanups.push(() => new Promise((r) => server.close(r)));
-  return { port: (server.address() as { port: number }).port, server };
+  return { port, server };
 }
 
 async function serverWithTakenTcpPort(extraConfig = ''): Promise<{ p: ServerProcess; taken: { port: number; server: Server } }> {
