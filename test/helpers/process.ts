@@ -21,7 +21,7 @@ let configs = 0;
 export interface ServerProcessOptions {
   /** YAML config text (written to a file; CONFIG_FILE points at it). */
   config: string;
-  /** Extra environment: DATABASE_URL, REDIS_URL, DATA_DIR … (DATABASE_URL/REDIS_URL are removed unless given). */
+  /** Extra environment: DATABASE_URL, REDIS_URL, DATA_DIR … (DATABASE_URL/REDIS_URL are removed unless given; LOG_LEVEL stays info or lower: the port is read from the log). */
   env?: Record<string, string | undefined>;
   /** Directory for the config and the default DATA_DIR (default: a new temp dir, removed by `cleanup`). */
   dir?: string;
@@ -48,9 +48,18 @@ export interface ServerProcess {
 
 /** A new DATA_DIR's PGlite database starts as a copy of the run's migrated template (when the run made one). */
 export function seedDataDir(dataDir: string): void {
-  const template = inject('pgliteTemplate');
+  const template = runTemplate();
   const pgliteDir = pgliteDirFor(dataDir);
   if (template && !existsSync(pgliteDir)) cpSync(template.dir, pgliteDir, { recursive: true });
+}
+
+/** The run's migrated PGlite template; none outside vitest (the benches start servers too). */
+function runTemplate(): { dir: string } | undefined {
+  try {
+    return inject('pgliteTemplate');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
@@ -65,6 +74,7 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  if (!['info', 'debug', 'trace'].includes(env.LOG_LEVEL!)) throw new Error(`startServerProcess: LOG_LEVEL ${env.LOG_LEVEL} would hide the "listening" line that gives the port`);
   if (!env.DATABASE_URL) seedDataDir(env.DATA_DIR!);
   // `node --import tsx`: ONE process, so signals (SIGKILL too) reach the server itself. The tsx binary
   // runs the server as its child: SIGKILL of the wrapper would leave the server running, orphaned.
