@@ -3,7 +3,7 @@
  * backoff while everything else keeps serving; start timeouts; stop closes everything; status is
  * visible in `adapters` and streamed by `adapterStatusChanged` over graphql-ws.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -274,19 +274,23 @@ describe('AdapterRegistry with small timeouts', () => {
     const thing = thingAdapter();
     const flaky = flakyAdapter(Infinity);
     const { registry, routes } = await harness({ maxBackoffMs: 20 });
+    // Fake timers from here: the retries run when the test advances time, so "none after stopAll" needs no wait.
+    vi.useFakeTimers();
+    cleanups.push(() => vi.useRealTimers());
     registry.add(thing.def, { type: 'thing', id: 'x' });
     registry.add(flaky.def, { type: 'flaky', id: 'y' });
     await registry.startAll();
     expect(registry.readiness().map((r) => r.phase)).toEqual(['up', 'failed']); // flaky keeps failing and retrying
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeDefined();
-    await waitFor(() => flaky.state.starts >= 3, 3000, 'a few retries');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(flaky.state.starts).toBeGreaterThanOrEqual(3); // a few retries
     await registry.stopAll();
     const startsAtStop = flaky.state.starts;
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeUndefined();
     expect(await tcpOpen(thing.state.tcpPorts[0])).toBe(false);
     expect(thing.state.stops).toBe(1);
     expect(registry.list().map((i) => [i.status, i.detail])).toEqual([['STOPPED', 'server stopping'], ['STOPPED', 'server stopping']]);
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.advanceTimersByTimeAsync(60_000); // far past any retry delay
     expect(flaky.state.starts).toBe(startsAtStop);
   });
 });
