@@ -32,7 +32,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main() {
   const server = await startServerProcess({
     config: `auth:\n  apiKeys:\n    - { key: "${KEY}", scopes: [events:read, events:write] }\nadapters:\n  - { type: ff, id: default }\n`,
-    env: { LOG_LEVEL: 'warn' },
     readyTimeoutMs: 120_000,
   });
   const pid = server.child.pid!;

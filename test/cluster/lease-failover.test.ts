@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator } from '@unified-surveillance/simulators/camlytics';
 import { gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const LEASE = 'adapter:camlytics/office:poll';
 const ADAPTERS = '{ adapters { type id status detail leases { name held } } }';

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ffJson } from '../helpers/ff-events.ts';
-import { freePort, gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ffMultipartBodies } from '../../bench/lib/ff-data.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,14 +74,12 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     const created = await createPostgresDatabase('mi');
     dbUrl = created.url;
     dropDb = created.drop;
-    const start = async () => {
-      const tcpPort = await freePort();
-      return startServerProcess({
-        config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`,
+    const start = () =>
+      startServerProcess({
+        config: 'adapters:\n  - { type: ff, id: default, tcpPort: 0, tcpHost: 127.0.0.1 }\n',
         env: { DATABASE_URL: dbUrl, REDIS_URL: TEST_REDIS_URL, MEDIA_DIR: mediaDir },
         readyTimeoutMs: 90_000,
       });
-    };
     // Started together: migrations and the deployment id must cope with concurrent first starts.
     procs.push(...(await Promise.all([start(), start(), start()])));
   }, 150_000);

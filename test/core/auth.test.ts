@@ -13,7 +13,8 @@ import { defineAdapter, type AdapterDefinition } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
 import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
 
 const READ = 'read-only-key-0123456789';

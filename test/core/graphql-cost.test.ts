@@ -10,7 +10,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Client } from 'graphql-ws';
 import { defineAdapter, type AdapterDefinition } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 

@@ -3,7 +3,7 @@
  * backoff while everything else keeps serving; start timeouts; stop closes everything; status is
  * visible in `adapters` and streamed by `adapterStatusChanged` over graphql-ws.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,8 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { defineAdapter, readJsonBody, sendJson, type AdapterDefinition } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
 import { AdapterRegistry } from '../../src/core/adapter/registry.ts';
 import { AdapterRoutes } from '../../src/core/adapter/routes.ts';
@@ -211,12 +212,14 @@ describe('AdapterRegistry with small timeouts', () => {
 
   it('a start() slower than startTimeoutMs is ERROR and retried; what the late start opens is closed and it is stopped', async () => {
     const state = { starts: 0, stops: 0, latePort: 0, lateError: null as unknown, lateDone: false };
+    let timedOut!: () => void;
+    const afterTimeout = new Promise<void>((r) => (timedOut = r));
     const slow = defineAdapter({
       type: 'slow', version: '1.0.0', graphqlPrefix: 'Slow', configSchema: base, capabilities: [],
       async start(ctx) {
         state.starts += 1;
         if (state.starts === 1) {
-          await new Promise((r) => setTimeout(r, 300));
+          await afterTimeout; // finishes only after the registry gave up on it
           try {
             ctx.route('POST', '/late', ({ res }) => sendJson(res, 200, {}));
             state.latePort = (await ctx.listenTcp({ port: 0, host: '127.0.0.1', onConnection: (s) => s.end() })).port;
@@ -232,6 +235,7 @@ describe('AdapterRegistry with small timeouts', () => {
     registry.add(slow as unknown as AdapterDefinition, { type: 'slow', id: 's' });
     await registry.startAll();
     expect(statuses.find((s) => s.status === 'ERROR')?.detail).toMatch(/start did not finish within 100 ms/);
+    timedOut();
     await waitFor(() => registry.list()[0].status === 'READY', 3000, 'READY after retry');
     expect(state.starts).toBe(2);
     // The abandoned first start finishes later: it must be stopped, and what it opened must not stay open.
@@ -244,10 +248,12 @@ describe('AdapterRegistry with small timeouts', () => {
 
   it('a TCP connection reset on an adapter that ignores socket errors does not crash the process', async () => {
     let conns = 0;
+    let closed = 0;
     const careless = defineAdapter({
       type: 'careless', version: '1.0.0', graphqlPrefix: 'Careless', configSchema: base, capabilities: [],
       async start(ctx) {
-        const tcp = await ctx.listenTcp({ port: 0, host: '127.0.0.1', onConnection: () => void (conns += 1) });
+        // No 'error' listener of its own (a 'close' one only lets the test see the reset arrive).
+        const tcp = await ctx.listenTcp({ port: 0, host: '127.0.0.1', onConnection: (s) => void (conns += 1, s.once('close', () => (closed += 1))) });
         return { tcpPort: tcp.port, stop: () => {} };
       },
     });
@@ -259,7 +265,7 @@ describe('AdapterRegistry with small timeouts', () => {
     await new Promise((r) => client.once('connect', r));
     await waitFor(() => conns === 1, 2000, 'server saw the connection');
     client.resetAndDestroy();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => closed === 1, 2000, 'the server side closed by the reset');
     expect(registry.list()[0].status).toBe('READY');
     expect(await tcpOpen(port)).toBe(true);
   });
@@ -268,19 +274,23 @@ describe('AdapterRegistry with small timeouts', () => {
     const thing = thingAdapter();
     const flaky = flakyAdapter(Infinity);
     const { registry, routes } = await harness({ maxBackoffMs: 20 });
+    // Fake timers from here: the retries run when the test advances time, so "none after stopAll" needs no wait.
+    vi.useFakeTimers();
+    cleanups.push(() => vi.useRealTimers());
     registry.add(thing.def, { type: 'thing', id: 'x' });
     registry.add(flaky.def, { type: 'flaky', id: 'y' });
     await registry.startAll();
     expect(registry.readiness().map((r) => r.phase)).toEqual(['up', 'failed']); // flaky keeps failing and retrying
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeDefined();
-    await waitFor(() => flaky.state.starts >= 3, 3000, 'a few retries');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(flaky.state.starts).toBeGreaterThanOrEqual(3); // a few retries
     await registry.stopAll();
     const startsAtStop = flaky.state.starts;
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeUndefined();
     expect(await tcpOpen(thing.state.tcpPorts[0])).toBe(false);
     expect(thing.state.stops).toBe(1);
     expect(registry.list().map((i) => [i.status, i.detail])).toEqual([['STOPPED', 'server stopping'], ['STOPPED', 'server stopping']]);
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.advanceTimersByTimeAsync(60_000); // far past any retry delay
     expect(flaky.state.starts).toBe(startsAtStop);
   });
 });

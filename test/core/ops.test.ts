@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { startTestApp, waitFor } from '../helpers/app.ts';
+import { startTestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { drivers } from '../helpers/db.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
 const sample = JSON.parse(readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const ffEvent = (carID: string) => JSON.stringify({ ...sample, carID });
@@ -91,18 +92,17 @@ describe('the process under SIGTERM', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const config = 'adapters:\n  - { type: ff, id: default, tcpPort: 0, tcpHost: 127.0.0.1 }\n';
   async function startProcess() {
-    const tcpPort = await freePort();
     // Same DATA_DIR each time (PGlite under it): the restart must find what the first process stored.
-    const p = await startServerProcess({ config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
+    const p = await startServerProcess({ config, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
     procs.push(p);
     return p;
   }
 
   it('a second process on the same DATA_DIR refuses to start with one line naming the owner; the first keeps running', async () => {
     const first = await startProcess();
-    const tcpPort = await freePort();
-    const second = startServerProcess({ config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
+    const second = startServerProcess({ config, dir, env: { DATA_DIR: join(dir, 'data') }, readyTimeoutMs: 40_000 });
     await expect(second).rejects.toThrow(new RegExp(`exited before it was ready \\(code 1\\)[^]*DATA_DIR .* is in use by process ${first.child.pid}`));
     expect((await fetch(`${first.base}/health`)).status).toBe(200);
     first.kill('SIGTERM');

@@ -18,8 +18,9 @@ import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import { adapterReadiness } from '../../src/core/adapter/readiness.ts';
 import { openPgliteTestDb } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
-import { freePort, ROOT, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { listenOnPort0 } from '../helpers/ports.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { ROOT, seedDataDir, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 
 const sample = readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url), 'utf8');
 const postFf = (base: string, id: string) => fetch(`${base}/adapters/ff/${id}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sample });
@@ -32,9 +33,9 @@ afterEach(async () => {
 /** Hold a TCP port so an adapter instance cannot listen on it. */
 async function occupy(): Promise<{ port: number; server: Server }> {
   const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+  const port = await listenOnPort0(server, '0.0.0.0');
   cleanups.push(() => new Promise((r) => server.close(r)));
-  return { port: (server.address() as { port: number }).port, server };
+  return { port, server };
 }
 
 async function serverWithTakenTcpPort(extraConfig = ''): Promise<{ p: ServerProcess; taken: { port: number; server: Server } }> {
@@ -87,6 +88,7 @@ describe('HTTP port already in use (real server process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'usa-port-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'config.yaml'), 'adapters: []\n');
+    seedDataDir(join(dir, 'data'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, CONFIG_FILE: join(dir, 'config.yaml'), DATA_DIR: join(dir, 'data'), PORT: String(taken.port), HOST: '0.0.0.0', LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '' },

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createServer } from 'node:net';
 import { drivers, type TestDb } from '../helpers/db.ts';
-import { waitFor } from '../helpers/app.ts';
+import { unusedPort } from '../helpers/ports.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { insertEvents, eventsBySeq } from '../../src/core/db/event-repo.ts';
 import type { InsertableEventRow } from '../../src/core/db/event-insert.ts';
 import { decodeEvents, encodeEvents, RedisEventBus } from '../../src/core/events/redis-bus.ts';
@@ -24,15 +24,6 @@ const row = (k: string): InsertableEventRow => ({
   plate: { plate: 'AB 12', plateNormalized: 'AB12', direction: 'IN', phase: 'NEW' }, analytics: null, data: { n: 1, s: 'x' }, raw: { a: [1, { b: null }] },
   media: [{ id: 'm1', role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 3 }],
 });
-
-/** A port nothing listens on. */
-const closedPort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 
 async function commit(t: TestDb, keys: string[]): Promise<StoredEvent[]> {
   const inserted = await insertEvents(t.database.db, keys.map(row));
@@ -80,13 +71,20 @@ for (const driver of drivers) {
         all.push(...evs);
         (i % 2 ? a : b).publish(evs);
       }
-      await waitFor(() => got.a.length >= 40 && got.b.length >= 40, 5000, 'both buses to deliver 40');
-      await new Promise((r) => setTimeout(r, 100));
+      // Then one more from each side: the buses deliver in seq order, so once both have the last
+      // event, anything delivered twice or out of order is already in what they got.
+      for (const [key, bus] of [['end-a', a], ['end-b', b]] as const) {
+        const evs = await commit(t, [key]);
+        all.push(...evs);
+        bus.publish(evs);
+      }
+      const last = all.at(-1)!.seq;
+      await waitFor(() => got.a.at(-1)?.seq === last && got.b.at(-1)?.seq === last, 5000, 'both buses to deliver the last event');
       expect(got.a).toEqual(all);
       expect(got.b).toEqual(all);
       const received = async (i: number) => (await metrics[i].registry.getSingleMetric('bus_events_received_total')!.get()).values[0].value;
-      expect(await received(0)).toBe(20); // the 10 batches b published
-      expect(await received(1)).toBe(20);
+      expect(await received(0)).toBe(21); // the 10 batches b published, and its last event
+      expect(await received(1)).toBe(21);
     });
 
     it.skipIf(!TEST_REDIS_URL)('an instance that starts while another publishes: no crash, then every later event once, in order', async () => {
@@ -101,15 +99,19 @@ for (const driver of drivers) {
           const evs = await commit(t, [`busy${i}`]);
           all.push(...evs);
           a.publish(evs);
+          // PGlite answers in process: without a turn of the event loop here, b's start (Redis
+          // sockets, timers) would wait for the whole loop instead of running while a publishes.
+          await new Promise((r) => setImmediate(r));
         }
       })();
       const got: bigint[] = [];
       try {
-        await new Promise((r) => setTimeout(r, 50));
+        await waitFor(() => all.length >= 20, 10_000, 'a to publish');
         const b = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
         open.push(b);
         b.subscribe((evs) => got.push(...evs.map((e) => e.seq)));
-        await new Promise((r) => setTimeout(r, 100));
+        const started = all.length;
+        await waitFor(() => all.length >= started + 20, 10_000, 'a to publish after b started');
       } finally {
         running = false;
         await publishing;
@@ -127,7 +129,7 @@ for (const driver of drivers) {
     }, 30_000);
 
     it('with Redis unreachable: still every event once, in order, read from the log', async () => {
-      const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await closedPort()}`, 50);
+      const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await unusedPort()}`, 50);
       expect(a.connected || b.connected).toBe(false);
       const all: StoredEvent[] = [];
       for (let i = 0; i < 5; i++) {
@@ -136,7 +138,11 @@ for (const driver of drivers) {
         a.publish(evs); // b hears of it only from the log
       }
       await waitFor(() => got.b.length >= 5, 5000, 'b to read the events from the log');
-      await new Promise((r) => setTimeout(r, 150));
+      // One more: once both have it, anything delivered twice is already in what they got (seq order).
+      const evs = await commit(t, ['u-end']);
+      all.push(...evs);
+      a.publish(evs);
+      await waitFor(() => got.a.at(-1)?.seq === evs[0].seq && got.b.at(-1)?.seq === evs[0].seq, 5000, 'both to deliver the last event');
       expect(got.a).toEqual(all);
       expect(got.b).toEqual(all);
     });

@@ -12,7 +12,8 @@ import type { Client } from 'graphql-ws';
 import { defineAdapter, requireScope, type AdapterDefinition } from '../../src/sdk.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
 import { buildSchema } from '../../src/schema/build.ts';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 

@@ -10,7 +10,8 @@ import { parse } from 'graphql';
 import { defineAdapter, readJsonBody, sendJson, type AdapterDefinition } from '../../src/sdk.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
 import { isSharedOperation, sharedOperationKey } from '../../src/core/http/shared-subscriptions.ts';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { drivers } from '../helpers/db.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
 

@@ -19,7 +19,7 @@ import { EventSpool } from '../../src/core/events/spool.ts';
 import { LocalEventBus } from '../../src/core/events/bus.ts';
 import { createMetrics, type Metrics } from '../../src/core/ops/metrics.ts';
 import type { StoredEvent } from '../../src/core/events/model.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (instance: string, dedupeKey: string): InsertableEventRow => ({

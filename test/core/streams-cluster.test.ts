@@ -7,7 +7,8 @@
  * database session dies, the other takes the sessions over and keeps them alive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openPostgresTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
 import { startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';
 import { streamSessions } from '../../src/core/db/schema.ts';

@@ -4,7 +4,8 @@
  * others at the vendor. No vendor session is leaked, none is stopped twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';
 import { streamSessions } from '../../src/core/db/schema.ts';

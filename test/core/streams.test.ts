@@ -5,7 +5,8 @@
  * capability and input checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 import { startForeignHost, startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';

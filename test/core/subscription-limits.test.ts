@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import WebSocket from 'ws';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { CLOSE_TOO_MANY_SOCKETS } from '../../src/core/http/ws.ts';
 

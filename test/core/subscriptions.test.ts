@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { print } from 'graphql';
-import { startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { drivers } from '../helpers/db.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';

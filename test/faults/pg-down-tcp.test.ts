@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../helpers/app.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { startServerProcess, tcpPortOf, type ServerProcess } from '../helpers/process.ts';
 import { ffJson } from '../helpers/ff-events.ts';
 import { metric, notePgSkip, proxiedPg, sleep, tally, tcpCamera, TEST_DATABASE_URL, type ProxiedPg } from './helpers.ts';
 
@@ -29,10 +29,11 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL down during TCP ingest', () => {
 
   it('objects read while the database is down are spooled and stored once when it returns; a SIGKILL with a full spool loses nothing', async () => {
     pg = await proxiedPg();
-    const tcpPort = await freePort();
+    let tcpPort = 0; // the first start chooses it; a restart listens on the same one (the camera reconnects there)
     const start = async () => {
       const s = await startServerProcess({ dir, config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, env: { DATABASE_URL: pg.url } });
       servers.push(s);
+      tcpPort = tcpPortOf(s);
       return s;
     };
     let server = await start();

@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { createPostgresDatabase } from '../helpers/db.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../helpers/process.ts';
+import { startServerProcess, tcpPortOf, type ServerProcess } from '../helpers/process.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { eventRowJson } from '../../src/core/db/event-insert.ts';
 import { carCountsVia, metric, tcpCamera, TEST_DATABASE_URL } from './helpers.ts';
@@ -52,10 +52,11 @@ describe('poisoned events', () => {
       env.DATABASE_URL = created.url;
       dropDb = created.drop;
     }
-    const tcpPort = await freePort();
+    let tcpPort = 0; // the first start chooses it; a restart listens on the same one (the camera reconnects there)
     const start = async () => {
       const s = await startServerProcess({ dir, config: `adapters:\n  - { type: ff, id: default, tcpPort: ${tcpPort}, tcpHost: 127.0.0.1 }\n`, env });
       servers.push(s);
+      tcpPort = tcpPortOf(s);
       return s;
     };
     let server = await start();

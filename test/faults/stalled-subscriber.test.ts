@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { ffJson } from '../helpers/ff-events.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { metricsText, metricValue, proxiedPg, sleep, TEST_DATABASE_URL, type ProxiedPg } from './helpers.ts';
 
 const N = 1500;

@@ -7,7 +7,8 @@
  * partial objects never stored, resync after garbage, the rejects visible in the adapter counters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffTcpPort, startTestApp, waitFor, type TestApp } from '../helpers/app.ts';
+import { ffTcpPort, startTestApp, type TestApp } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ffJson } from '../helpers/ff-events.ts';
 import { TcpFaultProxy, type ProxyMode } from './tcp-fault-proxy.ts';
 import { sleep, tcpCamera } from './helpers.ts';

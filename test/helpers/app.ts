@@ -75,14 +75,3 @@ export function ffTcpPort(t: TestApp, instance = 'default'): number {
   if (!port) throw new Error(`ff/${instance} has no TCP port`);
   return port;
 }
-
-/** Wait until `check` returns truthy (polling), or fail after `ms`. */
-export async function waitFor<T>(check: () => Promise<T> | T, ms = 5000, what = 'condition'): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

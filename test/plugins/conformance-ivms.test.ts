@@ -3,7 +3,7 @@ import { ivmsAdapter } from '../../src/adapters/ivms/index.ts';
 import { IvmsSimulator, type IvmsAlertMessage } from '@unified-surveillance/simulators/ivms';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /** The simulator writes alert times in this process's zone. */
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -3,7 +3,7 @@ import { vxgAdapter } from '../../src/adapters/vxg/index.ts';
 import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
-import { waitFor } from '../helpers/app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const CAMERA = 248527;
 const sim = new VxgSimulator({ seed: 'conformance' });

@@ -85,6 +85,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
         server.on('error', (err) => log.error({ err }, 'TCP listener error'));
         const addr = server.address();
         const port = typeof addr === 'object' && addr ? addr.port : o.port;
+        log.info({ port, host: o.host ?? '0.0.0.0' }, 'TCP listening'); // the port chosen for port 0, too
         resolve({
           port,
           close: () => closeServer(entry).then(() => void servers.delete(entry)),

@@ -34,21 +34,23 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite directory (created if missing); `memory://` for an in-memory database. */
   pgliteDir?: string;
+  /** A PGlite data directory dump (`dumpDataDir`) to start from instead of running initdb: tests copy one migrated template. */
+  pgliteLoadDataDir?: Blob;
   /** postgres.js pool size. */
   maxConnections?: number;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.maxConnections ?? 10);
-  return openPglite(opts.pgliteDir ?? 'memory://');
+  return openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteLoadDataDir);
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, loadDataDir ? { loadDataDir } : {});
   await client.waitReady;
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator, DEFAULT_CHANNELS, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import { waitFor, type TestApp } from '../../helpers/app.ts';
+import { type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { wsClient } from '../../helpers/ws-client.ts';
 import { adapterInfo, camlyticsEvents, camlyticsInstance, startCamlyticsApp, waitForValue, type Ev } from './helpers.ts';

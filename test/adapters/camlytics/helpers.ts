@@ -2,7 +2,8 @@
 import { builtInAdapters } from '../../../src/adapters/index.ts';
 import { camlyticsAdapter } from '../../../src/adapters/camlytics/index.ts';
 import type { AdapterDefinition } from '../../../src/sdk.ts';
-import { startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import type { TestDb } from '../../helpers/db.ts';
 
 export const TOKEN = 'camlytics-webhook-secret-0123';

@@ -9,6 +9,7 @@ import { camlyticsConfigSchema } from '../../../src/adapters/camlytics/config.ts
 import { CamlyticsHealth } from '../../../src/adapters/camlytics/health.ts';
 import { backoffDelay, CamlyticsPoller, CURSOR_STATE_KEY } from '../../../src/adapters/camlytics/poller.ts';
 import { SeenEvents } from '../../../src/adapters/camlytics/seen.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const rest: Array<Record<string, unknown>> = JSON.parse(readFileSync(new URL('../../fixtures/camlytics/rest-events.json', import.meta.url), 'utf8'));
 const config = camlyticsConfigSchema.parse({ type: 'camlytics', id: 't', backoffInitialMs: 10, backoffMaxSec: 0.04, minPollIntervalMs: 0, pollTimeoutSec: 1 });
@@ -66,14 +67,6 @@ function rig(answers: Answer[], opts: { publish?: (i: EventInput) => Promise<Pub
   return { poller, published, statuses, counters, state, seen, get requests() { return requests; }, get maxInFlight() { return maxInFlight; }, get remaining() { return answers.length; } };
 }
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('backoffDelay', () => {
   it('doubles from the initial delay with jitter in [base/2, base], capped', () => {
     expect(backoffDelay(1, 500, 30_000, () => 0)).toBe(250);
@@ -88,7 +81,7 @@ describe('CamlyticsPoller', () => {
   it('publishes new events oldest first, skips overlapping ones, keeps one request in flight', async () => {
     const r = rig([[rest[0], rest[1]], [rest[0], rest[1]], [rest[2], rest[0], rest[1]]]);
     r.poller.start();
-    await until(() => r.remaining === 0 && r.requests >= 4);
+    await waitFor(() => r.remaining === 0 && r.requests >= 4);
     await r.poller.stop();
     expect(r.published.map((e) => e.data!.eventId)).toEqual([rest[1].event_id, rest[0].event_id, rest[2].event_id]);
     expect(r.counters['poll.stored']).toBe(3);
@@ -101,7 +94,7 @@ describe('CamlyticsPoller', () => {
   it('collapses duplicates inside one answer', async () => {
     const r = rig([[rest[1], rest[1], rest[1]]]);
     r.poller.start();
-    await until(() => r.requests >= 2);
+    await waitFor(() => r.requests >= 2);
     await r.poller.stop();
     expect(r.published).toHaveLength(1);
     expect(r.counters['poll.skipped']).toBe(2);
@@ -121,7 +114,7 @@ describe('CamlyticsPoller', () => {
       },
     });
     r.poller.start();
-    await until(() => r.remaining === 0);
+    await waitFor(() => r.remaining === 0);
     await r.poller.stop();
     expect(stored).toHaveLength(1);
     expect(r.statuses[0]).toMatch(/^DEGRADED: events poll: events could not be stored: event store unavailable \(1 in a row, next try in 0\.0 s\)$/);
@@ -132,7 +125,7 @@ describe('CamlyticsPoller', () => {
     const bad = { ...rest[0], time: 'garbage' };
     const r = rig([[bad, rest[1]], [bad, rest[1]]]);
     r.poller.start();
-    await until(() => r.remaining === 0 && r.requests >= 3);
+    await waitFor(() => r.remaining === 0 && r.requests >= 3);
     await r.poller.stop();
     expect(r.counters['poll.rejected']).toBe(1);
     expect(r.published).toHaveLength(1);
@@ -143,7 +136,7 @@ describe('CamlyticsPoller', () => {
     const html = () => { throw vendorRejected('GET 127.0.0.1:9/v1/json/events: answered HTML instead of JSON (content-type text/html)'); };
     const r = rig([html, down, down, down, [rest[1]]]);
     r.poller.start();
-    await until(() => r.published.length === 1);
+    await waitFor(() => r.published.length === 1);
     await r.poller.stop();
     expect(r.statuses.map((s) => s.split(':')[0])).toEqual(['DEGRADED', 'DEGRADED', 'DEGRADED', 'ERROR', 'READY']);
     expect(r.statuses[0]).toContain('answered HTML instead of JSON');
@@ -154,7 +147,7 @@ describe('CamlyticsPoller', () => {
   it('saves a cursor; a poller restored from it publishes nothing old and skips stale history', async () => {
     const first = rig([[rest[0], rest[1]]]);
     first.poller.start();
-    await until(() => first.requests >= 2);
+    await waitFor(() => first.requests >= 2);
     await first.poller.stop();
     const saved = first.state.get(CURSOR_STATE_KEY) as { newestMs: number; recent: string[] };
     expect(saved.recent).toHaveLength(2);
@@ -163,7 +156,7 @@ describe('CamlyticsPoller', () => {
     const older = { ...rest[2], event_id: 'old', time: '2019-05-20T10:00:00.0000000+03:00' };
     const again = rig([[rest[0], rest[1], older]], { saved });
     again.poller.start();
-    await until(() => again.requests >= 2);
+    await waitFor(() => again.requests >= 2);
     await again.poller.stop();
     expect(again.published).toEqual([]);
     expect(again.counters['poll.skipped']).toBe(2);
@@ -175,7 +168,7 @@ describe('CamlyticsPoller', () => {
     const before = timers();
     const r = rig([]);
     r.poller.start();
-    await until(() => r.requests === 1);
+    await waitFor(() => r.requests === 1);
     const t0 = Date.now();
     await r.poller.stop();
     expect(Date.now() - t0).toBeLessThan(500);

@@ -10,20 +10,13 @@ import {
   buildImmediateWebhook, postWebhook, scheduleAggregateWebhooks,
   type AggregateWebhookBody, type CamlyticsFault, type CamlyticsSimulatorOptions, type ImmediateWebhookBody, type RestEvent,
 } from '@unified-surveillance/simulators/camlytics';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   vi.useRealTimers();
 });
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function simulator(opts: CamlyticsSimulatorOptions = {}): Promise<CamlyticsSimulator> {
   const sim = new CamlyticsSimulator({ seed: 7, ...opts });

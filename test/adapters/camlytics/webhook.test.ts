@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator, DEFAULT_CHANNELS, HOUR_MS, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import { waitFor, type TestApp } from '../../helpers/app.ts';
+import { type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { adapterInfo, camlyticsEvents, camlyticsInstance, startCamlyticsApp, TOKEN, webhookUrl, type Ev } from './helpers.ts';
 

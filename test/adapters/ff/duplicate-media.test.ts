@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { ffTcpPort, startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
+import { ffTcpPort, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { PassGenerator, postEvent, type PushImage } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';

@@ -10,19 +10,13 @@ import {
   type FfCameraOptions, type FfJson, type TcpFraming,
 } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';
+import { unusedPort } from '../../helpers/ports.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 interface Received { headers: http.IncomingHttpHeaders; body: Buffer }
 
@@ -63,14 +57,6 @@ async function tcpReceiver(port = 0, onData?: (s: net.Socket, n: number) => void
   cleanups.push(() => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); });
   const bytes = (i = 0) => Buffer.concat(conns[i]?.chunks ?? []);
   return { port: (server.address() as net.AddressInfo).port, conns, bytes };
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 interface Part { name?: string; filename?: string; type?: string; data: Buffer }
@@ -368,7 +354,7 @@ describe('TCP push', () => {
   });
 
   it('camera: buffered TCP events go out after the receiver comes up, optional base64 images', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const cam = camera({ useEventBuffer: true, retryIntervalMs: 20, tcp: { host: '127.0.0.1', port, reconnectDelayMs: 10, images: true, imageBytes: 500, framing: 'crlf' } });
     await cam.start();
     const { deliveries } = await cam.sendPass(SAMPLE_MS);

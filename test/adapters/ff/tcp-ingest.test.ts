@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { ffTcpPort, startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
+import { ffTcpPort, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { PassGenerator, TcpPushClient, type FfJson, type TcpFraming, type TcpWriteStrategy } from '@unified-surveillance/simulators/ff';
 

@@ -3,12 +3,13 @@
  * PostgreSQL): channels as cameras through GraphQL, credentials never exposed, channel changes,
  * REST faults reflected in `adapters`, IVMS down at start-up and its recovery.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IvmsSimulator, defaultChannels } from '@unified-surveillance/simulators/ivms';
-import { startTestApp, waitFor } from '../../helpers/app.ts';
+import { startTestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { IVMS_ADAPTERS, LOCAL_ZONE, startIvms, type IvmsHarness } from './harness.ts';
+import { unusedPort } from '../../helpers/ports.ts';
 
 const CAMERAS = `{ cameras(first: 50, filter: { adapters: ["ivms"] }) { edges { node {
   id name status capabilities sources { adapter instance vendorId }
@@ -101,7 +102,7 @@ for (const driver of drivers) {
 
 describe('IVMS down at start-up', () => {
   it('starts anyway (ERROR naming both problems), then recovers on its own when IVMS comes up', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const db = await drivers[0].open();
     // Nothing listens yet: the simulator starts on this port only after the app is up (below).
     const sim = new IvmsSimulator({ port });
@@ -128,14 +129,3 @@ describe('IVMS down at start-up', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

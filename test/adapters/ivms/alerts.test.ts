@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { waitFor } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { collect, wsClient } from '../../helpers/ws-client.ts';
 import { startIvms, type IvmsHarness } from './harness.ts';

@@ -6,7 +6,8 @@ import { builtInAdapters } from '../../../src/adapters/index.ts';
 import { ivmsAdapter } from '../../../src/adapters/ivms/index.ts';
 import { IvmsSimulator, type IvmsSimulatorOptions } from '@unified-surveillance/simulators/ivms';
 import type { AdapterDefinition } from '../../../src/sdk.ts';
-import { startTestApp, waitFor, type TestApp } from '../../helpers/app.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import type { TestDb } from '../../helpers/db.ts';
 
 /** The simulator writes eventTime in this process's zone, so the instance reads it in the same zone. */

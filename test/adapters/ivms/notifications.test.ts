@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { NotificationSocket, type NotificationSocketOptions } from '../../../src/adapters/ivms/notifications.ts';
 import { backoffDelay, Health } from '../../../src/adapters/ivms/health.ts';
-import { waitFor } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 interface TestServer {
   url: string;

@@ -13,6 +13,7 @@ import {
   IvmsSimulator, findOnPath, formatEventTime, generateSegmentsWithFfmpeg, isMpegTs, loadAssetSegments, segmentAt, WS_OPEN_MESSAGE,
   type IvmsSimulatorOptions, type SimChannel,
 } from '@unified-surveillance/simulators/ivms';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const PREFIX = '/V-Pro-IVMS-APIServer';
 const ENVELOPE_KEYS = ['status', 'code', 'description', 'message', 'uri', 'result'];
@@ -20,16 +21,6 @@ const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function waitFor<T>(check: () => T | Promise<T>, ms = 3000, what = 'condition'): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function startSim(opts: IvmsSimulatorOptions = {}) {
   const sim = new IvmsSimulator(opts);

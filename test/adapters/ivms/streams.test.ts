@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimSession } from '@unified-surveillance/simulators/ivms';
 import { defaultChannels } from '@unified-surveillance/simulators/ivms';
-import { waitFor } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { startIvms, type IvmsHarness } from './harness.ts';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { waitFor } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { collect, wsClient } from '../../helpers/ws-client.ts';
 import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import { CAM_A, CAM_B, secretsIn, startVxgHarness, type VxgHarness } from './harness.ts';

@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { waitFor } from '../../helpers/app.ts';
 import { encodeChannelToken } from '@unified-surveillance/simulators/vxg';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { CAM_A, CAM_B, secretsIn, startVxgHarness, type VxgHarness } from './harness.ts';
 
 const CREATE = `mutation($i: CreateEventInput!) { createEvent(input: $i) { accepted vendorEventId } }`;

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import { waitFor } from '../../helpers/app.ts';
 import { defaultEventTypes } from '@unified-surveillance/simulators/vxg';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { CAM_A, CAM_B, startVxgHarness, type VxgHarness } from './harness.ts';
 
 const CREATE = `mutation($i: CreateEventInput!) { createEvent(input: $i) { accepted vendorEventId camera { id sources { vendorId } } } }`;

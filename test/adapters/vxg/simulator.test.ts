@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { VxgSimulator, type VxgSimulatorOptions } from '@unified-surveillance/simulators/vxg';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const CAM_A = 248527;
 const CAM_B = 237863;
@@ -33,14 +34,6 @@ async function api(sim: VxgSimulator, path: string, init: { method?: string; tok
   let json: unknown;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   return { status: res.status, json, headers: res.headers, text };
-}
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const typesPath = (camid = CAM_A): string => `/api/v2/cameras/${camid}/event_processing/events/`;

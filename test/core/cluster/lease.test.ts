@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { Leases } from '../../../src/core/cluster/lease.ts';
 import { LEASE_LOCK_CLASS } from '../../../src/core/cluster/pg-lock-session.ts';
 import { openPgliteTestDb, openPostgresTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/db.ts';
-import { waitFor } from '../../helpers/app.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { ConfigError, validateConfig } from '../../../src/core/config/load.ts';
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
