@@ -41,6 +41,7 @@ import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import type { CoreServices } from './schema/context.ts';
+import { systemClock, type Clock } from './core/time/clock.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -52,6 +53,8 @@ export interface AppOptions {
   database?: Database;
   /** Where `plugins` entries resolve from: local paths from configDir, package names from projectRoot (both default: cwd). */
   pluginRoots?: PluginRoots;
+  /** The one clock of the server (default: real time; tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -77,6 +80,7 @@ export interface App {
 
 export async function createApp(o: AppOptions): Promise<App> {
   const log = o.log ?? createLogger(o.env.logLevel);
+  const clock = o.clock ?? systemClock();
   const defs = new Map((await withPluginAdapters(o.adapters ?? builtInAdapters, o.config.plugins, o.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(o.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
@@ -91,6 +95,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     heartbeatMs: o.config.cluster.leaseHeartbeatSec * 1000,
     heartbeatTimeoutMs: o.config.cluster.leaseHeartbeatTimeoutSec * 1000,
     onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
+    clock,
   });
   const bus: EventBus = o.env.redisUrl
     ? await RedisEventBus.start({ url: o.env.redisUrl, db, log, metrics })
@@ -98,7 +103,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   if (o.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
   // TCP events wait out a database outage here (fsynced), replayed when it answers again.
-  const spool = new EventSpool({ dir: join(o.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: o.config.limits.spoolMaxBytes });
+  const spool = new EventSpool({ dir: join(o.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: o.config.limits.spoolMaxBytes, clock });
   const writer = new EventWriter({
     spool,
     db,
@@ -106,15 +111,16 @@ export async function createApp(o: AppOptions): Promise<App> {
     log,
     metrics,
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
+    clock,
   });
   const media = new FileMediaStore(o.env.mediaDir ?? join(o.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: o.config.limits.eventMaxBytes });
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: o.config.limits.eventMaxBytes, clock });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
   const statusHub = new StatusHub();
   const registry = new AdapterRegistry({
-    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases },
+    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases, clock },
     metrics,
     log,
     onStatus: (info) => statusHub.publish(info),
@@ -127,6 +133,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     log,
     idleTimeoutMs: o.config.streams.idleTimeoutSec * 1000,
     cameraById: async (id) => (await camerasById(db, [id]))[0] ?? null,
+    clock,
   });
 
   const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: o.config.limits.subscriberBuffer, maxConcurrentReplays: o.config.limits.maxConcurrentReplays, streams });
@@ -135,7 +142,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(o.config.cors.origins);
   const yoga = createGraphQLHandler({ schema, services, auth, log, limits: o.config.limits, introspection: o.config.graphql.introspection, cors });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: o.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: o.config.limits.wsMaxOperationsPerSocket });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: o.config.limits.wsMaxPayloadBytes, slowConsumerMs: o.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: o.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: o.config.limits.wsMaxOperationsPerSocket, clock });
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: o.config.graphql.maxBodyBytes }),
@@ -149,6 +156,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     log,
     upgrade: ws.handleUpgrade,
     slowConsumerMs: o.config.limits.slowConsumerSec * 1000,
+    clock,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
       const adapters = adapterReadiness(registry.readiness(), o.config.readiness.allowFailedAdapters);

@@ -18,6 +18,7 @@ export type {
   CameraUpsert,
   CapabilityHandlers,
   Clock,
+  Timer,
   InstanceState,
   MediaStore,
   RouteHandler,
@@ -71,5 +72,8 @@ export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe
 export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
 export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';
 export { mapAsyncIterator } from './core/util/async-iter.ts';
+/** Since 1.3.0: one backoff with jitter (attempt → delay) and one abortable sleep (prefer ctx.clock.sleep, which tests control). */
+export { backoffDelay, type BackoffOptions, type Jitter } from './core/time/backoff.ts';
+export { sleep } from './core/time/sleep.ts';
 /** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
 export { z } from 'zod';

@@ -35,6 +35,7 @@ import { AppError } from '../errors.ts';
 import { eventRowJson, type InsertableEventRow } from '../db/event-insert.ts';
 import type { PublishResult } from './model.ts';
 import type { PendingWrite } from './writer.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 /** What the writer hands to the spool: a pending write's storable parts. */
 export type SpoolItem = Pick<PendingWrite, 'row' | 'rowJson' | 'mediaRows' | 'camera'>;
@@ -59,6 +60,8 @@ export interface SpoolOptions {
   replayChunk?: number;
   /** Wait between probes / replay attempts while the database is away (default 1 s). */
   retryMs?: number;
+  /** Replay deadlines and waits (default: real time; the writer's clock). */
+  clock?: Clock;
 }
 
 const FILE_RE = /^(\d{8})\.jsonl$/;
@@ -84,8 +87,10 @@ export class EventSpool {
   private stopped = false;
   private wake: (() => void) | null = null;
   private full = false;
+  private readonly clock: Clock;
 
   constructor(private readonly o: SpoolOptions) {
+    this.clock = o.clock ?? systemClock();
     this.maxBytes = o.maxBytes ?? 1024 ** 3;
     this.fileBytes = o.fileBytes ?? 8 * 1024 ** 2;
     this.chunk = o.replayChunk ?? 1000;
@@ -207,7 +212,7 @@ export class EventSpool {
       } catch (err) {
         this.o.log.debug({ err: String(err) }, 'spool replay waits for the database');
       }
-      if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.retryMs).unref?.()));
+      if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), this.clock.setTimeout(r, this.retryMs).unref()));
       this.wake = null;
     }
   }
@@ -232,7 +237,7 @@ export class EventSpool {
         }
         keys.push(w.row.dedupeKey);
         // 'held': on a database failure it resolves `spooled` at once; the file is kept for the next attempt.
-        writes.push(this.target!.enqueue({ ...w, deadline: Date.now() + 60_000, spool: 'held' }));
+        writes.push(this.target!.enqueue({ ...w, deadline: this.clock.nowMs() + 60_000, spool: 'held' }));
       }
       const results = await Promise.allSettled(writes);
       let committed = 0;

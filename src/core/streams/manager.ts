@@ -34,6 +34,7 @@ import {
   type Session, type StartStreamInput, type StreamSessionView, type StreamState,
 } from './session.ts';
 import { resumePersisted } from './resume.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 export interface StreamManagerOptions {
   db: Db;
@@ -45,6 +46,8 @@ export interface StreamManagerOptions {
   tombstoneMs?: number;
   /** Keepalives, idle expiry and resume run where the lease `streams` is held (default: here, one process). */
   leases?: Leases;
+  /** Keepalives, idle expiry and tombstones (default: real time). */
+  clock?: Clock;
 }
 
 const LEASE = 'streams';
@@ -73,11 +76,13 @@ export class StreamManager {
   private lease: LeaseHandle | null = null;
   /** Row access with several instances (null with one process). */
   private readonly rows: SharedSessions | null;
+  private readonly clock: Clock;
 
   constructor(private readonly o: StreamManagerOptions) {
+    this.clock = o.clock ?? systemClock();
     this.log = o.log.child({ component: 'streams' });
     this.writes = new SessionWrites(this.log);
-    this.leases = o.leases ?? new LocalLeases({ log: this.log });
+    this.leases = o.leases ?? new LocalLeases({ log: this.log, clock: this.clock });
     this.shared = this.leases.kind !== 'local';
     this.rows = this.shared
       ? new SharedSessions({
@@ -93,6 +98,7 @@ export class StreamManager {
           schedule: (s) => this.schedule(s),
           gone: (s) => this.gone(s),
           track: (p) => this.writes.track(p),
+          clock: this.clock,
         })
       : null;
   }
@@ -115,7 +121,7 @@ export class StreamManager {
       throw (shared.failure as Error) ?? vendorUnavailable('the stream session could not be started');
     }
     const handlers = handlersFor(this.o.registry, camera.adapter, camera.instance);
-    const s = newSession(newSessionId(), camera, request, Date.now());
+    const s = newSession(newSessionId(), camera, request, this.clock.nowMs());
     this.sessions.set(s.id, s);
     this.byKey.set(s.key, s);
     this.publish(s);
@@ -208,6 +214,7 @@ export class StreamManager {
         closing: () => this.closing,
         shared: this.shared,
         syncMs: clusterTimings(this.o.idleTimeoutMs).syncMs,
+        clock: this.clock,
         start: () => {
           if (this.closing) {
             resumed();
@@ -230,7 +237,7 @@ export class StreamManager {
           this.stopResume?.();
           for (const s of this.sessions.values()) {
             if (isTerminal(s.state) || !s.timer) continue;
-            clearTimeout(s.timer);
+            this.clock.clearTimeout(s.timer);
             s.timer = null;
             s.checkedAt = 0; // read from the row before use: the new holder changes it
           }
@@ -261,6 +268,7 @@ export class StreamManager {
         return true;
       },
       skip: (row) => this.sessions.has(row.id),
+      clock: this.clock,
     });
     this.stopResume = r.cancel;
     await r.done;
@@ -272,12 +280,12 @@ export class StreamManager {
     this.closing = true;
     const drove = this.driving;
     this.stopResume?.();
-    for (const s of this.sessions.values()) if (s.timer) clearTimeout(s.timer);
+    for (const s of this.sessions.values()) if (s.timer) this.clock.clearTimeout(s.timer);
     const busy = [...this.sessions.values()].map((s) => s.busy?.catch(() => {}));
     await Promise.race([Promise.all(busy), new Promise((r) => setTimeout(r, 5000).unref())]);
     // One process: the rows are this instance's to write. Several: only the holder writes its view
     // of them, and never re-creates a row another instance deleted.
-    const save = this.shared ? (drove ? updateSession : null) : saveSession;
+    const save = this.shared ? (drove ? updateSession : null) : (db: Db, s: Session, idleMs: number) => saveSession(db, s, idleMs, this.clock.nowMs);
     if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.writes.persist(s, () => save(this.o.db, s, this.o.idleTimeoutMs));
     this.closed = true;
     await this.writes.settled();
@@ -288,15 +296,15 @@ export class StreamManager {
     s.vendor = vendor;
     s.state = 'ACTIVE';
     s.failure = null;
-    s.nextKeepaliveAt = Date.now() + vendor.keepaliveIntervalMs;
-    this.writes.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs));
+    s.nextKeepaliveAt = this.clock.nowMs() + vendor.keepaliveIntervalMs;
+    this.writes.persist(s, () => saveSession(this.o.db, s, this.o.idleTimeoutMs, this.clock.nowMs));
     this.publish(s);
     this.schedule(s);
   }
 
   /** `deleteRow` false: the row is already gone (stopped on another instance). */
   private finish(s: Session, state: 'STOPPED' | 'FAILED', cause?: unknown, deleteRow = true): void {
-    if (s.timer) clearTimeout(s.timer);
+    if (s.timer) this.clock.clearTimeout(s.timer);
     s.state = state;
     s.failure = cause ?? null;
     s.urls.clear();
@@ -304,33 +312,31 @@ export class StreamManager {
     if (deleteRow) this.writes.persist(s, () => deleteSession(this.o.db, s.id));
     this.publish(s);
     if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: messageOf(cause) }, `stream session ${state}`);
-    s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000);
-    s.timer.unref();
+    s.timer = this.clock.setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.o.tombstoneMs ?? 600_000).unref();
   }
 
   private use(s: Session): void {
-    s.lastUsedAt = Date.now();
+    s.lastUsedAt = this.clock.nowMs();
     this.rows?.used(s, s.lastUsedAt); // several instances: the holder expires by the row
   }
 
   /** One timer per live session: the next keepalive or the idle expiry, whichever comes first. Only where the lease is held. */
   private schedule(s: Session): void {
-    if (s.timer) clearTimeout(s.timer);
+    if (s.timer) this.clock.clearTimeout(s.timer);
     s.timer = null;
     if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
     const due = Math.min(s.nextKeepaliveAt, s.lastUsedAt + this.o.idleTimeoutMs);
-    s.timer = setTimeout(() => void this.tick(s), Math.max(0, due - Date.now()));
-    s.timer.unref();
+    s.timer = this.clock.setTimeout(() => void this.tick(s), Math.max(0, due - this.clock.nowMs())).unref();
   }
 
   private tick(s: Session): void {
     s.timer = null;
     runInTurn(s, async () => {
       if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
-      let now = Date.now();
+      let now = this.clock.nowMs();
       if (now >= s.lastUsedAt + this.o.idleTimeoutMs && this.rows) {
         if (!(await this.rows.beforeExpiry(s))) return; // viewers on other instances count too
-        now = Date.now();
+        now = this.clock.nowMs();
       }
       if (now >= s.lastUsedAt + this.o.idleTimeoutMs) {
         this.log.debug({ session: s.id }, 'stream session idle: stopping');
@@ -340,7 +346,7 @@ export class StreamManager {
       if (now >= s.nextKeepaliveAt) {
         try {
           await handlersFor(this.o.registry, s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
-          s.nextKeepaliveAt = Date.now() + s.vendor.keepaliveIntervalMs;
+          s.nextKeepaliveAt = this.clock.nowMs() + s.vendor.keepaliveIntervalMs;
         } catch (err) {
           await this.restart(s, err);
         }
