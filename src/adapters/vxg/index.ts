@@ -43,7 +43,7 @@ export const vxgAdapter = defineAdapter({
   async start(ctx) {
     const cfg = ctx.config;
     const secrets = cfg.channels.flatMap((ch) => secretsOf(ch.token));
-    const now = () => ctx.clock.now().getTime();
+    const now = () => ctx.clock.nowMs();
     const cameras = new Map<string, VxgCameraRuntime>();
     let started = false;
     // Our own stop signal: the core aborts ctx.signal only after stop() returns.
@@ -51,7 +51,7 @@ export const vxgAdapter = defineAdapter({
     ctx.signal.addEventListener('abort', () => halt.abort(), { once: true });
 
     for (const channel of cfg.channels) {
-      const client = new VxgClient({ fetch: ctx.fetch, channel, timeoutMs: cfg.requestTimeoutMs, signal: halt.signal, secrets, pageSize: cfg.pageSize });
+      const client = new VxgClient({ fetch: ctx.fetch, channel, timeoutMs: cfg.requestTimeoutMs, signal: halt.signal, secrets, pageSize: cfg.pageSize, sleep: ctx.clock.sleep });
       const vendorId = String(channel.camid);
       const cam: VxgCameraRuntime = {
         vendorId,
