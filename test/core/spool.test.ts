@@ -51,7 +51,7 @@ for (const driver of drivers) {
     const setup = (o: { dir?: string; maxBytes?: number; replayChunk?: number; failAfter?: number } = {}) => {
       const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'usa-spool-'));
       if (!o.dir) dirs.push(dir);
-      const state = { down: false, attempts: 0, okWrites: 0 };
+      const state = { down: false, attempts: 0, okWrites: 0, probes: 0 };
       const real = t.database.db;
       const failing = () => state.down || (o.failAfter !== undefined && state.okWrites >= o.failAfter);
       const db = new Proxy(real, {
@@ -70,6 +70,7 @@ for (const driver of drivers) {
       const published: StoredEvent[] = [];
       bus.subscribe((evs) => published.push(...evs));
       const spool = new EventSpool({ dir, log, registry: metrics.registry, probe: async () => {
+          state.probes += 1;
           if (failing()) throw new Error('down');
         }, maxBytes: o.maxBytes, replayChunk: o.replayChunk, retryMs: 50 });
       const writer = new EventWriter({ db, bus, log, metrics, spool });
@@ -101,7 +102,7 @@ for (const driver of drivers) {
       expect(await stored('a')).toEqual([]);
 
       spool.start(writer);
-      await new Promise((r) => setTimeout(r, 200)); // probing while down: nothing replayed
+      await waitFor(() => state.probes >= 3, 5000, 'probes while down'); // probing while down: nothing replayed
       expect(await stored('a')).toEqual([]);
       state.down = false;
       await waitFor(() => !spool.pending, 10_000, 'spool replayed');
@@ -126,7 +127,8 @@ for (const driver of drivers) {
       const limited = setup({ dir: first.dir, replayChunk: 10, failAfter: 2 });
       limited.spool.start(limited.writer);
       await waitFor(async () => (await stored('b')).length >= 20, 10_000, 'two chunks replayed');
-      await new Promise((r) => setTimeout(r, 200));
+      const probes = limited.state.probes;
+      await waitFor(() => limited.state.probes >= probes + 2, 5000, 'the spool probing the failed database again');
       await limited.spool.close(); // "crash": nothing deleted
       expect((await stored('b')).length).toBe(20);
       expect(files(first.dir)).toHaveLength(1);
