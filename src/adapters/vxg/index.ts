@@ -94,10 +94,9 @@ export const vxgAdapter = defineAdapter({
     started = true;
     ctx.log.info({ cameras: [...cameras.keys()], apiHosts: [...new Set(cfg.channels.map((c) => new URL(c.apiBase).host))] }, 'VXG cameras ready');
 
-    const typesTimer = setInterval(() => {
+    const typesTimer = ctx.clock.setInterval(() => {
       for (const cam of cameras.values()) void refreshTypes(cam);
-    }, Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000));
-    typesTimer.unref();
+    }, Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000)).unref();
 
     const { capabilities, api } = createVxgActions({
       cameras,
@@ -123,7 +122,7 @@ export const vxgAdapter = defineAdapter({
       capabilities,
       api,
       stop: async () => {
-        clearInterval(typesTimer);
+        ctx.clock.clearInterval(typesTimer);
         halt.abort();
         await mirror.stop();
       },
