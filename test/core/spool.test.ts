@@ -191,15 +191,20 @@ for (const driver of drivers) {
     });
 
     it('past maxBytes the spool refuses: counted, and the write waits for the database until its deadline', async () => {
-      const { state, write, metrics, spool } = setup({ maxBytes: 800 });
+      const clock = new ManualClock();
+      const { state, write, metrics, spool } = setup({ maxBytes: 800, clock });
       state.down = true;
       expect((await write('d', 'd0')).spooled).toBe(true); // one line (~480 bytes) fits, three more do not
-      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) => write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 }).then((r) => r, (e: { code?: string }) => e.code));
+      const settled = new Map<string, unknown>();
+      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) => write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 }).then((r) => r, (e: { code?: string }) => e.code).then((v) => (settled.set(k, v), v)));
+      await waitFor(async () => (await clock.advance(50), settled.size === 2), 10_000, 'the short deadlines passed');
       expect(await Promise.all(short)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
+      expect(settled.has('d1')).toBe(false);
       expect(await metricValue(metrics, 'spool_refused_total')).toBe(3);
       expect(await metricValue(metrics, 'events_spooled_total')).toBe(1);
-      // …and the one still within its deadline is committed when the database returns.
+      // …and the one still within its deadline is committed when the database returns (at the next retry).
       state.down = false;
+      await waitFor(async () => (await clock.advance(50), settled.has('d1')), 10_000, 'd1 committed');
       expect(await d1).toMatchObject({ duplicate: false });
       expect(((await d1) as { spooled?: boolean }).spooled).toBeUndefined();
       expect((await stored('d')).map((r) => r.dedupe_key)).toEqual(['d1']);
