@@ -3,7 +3,7 @@
  * what is wrong and where (file:line for what it leaves running).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterDefinition } from '../../src/sdk.ts';
+import { SDK_VERSION, type AdapterDefinition } from '../../src/sdk.ts';
 import { createConformanceSuite, type ConformanceSuite } from '../../src/testkit.ts';
 import { brokenAdapter } from './fixtures/broken-adapter.ts';
 
@@ -45,7 +45,7 @@ describe('conformance kit on a broken adapter', () => {
   };
 
   it('definition: names the SDK range the server cannot serve', () => {
-    expect(failure('definition')).toContain('adapter "broken" needs SDK ^2.0.0, this server provides 1.2.0');
+    expect(failure('definition')).toContain(`adapter "broken" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`);
   });
 
   it('config: an invalid value accepted and unknown keys accepted', () => {

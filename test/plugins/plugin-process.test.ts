@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HmacWebhookVendor } from '../../examples/adapter-example/src/simulator/index.ts';
 import { EXAMPLE_DIR, FIXTURES, ROOT } from './helpers.ts';
+import { SDK_VERSION } from '../../src/sdk.ts';
 
 const SECRET = 'process-test-secret-012345';
 
@@ -98,6 +99,6 @@ describe('plugins in a real server process', () => {
     writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
     const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
     expect(code).toBe(1);
-    expect(stderr).toBe('invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides 1.2.0\n');
+    expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}\n`);
   }, 30_000);
 });
