@@ -37,11 +37,11 @@ import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { createCorsPolicy } from './core/http/cors.ts';
+import { systemClock, type Clock } from './core/time/clock.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import type { CoreServices } from './schema/context.ts';
-import { systemClock, type Clock } from './core/time/clock.ts';
 
 export interface AppOptions {
   env: ServerEnv;

@@ -19,7 +19,7 @@ export interface Timers {
 /** Node's timers. */
 export const systemTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout | null | undefined ?? undefined),
+  clearTimeout: (t) => clearTimeout((t ?? undefined) as NodeJS.Timeout | undefined),
   setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (t) => clearInterval(t as NodeJS.Timeout | null | undefined ?? undefined),
+  clearInterval: (t) => clearInterval((t ?? undefined) as NodeJS.Timeout | undefined),
 };
