@@ -26,6 +26,9 @@ class ManualTimer implements Timer {
   }
 }
 
+/** Timers one advance() fires at most: a 0 ms timer that sets itself again would loop for ever. */
+const MAX_FIRED = 100_000;
+
 /** Lets queued promise callbacks (and whatever they queue in turn) run: one macrotask turn. */
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -76,9 +79,10 @@ export class ManualClock implements Clock {
     if (!(ms >= 0)) throw new Error(`ManualClock.advance: ms must be ≥ 0 (got ${ms})`);
     const until = this.ms + ms;
     await this.settle();
-    for (;;) {
+    for (let fired = 0; ; fired++) {
       const next = this.next();
       if (!next || next.at > until) break;
+      if (fired >= MAX_FIRED) throw new Error(`ManualClock.advance: over ${MAX_FIRED} timers within ${ms} ms (a timer that keeps setting itself at 0 ms?)`);
       this.ms = Math.max(this.ms, next.at);
       this.fire(next);
       await this.settle();

@@ -65,6 +65,13 @@ describe('ManualClock', () => {
     expect(ticks).toEqual([100, 200, 300, 400, 500]);
   });
 
+  it('a timer that sets itself again at 0 ms fails the advance instead of looping for ever', async () => {
+    const clock = new ManualClock(0);
+    const again = () => void clock.setTimeout(again, 0);
+    again();
+    await expect(clock.advance(1)).rejects.toThrow(/timers within 1 ms/);
+  });
+
   it('runNext() jumps to the next timer; nextAt() tells when it is', async () => {
     const clock = new ManualClock(0);
     expect(clock.nextAt()).toBeNull();
