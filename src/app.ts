@@ -37,6 +37,7 @@ import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { createCorsPolicy } from './core/http/cors.ts';
+import { systemClock, type Clock } from './core/time/clock.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
@@ -53,6 +54,8 @@ export interface AppOptions {
   database?: Database;
   /** Where `plugins` entries resolve from: local paths from configDir, package names from projectRoot (both default: cwd). */
   pluginRoots?: PluginRoots;
+  /** The one clock of the server (default: real time; tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -81,6 +84,7 @@ export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? createLogger(options.env.logLevel);
+  const clock = options.clock ?? systemClock();
   const defs = new Map((await withPluginAdapters(options.adapters ?? builtInAdapters, options.config.plugins, unprefixedGraphqlNames, options.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(options.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
@@ -95,6 +99,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     heartbeatMs: options.config.cluster.leaseHeartbeatSec * 1000,
     heartbeatTimeoutMs: options.config.cluster.leaseHeartbeatTimeoutSec * 1000,
     onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
+    clock,
   });
   const bus: EventBus = options.env.redisUrl
     ? await RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics })
@@ -102,7 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (options.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
   // TCP events wait out a database outage here (fsynced), replayed when it answers again.
-  const spool = new EventSpool({ dir: join(options.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: options.config.limits.spoolMaxBytes });
+  const spool = new EventSpool({ dir: join(options.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: options.config.limits.spoolMaxBytes, clock });
   const writer = new EventWriter({
     spool,
     db,
@@ -110,15 +115,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     metrics,
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
+    clock,
   });
   const media = new FileMediaStore(options.env.mediaDir ?? join(options.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: options.config.limits.eventMaxBytes });
+  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: options.config.limits.eventMaxBytes, clock });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
   const statusHub = new StatusHub();
   const registry = new AdapterRegistry({
-    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases },
+    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases, clock },
     metrics,
     log,
     onStatus: (info) => statusHub.publish(info),
@@ -131,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     idleTimeoutMs: options.config.streams.idleTimeoutSec * 1000,
     cameraById: async (id) => (await camerasById(db, [id]))[0] ?? null,
+    clock,
   });
 
   const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: options.config.limits.subscriberBuffer, maxConcurrentReplays: options.config.limits.maxConcurrentReplays, streams });
@@ -139,7 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
   const yoga = createGraphQLHandler({ schema, services, auth, log, limits: options.config.limits, introspection: options.config.graphql.introspection, cors });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: options.config.limits.wsMaxPayloadBytes, slowConsumerMs: options.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: options.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket });
+  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: options.config.limits.wsMaxPayloadBytes, slowConsumerMs: options.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: options.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket, clock });
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes }),
@@ -153,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     upgrade: ws.handleUpgrade,
     slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
+    clock,
     ready: async () => {
       dbOk = await database.ping().then(() => true, () => false);
       const adapters = adapterReadiness(registry.readiness(), options.config.readiness.allowFailedAdapters);

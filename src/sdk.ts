@@ -17,6 +17,7 @@ export type {
   CameraUpsert,
   CapabilityHandlers,
   Clock,
+  Timer,
   InstanceState,
   MediaStore,
   RouteHandler,
@@ -74,5 +75,8 @@ export { mapAsyncIterator } from './core/util/async-iter.ts';
 export { isTimeZone, zonedTimeToDate, type WallTime } from './core/util/zoned-time.ts';
 /** Since 1.3.0: one instance status from the health of its parts, for ctx.setStatus (combine-health.ts). */
 export { combineHealth, type PartHealth } from './core/adapter/combine-health.ts';
+/** Since 1.3.0: one backoff with jitter (attempt → delay) and one abortable sleep (prefer ctx.clock.sleep, which tests control). */
+export { backoffDelay, type BackoffOptions, type Jitter } from './core/time/backoff.ts';
+export { sleep } from './core/time/sleep.ts';
 /** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
 export { z } from 'zod';

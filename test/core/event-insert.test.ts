@@ -16,6 +16,8 @@ import { createMetrics } from '../../src/core/ops/metrics.ts';
 import { CameraCache } from '../../src/core/cameras/cache.ts';
 import type { FileMediaStore } from '../../src/core/media/store.ts';
 import type { StoredEvent } from '../../src/core/events/model.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (over: Partial<InsertableEventRow> = {}): InsertableEventRow => ({
@@ -128,25 +130,37 @@ for (const driver of drivers) {
       const bus = new LocalEventBus();
       const published: bigint[] = [];
       bus.subscribe((evs) => published.push(...evs.map((e) => e.seq)));
-      const writer = new EventWriter({ db, bus, log: pino({ level: 'silent' }), metrics: createMetrics() });
-      const write = (key: string, deadlineMs: number) => writer.enqueue({ row: row({ instance: 'faults', dedupeKey: key }), mediaRows: [], deadline: Date.now() + deadlineMs });
-      return { state, writer, write, published };
+      const clock = new ManualClock();
+      const writer = new EventWriter({ db, bus, log: pino({ level: 'silent' }), metrics: createMetrics(), clock });
+      const write = (key: string, deadlineMs: number) => writer.enqueue({ row: row({ instance: 'faults', dedupeKey: key }), mediaRows: [], deadline: clock.nowMs() + deadlineMs });
+      return { state, writer, write, published, clock };
     };
 
-    it('retries until the database is back; every write commits once, acked and streamed in seq order', async () => {
-      const { state, write, published } = setup();
+    it('retries after 100, 200, 400 ms until the database is back; every write commits once, acked and streamed in seq order', async () => {
+      const { state, write, published, clock } = setup();
       const ps = ['r1', 'r2', 'r3'].map((k) => write(k, 10_000));
-      setTimeout(() => (state.down = false), 300);
+      await waitFor(() => state.attempts > 0, 2000, 'the first attempt');
+      for (const delay of [100, 200]) {
+        const before = state.attempts;
+        await clock.advance(delay - 1);
+        expect(state.attempts).toBe(before); // not before its time
+        await clock.advance(1);
+        expect(state.attempts).toBeGreaterThan(before);
+      }
+      state.down = false;
+      await clock.advance(400);
       const results = await Promise.all(ps);
-      expect(state.attempts).toBeGreaterThan(1);
       expect(results.map((r) => r.duplicate)).toEqual([false, false, false]);
       expect(published).toEqual(results.map((r) => r.seq));
       expect(results[0].seq < results[1].seq && results[1].seq < results[2].seq).toBe(true);
     });
 
     it('past its deadline a write is refused SERVICE_UNAVAILABLE and nothing is stored', async () => {
-      const { write } = setup();
-      const err = await write('late', 300).then(() => null, (e: unknown) => e);
+      const { write, state, clock } = setup();
+      const late = write('late', 300).then(() => null, (e: unknown) => e);
+      await waitFor(() => state.attempts > 0, 2000, 'the first attempt');
+      await clock.advance(300); // retries at 100 and 300 (100 + 200): the second finds the deadline passed
+      const err = await late;
       expect((err as { code?: string })?.code).toBe('SERVICE_UNAVAILABLE');
       expect(await rowsOf(t.database.db, sql`select count(*)::int as n from events where dedupe_key = 'late'`)).toEqual([{ n: 0 }]);
     });

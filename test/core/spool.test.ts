@@ -20,6 +20,8 @@ import { LocalEventBus } from '../../src/core/events/bus.ts';
 import { createMetrics, type Metrics } from '../../src/core/ops/metrics.ts';
 import type { StoredEvent } from '../../src/core/events/model.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
+import type { Clock } from '../../src/core/time/clock.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (instance: string, dedupeKey: string): InsertableEventRow => ({
@@ -48,10 +50,10 @@ for (const driver of drivers) {
     };
 
     /** A writer on the real database whose statements fail while `state.down`, with a spool in a temp dir. */
-    const setup = (o: { dir?: string; maxBytes?: number; replayChunk?: number; failAfter?: number } = {}) => {
+    const setup = (o: { dir?: string; maxBytes?: number; replayChunk?: number; failAfter?: number; clock?: Clock } = {}) => {
       const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'usa-spool-'));
       if (!o.dir) dirs.push(dir);
-      const state = { down: false, attempts: 0, okWrites: 0 };
+      const state = { down: false, attempts: 0, okWrites: 0, probes: 0 };
       const real = t.database.db;
       const failing = () => state.down || (o.failAfter !== undefined && state.okWrites >= o.failAfter);
       const db = new Proxy(real, {
@@ -70,28 +72,35 @@ for (const driver of drivers) {
       const published: StoredEvent[] = [];
       bus.subscribe((evs) => published.push(...evs));
       const spool = new EventSpool({ dir, log, registry: metrics.registry, probe: async () => {
+          state.probes += 1;
           if (failing()) throw new Error('down');
-        }, maxBytes: o.maxBytes, replayChunk: o.replayChunk, retryMs: 50 });
-      const writer = new EventWriter({ db, bus, log, metrics, spool });
+        }, maxBytes: o.maxBytes, replayChunk: o.replayChunk, retryMs: 50, clock: o.clock });
+      const writer = new EventWriter({ db, bus, log, metrics, spool, clock: o.clock });
+      const now = () => o.clock?.nowMs() ?? Date.now();
       const write = (instance: string, key: string, o2: { spool?: boolean; deadlineMs?: number } = {}) =>
-        writer.enqueue({ row: row(instance, key), mediaRows: [], deadline: Date.now() + (o2.deadlineMs ?? 10_000), spool: o2.spool === false ? undefined : 'append' });
+        writer.enqueue({ row: row(instance, key), mediaRows: [], deadline: now() + (o2.deadlineMs ?? 10_000), spool: o2.spool === false ? undefined : 'append' });
       return { dir, state, spool, writer, write, metrics, published };
     };
     const files = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
 
     it('while the database is down: spoolable writes are fsynced and resolve spooled; others wait; replay commits all once, in order', async () => {
-      const { dir, state, spool, writer, write, metrics, published } = setup();
+      const clock = new ManualClock();
+      /** Move the clock (writer retries, spool probes) until `cond` holds. */
+      const tick = (cond: () => Promise<boolean> | boolean, what: string) => waitFor(async () => (await clock.advance(50), cond()), 10_000, what);
+      const { dir, state, spool, writer, write, metrics, published } = setup({ clock });
       state.down = true;
       const keys = Array.from({ length: 50 }, (_, i) => `a${i}`);
       const results = await Promise.all(keys.map((k) => write('a', k)));
       expect(results.every((r) => r.spooled === true && r.seq === 0n)).toBe(true);
       // A non-spoolable write (HTTP) is held to its deadline, then refused.
-      const held = await write('a', 'http-1', { spool: false, deadlineMs: 300 }).then(() => 'ok', (e: { code?: string }) => e.code);
+      const heldAt = clock.nowMs();
+      let held: string | undefined;
+      void write('a', 'http-1', { spool: false, deadlineMs: 300 }).then(() => (held = 'ok'), (e: { code?: string }) => (held = e.code));
+      await tick(() => held !== undefined, 'the held write refused');
       expect(held).toBe('SERVICE_UNAVAILABLE');
-      // More arrive between attempts: spooled at once, not at the next attempt.
-      const started = Date.now();
+      expect(clock.nowMs() - heldAt).toBeGreaterThanOrEqual(300);
+      // More arrive between attempts: spooled at once (the clock does not move), not at the next attempt.
       expect((await write('a', 'a50')).spooled).toBe(true);
-      expect(Date.now() - started).toBeLessThan(1000);
       keys.push('a50');
       expect(files(dir)).toHaveLength(1);
       const lines = readFileSync(join(dir, files(dir)[0]), 'utf8').trim().split('\n');
@@ -101,10 +110,10 @@ for (const driver of drivers) {
       expect(await stored('a')).toEqual([]);
 
       spool.start(writer);
-      await new Promise((r) => setTimeout(r, 200)); // probing while down: nothing replayed
+      await tick(() => state.probes >= 3, 'probes while down'); // probing while down: nothing replayed
       expect(await stored('a')).toEqual([]);
       state.down = false;
-      await waitFor(() => !spool.pending, 10_000, 'spool replayed');
+      await tick(() => !spool.pending, 'spool replayed');
       const rows = await stored('a');
       expect(rows.map((r) => r.dedupe_key)).toEqual(keys);
       expect(rows[0].raw).toEqual({ text: 'ž "a0"\n' });
@@ -126,7 +135,8 @@ for (const driver of drivers) {
       const limited = setup({ dir: first.dir, replayChunk: 10, failAfter: 2 });
       limited.spool.start(limited.writer);
       await waitFor(async () => (await stored('b')).length >= 20, 10_000, 'two chunks replayed');
-      await new Promise((r) => setTimeout(r, 200));
+      const probes = limited.state.probes;
+      await waitFor(() => limited.state.probes >= probes + 2, 5000, 'the spool probing the failed database again');
       await limited.spool.close(); // "crash": nothing deleted
       expect((await stored('b')).length).toBe(20);
       expect(files(first.dir)).toHaveLength(1);
@@ -181,15 +191,20 @@ for (const driver of drivers) {
     });
 
     it('past maxBytes the spool refuses: counted, and the write waits for the database until its deadline', async () => {
-      const { state, write, metrics, spool } = setup({ maxBytes: 800 });
+      const clock = new ManualClock();
+      const { state, write, metrics, spool } = setup({ maxBytes: 800, clock });
       state.down = true;
       expect((await write('d', 'd0')).spooled).toBe(true); // one line (~480 bytes) fits, three more do not
-      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) => write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 }).then((r) => r, (e: { code?: string }) => e.code));
+      const settled = new Map<string, unknown>();
+      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) => write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 }).then((r) => r, (e: { code?: string }) => e.code).then((v) => (settled.set(k, v), v)));
+      await waitFor(async () => (await clock.advance(50), settled.size === 2), 10_000, 'the short deadlines passed');
       expect(await Promise.all(short)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
+      expect(settled.has('d1')).toBe(false);
       expect(await metricValue(metrics, 'spool_refused_total')).toBe(3);
       expect(await metricValue(metrics, 'events_spooled_total')).toBe(1);
-      // …and the one still within its deadline is committed when the database returns.
+      // …and the one still within its deadline is committed when the database returns (at the next retry).
       state.down = false;
+      await waitFor(async () => (await clock.advance(50), settled.has('d1')), 10_000, 'd1 committed');
       expect(await d1).toMatchObject({ duplicate: false });
       expect(((await d1) as { spooled?: boolean }).spooled).toBeUndefined();
       expect((await stored('d')).map((r) => r.dedupe_key)).toEqual(['d1']);

@@ -4,7 +4,9 @@
  * expiry run on the holder of the `streams` lease only; a session started on the other instance is
  * found by the holder's HLS proxy (and tokens minted on one instance work on the other); viewers'
  * use on the non-holder keeps the session alive; holds count across instances; when the holder's
- * database session dies, the other takes the sessions over and keeps them alive.
+ * database session dies, the other takes the sessions over and keeps them alive. Both apps run on
+ * one ManualClock: keepalives, syncs, lease retries and heartbeats happen as the test moves time
+ * (`tick`: a step of the clock, then a breath of real time for the database and HTTP to answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -14,11 +16,11 @@ import { startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../help
 import { streamSessions } from '../../src/core/db/schema.ts';
 import { eq, sql } from 'drizzle-orm';
 import { LEASE_LOCK_CLASS } from '../../src/core/cluster/pg-lock-session.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
 
 const START = 'mutation($input: StartStreamInput!) { startStream(input: $input) { id state playlistUrl } }';
 const KEEP = 'mutation($id: ID!) { keepStreamAlive(id: $id) { id state } }';
 const STOP = 'mutation($id: ID!) { stopStream(id: $id) { id state } }';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const urisOf = (text: string) =>
   text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
 
@@ -29,6 +31,9 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
   let tdb: TestDb;
   const apps: TestApp[] = [];
   let width = 10;
+  const clock = new ManualClock();
+  /** Move the clock by `ms` and check `cond`, until it holds (each try also gives real I/O a moment). */
+  const tick = (cond: () => Promise<boolean> | boolean, what: string, ms = 100) => waitFor(async () => (await clock.advance(ms), cond()), 20_000, what);
   const boot = () =>
     startTestApp({
       db: tdb,
@@ -39,6 +44,7 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
         streams: { idleTimeoutSec: 1 },
         cluster: { leaseRetrySec: 0.2, leaseHeartbeatSec: 0.1, leaseHeartbeatTimeoutSec: 0.5 },
       },
+      clock,
     });
   const roles = () => {
     const holder = apps.find((a) => a.app.streams.driving);
@@ -86,7 +92,7 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     expect(Buffer.from(await seg.arrayBuffer()).equals(origin.bytesOf(`/hls/${s.sid}/low/seg0.m4s`))).toBe(true);
     // Keepalives come (from the holder, which took the row in).
     const k = keepalives(s.sid);
-    await waitFor(() => keepalives(s.sid) >= k + 3, 5000, 'keepalives by the holder');
+    await tick(() => keepalives(s.sid) >= k + 3, 'keepalives by the holder');
     expect(other.app.streams.driving).toBe(false);
     await other.gql(STOP, { id: s.id });
   });
@@ -94,18 +100,18 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
   it('viewers on the non-holder keep it alive past the idle timeout; unused, the holder expires it', async () => {
     const { holder, other } = roles();
     const s = await start(other);
-    const until = Date.now() + 2200; // over twice the idle timeout (1 s), used through `other` only
-    while (Date.now() < until) {
+    const until = clock.nowMs() + 2200; // over twice the idle timeout (1 s), used through `other` only
+    while (clock.nowMs() < until) {
       expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
-      await sleep(150);
+      await clock.advance(150);
     }
     expect(origin.stops).not.toContain(s.sid);
-    expect((await row(s.id))?.lastUsedAt.getTime()).toBeGreaterThan(Date.now() - 1000);
-    await waitFor(() => origin.stops.includes(s.sid), 5000, 'idle expiry by the holder');
+    expect((await row(s.id))?.lastUsedAt.getTime()).toBeGreaterThan(clock.nowMs() - 1000);
+    await tick(() => origin.stops.includes(s.sid), 'idle expiry by the holder');
     expect(origin.stops.filter((x) => x === s.sid)).toHaveLength(1);
     expect(await row(s.id)).toBeUndefined();
     // The other instance notices (within about a second when the machine is not loaded).
-    await waitFor(async () => (await fetch(new URL(s.playlistUrl, other.url))).status === 404, 10_000, '404 on the other instance');
+    await tick(async () => (await fetch(new URL(s.playlistUrl, other.url))).status === 404, '404 on the other instance');
     expect((await holder.gql(KEEP, { id: s.id })).data.keepStreamAlive.state).toBe('STOPPED'); // it expired it there
   });
 
@@ -121,7 +127,7 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     expect(origin.stops).not.toContain(a.sid);
     expect((await holder.gql(STOP, { id: a.id })).data.stopStream.state).toBe('STOPPED');
     expect(origin.stops.filter((x) => x === a.sid)).toHaveLength(1);
-    await waitFor(async () => (await other.gql(KEEP, { id: a.id })).data?.keepStreamAlive?.state === 'STOPPED', 10_000, 'STOPPED on the other instance');
+    await tick(async () => (await other.gql(KEEP, { id: a.id })).data?.keepStreamAlive?.state === 'STOPPED', 'STOPPED on the other instance');
     expect((await other.gql(STOP, { id: a.id })).data.stopStream.state).toBe('STOPPED'); // no second vendor stop
     expect(origin.stops.filter((x) => x === a.sid)).toHaveLength(1);
   });
@@ -130,25 +136,24 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     const { holder, other } = roles();
     const s = await start(holder);
     const t = await start(other);
-    await waitFor(() => keepalives(t.sid) > 0, 3000, 'the holder took t in');
+    await tick(() => keepalives(t.sid) > 0, 'the holder took t in');
     let stoppedDriving = false;
-    const watch = setInterval(() => (stoppedDriving ||= !holder.app.streams.driving), 5);
+    const watch = setInterval(() => (stoppedDriving ||= !holder.app.streams.driving), 5); // it may take the lease again at once
     // Kill the holder's lease connection, as if it had been cut (the app itself stays up).
     const killed = (await tdb.database.db.execute(
       sql`select pg_terminate_backend(pid) as ok from pg_locks where locktype = 'advisory' and classid = ${LEASE_LOCK_CLASS} and objid = hashtext('streams')::oid and granted and database = (select oid from pg_database where datname = current_database())`,
     )) as unknown as Array<{ ok: boolean }>;
     expect(killed).toHaveLength(1);
-    await waitFor(() => stoppedDriving, 3000, 'the holder noticed the loss');
+    await tick(() => stoppedDriving, 'the holder noticed the loss (its next heartbeat)', 50);
     clearInterval(watch);
-    await waitFor(() => apps.filter((a) => a.app.streams.driving).length === 1, 5000, 'a holder again');
+    await tick(() => apps.filter((a) => a.app.streams.driving).length === 1, 'a holder again');
     const [ks, kt] = [keepalives(s.sid), keepalives(t.sid)];
     for (let i = 0; i < 6; i++) {
       expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
       expect((await fetch(new URL(t.playlistUrl, holder.url))).status).toBe(200);
-      await sleep(150);
+      await clock.advance(150);
     }
-    expect(keepalives(s.sid)).toBeGreaterThan(ks + 3);
-    expect(keepalives(t.sid)).toBeGreaterThan(kt + 3);
+    await tick(() => keepalives(s.sid) > ks + 3 && keepalives(t.sid) > kt + 3, 'keepalives from the new holder', 50);
     expect(origin.stops).not.toContain(s.sid);
     expect(origin.stops).not.toContain(t.sid);
   });
@@ -159,17 +164,17 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     await holder.app.close();
     apps.splice(apps.indexOf(holder), 1);
     expect(origin.stops).not.toContain(s.sid); // left open for the next holder
-    await waitFor(() => other.app.streams.driving, 3000, 'takeover after shutdown');
+    await tick(() => other.app.streams.driving, 'takeover after shutdown');
     const k = keepalives(s.sid);
     for (let i = 0; i < 6; i++) {
       expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
-      await sleep(150);
+      await clock.advance(150);
     }
-    expect(keepalives(s.sid)).toBeGreaterThan(k + 3);
+    await tick(() => keepalives(s.sid) > k + 3, 'keepalives after the takeover', 50);
     expect((await other.gql(STOP, { id: s.id })).data.stopStream.state).toBe('STOPPED');
     expect(origin.stops.filter((x) => x === s.sid)).toHaveLength(1);
     // Every session of this suite was stopped once at the vendor, or is stopped now.
     for (const id of (await tdb.database.db.select().from(streamSessions)).map((r) => r.id)) await other.gql(STOP, { id });
-    await waitFor(async () => (await tdb.database.db.select().from(streamSessions)).length === 0, 3000, 'no rows left');
+    await tick(async () => (await tdb.database.db.select().from(streamSessions)).length === 0, 'no rows left', 0);
   });
 });

@@ -2,7 +2,8 @@
  * Stream sessions end to end, on each driver: startStream through an in-test adapter to a small HLS
  * origin; the HLS proxy (rewriting, bytes, no open proxy); sharing and holds; keepalive while used
  * and idle expiry; stopStream; keepalive failure → restart or FAILED; streamSessionChanged;
- * capability and input checks.
+ * capability and input checks. The server runs on a ManualClock: keepalives, idle expiry and
+ * expiresAt move only when the test advances it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -10,12 +11,12 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 import { startForeignHost, startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
 
 const START = 'mutation($input: StartStreamInput!) { startStream(input: $input) { id mode state playlistUrl expiresAt camera { name } } }';
 const KEEP = 'mutation($id: ID!) { keepStreamAlive(id: $id) { id state expiresAt } }';
 const STOP = 'mutation($id: ID!) { stopStream(id: $id) { id state } }';
 const SUB = 'subscription($id: ID) { streamSessionChanged(id: $id) { id state mode camera { name } } }';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** URIs of a playlist: URI lines and URI="..." attributes. */
 const urisOf = (text: string) =>
   text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
@@ -27,6 +28,9 @@ for (const driver of drivers) {
     let tdb: TestDb;
     let t: TestApp;
     let width = 100;
+    const clock = new ManualClock();
+    /** A session's next keepalive or idle check is set (within one keepalive interval): the last one's answer was handled. */
+    const scheduled = () => waitFor(() => (clock.nextAt() ?? Number.POSITIVE_INFINITY) <= clock.nowMs() + 50, 5000, 'the next keepalive scheduled');
     /** Distinct parameters per test, so that sessions of different tests never share. */
     const uniq = () => ++width;
     const get = (path: string) => fetch(new URL(path, t.url));
@@ -56,6 +60,7 @@ for (const driver of drivers) {
           ],
           streams: { idleTimeoutSec: 1 },
         },
+        clock,
       });
     });
     afterAll(async () => {
@@ -71,7 +76,7 @@ for (const driver of drivers) {
       expect(s).toMatchObject({ state: 'ACTIVE', mode: 'LIVE', playlistUrl: `/streams/${s.id}/index.m3u8`, camera: { name: 'Lobby' } });
       expect(s.id).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(origin.starts.at(-1)!.req).toMatchObject({ cameraVendorId: 'cam1', mode: 'LIVE', from: null, audio: true });
-      expect(Date.parse(s.expiresAt) - Date.now()).toBeGreaterThan(500);
+      expect(Date.parse(s.expiresAt) - clock.nowMs()).toBe(1000); // the idle timeout
 
       const res = await get(s.playlistUrl);
       expect(res.status).toBe(200);
@@ -168,21 +173,40 @@ for (const driver of drivers) {
     });
 
     it('sends keepalives on schedule while the playlist is fetched, none after it goes idle; idle expiry stops it at the vendor', async () => {
+      // Sessions of earlier tests expire first, so that the only timers due soon are this session's.
+      await waitFor(async () => (await clock.advance(100), origin.live.size === 0), 10_000, 'earlier sessions expired');
       const s = await start();
       const sid = origin.lastSid();
-      const until = Date.now() + 1600; // longer than the idle timeout (1 s)
-      while (Date.now() < until) {
-        expect((await get(s.playlistUrl)).status).toBe(200);
-        await sleep(150);
+      const keepalives = () => origin.keepalives.get(sid) ?? 0;
+      const startedAt = clock.nowMs();
+      await scheduled();
+      // 1.6 s of use, longer than the idle timeout (1 s): the playlist every 100 ms, a keepalive every 50 ms.
+      let lastUseAt = 0;
+      for (let n = 1; n <= 32; n++) {
+        if (n % 2 === 1) {
+          expect((await get(s.playlistUrl)).status).toBe(200);
+          lastUseAt = clock.nowMs();
+        }
+        await clock.advance(50);
+        await waitFor(() => keepalives() === n, 5000, `keepalive ${n}`);
+        await scheduled();
       }
-      expect(origin.keepalives.get(sid) ?? 0).toBeGreaterThanOrEqual(10); // every 50 ms
       expect(origin.stops).not.toContain(sid);
-      await waitFor(() => origin.stops.includes(sid), 5000, 'vendor stop after idle');
-      const count = origin.keepalives.get(sid);
-      await sleep(300); // nothing may happen any more: no fixed wait can be replaced here
-      expect(origin.keepalives.get(sid)).toBe(count);
+      // Unused from now on: keepalives go on until the idle timeout, then the vendor session is stopped.
+      for (;;) {
+        const before = keepalives();
+        await clock.advance(50);
+        const next = await waitFor(() => (origin.stops.includes(sid) ? 'stopped' : keepalives() > before ? 'kept' : null), 5000, 'a keepalive or the stop');
+        if (next === 'stopped') break;
+        await scheduled();
+      }
+      expect(clock.nowMs()).toBe(lastUseAt + 1000);
+      expect(keepalives()).toBe((lastUseAt + 1000 - startedAt) / 50 - 1); // every 50 ms from the start, none at the expiry itself
+      await waitFor(async () => (await mutate(KEEP, s.id)).session?.state === 'STOPPED', 5000, 'STOPPED');
+      const count = keepalives();
+      await clock.advance(60_000); // nothing may happen any more
+      expect(keepalives()).toBe(count);
       expect((await get(s.playlistUrl)).status).toBe(404);
-      expect((await mutate(KEEP, s.id)).session?.state).toBe('STOPPED');
     });
 
     it('keepStreamAlive keeps a session open without playlist fetches and moves expiresAt', async () => {
@@ -190,10 +214,10 @@ for (const driver of drivers) {
       const sid = origin.lastSid();
       let last = Date.parse(s.expiresAt);
       for (let i = 0; i < 5; i++) {
-        await sleep(300);
+        await clock.advance(300); // 1.5 s in all: past the idle timeout (1 s) but for keepStreamAlive
         const k = await mutate(KEEP, s.id);
         expect(k.session?.state).toBe('ACTIVE');
-        expect(Date.parse(k.session!.expiresAt!)).toBeGreaterThan(last);
+        expect(Date.parse(k.session!.expiresAt!)).toBe(last + 300);
         last = Date.parse(k.session!.expiresAt!);
       }
       expect(origin.stops).not.toContain(sid);
@@ -209,7 +233,9 @@ for (const driver of drivers) {
       try {
         expect((await it.next()).value?.data?.streamSessionChanged).toMatchObject({ id: s.id, state: 'ACTIVE' });
         origin.refuseKeepalive.add(sid1);
-        expect((await it.next()).value?.data?.streamSessionChanged.state).toBe('STARTING');
+        const starting = it.next();
+        await clock.advance(50); // the next keepalive
+        expect((await starting).value?.data?.streamSessionChanged.state).toBe('STARTING');
         expect((await it.next()).value?.data?.streamSessionChanged.state).toBe('ACTIVE');
         const sid2 = origin.lastSid();
         expect(sid2).not.toBe(sid1);
@@ -234,7 +260,9 @@ for (const driver of drivers) {
         expect((await it.next()).value?.data?.streamSessionChanged.state).toBe('ACTIVE');
         origin.failStarts = true;
         origin.refuseKeepalive.add(sid);
-        expect((await it.next()).value?.data?.streamSessionChanged.state).toBe('STARTING');
+        const starting = it.next();
+        await clock.advance(50); // the next keepalive
+        expect((await starting).value?.data?.streamSessionChanged.state).toBe('STARTING');
         expect((await it.next()).value?.data?.streamSessionChanged.state).toBe('FAILED');
         expect((await it.next()).done).toBe(true);
       } finally {
@@ -256,9 +284,11 @@ for (const driver of drivers) {
         const s = await start();
         await mutate(STOP, s.id);
         const states = [];
-        for (let r = await pending; states.length < 3; r = await it.next()) {
+        // (A for loop's update would await a fourth change before checking the count: it passed only while other sessions expired.)
+        for (let r = await pending; ; r = await it.next()) {
           const v = r.value?.data?.streamSessionChanged;
-          if (v?.id === s.id) states.push(v); // sessions of earlier tests may expire meanwhile
+          if (v?.id === s.id) states.push(v); // sessions of earlier tests may change meanwhile
+          if (states.length === 3) break;
         }
         expect(states).toEqual([{ id: s.id, state: 'STARTING', mode: 'LIVE', camera: { name: 'Lobby' } }, expect.objectContaining({ state: 'ACTIVE' }), expect.objectContaining({ state: 'STOPPED' })]);
       } finally {

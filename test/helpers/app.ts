@@ -11,6 +11,7 @@ import { print } from 'graphql';
 import { createApp, type App } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import type { AdapterDefinition } from '../../src/core/adapter/types.ts';
+import type { Clock } from '../../src/core/time/clock.ts';
 import { openPgliteTestDb, type TestDb } from './db.ts';
 
 export interface TestApp {
@@ -30,6 +31,8 @@ export interface StartOptions {
   logLevel?: string;
   /** Log here instead (e.g. pino writing to a stream the test reads). */
   log?: pino.Logger;
+  /** The server's clock (e.g. a ManualClock the test moves); default real time. */
+  clock?: Clock;
 }
 
 export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
@@ -42,6 +45,7 @@ export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
     adapters: o.adapters,
     database: db.database,
     log: o.log ?? pino({ level: o.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    clock: o.clock,
   });
   await app.listen();
   const url = app.url();

@@ -24,10 +24,12 @@ const SDK_EXPORTS: Record<string, string> = Object.fromEntries([
   ['requireScope', '1.2.0'],
   ['Scope', '1.2.0'],
   ...'zonedTimeToDate isTimeZone WallTime combineHealth PartHealth'.split(' ').map((name) => [name, '1.3.0']),
+  ...'Timer backoffDelay BackoffOptions Jitter sleep'.split(' ').map((name) => [name, '1.3.0']),
 ]);
-const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries(
-  'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'.split(' ').map((name) => [name, '1.0.0']),
-);
+const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries([
+  ...'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'.split(' ').map((name) => [name, '1.0.0']),
+  ['ManualClock', '1.3.0'],
+]);
 
 /** Names an entry file exports (it only re-exports: `export { a, type B, c as d } from …`). */
 function exportedNames(file: string): string[] {

@@ -4,12 +4,12 @@
  * camera missing from a successfully read list goes OFFLINE. One request at a time; failures show
  * in the instance status and are retried with backoff.
  */
-import { isAppError, type CameraInfo, type CameraRegistry } from '../../sdk.ts';
+import { isAppError, sleep, type CameraInfo, type CameraRegistry } from '../../sdk.ts';
 import { statusOf, type CamlyticsClient } from './client.ts';
 import type { CamlyticsConfig } from './config.ts';
 import { parseChannelList, type CamlyticsChannel } from './channels.ts';
 import type { CamlyticsHealth } from './health.ts';
-import { backoffDelay, describeFailure, sleep } from './poller.ts';
+import { describeFailure, retryDelay } from './poller.ts';
 
 export interface ChannelSyncDeps {
   client: Pick<CamlyticsClient, 'channels'>;
@@ -18,6 +18,8 @@ export interface ChannelSyncDeps {
   health: CamlyticsHealth;
   count(counter: string, by?: number): void;
   log: { warn(o: object, m: string): void; debug(o: object, m: string): void };
+  /** The abortable sleep (default: the SDK's, on real time; the adapter passes ctx.clock.sleep). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** What a channel stores on its camera (never credentials). */
@@ -53,16 +55,16 @@ export class ChannelSync {
         await this.refresh(signal);
         failures = 0;
         health.ok('channels');
-        await sleep(everyMs, signal);
+        await (this.d.sleep ?? sleep)(everyMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         failures++;
         this.d.count('channels.failures');
-        const delay = Math.min(everyMs, backoffDelay(failures, c.backoffInitialMs, c.backoffMaxSec * 1000));
+        const delay = Math.min(everyMs, retryDelay(failures, c));
         const hint = statusOf(err) === 404 ? ' (set channelsPath to the right path, or null to stop listing channels)' : '';
         health.problem('channels', 'DEGRADED', `${describeFailure(err)}${hint}`);
         if (failures === 1) this.d.log.warn({ err: isAppError(err) ? err.message : err }, 'Camlytics channel list failed');
-        await sleep(delay, signal);
+        await (this.d.sleep ?? sleep)(delay, signal);
       }
     }
   }

@@ -55,9 +55,10 @@ export const camlyticsAdapter = defineAdapter({
         count: (n, by) => ctx.count(n, by),
         reportRejected: (e) => ctx.reportRejected(e),
         log: ctx.log,
-        now: () => ctx.clock.now().getTime(),
+        now: () => ctx.clock.nowMs(),
+        sleep: ctx.clock.sleep,
       });
-      const channels = c.channelsPath ? new ChannelSync({ client, config: c, cameras: ctx.cameras, health, count: (n, by) => ctx.count(n, by), log: ctx.log }) : null;
+      const channels = c.channelsPath ? new ChannelSync({ client, config: c, cameras: ctx.cameras, health, count: (n, by) => ctx.count(n, by), log: ctx.log, sleep: ctx.clock.sleep }) : null;
       poller.start(signal);
       channels?.start(signal);
       ctx.log.info({ host: client.host, pollTimeoutSec: c.pollTimeoutSec, pollLimit: c.pollLimit, channels: !!channels }, 'Camlytics polling started');

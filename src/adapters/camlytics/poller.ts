@@ -5,7 +5,7 @@
  * the event store down) back off exponentially with jitter and show in the instance status; the
  * loop never ends until stop(). stop() aborts the request in flight and leaves no timer behind.
  */
-import { AppError, isAppError, type EventInput, type InstanceState, type PublishResult } from '../../sdk.ts';
+import { AppError, backoffDelay, isAppError, sleep, type EventInput, type InstanceState, type PublishResult } from '../../sdk.ts';
 import type { CamlyticsClient } from './client.ts';
 import type { CamlyticsConfig } from './config.ts';
 import type { CamlyticsHealth } from './health.ts';
@@ -30,36 +30,24 @@ export interface PollerDeps {
   log: { warn(o: object, m: string): void; info(o: object, m: string): void; debug(o: object, m: string): void };
   now?: () => number;
   random?: () => number;
+  /** The abortable sleep between polls and retries (default: the SDK's, on real time; the adapter passes ctx.clock.sleep). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/** Exponential backoff with equal jitter: attempt 1 → [initial/2, initial], doubling, capped at max. */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
-  return Math.round(base / 2 + random() * (base / 2));
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts; the timer is always cleared. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Retry delays: failure 1 → [initial/2, initial], doubling, capped at max (the SDK's backoff with equal jitter). */
+export const retryDelay = (failures: number, c: Pick<CamlyticsConfig, 'backoffInitialMs' | 'backoffMaxSec'>, random?: () => number): number =>
+  backoffDelay(failures - 1, { baseMs: c.backoffInitialMs, capMs: c.backoffMaxSec * 1000, random });
 
 export class CamlyticsPoller {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private lastPersist = 0;
   private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(private readonly d: PollerDeps) {
     this.now = d.now ?? Date.now;
+    this.sleep = d.sleep ?? sleep;
   }
 
   start(parent?: AbortSignal): void {
@@ -94,7 +82,7 @@ export class CamlyticsPoller {
         if (signal.aborted) break;
         failures++;
         this.d.count('poll.failures');
-        const delay = backoffDelay(failures, c.backoffInitialMs, c.backoffMaxSec * 1000, this.d.random);
+        const delay = retryDelay(failures, c, this.d.random);
         // Refused or timed out (no HTTP status) is "not working"; an answer, even a bad one, is "working with trouble".
         const unreachable = isAppError(err) && err.code === 'VENDOR_UNAVAILABLE' && err.details?.status === undefined;
         unreachableRun = unreachable ? unreachableRun + 1 : 0;
@@ -102,10 +90,10 @@ export class CamlyticsPoller {
         health.problem('events poll', unreachableRun >= ERROR_AFTER ? 'ERROR' : 'DEGRADED', detail);
         if (failures === 1 || !isAppError(err)) log.warn({ err: isAppError(err) ? err.message : err }, 'Camlytics poll failed');
         else log.debug({ failures, err: err.message }, 'Camlytics poll failed again');
-        await sleep(delay, signal);
+        await this.sleep(delay, signal);
         continue;
       }
-      if (handled === 0) await sleep(c.minPollIntervalMs - (this.now() - started), signal);
+      if (handled === 0) await this.sleep(c.minPollIntervalMs - (this.now() - started), signal);
     }
   }
 

@@ -4,11 +4,11 @@
  * upserts the cameras that changed, marks cameras no longer listed OFFLINE, and reports problems:
  * list unreachable → 'down'; status or count unreadable, or count ≠ list → 'warn'.
  */
-import type { CameraRegistry, CameraStatus, CameraUpsert } from '../../sdk.ts';
+import { backoffDelay, type CameraRegistry, type CameraStatus, type CameraUpsert, type Clock, type Timer } from '../../sdk.ts';
 import type { IvmsClient } from './client.ts';
 import { countMismatch, parseChannelStatuses, parseChannels } from './channels.ts';
 import { parseChannelCount } from './envelope.ts';
-import { backoffDelay, type Health } from './health.ts';
+import type { Health } from './health.ts';
 
 export interface ChannelSyncOptions {
   client: IvmsClient;
@@ -17,6 +17,8 @@ export interface ChannelSyncOptions {
   refreshMs: number;
   count(counter: string, by?: number): void;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Refresh timers (ctx.clock). */
+  clock: Clock;
 }
 
 export const CHANNELS_PART = 'channels';
@@ -26,7 +28,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class ChannelSync {
   /** Channel ids of the last successful list (alerts for these never rename the camera). */
   known: ReadonlySet<string> = new Set();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   private running: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
@@ -42,14 +44,14 @@ export class ChannelSync {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.o.clock.clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
   }
 
   /** One refresh now (the scheduled one is replaced); resolves when done. */
   refreshNow(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.o.clock.clearTimeout(this.timer);
     this.timer = null;
     return (this.running ??= this.refresh().finally(() => {
       this.running = null;
@@ -58,8 +60,8 @@ export class ChannelSync {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = this.o.clock.setTimeout(() => {
       this.timer = null;
       void this.refreshNow();
     }, ms);
@@ -72,7 +74,7 @@ export class ChannelSync {
       list = await this.o.client.call(['channel'], { what: 'channel list' });
     } catch (e) {
       if (this.stopped) return;
-      const delay = Math.min(this.o.refreshMs, backoffDelay(this.failures++, 1000, this.o.refreshMs));
+      const delay = Math.min(this.o.refreshMs, backoffDelay(this.failures++, { baseMs: 1000, capMs: this.o.refreshMs }));
       this.o.count('channels.refresh_failed');
       this.o.health.problem(CHANNELS_PART, `${messageOf(e)} (retry in ${Math.ceil(delay / 1000)} s)`);
       this.o.log.warn({ err: messageOf(e), retryMs: delay }, 'IVMS channel list failed');

@@ -47,12 +47,3 @@ export class Health {
     this.report(status, detail ?? undefined);
   }
 }
-
-/**
- * Exponential backoff with jitter: attempt 0 → about `baseMs`, doubling up to `capMs`; the
- * delay is drawn from [d/2, d] so reconnecting clients do not move in lockstep.
- */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const d = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(d / 2 + random() * (d / 2));
-}

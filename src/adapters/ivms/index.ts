@@ -44,7 +44,7 @@ export const ivmsAdapter = defineAdapter({
     const streamClient = new IvmsClient(clientOptions);
 
     const health = new Health(cfg.notifications ? [CHANNELS_PART, NOTIFICATIONS_PART] : [CHANNELS_PART], (s, d) => ctx.setStatus(s, d));
-    const channels = new ChannelSync({ client, cameras: ctx.cameras, health, refreshMs: cfg.channelRefreshSec * 1000, count: ctx.count, log: ctx.log });
+    const channels = new ChannelSync({ client, cameras: ctx.cameras, health, refreshMs: cfg.channelRefreshSec * 1000, count: ctx.count, log: ctx.log, clock: ctx.clock });
     const alerts = new AlertIngest(ctx, {
       timeZone: cfg.timezone,
       maxImageBytes: cfg.limits.snapMaxBytes,
@@ -57,6 +57,7 @@ export const ivmsAdapter = defineAdapter({
           url: notificationUrlOf(cfg),
           maxPayload: cfg.limits.alertMaxBytes,
           maxDelayMs: cfg.maxReconnectSec * 1000,
+          clock: ctx.clock,
           onOpen: () => {
             ctx.count('ws.connects');
             health.ok(NOTIFICATIONS_PART);
@@ -92,7 +93,7 @@ export const ivmsAdapter = defineAdapter({
       internals: { channels, alerts, socket, health },
       /** Event snapshots/clips for this adapter's resolvers (services.adapterApi). */
       api,
-      capabilities: { streams: ivmsStreamHandlers(streamClient, cfg) },
+      capabilities: { streams: ivmsStreamHandlers(streamClient, cfg, ctx.clock.nowMs) },
       stop: async () => {
         stopping.abort();
         await Promise.all([channels.stop(), socket?.stop(), alerts.stop()]);

@@ -5,7 +5,7 @@
  * next ping → terminate and reconnect). stop() closes the socket and leaves no timer behind.
  */
 import WebSocket from 'ws';
-import { backoffDelay } from './health.ts';
+import { backoffDelay, type Clock, type Timer } from '../../sdk.ts';
 
 export interface NotificationSocketOptions {
   url: string;
@@ -17,6 +17,8 @@ export interface NotificationSocketOptions {
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
   random?: () => number;
+  /** Retry and ping timers, and how long a connection stayed up (ctx.clock). */
+  clock: Clock;
   onOpen(): void;
   onMessage(text: string): void;
   /** The connection failed or dropped; the next attempt is in `retryInMs`. */
@@ -25,8 +27,8 @@ export interface NotificationSocketOptions {
 
 export class NotificationSocket {
   private ws: WebSocket | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
+  private retryTimer: Timer | null = null;
+  private pingTimer: Timer | null = null;
   private attempt = 0;
   private stopped = false;
   private openedAt = 0;
@@ -46,7 +48,7 @@ export class NotificationSocket {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.stopPing();
     const ws = this.ws;
@@ -84,10 +86,10 @@ export class NotificationSocket {
       ws.removeAllListeners('message');
       if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
       if (this.stopped) return;
-      if (this.openedAt && Date.now() - this.openedAt >= (this.o.stableMs ?? 10_000)) this.attempt = 0;
+      if (this.openedAt && this.o.clock.nowMs() - this.openedAt >= (this.o.stableMs ?? 10_000)) this.attempt = 0;
       this.openedAt = 0;
-      const delay = backoffDelay(this.attempt++, this.o.baseDelayMs ?? 500, this.o.maxDelayMs, this.o.random);
-      this.retryTimer = setTimeout(() => {
+      const delay = backoffDelay(this.attempt++, { baseMs: this.o.baseDelayMs ?? 500, capMs: this.o.maxDelayMs, random: this.o.random });
+      this.retryTimer = this.o.clock.setTimeout(() => {
         this.retryTimer = null;
         this.connect();
       }, delay);
@@ -95,7 +97,7 @@ export class NotificationSocket {
     };
     ws.on('open', () => {
       this.connects++;
-      this.openedAt = Date.now();
+      this.openedAt = this.o.clock.nowMs();
       this.startPing(ws, fail);
       this.o.onOpen();
     });
@@ -114,7 +116,7 @@ export class NotificationSocket {
     ws.on('pong', () => {
       alive = true;
     });
-    this.pingTimer = setInterval(() => {
+    this.pingTimer = this.o.clock.setInterval(() => {
       if (!alive) return fail(`no pong within ${every >= 1000 ? `${every / 1000} s` : `${every} ms`}`);
       alive = false;
       ws.ping();
@@ -122,7 +124,7 @@ export class NotificationSocket {
   }
 
   private stopPing(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.o.clock.clearInterval(this.pingTimer);
     this.pingTimer = null;
   }
 }

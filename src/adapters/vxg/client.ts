@@ -11,7 +11,7 @@
  * unless their origin is exactly the configured API origin, which is then trusted as above.
  */
 import type { SafeFetch, SafeFetchOptions, SafeResponse } from '../../sdk.ts';
-import { AppError, vendorRejected } from '../../sdk.ts';
+import { AppError, backoffDelay, sleep, vendorRejected } from '../../sdk.ts';
 import type { VxgChannel } from './config.ts';
 import { isRetryable, vxgHttpError } from './errors.ts';
 import {
@@ -34,8 +34,10 @@ export interface VxgClientOptions {
   secrets: readonly string[];
   /** Idempotent requests are retried this many times on VENDOR_UNAVAILABLE (default 2). */
   retries?: number;
-  /** Base delay of the retry backoff (doubles, with jitter). */
+  /** Base delay of the retry backoff (doubles, with equal jitter). */
   retryBaseMs?: number;
+  /** The abortable sleep between retries (default: the SDK's, on real time; the adapter passes ctx.clock.sleep). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Page size of the event type listing (default 50). */
   pageSize?: number;
 }
@@ -200,8 +202,8 @@ export class VxgClient {
         return this.answer(res, r);
       } catch (e) {
         if (attempt >= retries || !isRetryable(e) || this.o.signal?.aborted) throw e;
-        const base = (this.o.retryBaseMs ?? 250) * 2 ** attempt;
-        await sleep(base / 2 + Math.random() * base, this.o.signal);
+        const baseMs = this.o.retryBaseMs ?? 250;
+        await (this.o.sleep ?? sleep)(backoffDelay(attempt, { baseMs, capMs: baseMs * 2 ** retries }), this.o.signal);
       }
     }
   }
@@ -240,16 +242,4 @@ function hasMore(page: { total: number | null; next: string | null; objects: unk
   if (page.objects.length === 0) return false;
   if (page.total !== null) return seen < page.total;
   return page.next !== null || page.objects.length >= limit;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

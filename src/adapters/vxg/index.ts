@@ -43,7 +43,7 @@ export const vxgAdapter = defineAdapter({
   async start(ctx) {
     const cfg = ctx.config;
     const secrets = cfg.channels.flatMap((ch) => secretsOf(ch.token));
-    const now = () => ctx.clock.now().getTime();
+    const now = () => ctx.clock.nowMs();
     const cameras = new Map<string, VxgCameraRuntime>();
     let started = false;
     // Our own stop signal: the core aborts ctx.signal only after stop() returns.
@@ -51,7 +51,7 @@ export const vxgAdapter = defineAdapter({
     ctx.signal.addEventListener('abort', () => halt.abort(), { once: true });
 
     for (const channel of cfg.channels) {
-      const client = new VxgClient({ fetch: ctx.fetch, channel, timeoutMs: cfg.requestTimeoutMs, signal: halt.signal, secrets, pageSize: cfg.pageSize });
+      const client = new VxgClient({ fetch: ctx.fetch, channel, timeoutMs: cfg.requestTimeoutMs, signal: halt.signal, secrets, pageSize: cfg.pageSize, sleep: ctx.clock.sleep });
       const vendorId = String(channel.camid);
       const cam: VxgCameraRuntime = {
         vendorId,
@@ -94,10 +94,9 @@ export const vxgAdapter = defineAdapter({
     started = true;
     ctx.log.info({ cameras: [...cameras.keys()], apiHosts: [...new Set(cfg.channels.map((c) => new URL(c.apiBase).host))] }, 'VXG cameras ready');
 
-    const typesTimer = setInterval(() => {
+    const typesTimer = ctx.clock.setInterval(() => {
       for (const cam of cameras.values()) void refreshTypes(cam);
-    }, Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000));
-    typesTimer.unref();
+    }, Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000)).unref();
 
     const { capabilities, api } = createVxgActions({
       cameras,
@@ -123,7 +122,7 @@ export const vxgAdapter = defineAdapter({
       capabilities,
       api,
       stop: async () => {
-        clearInterval(typesTimer);
+        ctx.clock.clearInterval(typesTimer);
         halt.abort();
         await mirror.stop();
       },

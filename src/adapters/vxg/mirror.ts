@@ -8,7 +8,7 @@
  * with jitter; one request in flight per camera. The poll loop runs on one server instance of the
  * deployment (the adapter starts it under ctx.runExclusive); ingest() of created events on any.
  */
-import { AppError, type AdapterContext, type MediaInput, type PublishResult } from '../../sdk.ts';
+import { AppError, backoffDelay, type AdapterContext, type MediaInput, type PublishResult } from '../../sdk.ts';
 import type { VxgCameraRuntime } from './actions.ts';
 import type { VxgConfig } from './config.ts';
 import { capabilitiesOf, downloadLooksLikeImage, isImageBytes, mapVxgEvent, type VxgStoredEvent } from './map.ts';
@@ -139,15 +139,16 @@ export class VxgMirror {
       if (this.woken) continue;
       const base = this.ctx.config.pollIntervalSec * 1000;
       const behind = [...this.cursors.values()].some((c) => c.resume);
-      const delay = this.failures ? Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(this.failures, 10)) * (0.5 + Math.random() / 2) : behind ? 0 : base;
+      const delay = this.failures ? backoffDelay(this.failures, { baseMs: base, capMs: MAX_BACKOFF_MS }) : behind ? 0 : base;
+      const { clock } = this.ctx;
       await new Promise<void>((resolve) => {
         const done = () => {
-          clearTimeout(t);
+          clock.clearTimeout(t);
           signal.removeEventListener('abort', done);
           this.wakeUp = null;
           resolve();
         };
-        const t = setTimeout(done, delay);
+        const t = clock.setTimeout(done, delay);
         this.wakeUp = done;
         signal.addEventListener('abort', done, { once: true });
       });
@@ -159,7 +160,7 @@ export class VxgMirror {
     if (c) return c;
     const saved = await this.ctx.state.get<{ newest: string; seen: Array<[string, number]> } | null>(`cursor:${cam.vendorId}`);
     const newest = saved ? Date.parse(saved.newest) : this.ctx.clock.now().getTime() - this.ctx.config.backfillSec * 1000;
-    c = { newest: Number.isFinite(newest) ? newest : Date.now(), seen: new Map(saved?.seen ?? []), resume: null };
+    c = { newest: Number.isFinite(newest) ? newest : this.ctx.clock.nowMs(), seen: new Map(saved?.seen ?? []), resume: null };
     this.cursors.set(cam.vendorId, c);
     return c;
   }

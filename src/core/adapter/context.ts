@@ -15,6 +15,7 @@ import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { LeaseHandle, Leases } from '../cluster/lease.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { instanceState } from './state-repo.ts';
 import { recordStore } from './record-store.ts';
@@ -31,6 +32,8 @@ export interface ContextDeps {
   metrics: Metrics;
   /** Work that runs on one instance of the deployment (runExclusive). */
   leases: Leases;
+  /** The server's clock, handed to adapters as ctx.clock (default: real time). */
+  clock?: Clock;
 }
 
 export interface InstanceHooks {
@@ -60,6 +63,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
   const abort = new AbortController();
   const servers = new Set<{ server: Server; sockets: Set<Socket> }>();
   const log = deps.log.child({ adapter, instance });
+  const clock = deps.clock ?? systemClock();
 
   const listenTcp = (o: TcpListenOptions): Promise<TcpListener> =>
     new Promise((resolve, reject) => {
@@ -133,7 +137,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     publish: async (event, opts) => {
       try {
         const r = await deps.ingest.publish({ adapter, instance }, event, opts);
-        if (!r.duplicate) hooks.published(new Date());
+        if (!r.duplicate) hooks.published(clock.now());
         return r;
       } catch (err) {
         reportRejected(err);
@@ -173,7 +177,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     },
     state: instanceState(deps.db, adapter, instance),
     records: recordStore(deps.db, adapter, instance),
-    clock: { now: () => new Date() },
+    clock,
     setStatus: (status, detail) => hooks.setStatus(status, detail),
     count: (counter, by = 1) => hooks.count(counter, by),
     fail: (err) => hooks.fail(err),

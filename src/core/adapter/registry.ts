@@ -8,6 +8,8 @@ import { formatIssuePath } from '../errors.ts';
 import type { AdapterEntry } from '../config/schema.ts';
 import { parseCoercingStrings } from '../config/coerce.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import { backoffDelay } from '../time/backoff.ts';
+import { systemClock, type Clock, type Timer } from '../time/clock.ts';
 import { createInstanceContext, type ContextDeps, type InstanceResources } from './context.ts';
 import type { AdapterDefinition, AdapterStatus, BaseInstanceConfig, RunningAdapter } from './types.ts';
 import type { AdapterInstanceInfo } from '../ports.ts';
@@ -23,7 +25,7 @@ export interface Instance {
   running: RunningAdapter | null;
   resources: InstanceResources | null;
   attempts: number;
-  retryTimer: NodeJS.Timeout | null;
+  retryTimer: Timer | null;
   /** When the next start attempt of a failed instance runs (epoch ms), null when none is scheduled. */
   retryAt: number | null;
   /** runExclusive work of the running instance: name → held here (false: standby, another instance runs it). */
@@ -63,17 +65,24 @@ export interface RegistryOptions {
   log: Logger;
   startTimeoutMs?: number;
   maxBackoffMs?: number;
+  /** Restart delays draw from this (tests); default Math.random. */
+  random?: () => number;
   onStatus?: (info: AdapterInstanceInfo) => void;
 }
 
 export class AdapterRegistry {
   private readonly instances: Instance[] = [];
   private stopping = false;
+  private readonly clock: Clock;
+  private readonly deps: ContextDeps;
 
-  constructor(private readonly o: RegistryOptions) {}
+  constructor(private readonly o: RegistryOptions) {
+    this.clock = o.deps.clock ?? systemClock();
+    this.deps = { ...o.deps, clock: this.clock };
+  }
 
   add(def: AdapterDefinition, config: BaseInstanceConfig): void {
-    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: new Date(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, retryAt: null, leases: new Map() });
+    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: this.clock.now(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, retryAt: null, leases: new Map() });
   }
 
   async startAll(): Promise<void> {
@@ -118,7 +127,7 @@ export class AdapterRegistry {
     if (i.running) return { available: true };
     const name = `${type}/${id}`;
     if (i.attempts === 0) return { available: false, retryAfterSec: 1, message: `adapter instance ${name} is starting` };
-    const wait = i.retryAt === null ? 5 : Math.ceil((i.retryAt - Date.now()) / 1000);
+    const wait = i.retryAt === null ? 5 : Math.ceil((i.retryAt - this.clock.nowMs()) / 1000);
     return { available: false, retryAfterSec: Math.min(60, Math.max(1, wait)), message: `adapter instance ${name} failed to start and is retrying: ${i.detail ?? 'unknown error'}` };
   }
 
@@ -140,7 +149,7 @@ export class AdapterRegistry {
     if (i.status === status && i.detail === detail) return;
     i.status = status;
     i.detail = detail;
-    i.since = new Date();
+    i.since = this.clock.now();
     const labels = { adapter: i.def.type, instance: i.config.id };
     this.o.metrics.adapterStatus.set(labels, status === 'READY' ? 1 : status === 'DEGRADED' ? 0.5 : 0);
     const log = this.o.log.child(labels);
@@ -154,7 +163,7 @@ export class AdapterRegistry {
     i.retryTimer = null;
     i.retryAt = null;
     this.setStatus(i, 'STARTING', i.attempts ? `attempt ${i.attempts + 1}` : null);
-    const resources = createInstanceContext(this.o.deps, i.def, i.config, {
+    const resources = createInstanceContext(this.deps, i.def, i.config, {
       setStatus: (s, d) => {
         if (i.resources === resources && i.status !== 'STOPPED') this.setStatus(i, s, d ?? null);
       },
@@ -174,13 +183,14 @@ export class AdapterRegistry {
     });
     i.resources = resources;
     const timeoutMs = this.o.startTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
+    const { clock } = this;
+    let timer: Timer | undefined;
     const starting = Promise.resolve().then(() => i.def.start(resources.ctx));
     try {
       const running = await Promise.race([
         starting,
         new Promise<never>((_, rej) => {
-          timer = setTimeout(() => rej(new Error(`start did not finish within ${timeoutMs} ms`)), timeoutMs);
+          timer = clock.setTimeout(() => rej(new Error(`start did not finish within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
       i.running = running;
@@ -190,7 +200,7 @@ export class AdapterRegistry {
       starting.then((late) => late.stop(), () => {}).catch((e) => this.o.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
       await this.crash(i, err);
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   }
 
@@ -199,16 +209,15 @@ export class AdapterRegistry {
     await this.stop(i, 'ERROR', message);
     if (this.stopping) return;
     i.attempts += 1;
-    const base = Math.min(this.o.maxBackoffMs ?? 60_000, 500 * 2 ** Math.min(i.attempts, 16));
-    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    const delay = backoffDelay(i.attempts, { baseMs: 500, capMs: this.o.maxBackoffMs ?? 60_000, random: this.o.random }); // attempt 1: 0.5–1 s
     this.setStatus(i, 'ERROR', `${message} (retry ${i.attempts} in ${Math.round(delay / 100) / 10} s)`);
-    i.retryAt = Date.now() + delay;
-    i.retryTimer = setTimeout(() => void this.start(i), delay);
-    i.retryTimer.unref();
+    const { clock } = this;
+    i.retryAt = clock.nowMs() + delay;
+    i.retryTimer = clock.setTimeout(() => void this.start(i), delay).unref();
   }
 
   private async stop(i: Instance, status: AdapterStatus, detail: string): Promise<void> {
-    if (i.retryTimer) clearTimeout(i.retryTimer);
+    this.clock.clearTimeout(i.retryTimer);
     i.retryTimer = null;
     i.retryAt = null;
     const { running, resources } = i;

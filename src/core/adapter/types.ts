@@ -15,11 +15,13 @@ import type {
   PublishResult,
 } from '../events/model.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
+import type { Clock } from '../time/clock.ts';
 
 /**
  * 1.1.0: AdapterContext.runExclusive. 1.2.0: requireScope and Scope (field scopes of plugin GraphQL fields).
  * 1.3.0: zonedTimeToDate, isTimeZone and WallTime (one zone arithmetic for vendor wall-clock times);
  * combineHealth and PartHealth (one status from the health of an instance's parts).
+ * 1.3.0: Clock gains nowMs, timers and sleep (ctx.clock, which tests control); backoffDelay and sleep.
  */
 export const SDK_VERSION = '1.3.0';
 
@@ -106,9 +108,8 @@ export interface CameraInfo {
   capabilities: Capability[];
 }
 
-export interface Clock {
-  now(): Date;
-}
+/** The server's clock (time/clock.ts): now() since 1.0; nowMs, timers and sleep since 1.3.0. */
+export type { Clock, Timer } from '../time/clock.ts';
 
 export interface AdapterContext<C = BaseInstanceConfig> {
   readonly adapterType: string;
@@ -134,6 +135,7 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   readonly cameras: CameraRegistry;
   readonly state: InstanceState;
   readonly records: RecordStore;
+  /** Time as the server sees it: use its now, timers and sleep (not Date.now/setTimeout) so tests can move time. */
   readonly clock: Clock;
   /** Report health: READY, DEGRADED (working with trouble) or ERROR (not working). */
   setStatus(status: Exclude<AdapterStatus, 'STARTING' | 'STOPPED'>, detail?: string): void;

@@ -25,6 +25,7 @@
  * Two names whose hashtext collides share one lock (they then run on the same instance): harmless.
  */
 import type { Logger } from 'pino';
+import { systemClock, type Clock, type Timer } from '../time/clock.ts';
 
 export type LeaseWork = (signal: AbortSignal) => Promise<void> | void;
 
@@ -64,6 +65,8 @@ export interface LeasesOptions {
   stopTimeoutMs?: number;
   /** Every change of any lease (metrics); also `false` when a lease is first run (standby until acquired). */
   onChange?(name: string, held: boolean): void;
+  /** Retries, heartbeats and stop timeouts (default: real time). */
+  clock?: Clock;
 }
 
 /** One database session holding session-level advisory locks (pg-lock-session.ts). */
@@ -98,6 +101,7 @@ export class Entry {
     private readonly work: LeaseWork,
     private readonly opts: LeaseRunOptions,
     private readonly leasesOptions: LeasesOptions,
+    private readonly clock: Clock,
   ) {}
 
   /** The first try to acquire it is over (later calls do nothing). */
@@ -128,13 +132,13 @@ export class Entry {
 
   /** Resolves when the current run returned, or after `ms` (false). */
   settled(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     return Promise.race([
       this.running.then(() => true),
       new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(false), ms);
+        timer = this.clock.setTimeout(() => r(false), ms);
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => this.clock.clearTimeout(timer));
   }
 
   private notify(held: boolean): void {
@@ -153,13 +157,16 @@ export abstract class LeasesBase implements Leases {
   abstract readonly kind: 'local' | 'postgres';
   protected readonly entries = new Map<string, Entry>();
   protected closed = false;
+  protected readonly clock: Clock;
 
-  constructor(protected readonly options: LeasesOptions) {}
+  constructor(protected readonly options: LeasesOptions) {
+    this.clock = options.clock ?? systemClock();
+  }
 
   run(name: string, work: LeaseWork, opts: LeaseRunOptions = {}): LeaseHandle {
     if (this.closed) throw new Error(`lease ${name}: leases are closed (the server is stopping)`);
     if (this.entries.has(name)) throw new Error(`lease ${name} is already run by this process`);
-    const e = new Entry(name, work, opts, this.options);
+    const e = new Entry(name, work, opts, this.options, this.clock);
     this.entries.set(name, e);
     try {
       this.options.onChange?.(name, false);

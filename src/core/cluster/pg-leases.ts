@@ -5,6 +5,7 @@
  * (every heartbeatMs, bounded by heartbeatTimeoutMs), unlock, close. Any failure of the session
  * loses every lease at once; a new session is opened at the next retry.
  */
+import type { Timer } from '../time/clock.ts';
 import { LeasesBase, type Entry, type LeasesOptions, type LockConnector, type LockSession } from './lease.ts';
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -15,8 +16,8 @@ export class PgLeases extends LeasesBase {
   private session: LockSession | null = null;
   /** Session use (connect, lock, check, unlock, close), one at a time. */
   private queue: Promise<void> = Promise.resolve();
-  private readonly retryTimer: NodeJS.Timeout;
-  private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly retryTimer: Timer;
+  private readonly heartbeatTimer: Timer;
   private connectFailures = 0;
   private acquireQueued = false;
   private beatQueued = false;
@@ -32,8 +33,8 @@ export class PgLeases extends LeasesBase {
     const heartbeatMs = options.heartbeatMs ?? 1000;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 2000;
     if (!(this.retryMs > 0) || !(heartbeatMs > 0) || !(this.heartbeatTimeoutMs > 0)) throw new Error('lease timings must be positive');
-    this.retryTimer = setInterval(() => this.queueAcquire(), this.retryMs);
-    this.heartbeatTimer = setInterval(() => {
+    this.retryTimer = this.clock.setInterval(() => this.queueAcquire(), this.retryMs);
+    this.heartbeatTimer = this.clock.setInterval(() => {
       if (this.beatQueued) return; // the last one has not run yet (a slow connect or check): no pile-up
       this.beatQueued = true;
       void this.serial(() => {
@@ -47,8 +48,8 @@ export class PgLeases extends LeasesBase {
 
   override async close(): Promise<void> {
     if (this.closed) return;
-    clearInterval(this.retryTimer);
-    clearInterval(this.heartbeatTimer);
+    this.clock.clearInterval(this.retryTimer);
+    this.clock.clearInterval(this.heartbeatTimer);
     await super.close();
     await this.serial(async () => {
       const s = this.session;
@@ -136,18 +137,18 @@ export class PgLeases extends LeasesBase {
   private async heartbeat(): Promise<void> {
     const s = this.session;
     if (!s || this.closed) return;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     try {
       await Promise.race([
         s.check(),
         new Promise<never>((_, rej) => {
-          timer = setTimeout(() => rej(new Error(`no answer within ${this.heartbeatTimeoutMs} ms`)), this.heartbeatTimeoutMs);
+          timer = this.clock.setTimeout(() => rej(new Error(`no answer within ${this.heartbeatTimeoutMs} ms`)), this.heartbeatTimeoutMs);
         }),
       ]);
     } catch (err) {
       await this.lose(`heartbeat failed: ${messageOf(err)}`);
     } finally {
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
     }
   }
 

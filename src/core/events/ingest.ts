@@ -15,6 +15,7 @@ import {
 import type { EventWriter } from './writer.ts';
 import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 export { sanitizeJson } from './sanitize.ts';
 
@@ -27,7 +28,8 @@ export interface IngestOptions {
   writer: EventWriter;
   media: FileMediaStore;
   cameras: CameraCache;
-  now?: () => Date;
+  /** receivedAt and deadlines (default: real time; the writer's clock). */
+  clock?: Clock;
   /** How long a publish may wait for the store before SERVICE_UNAVAILABLE. */
   defaultDeadlineMs?: number;
   /** Largest stored row as JSON (raw + data + typed fields), in bytes (config limits.eventMaxBytes, default 1 MiB). */
@@ -35,6 +37,7 @@ export interface IngestOptions {
 }
 
 export const DEFAULT_EVENT_MAX_BYTES = 1_048_576;
+const systemTime = systemClock();
 
 export class Ingest {
   constructor(private readonly options: IngestOptions) {}
@@ -63,7 +66,7 @@ export class Ingest {
           }
         : undefined;
 
-    const now = this.options.now?.() ?? new Date();
+    const now = (this.options.clock ?? systemTime).now();
     const clean = storableRow({
       typeName: ev.typeName,
       kind: ev.kind,
@@ -98,7 +101,7 @@ export class Ingest {
       rowJson,
       mediaRows: stored.map((m) => ({ id: m.id, contentType: m.contentType, byteSize: m.byteSize, segment: m.segment, offset: m.offset })),
       camera,
-      deadline: Date.now() + (opts.deadlineMs ?? this.options.defaultDeadlineMs ?? 10_000),
+      deadline: (this.options.clock ?? systemTime).nowMs() + (opts.deadlineMs ?? this.options.defaultDeadlineMs ?? 10_000),
       spool: opts.spool ? 'append' : undefined,
     });
   }

@@ -34,6 +34,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
 import type { PublishResult } from './model.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 /** One spooled write, as a spool line holds it. */
 export interface SpoolRecord {
@@ -65,6 +66,8 @@ export interface SpoolOptions {
   replayChunk?: number;
   /** Wait between probes / replay attempts while the database is away (default 1 s). */
   retryMs?: number;
+  /** Replay deadlines and waits (default: real time; the writer's clock). */
+  clock?: Clock;
 }
 
 const FILE_RE = /^(\d{8})\.jsonl$/;
@@ -90,8 +93,10 @@ export class EventSpool {
   private stopped = false;
   private wake: (() => void) | null = null;
   private full = false;
+  private readonly clock: Clock;
 
   constructor(private readonly options: SpoolOptions) {
+    this.clock = options.clock ?? systemClock();
     this.maxBytes = options.maxBytes ?? 1024 ** 3;
     this.fileBytes = options.fileBytes ?? 8 * 1024 ** 2;
     this.chunk = options.replayChunk ?? 1000;
@@ -213,7 +218,7 @@ export class EventSpool {
       } catch (err) {
         this.options.log.debug({ err }, 'spool replay waits for the database');
       }
-      if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.retryMs).unref?.()));
+      if (!done && !this.stopped) await new Promise<void>((r) => ((this.wake = r), this.clock.setTimeout(r, this.retryMs).unref()));
       this.wake = null;
     }
   }
@@ -238,7 +243,7 @@ export class EventSpool {
         }
         keys.push(w.dedupeKey);
         // On a database failure it resolves `spooled` at once; the file is kept for the next attempt.
-        writes.push(this.target!.replay(w.record, Date.now() + 60_000));
+        writes.push(this.target!.replay(w.record, this.clock.nowMs() + 60_000));
       }
       const results = await Promise.allSettled(writes);
       let committed = 0;

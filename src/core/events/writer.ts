@@ -32,6 +32,8 @@ import { fromSpoolRecord, toSpoolRecord } from './spool-record.ts';
 import { isSystemic, refusalSummary, sqlState } from './refusal.ts';
 import { isolateRefusedRows } from './row-isolation.ts';
 import { addMissingMedia } from '../db/event-media.ts';
+import { backoffDelay } from '../time/backoff.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 export type { CameraRow, MediaRow };
 
@@ -63,6 +65,8 @@ export interface WriterOptions {
   spool?: Pick<EventSpool, 'append'>;
   /** Resolves when the database answers (default: `select 1` on `db`); tells an outage from a bad row. */
   probe?: () => Promise<void>;
+  /** Deadlines and retry delays (default: real time). */
+  clock?: Clock;
 }
 
 const SPOOLED: PublishResult = Object.freeze({ seq: 0n, duplicate: false, spooled: true });
@@ -73,15 +77,18 @@ export class EventWriter {
   private running = false;
   private scheduled = false;
   private closed = false;
-  private backoffMs = 0;
+  /** Failed attempts in a row: the retry delay doubles from 100 ms to 5 s (no jitter: one writer per database). */
+  private failures = 0;
   /** While the database is failing: when the next attempt is due (0 when healthy). */
   private retryAt = 0;
   private expectDuplicates = false;
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxQueued: number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: WriterOptions) {
+    this.clock = options.clock ?? systemClock();
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxQueued = options.maxQueued ?? 50_000;
   }
@@ -144,7 +151,7 @@ export class EventWriter {
       this.scheduled = false;
       void this.run();
     };
-    if (delayMs > 0) setTimeout(run, delayMs).unref?.();
+    if (delayMs > 0) this.clock.setTimeout(run, delayMs).unref();
     else setImmediate(run);
   }
 
@@ -155,7 +162,7 @@ export class EventWriter {
       while (this.queue.length > 0) {
         this.expire();
         if (this.queue.length === 0) break;
-        if (this.retryAt > Date.now()) {
+        if (this.retryAt > this.clock.nowMs()) {
           // The database is failing and the next attempt is not due: spool what may be spooled,
           // again while writes arrive during the append.
           while (await this.spoolOut(false));
@@ -165,7 +172,7 @@ export class EventWriter {
         try {
           await this.writeBatch(batch);
           this.queue.splice(0, batch.length);
-          this.backoffMs = 0;
+          this.failures = 0;
           this.retryAt = 0;
         } catch (caught) {
           let err = caught; // the batch's error, or the one that ended the search for refused rows
@@ -182,16 +189,16 @@ export class EventWriter {
             err = left.err;
           }
           this.options.metrics.dbErrors.inc();
-          this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
-          this.retryAt = Date.now() + this.backoffMs;
-          this.options.log.error({ ...refusalSummary(err), queued: this.queue.length, retryInMs: this.backoffMs }, 'event batch write failed; will retry');
+          const retryInMs = backoffDelay(this.failures++, { baseMs: 100, capMs: 5000, jitter: 'none' });
+          this.retryAt = this.clock.nowMs() + retryInMs;
+          this.options.log.error({ ...refusalSummary(err), queued: this.queue.length, retryInMs }, 'event batch write failed; will retry');
           await this.spoolOut(true);
         }
       }
     } finally {
       this.running = false;
       if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
-      else this.schedule(Math.max(0, this.retryAt - Date.now()));
+      else this.schedule(Math.max(0, this.retryAt - this.clock.nowMs()));
     }
   }
 
@@ -221,7 +228,7 @@ export class EventWriter {
   }
 
   private expire(): void {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     if (!this.queue.some((w) => w.deadline <= now)) return;
     const keep: PendingWrite[] = [];
     for (const w of this.queue) {

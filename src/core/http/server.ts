@@ -17,6 +17,7 @@ import { discardBody, sendError, sendJson } from './body.ts';
 import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
 import type { GraphQLHttp } from './graphql-http.ts';
 import { closeWhenStalled } from './slow-consumer.ts';
+import type { Clock } from '../time/clock.ts';
 import type { CorsPolicy } from './cors.ts';
 
 export interface HttpDeps {
@@ -37,6 +38,8 @@ export interface HttpDeps {
   upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   /** An SSE response not drained for this long is closed (limits.slowConsumerSec); default 30 s. */
   slowConsumerMs?: number;
+  /** Slow-consumer timing (default: real time). */
+  clock?: Clock;
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
@@ -79,7 +82,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     return handler({ req, res, path: subPath, query: url.searchParams });
   }
   if (path === '/graphql') {
-    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, deps.slowConsumerMs ?? 30_000, () => deps.metrics.slowClosed.inc());
+    if (req.headers.accept?.includes('text/event-stream')) closeWhenStalled(res, deps.slowConsumerMs ?? 30_000, () => deps.metrics.slowClosed.inc(), deps.clock);
     return deps.graphql.handle(req, res, url);
   }
   if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return deps.graphql.asset(req, res, url);

@@ -5,20 +5,23 @@
  * the subscription's bounded buffer or are read from the log later. The client resumes with `after`.
  */
 import type { ServerResponse } from 'node:http';
+import { systemClock, type Clock } from '../time/clock.ts';
 
-export function closeWhenStalled(res: ServerResponse, slowMs: number, onClose: () => void): void {
+const realTime = systemClock();
+
+export function closeWhenStalled(res: ServerResponse, slowMs: number, onClose: () => void, clock: Clock = realTime): void {
   let stalledSince = 0;
-  const timer = setInterval(() => {
+  const timer = clock.setInterval(() => {
     if (!res.writableNeedDrain) return void (stalledSince = 0);
-    const now = Date.now();
+    const now = clock.nowMs();
     if (!stalledSince) stalledSince = now;
     else if (now - stalledSince >= slowMs) {
-      clearInterval(timer);
+      clock.clearInterval(timer);
       onClose();
       res.destroy();
     }
   }, Math.max(50, Math.min(1000, slowMs / 4)));
   timer.unref();
   res.on('drain', () => (stalledSince = 0));
-  res.once('close', () => clearInterval(timer));
+  res.once('close', () => clock.clearInterval(timer));
 }

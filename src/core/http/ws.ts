@@ -27,6 +27,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { maskError, type Yoga } from './yoga.ts';
 import { SharedSubscriptions, isSharedOperation, sharedOperationKey, type FrameSink } from './shared-subscriptions.ts';
 import type { SubscribeFn } from './shared-operation.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 export const CLOSE_SLOW_CONSUMER = 4429;
 /** connection_init of a socket beyond limits.wsMaxSocketsPerKey. */
@@ -46,6 +47,8 @@ export interface WsOptions {
   /** limits.wsMaxSocketsPerKey / wsMaxOperationsPerSocket; absent = unbounded. */
   maxSocketsPerKey?: number;
   maxOperationsPerSocket?: number;
+  /** Keepalive pings and the slow-consumer rule (default: real time). */
+  clock?: Clock;
 }
 
 interface Extra {
@@ -68,6 +71,7 @@ interface OperationRoot {
 }
 
 export function createWsServer(options: WsOptions) {
+  const clock = options.clock ?? systemClock();
   const shared = new SharedSubscriptions({
     services: options.services,
     subscribe: (args) => options.yoga.getEnveloped({} as never).subscribe(args),
@@ -147,12 +151,12 @@ export function createWsServer(options: WsOptions) {
     const keepAliveMs = options.keepAliveMs ?? 12_000;
     let alive = true;
     socket.on('pong', () => (alive = true));
-    const timer = setInterval(() => {
+    const timer = clock.setInterval(() => {
       if (pending > 0) {
         // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
         // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
         alive = true;
-        if (Date.now() - oldestPendingAt <= slowMs) return;
+        if (clock.nowMs() - oldestPendingAt <= slowMs) return;
         options.metrics.slowClosed.inc();
         socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
         setTimeout(() => socket.terminate(), 1000).unref();
@@ -180,13 +184,13 @@ export function createWsServer(options: WsOptions) {
           raw.cork();
           process.nextTick(uncork);
         }
-        if (pending === 0) oldestPendingAt = Date.now();
+        if (pending === 0) oldestPendingAt = clock.nowMs();
         pending += 1;
         pendingBytes += data.length;
         socket.send(data, () => {
           pending -= 1;
           pendingBytes -= data.length;
-          if (pending > 0) oldestPendingAt = Date.now();
+          if (pending > 0) oldestPendingAt = clock.nowMs();
           options.metrics.deliveries.inc();
           resolve();
         });
@@ -214,7 +218,7 @@ export function createWsServer(options: WsOptions) {
       extra,
     );
     socket.once('close', (code, reason) => {
-      clearInterval(timer);
+      clock.clearInterval(timer);
       release(extra);
       void closed(code, String(reason));
     });

@@ -25,6 +25,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
+import type { Clock } from '../time/clock.ts';
 import { loadUsage } from './repo.ts';
 
 export interface ClusterTimings {
@@ -57,6 +58,7 @@ export interface DriveDeps {
   /** The lease ended (lost, or stopping): timers off. */
   end(): void;
   closing(): boolean;
+  clock: Clock;
 }
 
 /** The work under the `streams` lease. */
@@ -67,12 +69,12 @@ export async function driveSessions(signal: AbortSignal, deps: DriveDeps): Promi
     await deps.resume();
     while (!signal.aborted) {
       if (!deps.shared) {
-        await sleep(Number.POSITIVE_INFINITY, signal);
+        await deps.clock.sleep(Number.POSITIVE_INFINITY, signal);
         break;
       }
-      await sleep(deps.syncMs, signal);
+      await deps.clock.sleep(deps.syncMs, signal);
       if (signal.aborted) break;
-      const since = Date.now();
+      const since = deps.clock.nowMs();
       try {
         deps.sync(await loadUsage(deps.db), since);
       } catch (err) {
@@ -83,17 +85,4 @@ export async function driveSessions(signal: AbortSignal, deps: DriveDeps): Promi
     deps.end();
     if (!deps.closing()) deps.log.warn('stream sessions: keepalives and idle expiry no longer run on this instance (lease lost); the instance that takes the lease over resumes them');
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      if (timer) clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : null;
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -34,6 +34,7 @@ import {
   type Session, type StartStreamInput, type StreamSessionView, type StreamState,
 } from './session.ts';
 import { resumePersisted } from './resume.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 export interface StreamManagerOptions {
   db: Db;
@@ -45,6 +46,8 @@ export interface StreamManagerOptions {
   tombstoneMs?: number;
   /** Keepalives, idle expiry and resume run where the lease `streams` is held (default: here, one process). */
   leases?: Leases;
+  /** Keepalives, idle expiry and tombstones (default: real time). */
+  clock?: Clock;
 }
 
 const LEASE = 'streams';
@@ -72,11 +75,13 @@ export class StreamManager {
   private lease: LeaseHandle | null = null;
   /** Row access with several instances (null with one process). */
   private readonly rows: SharedSessions | null;
+  private readonly clock: Clock;
 
   constructor(private readonly options: StreamManagerOptions) {
+    this.clock = options.clock ?? systemClock();
     this.log = options.log.child({ component: 'streams' });
     this.writes = new SessionWrites(this.log);
-    this.leases = options.leases ?? new LocalLeases({ log: this.log });
+    this.leases = options.leases ?? new LocalLeases({ log: this.log, clock: this.clock });
     this.shared = this.leases.kind !== 'local';
     this.rows = this.shared
       ? new SharedSessions({
@@ -92,6 +97,7 @@ export class StreamManager {
           schedule: (s) => this.schedule(s),
           gone: (s) => this.gone(s),
           track: (p) => this.writes.track(p),
+          clock: this.clock,
         })
       : null;
   }
@@ -114,7 +120,7 @@ export class StreamManager {
       throw (shared.failure as Error) ?? vendorUnavailable('the stream session could not be started');
     }
     const handlers = handlersFor(this.options.registry, camera.adapter, camera.instance);
-    const s = newSession(newSessionId(), camera, request, Date.now());
+    const s = newSession(newSessionId(), camera, request, this.clock.nowMs());
     this.sessions.set(s.id, s);
     this.byKey.set(s.key, s);
     this.publish(s);
@@ -207,6 +213,7 @@ export class StreamManager {
         closing: () => this.closing,
         shared: this.shared,
         syncMs: clusterTimings(this.options.idleTimeoutMs).syncMs,
+        clock: this.clock,
         start: () => {
           if (this.closing) {
             resumed();
@@ -229,7 +236,7 @@ export class StreamManager {
           this.stopResume?.();
           for (const s of this.sessions.values()) {
             if (isTerminal(s.state) || !s.timer) continue;
-            clearTimeout(s.timer);
+            this.clock.clearTimeout(s.timer);
             s.timer = null;
             s.checkedAt = 0; // read from the row before use: the new holder changes it
           }
@@ -260,6 +267,7 @@ export class StreamManager {
         return true;
       },
       skip: (row) => this.sessions.has(row.id),
+      clock: this.clock,
     });
     this.stopResume = r.cancel;
     await r.done;
@@ -271,12 +279,12 @@ export class StreamManager {
     this.closing = true;
     const drove = this.driving;
     this.stopResume?.();
-    for (const s of this.sessions.values()) if (s.timer) clearTimeout(s.timer);
+    for (const s of this.sessions.values()) if (s.timer) this.clock.clearTimeout(s.timer);
     const busy = [...this.sessions.values()].map((s) => s.busy?.catch(() => {}));
     await Promise.race([Promise.all(busy), new Promise((r) => setTimeout(r, 5000).unref())]);
     // One process: the rows are this instance's to write. Several: only the holder writes its view
     // of them, and never re-creates a row another instance deleted.
-    const save = this.shared ? (drove ? updateSession : null) : saveSession;
+    const save = this.shared ? (drove ? updateSession : null) : (db: Db, s: Session, idleMs: number) => saveSession(db, s, idleMs, this.clock.nowMs);
     if (save) for (const s of this.sessions.values()) if (s.state === 'ACTIVE') this.writes.persist(s, () => save(this.options.db, s, this.options.idleTimeoutMs));
     this.closed = true;
     await this.writes.settled();
@@ -287,15 +295,15 @@ export class StreamManager {
     s.vendor = vendor;
     s.state = 'ACTIVE';
     s.failure = null;
-    s.nextKeepaliveAt = Date.now() + vendor.keepaliveIntervalMs;
-    this.writes.persist(s, () => saveSession(this.options.db, s, this.options.idleTimeoutMs));
+    s.nextKeepaliveAt = this.clock.nowMs() + vendor.keepaliveIntervalMs;
+    this.writes.persist(s, () => saveSession(this.options.db, s, this.options.idleTimeoutMs, this.clock.nowMs));
     this.publish(s);
     this.schedule(s);
   }
 
   /** `deleteRow` false: the row is already gone (stopped on another instance). */
   private finish(s: Session, state: 'STOPPED' | 'FAILED', cause?: unknown, deleteRow = true): void {
-    if (s.timer) clearTimeout(s.timer);
+    if (s.timer) this.clock.clearTimeout(s.timer);
     s.state = state;
     s.failure = cause ?? null;
     s.urls.clear();
@@ -303,33 +311,31 @@ export class StreamManager {
     if (deleteRow) this.writes.persist(s, () => deleteSession(this.options.db, s.id));
     this.publish(s);
     if (cause) this.log.warn({ session: s.id, camera: s.camera.id, err: cause }, `stream session ${state}`);
-    s.timer = setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.options.tombstoneMs ?? 600_000);
-    s.timer.unref();
+    s.timer = this.clock.setTimeout(() => this.sessions.get(s.id) === s && this.sessions.delete(s.id), this.options.tombstoneMs ?? 600_000).unref();
   }
 
   private use(s: Session): void {
-    s.lastUsedAt = Date.now();
+    s.lastUsedAt = this.clock.nowMs();
     this.rows?.used(s, s.lastUsedAt); // several instances: the holder expires by the row
   }
 
   /** One timer per live session: the next keepalive or the idle expiry, whichever comes first. Only where the lease is held. */
   private schedule(s: Session): void {
-    if (s.timer) clearTimeout(s.timer);
+    if (s.timer) this.clock.clearTimeout(s.timer);
     s.timer = null;
     if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
     const due = Math.min(s.nextKeepaliveAt, s.lastUsedAt + this.options.idleTimeoutMs);
-    s.timer = setTimeout(() => void this.tick(s), Math.max(0, due - Date.now()));
-    s.timer.unref();
+    s.timer = this.clock.setTimeout(() => void this.tick(s), Math.max(0, due - this.clock.nowMs())).unref();
   }
 
   private tick(s: Session): void {
     s.timer = null;
     runInTurn(s, async () => {
       if (s.state !== 'ACTIVE' || this.closing || !s.vendor || !this.driving) return;
-      let now = Date.now();
+      let now = this.clock.nowMs();
       if (now >= s.lastUsedAt + this.options.idleTimeoutMs && this.rows) {
         if (!(await this.rows.beforeExpiry(s))) return; // viewers on other instances count too
-        now = Date.now();
+        now = this.clock.nowMs();
       }
       if (now >= s.lastUsedAt + this.options.idleTimeoutMs) {
         this.log.debug({ session: s.id }, 'stream session idle: stopping');
@@ -339,7 +345,7 @@ export class StreamManager {
       if (now >= s.nextKeepaliveAt) {
         try {
           await handlersFor(this.options.registry, s.camera.adapter, s.camera.instance).keepalive({ ...s.vendor, mode: s.request.mode });
-          s.nextKeepaliveAt = Date.now() + s.vendor.keepaliveIntervalMs;
+          s.nextKeepaliveAt = this.clock.nowMs() + s.vendor.keepaliveIntervalMs;
         } catch (err) {
           await this.restart(s, err);
         }

@@ -58,13 +58,14 @@ function rowOf(s: Session, idleTimeoutMs: number) {
   };
 }
 
-export async function saveSession(db: Db, s: Session, idleTimeoutMs: number): Promise<void> {
+/** `nowMs`: the server's clock (persistedAt is compared with the holder's sync times). */
+export async function saveSession(db: Db, s: Session, idleTimeoutMs: number, nowMs: () => number): Promise<void> {
   if (!s.vendor) return;
   const row = rowOf(s, idleTimeoutMs);
   const { id: _id, createdAt: _c, ...set } = row;
   await db.insert(streamSessions).values(row).onConflictDoUpdate({ target: streamSessions.id, set });
   s.persisted = true;
-  s.persistedAt = Date.now();
+  s.persistedAt = nowMs();
 }
 
 /**

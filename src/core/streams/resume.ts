@@ -14,6 +14,7 @@ import type { CameraRecord } from '../cameras/repo.ts';
 import type { StreamHandlers, VendorStream } from '../adapter/types.ts';
 import { deleteSession, loadSessions, type PersistedSession } from './repo.ts';
 import { newSession, type Session } from './session.ts';
+import type { Clock, Timer } from '../time/clock.ts';
 
 export interface ResumeDeps {
   db: Db;
@@ -26,14 +27,16 @@ export interface ResumeDeps {
   adopt(s: Session, vendor: VendorStream): boolean;
   /** Rows the caller already holds in memory (several instances: sessions this one knows): left alone. */
   skip?(row: PersistedSession): boolean;
+  clock: Clock;
 }
 
 const RETRY_MS = 1000;
 
 export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel(): void } {
-  const timers = new Set<NodeJS.Timeout>();
+  const { clock } = deps;
+  const timers = new Set<Timer>();
   let cancelled = false;
-  const giveUpAt = Date.now() + Math.max(deps.idleTimeoutMs, 60_000);
+  const giveUpAt = clock.nowMs() + Math.max(deps.idleTimeoutMs, 60_000);
 
   const forget = (row: PersistedSession) =>
     deleteSession(deps.db, row.id).catch((err) => deps.log.error({ err, session: row.id }, 'stream session row not deleted'));
@@ -54,11 +57,11 @@ export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel
       return forget(row);
     }
     if (!inst.handlers) {
-      if (Date.now() >= giveUpAt) {
+      if (clock.nowMs() >= giveUpAt) {
         deps.log.warn({ session: row.id, adapter: row.adapter, instance: row.instance }, 'adapter instance not running: stream session left for the next start');
         return;
       }
-      const t = setTimeout(() => {
+      const t = clock.setTimeout(() => {
         timers.delete(t);
         void resumeOne(row);
       }, RETRY_MS);
@@ -74,7 +77,7 @@ export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel
     }
     const camera = await deps.cameraById(row.cameraId).catch(() => null);
     if (!camera) return stopAndForget(row, inst.handlers, 'camera no longer known');
-    const s = newSession(row.id, camera, row.request, Date.now(), row.createdAt, row.urlKey ?? undefined);
+    const s = newSession(row.id, camera, row.request, clock.nowMs(), row.createdAt, row.urlKey ?? undefined);
     s.holders = row.holders;
     if (cancelled) return; // shutting down: the row stays as it is for the next start
     if (!deps.adopt(s, row.vendor)) return stopAndForget(row, inst.handlers, 'a live session with the same camera and parameters exists');
@@ -96,7 +99,7 @@ export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel
     done,
     cancel: () => {
       cancelled = true;
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) clock.clearTimeout(t);
       timers.clear();
     },
   };

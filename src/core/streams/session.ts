@@ -3,6 +3,7 @@
  * its state and use. Pure helpers: ids, the sharing key, request validation, the client view.
  */
 import { randomBytes } from 'node:crypto';
+import type { Timer } from '../time/clock.ts';
 import { badInput } from '../errors.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
 import type { StreamRequest, VendorStream } from '../adapter/types.ts';
@@ -45,7 +46,7 @@ export interface Session {
   nextKeepaliveAt: number;
   /** startStream calls not yet released by stopStream. */
   holders: number;
-  timer: NodeJS.Timeout | null;
+  timer: Timer | null;
   /** Upstream URLs that appeared in this session's playlists, by token. */
   readonly urls: UpstreamUrlTable;
   /** A start, keepalive, restart or stop in flight (one at a time). */
@@ -58,7 +59,7 @@ export interface Session {
   urlKey: string;
   /** The row was written: from then on a missing row means another instance stopped the session. */
   persisted: boolean;
-  /** When the row was last written by this instance (Date.now() after the write). */
+  /** When the row was last written by this instance (the clock's ms after the write). */
   persistedAt: number;
   /** Several instances: when this copy was last read from the row (copies not driven here go stale). */
   checkedAt: number;

@@ -6,6 +6,7 @@
  * sessions started elsewhere and ends those stopped elsewhere.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../time/clock.ts';
 import type { Db } from '../db/client.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
 import { changeHolders, ensureUrlKey, loadSession, touchSession, type PersistedSession } from './repo.ts';
@@ -32,6 +33,7 @@ export interface SharedSessionsDeps {
   gone(s: Session): void;
   /** Track a database write (awaited on close). */
   track(p: Promise<unknown>): void;
+  clock: Clock;
 }
 
 export class SharedSessions {
@@ -60,7 +62,7 @@ export class SharedSessions {
   /** A session by id: the copy here when current (or driven here), else read from its row. */
   find(id: string): Promise<Session | null> | Session | null {
     const s = this.deps.sessions.get(id);
-    if (s && (isTerminal(s.state) || s.state === 'STARTING' || this.deps.driving() || Date.now() - s.checkedAt < this.deps.timing.cacheMs)) return s;
+    if (s && (isTerminal(s.state) || s.state === 'STARTING' || this.deps.driving() || this.deps.clock.nowMs() - s.checkedAt < this.deps.timing.cacheMs)) return s;
     return this.reload(id, s ?? null);
   }
 
@@ -76,11 +78,11 @@ export class SharedSessions {
         return s;
       }
       if (s) {
-        mergeRow(s, row);
+        mergeRow(s, row, this.deps.clock.nowMs());
         return s;
       }
       if (this.deps.closing()) return null;
-      const n = await sessionFromRow(this.deps.db, row, this.deps.cameraById);
+      const n = await sessionFromRow(this.deps.db, row, this.deps.cameraById, this.deps.clock.nowMs);
       if (!n) return null;
       const known = this.deps.sessions.get(id);
       if (known) return known;
@@ -100,7 +102,7 @@ export class SharedSessions {
       this.deps.gone(s);
       return false;
     }
-    if (row) mergeRow(s, row);
+    if (row) mergeRow(s, row, this.deps.clock.nowMs());
     return true;
   }
 
@@ -134,8 +136,8 @@ export class SharedSessions {
 }
 
 /** Bring a copy in line with its row (another instance may have restarted, used or held it). */
-export function mergeRow(s: Session, row: PersistedSession): void {
-  s.checkedAt = Date.now();
+export function mergeRow(s: Session, row: PersistedSession, now: number): void {
+  s.checkedAt = now;
   s.holders = row.holders;
   s.lastUsedAt = Math.max(s.lastUsedAt, row.lastUsedAt.getTime());
   if (row.urlKey && row.urlKey !== s.urlKey) {
@@ -150,11 +152,11 @@ export function mergeRow(s: Session, row: PersistedSession): void {
 }
 
 /** A copy of a session another instance started (null when its camera is unknown here). */
-export async function sessionFromRow(db: Db, row: PersistedSession, cameraById: (id: string) => Promise<CameraRecord | null>): Promise<Session | null> {
+export async function sessionFromRow(db: Db, row: PersistedSession, cameraById: (id: string) => Promise<CameraRecord | null>, nowMs: () => number): Promise<Session | null> {
   const camera = await cameraById(row.cameraId);
   if (!camera) return null;
   const urlKey = row.urlKey ?? (await ensureUrlKey(db, row.id)) ?? newUrlKey();
-  const now = Date.now();
+  const now = nowMs();
   const s = newSession(row.id, camera, row.request, row.lastUsedAt.getTime(), row.createdAt, urlKey);
   s.vendor = { ...row.vendor, keepaliveIntervalMs: clampInterval(row.vendor.keepaliveIntervalMs) };
   s.state = 'ACTIVE';

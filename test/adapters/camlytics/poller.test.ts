@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, vendorRejected, vendorUnavailable, type EventInput, type PublishResult } from '../../../src/sdk.ts';
 import { camlyticsConfigSchema } from '../../../src/adapters/camlytics/config.ts';
 import { CamlyticsHealth } from '../../../src/adapters/camlytics/health.ts';
-import { backoffDelay, CamlyticsPoller, CURSOR_STATE_KEY } from '../../../src/adapters/camlytics/poller.ts';
+import { CamlyticsPoller, CURSOR_STATE_KEY, retryDelay } from '../../../src/adapters/camlytics/poller.ts';
 import { SeenEvents } from '../../../src/adapters/camlytics/seen.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -67,13 +67,14 @@ function rig(answers: Answer[], opts: { publish?: (i: EventInput) => Promise<Pub
   return { poller, published, statuses, counters, state, seen, get requests() { return requests; }, get maxInFlight() { return maxInFlight; }, get remaining() { return answers.length; } };
 }
 
-describe('backoffDelay', () => {
-  it('doubles from the initial delay with jitter in [base/2, base], capped', () => {
-    expect(backoffDelay(1, 500, 30_000, () => 0)).toBe(250);
-    expect(backoffDelay(1, 500, 30_000, () => 1)).toBe(500);
-    expect(backoffDelay(4, 500, 30_000, () => 1)).toBe(4000);
-    expect(backoffDelay(40, 500, 30_000, () => 1)).toBe(30_000);
-    expect(backoffDelay(40, 500, 30_000, () => 0)).toBe(15_000);
+describe('retryDelay', () => {
+  it('doubles from the initial delay (failure 1) with jitter in [base/2, base], capped at backoffMaxSec', () => {
+    const c = { backoffInitialMs: 500, backoffMaxSec: 30 };
+    expect(retryDelay(1, c, () => 0)).toBe(250);
+    expect(retryDelay(1, c, () => 1)).toBe(500);
+    expect(retryDelay(4, c, () => 1)).toBe(4000);
+    expect(retryDelay(40, c, () => 1)).toBe(30_000);
+    expect(retryDelay(40, c, () => 0)).toBe(15_000);
   });
 });
 

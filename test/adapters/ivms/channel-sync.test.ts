@@ -8,10 +8,12 @@ import { AppError, type CameraInfo, type CameraRegistry, type CameraUpsert } fro
 import { ChannelSync } from '../../../src/adapters/ivms/channel-sync.ts';
 import type { IvmsClient } from '../../../src/adapters/ivms/client.ts';
 import { Health } from '../../../src/adapters/ivms/health.ts';
+import { ManualClock } from '../../../src/core/time/manual-clock.ts';
 
 type Reply = unknown[] | AppError;
 
 function harness(replies: Record<string, Reply>) {
+  const clock = new ManualClock();
   const rows = new Map<string, CameraInfo & { details?: unknown }>();
   let upserts = 0;
   const cameras: CameraRegistry = {
@@ -42,8 +44,9 @@ function harness(replies: Record<string, Reply>) {
     client, cameras, health, refreshMs: 60_000,
     count: (c, by = 1) => void (counters[c] = (counters[c] ?? 0) + by),
     log: { warn: () => {}, info: () => {} },
+    clock,
   });
-  return { sync, rows, status, counters, upserts: () => upserts, replies };
+  return { sync, rows, status, counters, upserts: () => upserts, replies, clock };
 }
 
 const list = (...ids: number[]) => ids.map((id) => ({ id, name: `Cam ${id}`, password: 'pw', username: 'u' }));
@@ -97,8 +100,15 @@ describe('IVMS channel sync', () => {
     expect(h.status.at(-1)?.[1]).toMatch(/site VMS server down .*\(retry in \d+ s\)/);
     expect(h.counters['channels.refresh_failed']).toBe(1);
     h.replies.channel = list(1);
-    await h.sync.refreshNow();
+    const due = h.clock.nextAt()! - h.clock.nowMs(); // the retry: 1 s base with equal jitter
+    expect(due).toBeGreaterThanOrEqual(500);
+    expect(due).toBeLessThanOrEqual(1000);
+    await h.clock.advance(due - 1);
+    expect(h.status.at(-1)?.[0]).toBe('ERROR');
+    await h.clock.advance(1);
+    expect(h.status.at(-1)).toEqual(['READY', undefined]);
     await h.sync.stop();
+    expect(h.counters['channels.refresh_failed']).toBe(1);
     expect(h.status.at(-1)).toEqual(['READY', undefined]);
     expect(h.rows.size).toBe(1);
   });

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { NotificationSocket, type NotificationSocketOptions } from '../../../src/adapters/ivms/notifications.ts';
-import { backoffDelay, Health } from '../../../src/adapters/ivms/health.ts';
+import { Health } from '../../../src/adapters/ivms/health.ts';
+import { systemClock } from '../../../src/core/time/clock.ts';
+import { ManualClock } from '../../../src/core/time/manual-clock.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 interface TestServer {
@@ -62,6 +64,7 @@ function client(url: string, extra: Partial<NotificationSocketOptions> = {}) {
     baseDelayMs: 20,
     maxDelayMs: 160,
     random: () => 1,
+    clock: systemClock(),
     onOpen: () => void seen.opens++,
     onMessage: (t) => void seen.messages.push(t),
     onDown: (reason, retryInMs) => void seen.downs.push({ reason, retryInMs }),
@@ -133,28 +136,50 @@ describe('IVMS notification socket', () => {
   it('stop() closes the socket and nothing reconnects afterwards', async () => {
     const srv = await wsServer();
     cleanups.push(srv.close);
-    const { socket, seen } = client(srv.url);
+    const clock = new ManualClock();
+    const { socket, seen } = client(srv.url, { clock });
     await waitFor(() => srv.clients.size === 1, 3000, 'connected');
-    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(clock.pending).toBe(1); // the ping interval
     await socket.stop();
     await waitFor(() => srv.clients.size === 0, 3000, 'server sees the close');
+    expect(clock.pending).toBe(0);
     const upgrades = srv.upgrades;
-    await new Promise((r) => setTimeout(r, 300)); // longer than the largest backoff (160 ms): a stray retry would show
+    await clock.advance(60_000); // past any backoff and ping: a stray timer would reconnect or ping
     expect(srv.upgrades).toBe(upgrades);
     expect(seen.downs).toHaveLength(0);
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThan(timersBefore);
   });
 
   it('stop() while refused leaves no retry behind', async () => {
     const srv = await wsServer();
     cleanups.push(srv.close);
     srv.refuse = true;
-    const { socket, seen } = client(srv.url);
+    const clock = new ManualClock();
+    const { socket, seen } = client(srv.url, { clock });
     await waitFor(() => seen.downs.length >= 1, 3000, 'refused');
+    expect(clock.pending).toBe(1); // the retry
     await socket.stop();
+    expect(clock.pending).toBe(0);
     const upgrades = srv.upgrades;
-    await new Promise((r) => setTimeout(r, 300));
+    await clock.advance(60_000);
     expect(srv.upgrades).toBe(upgrades);
+    expect(seen.downs).toHaveLength(1);
+  });
+
+  it('waits out the backoff on its clock: no reconnect before the delay, one right at it', async () => {
+    const srv = await wsServer();
+    cleanups.push(srv.close);
+    srv.refuse = true;
+    const clock = new ManualClock();
+    const { seen } = client(srv.url, { clock });
+    await waitFor(() => seen.downs.length === 1, 3000, 'refused');
+    expect(seen.downs[0].retryInMs).toBe(20); // attempt 0: baseDelayMs, random 1 → the top of [d/2, d]
+    const upgrades = srv.upgrades;
+    await clock.advance(19);
+    expect(srv.upgrades).toBe(upgrades);
+    await clock.advance(1);
+    await waitFor(() => seen.downs.length === 2, 3000, 'second refusal');
+    expect(srv.upgrades).toBe(upgrades + 1);
+    expect(seen.downs[1].retryInMs).toBe(40);
   });
 });
 
@@ -177,11 +202,5 @@ describe('IVMS health and backoff', () => {
       ['DEGRADED', 'count differs'],
       ['READY', undefined],
     ]);
-  });
-
-  it('backoff doubles to the cap, jittered within [d/2, d]', () => {
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 500, 30_000, () => 1))).toEqual([500, 1000, 2000, 4000, 30_000]);
-    expect(backoffDelay(3, 500, 30_000, () => 0)).toBe(2000);
-    expect(backoffDelay(60, 500, 30_000, () => 0.5)).toBe(22_500);
   });
 });
