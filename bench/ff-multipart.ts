@@ -74,7 +74,11 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
   try {
     await o.warm(bodies.slice(0, w));
     await f.warm(bodies.slice(0, w));
-    const r = await alternate(ROUNDS, (i) => o.round(slice(i)), (i) => f.round(slice(i)));
+    const r = await alternate(
+      ROUNDS,
+      (i) => o.round(slice(i)),
+      (i) => f.round(slice(i)),
+    );
     const rows = await app.server.call<{ count: number; mediaRows: number }>('rows');
     const check = { ...rows, files: await app.server.call<number>('mediaVerified') };
     const expected = bodies.length;

@@ -115,7 +115,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
       await timePairs(WARMUP, BUDGET_MS / 4, viaApi, direct);
       const [o, d] = await timePairs(samples, BUDGET_MS, viaApi, direct);
       const [ours, floor] = [summary(o), summary(d)];
-      log(`  ${shape.name.padEnd(12)} ours p50 ${fmt(ours.p50)} / p99 ${fmt(ours.p99)} / max ${fmt(ours.max)} ms; SQL only p50 ${fmt(floor.p50)} / p99 ${fmt(floor.p99)} ms; ${empty} empty pages; ${ours.n} samples`);
+      log(
+        `  ${shape.name.padEnd(12)} ours p50 ${fmt(ours.p50)} / p99 ${fmt(ours.p99)} / max ${fmt(ours.max)} ms; SQL only p50 ${fmt(floor.p50)} / p99 ${fmt(floor.p99)} ms; ${empty} empty pages; ${ours.n} samples`,
+      );
       out.push({
         benchmark: `history p99: ${shape.name}`,
         ours: ms(ours.p99),

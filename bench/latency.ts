@@ -50,7 +50,11 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     };
     await round('ours', s, WARMUP_S);
     await round('floor', f, WARMUP_S);
-    const r = await alternate(ROUNDS, () => round('ours', s, perRound), () => round('floor', f, perRound));
+    const r = await alternate(
+      ROUNDS,
+      () => round('ours', s, perRound),
+      () => round('floor', f, perRound),
+    );
     const stats = await s.call<Record<string, number>>('stats');
 
     const pool = (rs: Round[]) => {

@@ -21,8 +21,7 @@ export const HISTORY_CAMERAS = 50;
 const KINDS = ['LINE_CROSSED', 'ZONE_ENTERED', 'MOTION_STARTED', 'MOTION_ENDED', 'LOITERING'];
 
 /** The seeded plate for pool index p (also used to pick query plates). */
-export const plateSql = (p: string) =>
-  `chr(65 + (${p} % 23)) || chr(65 + ((${p} / 23) % 23)) || lpad(((${p} / 529) % 1000)::text, 3, '0') || chr(65 + ((${p} / 7) % 26))`;
+export const plateSql = (p: string) => `chr(65 + (${p} % 23)) || chr(65 + ((${p} / 23) % 23)) || lpad(((${p} / 529) % 1000)::text, 3, '0') || chr(65 + ((${p} / 7) % 26))`;
 
 export const cameraId = (i: number) => `ff/default/CAM-${String(i).padStart(2, '0')}`;
 
@@ -83,7 +82,11 @@ export async function seedHistory(base: string, rows: number): Promise<{ url: st
       const shape = await sql`select table_name || '.' || column_name || ':' || data_type as d from information_schema.columns
         where table_schema = 'public' and table_name in ('events', 'cameras')
         union all select indexdef from pg_indexes where tablename in ('events', 'cameras') order by 1`;
-      return createHash('sha256').update(insertSql(1, 1, rows)).update(JSON.stringify(shape.map((r) => r.d))).digest('hex').slice(0, 16);
+      return createHash('sha256')
+        .update(insertSql(1, 1, rows))
+        .update(JSON.stringify(shape.map((r) => r.d)))
+        .digest('hex')
+        .slice(0, 16);
     };
     const version = await schemaVersion();
     await sql`create table if not exists bench_meta (rows bigint not null, version text not null, seeded_at timestamptz not null default now())`;
@@ -101,7 +104,12 @@ export async function seedHistory(base: string, rows: number): Promise<{ url: st
     const indexes = await sql<Array<{ name: string; def: string }>>`select name, def from bench_indexes order by name`;
     for (const ix of indexes) await sql.unsafe(`drop index if exists ${ix.name}`);
     const cams = Array.from({ length: HISTORY_CAMERAS }, (_, i) => ({
-      id: cameraId(i), adapter: 'ff', instance: 'default', vendor_id: `CAM-${String(i).padStart(2, '0')}`, name: `Gate ${i}`, status: 'ONLINE',
+      id: cameraId(i),
+      adapter: 'ff',
+      instance: 'default',
+      vendor_id: `CAM-${String(i).padStart(2, '0')}`,
+      name: `Gate ${i}`,
+      status: 'ONLINE',
     }));
     await sql`insert into cameras ${sql(cams)}`;
     const half = Math.floor(rows / 2);

@@ -31,7 +31,6 @@ const memory = () => {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 };
 
-
 async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-'));
   // 100+ subscriber sockets come from one address with no API keys: above the default wsMaxSocketsPerKey (32).
@@ -104,12 +103,7 @@ async function startApp() {
 async function main() {
   const role = process.argv[2];
   const dbUrl = process.env.BENCH_DB_URL ?? '';
-  const s =
-    role === 'app' ? await startApp()
-    : role === 'floor-tcp' ? await tcpToDbFloor(dbUrl)
-    : role === 'floor-http' ? await multipartFloor()
-    : role === 'floor-ws' ? await wsFloor()
-    : null;
+  const s = role === 'app' ? await startApp() : role === 'floor-tcp' ? await tcpToDbFloor(dbUrl) : role === 'floor-http' ? await multipartFloor() : role === 'floor-ws' ? await wsFloor() : null;
   if (!s) throw new Error(`unknown role ${role}: app | floor-tcp | floor-http | floor-ws`);
   serveChild({ ...s.info, pid: process.pid }, { memory, ...s.handlers }, s.close);
 }

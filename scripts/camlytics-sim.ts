@@ -17,10 +17,16 @@ const FAULTS: readonly CamlyticsFault[] = ['none', 'down', 'html', 'invalid-json
 
 const { values: a } = parseArgs({
   options: {
-    port: { type: 'string', default: '48462' }, host: { type: 'string', default: '127.0.0.1' },
-    seed: { type: 'string' }, rate: { type: 'string', default: '1' }, offset: { type: 'string', default: '+03:00' },
-    fault: { type: 'string', default: 'none' }, webhook: { type: 'string' },
-    'aggregate-now': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    port: { type: 'string', default: '48462' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string' },
+    rate: { type: 'string', default: '1' },
+    offset: { type: 'string', default: '+03:00' },
+    fault: { type: 'string', default: 'none' },
+    webhook: { type: 'string' },
+    'aggregate-now': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
 
@@ -36,10 +42,15 @@ const isFault = (f: string): f is CamlyticsFault => (FAULTS as readonly string[]
 if (!isFault(a.fault)) fail(`unknown fault ${a.fault}; one of ${FAULTS.join(', ')}`);
 const rate = Number(a.rate);
 if (!(rate >= 0)) fail(`bad --rate ${a.rate}`);
-const log = (line: string): void => { if (!a.quiet) console.log(new Date().toISOString(), line); };
+const log = (line: string): void => {
+  if (!a.quiet) console.log(new Date().toISOString(), line);
+};
 
 const sim = new CamlyticsSimulator({
-  port: Number(a.port), host: a.host, seed: a.seed, ratePerSec: rate,
+  port: Number(a.port),
+  host: a.host,
+  seed: a.seed,
+  ratePerSec: rate,
   utcOffsetMinutes: (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])),
 });
 sim.fault = a.fault;
@@ -49,30 +60,39 @@ let stopSchedule = (): void => {};
 const sendAggregates = (kind: 'hourly' | 'daily'): void => {
   if (!webhook) return void log('no --webhook given');
   for (const c of sim.channels) {
-    sim.sendWebhook(webhook, kind, { channelId: c.id })
-      .then((r) => log(`${kind} webhook ${c.name}: ${r.status}`), (e: Error) => log(`${kind} webhook ${c.name} failed: ${e.message}`));
+    sim.sendWebhook(webhook, kind, { channelId: c.id }).then(
+      (r) => log(`${kind} webhook ${c.name}: ${r.status}`),
+      (e: Error) => log(`${kind} webhook ${c.name} failed: ${e.message}`),
+    );
   }
 };
 sim.onEvent((e) => {
   log(`event ${e.type} ${e.channel_name} ${e.rule_name || '-'} object ${e.object_id}`);
   if (webhook) {
-    sim.sendWebhook(webhook, 'immediate', { event: e })
-      .then((r) => log(`immediate webhook: ${r.status}`), (err: Error) => log(`immediate webhook failed: ${err.message}`));
+    sim.sendWebhook(webhook, 'immediate', { event: e }).then(
+      (r) => log(`immediate webhook: ${r.status}`),
+      (err: Error) => log(`immediate webhook failed: ${err.message}`),
+    );
   }
 });
 
 const url = await sim.start();
 if (webhook) {
   stopSchedule = scheduleAggregateWebhooks(sim, webhook, (kind, c, r) => log(`${kind} webhook ${c.name}: ${r instanceof Error ? r.message : r.status}`));
-  if (a['aggregate-now']) { sendAggregates('hourly'); sendAggregates('daily'); }
+  if (a['aggregate-now']) {
+    sendAggregates('hourly');
+    sendAggregates('daily');
+  }
 }
 console.log(`camlytics-sim: ${url}/v1/json/events?limit=10&order=DESC&timeout=5 (channels: ${url}/v1/json/channels); Ctrl-C to stop`);
 
 const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   const [cmd, arg] = line.trim().split(/\s+/);
-  if (cmd === 'fault' && arg && isFault(arg)) { sim.fault = arg; log(`fault ${arg}`); }
-  else if (cmd === 'emit') sim.emit(arg ? { type: arg } : {});
+  if (cmd === 'fault' && arg && isFault(arg)) {
+    sim.fault = arg;
+    log(`fault ${arg}`);
+  } else if (cmd === 'emit') sim.emit(arg ? { type: arg } : {});
   else if (cmd === 'hourly' || cmd === 'daily') sendAggregates(cmd);
   else if (cmd === 'stats') console.log(JSON.stringify(sim.stats));
   else if (cmd) log(`commands: fault ${FAULTS.join('|')}; emit [TYPE]; hourly; daily; stats`);

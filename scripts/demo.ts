@@ -56,10 +56,7 @@ async function main(): Promise<void> {
   const webhook = `${base}/adapters/camlytics/office/webhook?token=${WEBHOOK_TOKEN}`;
   await camlytics.sendWebhook(webhook, 'hourly').catch(() => {});
   await camlytics.sendWebhook(webhook, 'daily').catch(() => {});
-  const timers = [
-    setInterval(() => vxg.cameraEvent(248527, 'motion', { withThumb: true }), 12_000),
-    setInterval(() => ivms.alert({ imageBytes: 12_000 }), 9_000),
-  ];
+  const timers = [setInterval(() => vxg.cameraEvent(248527, 'motion', { withThumb: true }), 12_000), setInterval(() => ivms.alert({ imageBytes: 12_000 }), 9_000)];
 
   process.stdout.write(`
   Unified Surveillance API demo

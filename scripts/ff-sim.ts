@@ -14,15 +14,25 @@ import { FfCameraSimulator, HTTP_MODES, type HttpAuth, type HttpMode, type TcpFr
 
 const { values: a } = parseArgs({
   options: {
-    device: { type: 'string', default: 'SIM-01' }, tz: { type: 'string', default: 'Europe/Prague' },
-    seed: { type: 'string' }, rate: { type: 'string', default: '1' },
-    http: { type: 'string' }, modes: { type: 'string', default: 'multipart-file' },
-    'two-images': { type: 'boolean', default: false }, 'image-bytes': { type: 'string', default: '20000' },
-    'auth-header': { type: 'string' }, basic: { type: 'string' }, buffer: { type: 'boolean', default: false },
-    tcp: { type: 'string' }, framing: { type: 'string', default: 'none' }, write: { type: 'string', default: 'per-object' },
+    device: { type: 'string', default: 'SIM-01' },
+    tz: { type: 'string', default: 'Europe/Prague' },
+    seed: { type: 'string' },
+    rate: { type: 'string', default: '1' },
+    http: { type: 'string' },
+    modes: { type: 'string', default: 'multipart-file' },
+    'two-images': { type: 'boolean', default: false },
+    'image-bytes': { type: 'string', default: '20000' },
+    'auth-header': { type: 'string' },
+    basic: { type: 'string' },
+    buffer: { type: 'boolean', default: false },
+    tcp: { type: 'string' },
+    framing: { type: 'string', default: 'none' },
+    write: { type: 'string', default: 'per-object' },
     'tcp-images': { type: 'boolean', default: false },
-    types: { type: 'string', default: 'new,update,reliable,lost' }, 'lost-after': { type: 'string', default: '10000' },
-    quiet: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    types: { type: 'string', default: 'new,update,reliable,lost' },
+    'lost-after': { type: 'string', default: '10000' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
 

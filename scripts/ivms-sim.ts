@@ -16,13 +16,21 @@ const FAULTS: readonly IvmsFault[] = ['none', 'site-down', 'invalid-json', 'http
 
 const { values: a } = parseArgs({
   options: {
-    port: { type: 'string', default: '8090' }, host: { type: 'string', default: '127.0.0.1' },
-    prefix: { type: 'string', default: '/V-Pro-IVMS-APIServer' }, ttl: { type: 'string', default: '60000' },
-    'archive-method': { type: 'string', default: 'both' }, seed: { type: 'string' },
-    'alert-every': { type: 'string', default: '10000' }, 'alert-type': { type: 'string', default: '209' },
-    'alert-message': { type: 'string', default: 'Activity Detection' }, 'image-bytes': { type: 'string', default: '8000' },
-    events: { type: 'string', default: '1,2,3' }, 'slow-ms': { type: 'string', default: '0' },
-    fault: { type: 'string', default: 'none' }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    port: { type: 'string', default: '8090' },
+    host: { type: 'string', default: '127.0.0.1' },
+    prefix: { type: 'string', default: '/V-Pro-IVMS-APIServer' },
+    ttl: { type: 'string', default: '60000' },
+    'archive-method': { type: 'string', default: 'both' },
+    seed: { type: 'string' },
+    'alert-every': { type: 'string', default: '10000' },
+    'alert-type': { type: 'string', default: '209' },
+    'alert-message': { type: 'string', default: 'Activity Detection' },
+    'image-bytes': { type: 'string', default: '8000' },
+    events: { type: 'string', default: '1,2,3' },
+    'slow-ms': { type: 'string', default: '0' },
+    fault: { type: 'string', default: 'none' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
 
@@ -43,25 +51,32 @@ if (archiveMethod !== 'POST' && archiveMethod !== 'GET' && archiveMethod !== 'bo
 if (!FAULTS.includes(a.fault as IvmsFault)) fail(`bad --fault ${a.fault}`);
 
 const sim = new IvmsSimulator({
-  port: int('port', a.port), host: a.host, pathPrefix: a.prefix, seed: a.seed,
-  sessionTtlMs: int('ttl', a.ttl), archiveMethod,
+  port: int('port', a.port),
+  host: a.host,
+  pathPrefix: a.prefix,
+  seed: a.seed,
+  sessionTtlMs: int('ttl', a.ttl),
+  archiveMethod,
 });
 sim.fault = a.fault as IvmsFault;
 const slowMs = int('slow-ms', a['slow-ms']);
 const eventIds = a.events ? a.events.split(',').map((id) => int('events', id)) : [];
 for (const id of eventIds) sim.addEvent(id, { slowMs });
 
-const log = (...parts: unknown[]): void => { if (!a.quiet) console.log(new Date().toISOString(), ...parts); };
+const log = (...parts: unknown[]): void => {
+  if (!a.quiet) console.log(new Date().toISOString(), ...parts);
+};
 const url = await sim.start();
 console.log(`ivms-sim: REST ${url}${a.prefix}/REST/local/channel  WebSocket ${sim.wsUrl}  events with media: ${eventIds.join(',') || 'none'}`);
 
 const alertEvery = int('alert-every', a['alert-every']);
-const alertTimer = alertEvery > 0
-  ? setInterval(() => {
-    const m = sim.alert({ alertType: int('alert-type', a['alert-type']), alertMessage: a['alert-message'], imageBytes: int('image-bytes', a['image-bytes']) });
-    log('alert', m.cameraId, m.cameraName, m.eventTime, m.alertMessage, m.alertType);
-  }, alertEvery)
-  : undefined;
+const alertTimer =
+  alertEvery > 0
+    ? setInterval(() => {
+        const m = sim.alert({ alertType: int('alert-type', a['alert-type']), alertMessage: a['alert-message'], imageBytes: int('image-bytes', a['image-bytes']) });
+        log('alert', m.cameraId, m.cameraName, m.eventTime, m.alertMessage, m.alertType);
+      }, alertEvery)
+    : undefined;
 const statsTimer = setInterval(() => log('stats', JSON.stringify(sim.stats)), 10_000);
 
 let stopping = false;

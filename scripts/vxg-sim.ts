@@ -16,11 +16,16 @@ import { VxgSimulator, type SimCamera } from '@unified-surveillance/simulators/v
 
 const { values: a } = parseArgs({
   options: {
-    cameras: { type: 'string', default: '2' }, 'first-camid': { type: 'string', default: '248527' },
-    port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' },
-    seed: { type: 'string' }, access: { type: 'string', default: 'all' },
-    rate: { type: 'string', default: '0' }, events: { type: 'string', default: 'motion,door_bell' },
-    'absolute-links': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false },
+    cameras: { type: 'string', default: '2' },
+    'first-camid': { type: 'string', default: '248527' },
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string' },
+    access: { type: 'string', default: 'all' },
+    rate: { type: 'string', default: '0' },
+    events: { type: 'string', default: 'motion,door_bell' },
+    'absolute-links': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -40,11 +45,16 @@ if (!Number.isInteger(firstCamid) || firstCamid < 1) fail(`bad --first-camid ${a
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${a.port}`);
 if (!Number.isFinite(rate) || rate < 0) fail(`bad --rate ${a.rate}`);
 if (a.access !== 'all' && a.access !== 'watch') fail(`bad --access ${a.access}`);
-const names = a.events.split(',').map((s) => s.trim()).filter(Boolean);
+const names = a.events
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 const cameras: SimCamera[] = Array.from({ length: count }, (_, i) => ({ camid: firstCamid + i, name: `Sim camera ${i + 1}` }));
 const sim = new VxgSimulator({ port, host: a.host, cameras, seed: a.seed, pageLinks: a['absolute-links'] ? 'absolute' : 'path' });
-const log = (line: string): void => { if (!a.quiet) console.log(new Date().toISOString(), line); };
+const log = (line: string): void => {
+  if (!a.quiet) console.log(new Date().toISOString(), line);
+};
 
 const url = await sim.start();
 console.log(`vxg-sim: VXG API at ${url} with ${count} camera(s); Ctrl-C to stop`);
@@ -53,16 +63,19 @@ for (const c of cameras) console.log(`camera ${c.camid} token ${sim.tokenFor(c.c
 const rng = createRng(a.seed ?? Date.now());
 let eventTimer: NodeJS.Timeout | undefined;
 if (rate > 0 && names.length > 0) {
-  eventTimer = setInterval(() => {
-    const cam = cameras[Math.floor(rng.next() * cameras.length)];
-    const name = names[Math.floor(rng.next() * names.length)];
-    try {
-      const e = sim.cameraEvent(cam.camid, name, { meta: { source: 'vxg-sim', n: Math.floor(rng.next() * 1000) } });
-      log(`event ${e.id} camera ${e.camid} ${e.name} at ${e.time}${e.thumb ? ' (thumb)' : ''}`);
-    } catch (err) {
-      log(`event not generated: ${(err as Error).message}`);
-    }
-  }, Math.max(1, Math.round(1000 / rate)));
+  eventTimer = setInterval(
+    () => {
+      const cam = cameras[Math.floor(rng.next() * cameras.length)];
+      const name = names[Math.floor(rng.next() * names.length)];
+      try {
+        const e = sim.cameraEvent(cam.camid, name, { meta: { source: 'vxg-sim', n: Math.floor(rng.next() * 1000) } });
+        log(`event ${e.id} camera ${e.camid} ${e.name} at ${e.time}${e.thumb ? ' (thumb)' : ''}`);
+      } catch (err) {
+        log(`event not generated: ${(err as Error).message}`);
+      }
+    },
+    Math.max(1, Math.round(1000 / rate)),
+  );
 }
 
 const report = (): void => log(`stats ${JSON.stringify({ ...sim.stats, stored: sim.storedEvents().length })}`);

@@ -101,9 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
     clock,
   });
-  const bus: EventBus = options.env.redisUrl
-    ? await RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics })
-    : new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
+  const bus: EventBus = options.env.redisUrl ? await RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics }) : new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
   if (options.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
   // TCP events wait out a database outage here (fsynced), replayed when it answers again.
@@ -140,13 +138,33 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
-  const services = createServices({ db, bus, registry, statusHub, metrics, subscriberBuffer: options.config.limits.subscriberBuffer, maxConcurrentReplays: options.config.limits.maxConcurrentReplays, streams });
+  const services = createServices({
+    db,
+    bus,
+    registry,
+    statusHub,
+    metrics,
+    subscriberBuffer: options.config.limits.subscriberBuffer,
+    maxConcurrentReplays: options.config.limits.maxConcurrentReplays,
+    streams,
+  });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
   const yoga = createGraphQLHandler({ schema, services, auth, log, limits: options.config.limits, introspection: options.config.graphql.introspection, cors });
-  const ws = createWsServer({ yoga, auth, services, log, metrics, maxPayload: options.config.limits.wsMaxPayloadBytes, slowConsumerMs: options.config.limits.slowConsumerSec * 1000, maxSocketsPerKey: options.config.limits.wsMaxSocketsPerKey, maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket, clock });
+  const ws = createWsServer({
+    yoga,
+    auth,
+    services,
+    log,
+    metrics,
+    maxPayload: options.config.limits.wsMaxPayloadBytes,
+    slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
+    maxSocketsPerKey: options.config.limits.wsMaxSocketsPerKey,
+    maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket,
+    clock,
+  });
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes }),
@@ -162,7 +180,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
     clock,
     ready: async () => {
-      dbOk = await database.ping().then(() => true, () => false);
+      dbOk = await database.ping().then(
+        () => true,
+        () => false,
+      );
       const adapters = adapterReadiness(registry.readiness(), options.config.readiness.allowFailedAdapters);
       const checks = {
         database: dbOk ? 'ok' : 'unreachable',
@@ -234,7 +255,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 export class ListenError extends Error {
   constructor(host: string, port: number, code: 'EADDRINUSE' | 'EACCES') {
     const where = `${host}:${port}`;
-    super(code === 'EADDRINUSE' ? `HTTP port ${port} is already in use (${where}): stop the other process or set PORT` : `HTTP port ${port} needs privileges this process lacks (${where}): set PORT to 1024 or higher`);
+    super(
+      code === 'EADDRINUSE'
+        ? `HTTP port ${port} is already in use (${where}): stop the other process or set PORT`
+        : `HTTP port ${port} needs privileges this process lacks (${where}): set PORT to 1024 or higher`,
+    );
     this.name = 'ListenError';
   }
 }

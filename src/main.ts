@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT stop gracefully (stop accepting, stop adapters, flush, close) and exit 0; the
  * handlers are installed before start-up, so a signal during start-up also stops cleanly.
  */
-import pino from 'pino';
+import type pino from 'pino';
 import { createApp, ListenError, type App } from './app.ts';
 import { createLogger } from './core/ops/log.ts';
 import { ConfigError, loadConfig } from './core/config/load.ts';

@@ -131,4 +131,7 @@ export async function cpuMeter(children: Array<Child<unknown>>): Promise<() => P
   };
 }
 
-export const cpuText = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ');
+export const cpuText = (c: Record<string, number>) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
+    .join(', ');

@@ -3,12 +3,7 @@
  * buildHttpRequest), generated before any timing starts. Every event is unique for the dedupe key
  * (device, carID, phase, capture time, plate, direction, ROI).
  */
-import {
-  PassGenerator,
-  buildHttpRequest,
-  stampEvent,
-  type FfJson,
-} from '@unified-surveillance/simulators/ff';
+import { PassGenerator, buildHttpRequest, stampEvent, type FfJson } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 /** `count` events from one simulated camera, in pass order, stamped with packetCounter 1..count. */

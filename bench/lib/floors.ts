@@ -15,8 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { JsonObjectFramer } from '../../src/adapters/ff/framer.ts';
 import { pump } from './pump.ts';
 
-const listen = (server: net.Server | http.Server) =>
-  new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+const listen = (server: net.Server | http.Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded FF JSON, read field by field like a minimal ingest would
 type J = Record<string, any>;
@@ -40,9 +39,41 @@ function toRow(j: J) {
     dedupe_key: `${dev}|${j.carID}|${j.carState}|${j.capture_timestamp}|${norm}|${j.carMoveDirection}|${j.roiID}`,
     plate_normalized: norm,
     track_id: trackId,
-    plate: JSON.stringify({ plate, plateNormalized: norm, country: j.plateCountry, region: j.plateRegion, confidence: Number(j.plateConfidence), direction: j.carMoveDirection, phase: j.carState, trackId, vehicle: { type: vi.type, color: vi.color, make: vi.brand, model: vi.model } }),
+    plate: JSON.stringify({
+      plate,
+      plateNormalized: norm,
+      country: j.plateCountry,
+      region: j.plateRegion,
+      confidence: Number(j.plateConfidence),
+      direction: j.carMoveDirection,
+      phase: j.carState,
+      trackId,
+      vehicle: { type: vi.type, color: vi.color, make: vi.brand, model: vi.model },
+    }),
     analytics: null,
-    data: JSON.stringify({ deviceId: dev, carId: j.carID, roiId: j.roiID, packetCounter: j.packetCounter, plateList: j.plateList, plateListMode: j.plateListMode, plateListDescription: j.plateListDescription, plateCoordinates: j.plateCoordinates, plateCoordinatesRelative: j.plateCoordinatesRelative, plateRegionCode: j.plateRegionCode, plateIso31662: j['plateISO3166-2'], geotag: j.geotag, geoTarget: j.GEOtarget, vehicleView: vi.view, mmrConfidence: vi.confidenceMMR, colorConfidence: vi.confidenceColor, deviceSerial: j.camera_info?.SerialNumber, deviceModel: j.camera_info?.ProdShortName, profileId: j.profileID, imagesUri: j.imagesURI, localDatetime: j.datetime }),
+    data: JSON.stringify({
+      deviceId: dev,
+      carId: j.carID,
+      roiId: j.roiID,
+      packetCounter: j.packetCounter,
+      plateList: j.plateList,
+      plateListMode: j.plateListMode,
+      plateListDescription: j.plateListDescription,
+      plateCoordinates: j.plateCoordinates,
+      plateCoordinatesRelative: j.plateCoordinatesRelative,
+      plateRegionCode: j.plateRegionCode,
+      plateIso31662: j['plateISO3166-2'],
+      geotag: j.geotag,
+      geoTarget: j.GEOtarget,
+      vehicleView: vi.view,
+      mmrConfidence: vi.confidenceMMR,
+      colorConfidence: vi.confidenceColor,
+      deviceSerial: j.camera_info?.SerialNumber,
+      deviceModel: j.camera_info?.ProdShortName,
+      profileId: j.profileID,
+      imagesUri: j.imagesURI,
+      localDatetime: j.datetime,
+    }),
     raw: JSON.stringify(j),
     media: '[]',
   };
@@ -134,7 +165,13 @@ export async function wsFloor() {
         if (o.type !== 'object') continue;
         const j = JSON.parse(o.text) as J;
         const dir = String(j.carMoveDirection).toUpperCase();
-        broadcast({ seq: String(++seq), kind: 'PLATE_READ', occurredAt: new Date(Number(j.capture_timestamp)).toISOString(), plate: j.plateUTF8, direction: dir === 'IN' || dir === 'OUT' ? dir : 'UNKNOWN' });
+        broadcast({
+          seq: String(++seq),
+          kind: 'PLATE_READ',
+          occurredAt: new Date(Number(j.capture_timestamp)).toISOString(),
+          plate: j.plateUTF8,
+          direction: dir === 'IN' || dir === 'OUT' ? dir : 'UNKNOWN',
+        });
       }
     });
     socket.on('error', () => undefined);

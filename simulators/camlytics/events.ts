@@ -17,14 +17,32 @@
 import { createRng, type Rng } from '../kit/rng.ts';
 
 export type RestEvent = {
-  event_id: string; channel_id: string; channel_name: string; type: string; origin: string; object_id: string;
-  rule_id: string; rule_name: string; time: string; timestamp: string; snapshot_path: string;
-  video_file_name: string; video_file_time: string;
+  event_id: string;
+  channel_id: string;
+  channel_name: string;
+  type: string;
+  origin: string;
+  object_id: string;
+  rule_id: string;
+  rule_name: string;
+  time: string;
+  timestamp: string;
+  snapshot_path: string;
+  video_file_name: string;
+  video_file_time: string;
 };
 
-export interface SimChannel { id: string /* GUID */; name: string; streamUri: string }
+export interface SimChannel {
+  id: string /* GUID */;
+  name: string;
+  streamUri: string;
+}
 
-export interface SimRule { id: string; name: string; kind: 'motion' | 'line' | 'zone' }
+export interface SimRule {
+  id: string;
+  name: string;
+  kind: 'motion' | 'line' | 'zone';
+}
 
 /** Documented event types with their app labels, in the seed aggregate's order. */
 export const EVENT_TYPES: ReadonlyArray<{ type: string; label: string }> = [
@@ -81,8 +99,14 @@ const SEED_RULES: readonly SimRule[] = [
 export function channelDetails(c: SimChannel): Record<string, unknown> {
   const ip = c.streamUri.startsWith('rtsp:');
   return {
-    id: c.id, name: c.name, stream_uri: c.streamUri, type: ip ? 'IpCamera' : 'Webcam', enabled: true,
-    status: 'Connected', resolution: ip ? '1920x1080' : '1280x720', fps: ip ? 25 : 30,
+    id: c.id,
+    name: c.name,
+    stream_uri: c.streamUri,
+    type: ip ? 'IpCamera' : 'Webcam',
+    enabled: true,
+    status: 'Connected',
+    resolution: ip ? '1920x1080' : '1280x720',
+    fps: ip ? 25 : 30,
   };
 }
 
@@ -93,7 +117,10 @@ function localParts(ms: number, offsetMinutes: number) {
   const d = new Date(ms + offsetMinutes * 60_000);
   return {
     date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-    h: d.getUTCHours(), m: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: d.getUTCMilliseconds(),
+    h: d.getUTCHours(),
+    m: d.getUTCMinutes(),
+    s: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
   };
 }
 
@@ -120,27 +147,51 @@ export function formatTimeSpan(ms: number, subMsTicks = 0): string {
 
 const windowsSafe = (name: string): string => name.replace(/[\\/:*?"<>|]/g, '_');
 
-type Pick = 'TripwireCrossed' | 'Region' | 'Motion' | 'Loitering' | 'Crowd' | 'Tailgating' | 'AbandonedObject'
-  | 'ObjectAppear' | 'ObjectDisappear' | 'Sabotage' | 'CameraDisconnected' | 'Future';
+type Pick = 'TripwireCrossed' | 'Region' | 'Motion' | 'Loitering' | 'Crowd' | 'Tailgating' | 'AbandonedObject' | 'ObjectAppear' | 'ObjectDisappear' | 'Sabotage' | 'CameraDisconnected' | 'Future';
 const WEIGHTS: ReadonlyArray<[Pick, number]> = [
-  ['TripwireCrossed', 25], ['ObjectAppear', 15], ['ObjectDisappear', 13], ['Motion', 16], ['Region', 15],
-  ['Loitering', 3], ['Crowd', 2], ['Tailgating', 1], ['AbandonedObject', 1], ['Sabotage', 1],
-  ['CameraDisconnected', 0.5], ['Future', 1.5],
+  ['TripwireCrossed', 25],
+  ['ObjectAppear', 15],
+  ['ObjectDisappear', 13],
+  ['Motion', 16],
+  ['Region', 15],
+  ['Loitering', 3],
+  ['Crowd', 2],
+  ['Tailgating', 1],
+  ['AbandonedObject', 1],
+  ['Sabotage', 1],
+  ['CameraDisconnected', 0.5],
+  ['Future', 1.5],
 ];
 const NEEDS: Partial<Record<Pick, SimRule['kind']>> = {
-  TripwireCrossed: 'line', Region: 'zone', Loitering: 'zone', Crowd: 'zone', Tailgating: 'zone', AbandonedObject: 'zone', Motion: 'motion',
+  TripwireCrossed: 'line',
+  Region: 'zone',
+  Loitering: 'zone',
+  Crowd: 'zone',
+  Tailgating: 'zone',
+  AbandonedObject: 'zone',
+  Motion: 'motion',
 };
 const NO_OBJECT = new Set(['MotionInRegionOn', 'MotionInRegionOff', 'Sabotage', 'CameraDisconnected', 'CrowdOn', 'CrowdOff']);
 const NO_RULE = new Set(['ObjectAppear', 'ObjectDisappear', 'Sabotage', 'CameraDisconnected']);
 
-interface ChannelState { rules: SimRule[]; recording: boolean; nextObject: number; live: number[]; origins: Map<number, string>; toggles: Set<string> }
+interface ChannelState {
+  rules: SimRule[];
+  recording: boolean;
+  nextObject: number;
+  live: number[];
+  origins: Map<number, string>;
+  toggles: Set<string>;
+}
 
 /** Generates plausible event sequences per channel: objects appear, cross lines, dwell and disappear. */
 export class EventGenerator {
   private readonly rng: Rng;
   private readonly states = new Map<string, ChannelState>();
 
-  constructor(private readonly seed: number | string, private readonly offsetMinutes: number) {
+  constructor(
+    private readonly seed: number | string,
+    private readonly offsetMinutes: number,
+  ) {
     this.rng = createRng(seed);
   }
 
@@ -154,8 +205,7 @@ export class EventGenerator {
     const st = this.state(channel);
     const r = this.rng;
     const kind = type ?? this.pickType(st);
-    const needs = kind.startsWith('Tripwire') ? 'line' : kind.startsWith('Motion') ? 'motion'
-      : /^(Region|Loitering|Crowd|Tailgating|Abandoned)/.test(kind) ? 'zone' : undefined;
+    const needs = kind.startsWith('Tripwire') ? 'line' : kind.startsWith('Motion') ? 'motion' : /^(Region|Loitering|Crowd|Tailgating|Abandoned)/.test(kind) ? 'zone' : undefined;
     const candidates = needs ? st.rules.filter((x) => x.kind === needs) : st.rules.filter((x) => x.kind !== 'motion');
     const rule = NO_RULE.has(kind) || candidates.length === 0 ? undefined : r.pick(candidates);
     let objectId = 0;
@@ -166,7 +216,7 @@ export class EventGenerator {
     }
     const local = localParts(ms, this.offsetMinutes);
     const dir = `C:\\Users\\Operator\\AppData\\Roaming\\Camlytics\\Snapshots\\${windowsSafe(channel.name)}\\${local.date}`;
-    const segmentStart = ms - (((ms + this.offsetMinutes * 60_000) % 600_000) + 600_000) % 600_000;
+    const segmentStart = ms - ((((ms + this.offsetMinutes * 60_000) % 600_000) + 600_000) % 600_000);
     const seg = localParts(segmentStart, this.offsetMinutes);
     return {
       event_id: r.guid(),
@@ -190,12 +240,17 @@ export class EventGenerator {
     const options = WEIGHTS.filter(([p]) => !NEEDS[p] || have.has(NEEDS[p]!));
     let roll = this.rng.next() * options.reduce((s, [, w]) => s + w, 0);
     let pick: Pick = options[0][0];
-    for (const [p, w] of options) if ((roll -= w) < 0) { pick = p; break; }
+    for (const [p, w] of options)
+      if ((roll -= w) < 0) {
+        pick = p;
+        break;
+      }
     if (pick === 'Future') return this.rng.pick(FUTURE_EVENT_TYPES).type;
     if (pick === 'Motion' || pick === 'Crowd') {
       const on = !st.toggles.has(pick); // on/off alternate per channel
-      if (on) st.toggles.add(pick); else st.toggles.delete(pick);
-      return pick === 'Motion' ? (on ? 'MotionInRegionOn' : 'MotionInRegionOff') : (on ? 'CrowdOn' : 'CrowdOff');
+      if (on) st.toggles.add(pick);
+      else st.toggles.delete(pick);
+      return pick === 'Motion' ? (on ? 'MotionInRegionOn' : 'MotionInRegionOff') : on ? 'CrowdOn' : 'CrowdOff';
     }
     if (pick === 'Region') return this.rng.chance(0.5) ? 'RegionJoin' : 'RegionLeave';
     return pick;

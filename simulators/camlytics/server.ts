@@ -39,7 +39,10 @@ export type { RestEvent, SimChannel } from './events.ts';
 export type CamlyticsFault = 'none' | 'down' | 'html' | 'invalid-json' | 'http500' | 'hang' | 'drop' | 'duplicates' | 'huge';
 
 export interface CamlyticsSimulatorOptions {
-  port?: number; host?: string; seed?: number | string; channels?: SimChannel[];
+  port?: number;
+  host?: string;
+  seed?: number | string;
+  channels?: SimChannel[];
   /** Automatic events per second over all channels; 0 = off (default). */
   ratePerSec?: number;
   /** Host UTC offset used in every time (default +180 = +03:00 as in the seed). */
@@ -50,8 +53,19 @@ export interface CamlyticsSimulatorOptions {
   maxStoredEvents?: number;
 }
 
-interface Stored { seq: number; ms: number; event: RestEvent; json: string }
-interface Waiter { mark: number; limit: number; desc: boolean; res: http.ServerResponse; timer: NodeJS.Timeout }
+interface Stored {
+  seq: number;
+  ms: number;
+  event: RestEvent;
+  json: string;
+}
+interface Waiter {
+  mark: number;
+  limit: number;
+  desc: boolean;
+  res: http.ServerResponse;
+  timer: NodeJS.Timeout;
+}
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -100,12 +114,20 @@ export class CamlyticsSimulator {
   get url(): string {
     return httpUrl(this.host, this.port);
   }
-  get channels(): readonly SimChannel[] { return this.chans; }
+  get channels(): readonly SimChannel[] {
+    return this.chans;
+  }
   /** Every stored event, oldest first. */
-  get events(): RestEvent[] { return this.store.map((s) => s.event); }
-  now(): number { return this.clock(); }
+  get events(): RestEvent[] {
+    return this.store.map((s) => s.event);
+  }
+  now(): number {
+    return this.clock();
+  }
 
-  get fault(): CamlyticsFault { return this.currentFault; }
+  get fault(): CamlyticsFault {
+    return this.currentFault;
+  }
   /** 'down' closes the listener and drops every connection; leaving 'down' listens again on the same port. */
   set fault(f: CamlyticsFault) {
     const was = this.currentFault;
@@ -119,7 +141,9 @@ export class CamlyticsSimulator {
   }
 
   /** Resolves once the listener is up again after leaving the 'down' fault. */
-  whenReady(): Promise<void> { return this.listening; }
+  whenReady(): Promise<void> {
+    return this.listening;
+  }
 
   async start(): Promise<string> {
     if (this.started) return this.url;
@@ -149,7 +173,9 @@ export class CamlyticsSimulator {
     await this.closeListener();
   }
 
-  setChannels(channels: SimChannel[]): void { this.chans = [...channels]; }
+  setChannels(channels: SimChannel[]): void {
+    this.chans = [...channels];
+  }
 
   /** Calls `listener` for every new event (also those made by `ratePerSec`); returns an unsubscribe function. */
   onEvent(listener: (e: RestEvent) => void): () => void {
@@ -158,9 +184,9 @@ export class CamlyticsSimulator {
   }
 
   emit(partial: Partial<RestEvent> = {}): RestEvent {
-    const channel = this.chans.find((c) => c.id === partial.channel_id) ?? (partial.channel_id || this.chans.length === 0
-      ? { id: partial.channel_id ?? DEFAULT_CHANNELS[0].id, name: partial.channel_name ?? 'Camera', streamUri: '' }
-      : this.rng.pick(this.chans));
+    const channel =
+      this.chans.find((c) => c.id === partial.channel_id) ??
+      (partial.channel_id || this.chans.length === 0 ? { id: partial.channel_id ?? DEFAULT_CHANNELS[0].id, name: partial.channel_name ?? 'Camera', streamUri: '' } : this.rng.pick(this.chans));
     const parsed = partial.time ? parseDotNetTime(partial.time) : Number.NaN;
     const ms = Number.isFinite(parsed) ? parsed : this.clock();
     // sub-millisecond digits grow within one millisecond so time strings sort like arrival
@@ -180,16 +206,20 @@ export class CamlyticsSimulator {
 
   async sendWebhook(url: string, kind: WebhookKind, opts: { event?: RestEvent; since?: Date; body?: unknown; channelId?: string; timeoutMs?: number } = {}): Promise<WebhookResult> {
     let body = opts.body;
-    if (body !== undefined) { /* sent as given */ } else if (kind === 'immediate') body = buildImmediateWebhook(opts.event ?? this.emit());
+    if (body !== undefined) {
+      /* sent as given */
+    } else if (kind === 'immediate') body = buildImmediateWebhook(opts.event ?? this.emit());
     else {
       const channel = this.chans.find((c) => c.id === opts.channelId) ?? this.chans[0] ?? DEFAULT_CHANNELS[0];
       const latency = this.rng.int(50, 950);
-      const win = opts.since
-        ? { sinceMs: opts.since.getTime(), untilMs: opts.since.getTime() + windowMs(kind) }
-        : lastAggregateWindow(kind, this.clock() - latency, this.utcOffsetMinutes, latency);
+      const win = opts.since ? { sinceMs: opts.since.getTime(), untilMs: opts.since.getTime() + windowMs(kind) } : lastAggregateWindow(kind, this.clock() - latency, this.utcOffsetMinutes, latency);
       body = buildAggregateWebhook({
-        channel, rules: this.gen.rules(channel), events: this.events, ...win,
-        offsetMinutes: this.utcOffsetMinutes, subMsTicks: this.rng.int(0, 9999),
+        channel,
+        rules: this.gen.rules(channel),
+        events: this.events,
+        ...win,
+        offsetMinutes: this.utcOffsetMinutes,
+        subMsTicks: this.rng.int(0, 9999),
       });
     }
     const abort = new AbortController();
@@ -202,7 +232,9 @@ export class CamlyticsSimulator {
   }
 
   /** Formats `ms` the way this host writes times (.NET round-trip, host offset). */
-  formatTime(ms: number): string { return formatDotNetTime(ms, this.utcOffsetMinutes); }
+  formatTime(ms: number): string {
+    return formatDotNetTime(ms, this.utcOffsetMinutes);
+  }
 
   private select(limit: number, desc: boolean): string[] {
     const part = desc ? this.store.slice(-limit).reverse() : this.store.slice(0, limit);
@@ -230,17 +262,29 @@ export class CamlyticsSimulator {
     const u = new URL(req.url ?? '/', 'http://camlytics');
     const path = u.pathname.toLowerCase().replace(/\/+$/, '');
     res.setHeader('Access-Control-Allow-Origin', '*');
-    if (path !== '/v1/json/events' && path !== '/v1/json/channels') return send(res, 404, JSON_TYPE, JSON.stringify({ Message: `No HTTP resource was found that matches the request URI '${u.pathname}'.` }));
+    if (path !== '/v1/json/events' && path !== '/v1/json/channels')
+      return send(res, 404, JSON_TYPE, JSON.stringify({ Message: `No HTTP resource was found that matches the request URI '${u.pathname}'.` }));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, JSON_TYPE, JSON.stringify({ Message: `The requested resource does not support http method '${req.method}'.` }));
     if (path === '/v1/json/channels') {
       this.stats.channelRequests++;
       const list = (): string[] => this.chans.map((c) => JSON.stringify(channelDetails(c)));
-      if (answerFault(this.currentFault, res, list, () => channelDetails(this.chans[0] ?? DEFAULT_CHANNELS[0]), (b) => this.sendHuge(res, b))) return;
+      if (
+        answerFault(
+          this.currentFault,
+          res,
+          list,
+          () => channelDetails(this.chans[0] ?? DEFAULT_CHANNELS[0]),
+          (b) => this.sendHuge(res, b),
+        )
+      )
+        return;
       return send(res, 200, JSON_TYPE, `[${list().join(',')}]`);
     }
     this.stats.eventRequests++;
     this.stats.maxConcurrentEventRequests = Math.max(this.stats.maxConcurrentEventRequests, ++this.stats.activeEventRequests);
-    res.on('close', () => { this.stats.activeEventRequests--; });
+    res.on('close', () => {
+      this.stats.activeEventRequests--;
+    });
     const q = parseEventQuery(u.searchParams);
     if ('error' in q) return send(res, 400, JSON_TYPE, JSON.stringify({ Message: q.error }));
     const sample = (): RestEvent => this.store.at(-1)?.event ?? this.sampleGen.next(this.chans[0] ?? DEFAULT_CHANNELS[0], this.clock(), 0);
@@ -248,11 +292,24 @@ export class CamlyticsSimulator {
       const again = this.lastReturned.length ? this.lastReturned : this.select(q.limit, q.desc);
       return [...again, ...again];
     };
-    if (answerFault(this.currentFault, res, () => this.select(q.limit, q.desc), sample, (b) => this.sendHuge(res, b), repeat)) return;
+    if (
+      answerFault(
+        this.currentFault,
+        res,
+        () => this.select(q.limit, q.desc),
+        sample,
+        (b) => this.sendHuge(res, b),
+        repeat,
+      )
+    )
+      return;
     if (q.timeoutSec === 0) return this.answerEvents(res, q.limit, q.desc);
     const w: Waiter = { mark: this.seq, limit: q.limit, desc: q.desc, res, timer: setTimeout(() => this.finish(w), q.timeoutSec * 1000) };
     this.waiters.add(w);
-    res.on('close', () => { clearTimeout(w.timer); this.waiters.delete(w); });
+    res.on('close', () => {
+      clearTimeout(w.timer);
+      this.waiters.delete(w);
+    });
   }
 
   private readonly hugeCache = new Map<string, Buffer>();
@@ -265,7 +322,10 @@ export class CamlyticsSimulator {
 
   private async listen(): Promise<void> {
     const server = http.createServer((req, res) => this.handle(req, res));
-    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     this.server = server;
     this.port = await listen(server, this.port, this.host);
   }
@@ -301,24 +361,36 @@ function parseEventQuery(p: URLSearchParams): EventQuery {
   return { limit, desc: order === 'desc', timeoutSec: Math.min(timeout, 300) };
 }
 
-const HTML_ERROR_PAGE = '<!DOCTYPE html>\r\n<html><head><title>Camlytics - Error</title></head><body><h1>Server Error</h1>'
-  + '<p>Object reference not set to an instance of an object.</p></body></html>';
+const HTML_ERROR_PAGE =
+  '<!DOCTYPE html>\r\n<html><head><title>Camlytics - Error</title></head><body><h1>Server Error</h1>' + '<p>Object reference not set to an instance of an object.</p></body></html>';
 const HUGE_BYTES = 21 * 1024 * 1024;
 
 /** Answers `res` according to `fault`; false when the request should be answered normally. */
 function answerFault(
-  fault: CamlyticsFault, res: http.ServerResponse, selection: () => string[], sample: () => object,
-  sendHuge: (build: () => Buffer) => void, repeat: () => string[] = () => [...selection(), ...selection()],
+  fault: CamlyticsFault,
+  res: http.ServerResponse,
+  selection: () => string[],
+  sample: () => object,
+  sendHuge: (build: () => Buffer) => void,
+  repeat: () => string[] = () => [...selection(), ...selection()],
 ): boolean {
   switch (fault) {
-    case 'none': return false;
-    case 'down': res.socket?.destroy(); return true; // a request that raced the listener closing
-    case 'hang': return true;
-    case 'html': send(res, 200, 'text/html; charset=utf-8', HTML_ERROR_PAGE); return true;
+    case 'none':
+      return false;
+    case 'down':
+      res.socket?.destroy();
+      return true; // a request that raced the listener closing
+    case 'hang':
+      return true;
+    case 'html':
+      send(res, 200, 'text/html; charset=utf-8', HTML_ERROR_PAGE);
+      return true;
     case 'http500':
       send(res, 500, JSON_TYPE, JSON.stringify({ Message: 'An error has occurred.', ExceptionMessage: 'database is locked', ExceptionType: 'System.Data.SQLite.SQLiteException' }));
       return true;
-    case 'duplicates': send(res, 200, JSON_TYPE, `[${repeat().join(',')}]`); return true;
+    case 'duplicates':
+      send(res, 200, JSON_TYPE, `[${repeat().join(',')}]`);
+      return true;
     case 'invalid-json': {
       const full = `[${selection().join(',')}]`;
       send(res, 200, JSON_TYPE, full.slice(0, Math.max(1, Math.floor(full.length * 0.6))));

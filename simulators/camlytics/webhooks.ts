@@ -10,28 +10,47 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readBody } from '../kit/http.ts';
-import {
-  EVENT_TYPES, eventLabel, formatDotNetTime, parseDotNetTime,
-  type RestEvent, type SimChannel, type SimRule,
-} from './events.ts';
+import { EVENT_TYPES, eventLabel, formatDotNetTime, parseDotNetTime, type RestEvent, type SimChannel, type SimRule } from './events.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 export interface ImmediateWebhookBody {
-  channel_id: string; channel_name: string; event_name: string; event_origin: string; event_time: string;
-  event_type: string; object_id: number; rule_id: string; rule_name: string;
+  channel_id: string;
+  channel_name: string;
+  event_name: string;
+  event_origin: string;
+  event_time: string;
+  event_type: string;
+  object_id: number;
+  rule_id: string;
+  rule_name: string;
 }
-export interface EventTypeCount { event_count: number; event_name: string; event_type: string }
-export interface RuleCount { event_count: number; rule_id: string; rule_name: string }
+export interface EventTypeCount {
+  event_count: number;
+  event_name: string;
+  event_type: string;
+}
+export interface RuleCount {
+  event_count: number;
+  rule_id: string;
+  rule_name: string;
+}
 export interface AggregateWebhookBody {
-  channel_id: string; channel_name: string; event_type_aggregate: EventTypeCount[]; rule_id_aggregate: RuleCount[];
-  since_time: string; until_time: string;
+  channel_id: string;
+  channel_name: string;
+  event_type_aggregate: EventTypeCount[];
+  rule_id_aggregate: RuleCount[];
+  since_time: string;
+  until_time: string;
 }
 export type WebhookKind = 'immediate' | 'hourly' | 'daily';
 export type AggregateKind = Exclude<WebhookKind, 'immediate'>;
-export interface WebhookResult { status: number; body: string }
+export interface WebhookResult {
+  status: number;
+  body: string;
+}
 
 export function buildImmediateWebhook(e: RestEvent): ImmediateWebhookBody {
   const objectId = Number.parseInt(e.object_id, 10);
@@ -103,18 +122,31 @@ export function postWebhook(url: string, body: unknown, opts: { timeoutMs?: numb
   const target = new URL(url);
   const lib = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(target, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length },
-      signal: opts.signal,
-    }, (res) => {
-      readBody(res).then(
-        (got) => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8') }); },
-        (err: Error) => { clearTimeout(timer); reject(err); },
-      );
-    });
+    const req = lib.request(
+      target,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': payload.length },
+        signal: opts.signal,
+      },
+      (res) => {
+        readBody(res).then(
+          (got) => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8') });
+          },
+          (err: Error) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
+      },
+    );
     const timer = setTimeout(() => req.destroy(new Error(`Camlytics webhook to ${target.host} timed out after ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (err) => { clearTimeout(timer); reject(err); });
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     req.end(payload);
   });
 }
@@ -131,24 +163,27 @@ export interface AggregateSender {
  * Fires hourly aggregates at every local xx:00 and daily aggregates at local 00:00, one POST per
  * channel, like the app. Returns a function that stops the schedule.
  */
-export function scheduleAggregateWebhooks(
-  sim: AggregateSender, url: string,
-  onResult: (kind: AggregateKind, channel: SimChannel, result: WebhookResult | Error) => void = () => {},
-): () => void {
+export function scheduleAggregateWebhooks(sim: AggregateSender, url: string, onResult: (kind: AggregateKind, channel: SimChannel, result: WebhookResult | Error) => void = () => {}): () => void {
   let timer: NodeJS.Timeout | undefined;
   const fire = (kind: AggregateKind): void => {
     for (const channel of sim.channels) {
-      sim.sendWebhook(url, kind, { channelId: channel.id }).then((r) => onResult(kind, channel, r), (e: Error) => onResult(kind, channel, e));
+      sim.sendWebhook(url, kind, { channelId: channel.id }).then(
+        (r) => onResult(kind, channel, r),
+        (e: Error) => onResult(kind, channel, e),
+      );
     }
   };
   const arm = (): void => {
     const now = sim.now();
     const next = lastAggregateWindow('hourly', now, sim.utcOffsetMinutes).untilMs + HOUR_MS;
-    timer = setTimeout(() => {
-      fire('hourly');
-      if (lastAggregateWindow('daily', next, sim.utcOffsetMinutes).untilMs === next) fire('daily');
-      arm();
-    }, Math.max(0, next - now) + 400); // the app's firing latency (seed: 0.40 s)
+    timer = setTimeout(
+      () => {
+        fire('hourly');
+        if (lastAggregateWindow('daily', next, sim.utcOffsetMinutes).untilMs === next) fire('daily');
+        arm();
+      },
+      Math.max(0, next - now) + 400,
+    ); // the app's firing latency (seed: 0.40 s)
   };
   arm();
   return () => clearTimeout(timer);

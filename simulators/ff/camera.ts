@@ -6,10 +6,7 @@ import { makeJpeg } from '../kit/images.ts';
 import { createRng, type Rng } from '../kit/rng.ts';
 import { postEvent, type HttpPushRequest, type HttpAuth, type HttpMode, type PushImage } from './http-push.ts';
 import { TcpPushClient, type TcpFraming, type TcpWriteStrategy } from './tcp-push.ts';
-import {
-  PassGenerator, stampEvent,
-  type CarState, type FfJson, type PassEvent, type PassGeneratorOptions, type VehiclePass,
-} from './passes.ts';
+import { PassGenerator, stampEvent, type CarState, type FfJson, type PassEvent, type PassGeneratorOptions, type VehiclePass } from './passes.ts';
 
 export interface FfCameraHttpOptions {
   url: string;
@@ -152,10 +149,7 @@ export class FfCameraSimulator {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inflight]),
-      new Promise((r) => (grace = setTimeout(r, graceMs))),
-    ]);
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (grace = setTimeout(r, graceMs)))]);
     clearTimeout(grace);
     this.abort.abort();
     await Promise.allSettled([...this.inflight]);
@@ -264,7 +258,11 @@ export class FfCameraSimulator {
     const jsonType = cfg.jsonPartContentType ?? 'mixed';
     const imageType = cfg.imagePartContentType ?? 'mixed';
     const req: HttpPushRequest = {
-      url: cfg.url, mode, event, auth: cfg.auth, timeoutMs: cfg.timeoutMs,
+      url: cfg.url,
+      mode,
+      event,
+      auth: cfg.auth,
+      timeoutMs: cfg.timeoutMs,
       images: this.imagesFor(ev, cfg.twoImages ?? false, cfg.imageBytes ?? 20_000),
       jsonPartContentType: jsonType === 'none' ? null : jsonType === 'mixed' ? r.pick(['application/json', null]) : jsonType,
       imagePartContentType: imageType === 'mixed' ? r.pick(['image/jpeg', 'application/octet-stream']) : imageType,
@@ -284,7 +282,9 @@ export class FfCameraSimulator {
     const event: FfJson = { ...ev.json, profileID: cfg.profileID ?? '2' };
     if (cfg.images) {
       event.ImageArray = this.imagesFor(ev, true, cfg.imageBytes ?? 2000).map((img) => ({
-        ImageType: img.kind, ImageFormat: 'jpeg', BinaryImage: img.data.toString('base64'),
+        ImageType: img.kind,
+        ImageFormat: 'jpeg',
+        BinaryImage: img.data.toString('base64'),
       }));
     }
     return async () => {

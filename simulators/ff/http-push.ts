@@ -19,9 +19,7 @@ export type HttpMode = 'multipart-file' | 'multipart-field' | 'json' | 'no-image
 export const HTTP_MODES: readonly HttpMode[] = ['multipart-file', 'multipart-field', 'json', 'no-image'];
 
 /** `x_auth_key`-style header (name configurable, default `X-Auth-Key`) or HTTP basic auth. */
-export type HttpAuth =
-  | { kind: 'header'; name?: string; value: string }
-  | { kind: 'basic'; user: string; password: string };
+export type HttpAuth = { kind: 'header'; name?: string; value: string } | { kind: 'basic'; user: string; password: string };
 
 export interface PushImage {
   /** `vehicle` (or another configured first-image type) or `plate` (the crop). */
@@ -73,7 +71,7 @@ export function buildMultipart(parts: MultipartPart[], boundary: string): Buffer
     if (part.filename !== undefined) head += `; filename="${part.filename.replace(/"/g, '%22')}"`;
     head += '\r\n';
     if (part.contentType) head += `Content-Type: ${part.contentType}\r\n`;
-    chunks.push(Buffer.from(head + '\r\n', 'utf8'), Buffer.from(part.data), Buffer.from('\r\n'));
+    chunks.push(Buffer.from(`${head}\r\n`, 'utf8'), Buffer.from(part.data), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
@@ -82,7 +80,7 @@ export function buildMultipart(parts: MultipartPart[], boundary: string): Buffer
 function authHeaders(auth: HttpAuth | undefined): Record<string, string> {
   if (!auth) return {};
   if (auth.kind === 'header') return { [auth.name ?? 'X-Auth-Key']: auth.value };
-  return { Authorization: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64') };
+  return { Authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64')}` };
 }
 
 /** Builds headers and body for one POST without sending it. */
@@ -101,13 +99,9 @@ export function buildHttpRequest(req: HttpPushRequest): { headers: Record<string
     }
     return { headers: { ...base, 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(payload), 'utf8') };
   }
-  const boundary = req.boundary ?? '------------------------' + randomBytes(12).toString('hex');
+  const boundary = req.boundary ?? `------------------------${randomBytes(12).toString('hex')}`;
   const jsonType = req.jsonPartContentType === undefined ? 'application/json' : req.jsonPartContentType;
-  const parts: MultipartPart[] = [
-    req.mode === 'multipart-field'
-      ? { name: 'event', contentType: null, data: json }
-      : { name: 'event', filename: 'event.json', contentType: jsonType, data: json },
-  ];
+  const parts: MultipartPart[] = [req.mode === 'multipart-field' ? { name: 'event', contentType: null, data: json } : { name: 'event', filename: 'event.json', contentType: jsonType, data: json }];
   images.forEach((img, i) => {
     const fallback = img.format === 'png' ? 'image/png' : 'image/jpeg';
     parts.push({
@@ -141,10 +135,7 @@ export function postEvent(req: HttpPushRequest): Promise<HttpPushResult> {
         headers: { ...headers, 'Content-Length': String(body.length), Connection: 'close' },
       },
       (res) => {
-        readBody(res, 65536).then(
-          (got) => resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8'), headers: res.headers, bytesSent: body.length }),
-          reject,
-        );
+        readBody(res, 65536).then((got) => resolve({ status: res.statusCode ?? 0, body: got.body.toString('utf8'), headers: res.headers, bytesSent: body.length }), reject);
       },
     );
     request.setTimeout(req.timeoutMs ?? 5000, () => request.destroy(new Error(`timeout after ${req.timeoutMs ?? 5000} ms`)));

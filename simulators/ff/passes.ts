@@ -12,8 +12,14 @@ export function formatCameraDatetime(ms: number, timeZone: string, withOffset = 
   let dtf = dtfCache.get(timeZone);
   if (!dtf) {
     dtf = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     dtfCache.set(timeZone, dtf);
   }
@@ -43,32 +49,51 @@ const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 const MISREADS: Record<string, string> = { B: '8', '8': 'B', D: '0', '0': 'D', S: '5', '5': 'S', Z: '2', '2': 'Z', Ü: 'U', Ö: 'O', Ł: 'L', '1': 'I' };
 
 function toAscii(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Ł/g, 'L').replace(/ß/g, 'SS');
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/Ł/g, 'L')
+    .replace(/ß/g, 'SS');
 }
 
-const spec = (text: string, country: string, region = '', regionCode = '', iso31662 = ''): PlateSpec =>
-  ({ text, ascii: toAscii(text), country, region, regionCode, iso31662 });
+const spec = (text: string, country: string, region = '', regionCode = '', iso31662 = ''): PlateSpec => ({ text, ascii: toAscii(text), country, region, regionCode, iso31662 });
 const L = (r: Rng, n: number): string => Array.from({ length: n }, () => r.pick([...LETTERS])).join('');
 const D = (r: Rng, n: number): string => Array.from({ length: n }, () => String(r.int(0, 9))).join('');
 
 const PLATE_FORMATS: Array<(r: Rng) => PlateSpec> = [
   (r) => {
-    const [region, code, iso] = r.pick([['Praha', 'A', 'CZ-10'], ['Jihomoravský kraj', 'B', 'CZ-64'], ['Středočeský kraj', 'S', 'CZ-20'], ['Plzeňský kraj', 'P', 'CZ-32']]);
+    const [region, code, iso] = r.pick([
+      ['Praha', 'A', 'CZ-10'],
+      ['Jihomoravský kraj', 'B', 'CZ-64'],
+      ['Středočeský kraj', 'S', 'CZ-20'],
+      ['Plzeňský kraj', 'P', 'CZ-32'],
+    ]);
     return spec(`${r.int(1, 9)}${code}${L(r, 1)}${r.chance(0.2) ? ' ' : ''}${D(r, 4)}`, 'CZE', region, code, r.chance(0.5) ? iso : '');
   },
   (r) => {
     const [district, region, code, iso] = r.pick([
-      ['MÜ', 'Bayern', 'BY', 'DE-BY'], ['FÜ', 'Bayern', 'BY', 'DE-BY'], ['LÖ', 'Baden-Württemberg', 'BW', 'DE-BW'],
-      ['TÜ', 'Baden-Württemberg', 'BW', 'DE-BW'], ['M', 'Bayern', 'BY', 'DE-BY'], ['B', 'Berlin', 'BE', 'DE-BE'], ['HH', 'Hamburg', 'HH', 'DE-HH'],
+      ['MÜ', 'Bayern', 'BY', 'DE-BY'],
+      ['FÜ', 'Bayern', 'BY', 'DE-BY'],
+      ['LÖ', 'Baden-Württemberg', 'BW', 'DE-BW'],
+      ['TÜ', 'Baden-Württemberg', 'BW', 'DE-BW'],
+      ['M', 'Bayern', 'BY', 'DE-BY'],
+      ['B', 'Berlin', 'BE', 'DE-BE'],
+      ['HH', 'Hamburg', 'HH', 'DE-HH'],
     ]);
     return spec(`${district}${r.chance(0.7) ? ' ' : '-'}${L(r, r.int(1, 2))} ${r.int(1, 9999)}`, 'DEU', region, code, iso);
   },
   (r) => {
-    const [prefix, region, code, iso] = r.pick([['WA', 'Mazowieckie', 'W', 'PL-14'], ['KR', 'Małopolskie', 'K', 'PL-12']]);
+    const [prefix, region, code, iso] = r.pick([
+      ['WA', 'Mazowieckie', 'W', 'PL-14'],
+      ['KR', 'Małopolskie', 'K', 'PL-12'],
+    ]);
     return spec(`${prefix} ${D(r, 3)}${L(r, 2)}`, 'POL', region, code, iso);
   },
   (r) => {
-    const [prefix, region, iso] = r.pick([['BA', 'Bratislavský kraj', 'SK-BL'], ['KE', 'Košický kraj', 'SK-KI']]);
+    const [prefix, region, iso] = r.pick([
+      ['BA', 'Bratislavský kraj', 'SK-BL'],
+      ['KE', 'Košický kraj', 'SK-KI'],
+    ]);
     return spec(`${prefix}-${D(r, 3)}${L(r, 2)}`, 'SVK', region, prefix, iso);
   },
   (r) => spec(`${L(r, 2)}-${D(r, 3)}-${L(r, 2)}`, 'FRA'),
@@ -76,11 +101,16 @@ const PLATE_FORMATS: Array<(r: Rng) => PlateSpec> = [
 ];
 
 const VEHICLES = [
-  { type: 'CAR', brand: 'Skoda', model: 'Rapid/Scala' }, { type: 'CAR', brand: 'Skoda', model: 'Octavia' },
-  { type: 'CAR', brand: 'Volkswagen', model: 'Golf' }, { type: 'CAR', brand: 'Renault', model: 'Clio' },
-  { type: 'SUV', brand: 'Hyundai', model: 'Tucson' }, { type: 'SUV', brand: 'BMW', model: 'X5' },
-  { type: 'TRUCK', brand: 'MAN', model: 'TGX' }, { type: 'TRUCK', brand: 'Volvo', model: 'FH' },
-  { type: 'BUS', brand: 'Mercedes-Benz', model: 'Citaro' }, { type: 'PICKUP', brand: 'Toyota', model: 'Hilux' },
+  { type: 'CAR', brand: 'Skoda', model: 'Rapid/Scala' },
+  { type: 'CAR', brand: 'Skoda', model: 'Octavia' },
+  { type: 'CAR', brand: 'Volkswagen', model: 'Golf' },
+  { type: 'CAR', brand: 'Renault', model: 'Clio' },
+  { type: 'SUV', brand: 'Hyundai', model: 'Tucson' },
+  { type: 'SUV', brand: 'BMW', model: 'X5' },
+  { type: 'TRUCK', brand: 'MAN', model: 'TGX' },
+  { type: 'TRUCK', brand: 'Volvo', model: 'FH' },
+  { type: 'BUS', brand: 'Mercedes-Benz', model: 'Citaro' },
+  { type: 'PICKUP', brand: 'Toyota', model: 'Hilux' },
   { type: 'PICKUP', brand: 'Ford', model: 'Ranger' },
 ] as const;
 const COLORS = ['GRAY', 'WHITE', 'BLACK', 'SILVER', 'BLUE', 'RED', 'GREEN', 'YELLOW', 'BROWN'];
@@ -180,7 +210,7 @@ export class PassGenerator {
     formatCameraDatetime(0, this.tz); // throws RangeError early on an invalid zone
     this.nextCarId = opts.firstCarID ?? this.rng.int(1000, 1999);
     this.imageSeq = this.rng.int(100, 20000);
-    const serial = 'B8A44F' + this.rng.hex(6, true);
+    const serial = `B8A44F${this.rng.hex(6, true)}`;
     this.camera = {
       SerialNumber: serial,
       ProdShortName: this.rng.pick(PRODUCTS),
@@ -203,7 +233,12 @@ export class PassGenerator {
     const updates = r.int(1, 3);
     const [bucketRoi, bucketLp] = [r.int(0, 63), r.int(0, 63)];
     const vehicleInfo = this.vehicleInfo(vehicle);
-    const list = r.chance(0.2) ? r.pick([['VIP', 'allow', 'staff parking'], ['STOLEN', 'block', 'reported 2024']]) : ['', '', ''];
+    const list = r.chance(0.2)
+      ? r.pick([
+          ['VIP', 'allow', 'staff parking'],
+          ['STOLEN', 'block', 'reported 2024'],
+        ])
+      : ['', '', ''];
     const extra = r.chance(this.opts.extraFieldRate ?? 0.15) ? r.pick(EXTRA_FIELDS)(r) : null;
     const images = {
       first: this.image('vehicle', startMs, plate.ascii, bucketRoi),
@@ -217,17 +252,41 @@ export class PassGenerator {
     const emit = (carState: CarState, offsetMs: number, captureMs: number, state: { text: string; ascii: string; dir: string; roi: string }): void => {
       const frameUs = carState === 'lost' ? '0' : String(captureMs * 1000 - r.int(300_000, 900_000) + r.int(0, 999));
       const json: FfJson = {
-        carID, roiID: state.roi, geotag: { ...this.geotag }, carState,
-        datetime: formatCameraDatetime(captureMs, this.tz, this.opts.datetimeWithOffset), GEOtarget: 'Camera',
-        imageFile: images.first.path, imageType: 'vehicle', imagesURI: [images.plate.uri, images.first.uri],
-        plateList: list[0], plateText: state.text, plateUTF8: state.text, profileID: '1',
-        capture_ts: `${captureMs}000000`, imageFile2: images.plate.path, plateASCII: state.ascii,
-        camera_info: { ...this.camera }, plateRegion: plate.region, plateCountry: plate.country,
-        plateUnicode: state.text, vehicle_info: { ...vehicleInfo }, packetCounter: '',
-        plateListMode: list[1], 'plateISO3166-2': plate.iso31662, plateImageSize: '0', plateImageType: 'jpeg',
-        timeProcessing: String(r.int(0, 45)), frame_timestamp: frameUs, plateConfidence: conf(confidence),
-        plateRegionCode: plate.regionCode, carMoveDirection: state.dir, plateCoordinates: [...coords],
-        sensorProviderID: this.opts.deviceId, capture_timestamp: String(captureMs), plateListDescription: list[2],
+        carID,
+        roiID: state.roi,
+        geotag: { ...this.geotag },
+        carState,
+        datetime: formatCameraDatetime(captureMs, this.tz, this.opts.datetimeWithOffset),
+        GEOtarget: 'Camera',
+        imageFile: images.first.path,
+        imageType: 'vehicle',
+        imagesURI: [images.plate.uri, images.first.uri],
+        plateList: list[0],
+        plateText: state.text,
+        plateUTF8: state.text,
+        profileID: '1',
+        capture_ts: `${captureMs}000000`,
+        imageFile2: images.plate.path,
+        plateASCII: state.ascii,
+        camera_info: { ...this.camera },
+        plateRegion: plate.region,
+        plateCountry: plate.country,
+        plateUnicode: state.text,
+        vehicle_info: { ...vehicleInfo },
+        packetCounter: '',
+        plateListMode: list[1],
+        'plateISO3166-2': plate.iso31662,
+        plateImageSize: '0',
+        plateImageType: 'jpeg',
+        timeProcessing: String(r.int(0, 45)),
+        frame_timestamp: frameUs,
+        plateConfidence: conf(confidence),
+        plateRegionCode: plate.regionCode,
+        carMoveDirection: state.dir,
+        plateCoordinates: [...coords],
+        sensorProviderID: this.opts.deviceId,
+        capture_timestamp: String(captureMs),
+        plateListDescription: list[2],
         plateCoordinatesRelative: [coords[0] % 97, coords[1] % 61, coords[2], coords[3]],
         ...(extra ?? {}),
       };
@@ -263,8 +322,11 @@ export class PassGenerator {
     const scale = this.opts.mmrConfidenceScale ?? 1;
     const mmr = 0.9 + r.next() * 0.0999;
     return {
-      type: v.type, view: r.chance(0.7) ? 'front' : 'rear', [this.opts.brandKey ?? 'brand']: v.brand,
-      color: r.pick(COLORS), model: v.model,
+      type: v.type,
+      view: r.chance(0.7) ? 'front' : 'rear',
+      [this.opts.brandKey ?? 'brand']: v.brand,
+      color: r.pick(COLORS),
+      model: v.model,
       confidenceMMR: scale === 100 ? (mmr * 100).toFixed(4) : mmr.toFixed(6),
       confidenceColor: (0.8 + r.next() * 0.1999).toFixed(6),
     };

@@ -59,11 +59,16 @@ export interface TcpStats {
 /** The framed text for one object. */
 export function frameObject(obj: FfJson, framing: TcpFraming): string {
   switch (framing) {
-    case 'none': return JSON.stringify(obj);
-    case 'crlf': return JSON.stringify(obj) + '\r\n';
-    case 'lf': return JSON.stringify(obj) + '\n';
-    case 'nul': return JSON.stringify(obj) + '\0';
-    case 'pretty': return JSON.stringify(obj, null, 2) + '\n';
+    case 'none':
+      return JSON.stringify(obj);
+    case 'crlf':
+      return `${JSON.stringify(obj)}\r\n`;
+    case 'lf':
+      return `${JSON.stringify(obj)}\n`;
+    case 'nul':
+      return `${JSON.stringify(obj)}\0`;
+    case 'pretty':
+      return `${JSON.stringify(obj, null, 2)}\n`;
   }
 }
 

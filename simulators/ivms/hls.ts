@@ -69,19 +69,58 @@ export async function findOnPath(command: string): Promise<string | undefined> {
 
 function runFfmpeg(ffmpeg: string, outDir: string, timeoutMs: number): Promise<void> {
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', String(SEGMENT_COUNT * SEGMENT_SECONDS),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
-    '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-b:v', '400k', '-maxrate', '500k', '-bufsize', '500k',
-    '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0',
-    '-hls_segment_filename', join(outDir, 'seg%d.ts'), join(outDir, 'index.m3u8'),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25',
+    '-t',
+    String(SEGMENT_COUNT * SEGMENT_SECONDS),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'baseline',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '400k',
+    '-maxrate',
+    '500k',
+    '-bufsize',
+    '500k',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(SEGMENT_SECONDS),
+    '-hls_list_size',
+    '0',
+    '-hls_segment_filename',
+    join(outDir, 'seg%d.ts'),
+    join(outDir, 'index.m3u8'),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
@@ -263,14 +302,9 @@ export function liveEdge(startedAt: number, now: number, durationSec: number): n
 /** A sliding-window playlist of PLAYLIST_WINDOW segments ending at `edge`. */
 export function buildPlaylist(o: { edge: number; durationSec: number; uri: (seq: number) => string }): string {
   const first = Math.max(0, o.edge - PLAYLIST_WINDOW + 1);
-  const lines = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:3',
-    `#EXT-X-TARGETDURATION:${Math.ceil(o.durationSec)}`,
-    `#EXT-X-MEDIA-SEQUENCE:${first}`,
-  ];
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${Math.ceil(o.durationSec)}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
   for (let seq = first; seq <= o.edge; seq++) {
     lines.push(`#EXTINF:${o.durationSec.toFixed(3)},`, o.uri(seq));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -97,12 +97,20 @@ export class NotificationHub {
   /** Drops every connection, waits up to `graceMs` for the closing handshakes, then cuts the rest. */
   async close(graceMs = 1000): Promise<void> {
     this.dropAll(1001);
-    const pending = [...this.clients].map((ws) => new Promise<void>((resolve) => {
-      if (ws.readyState === WebSocket.CLOSED) resolve();
-      else ws.once('close', () => resolve());
-    }));
+    const pending = [...this.clients].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) resolve();
+          else ws.once('close', () => resolve());
+        }),
+    );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(pending), new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); })]);
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
     clearTimeout(timer);
     for (const ws of this.clients) ws.terminate();
     this.clients.clear(); // the noServer WebSocketServer holds nothing else, so the hub can serve again

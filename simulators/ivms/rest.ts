@@ -11,7 +11,12 @@
 import { channelJson, channelStatusJson, MAX_CHANNEL_ID, type SimChannel } from './channels.ts';
 import type { StreamKind } from './hls.ts';
 
-export interface Outcome { status: number; code: number; description: string; message: string }
+export interface Outcome {
+  status: number;
+  code: number;
+  description: string;
+  message: string;
+}
 
 export const OUTCOMES = {
   retrieved: { status: 2000, code: 200, description: 'OK', message: 'Successfully Retrieved!' },
@@ -23,7 +28,10 @@ export const OUTCOMES = {
   noChannel: { status: 3110, code: 404, description: 'Not Found', message: 'There is no channel or invalid channel id!' },
 } satisfies Record<string, Outcome>;
 
-export interface Envelope extends Outcome { uri: string; result: unknown[] }
+export interface Envelope extends Outcome {
+  uri: string;
+  result: unknown[];
+}
 
 export function envelope(outcome: Outcome, uri: string, result: unknown[] = []): Envelope {
   return { ...outcome, uri, result };
@@ -34,7 +42,10 @@ export type RestReply =
   | { type: 'binary'; contentType: string; filename: string; body: Buffer; delayMs: number }
   | { type: 'plain'; httpStatus: number; text: string };
 
-export interface StartedStream { sessionId: number; hlsURL: string }
+export interface StartedStream {
+  sessionId: number;
+  hlsURL: string;
+}
 
 /** What the routes need from the simulator. */
 export interface RestBackend {
@@ -124,11 +135,12 @@ export function routeRest(method: string, rawPath: string, api: RestBackend, now
   if (head === 'startarchive' && parts.length === 6) {
     return api.archiveMethods.includes(method) ? startReply('archive', a, b, c, e, d) : wrongMethod;
   }
-  const sessionCall = (kind: StreamKind, op: 'keepalive' | 'stop', sid: string): RestReply => getOnly(() => {
-    const ok = LONG_RE.test(sid) && (op === 'keepalive' ? api.keepalive(kind, sid) : api.stop(kind, sid));
-    if (!ok) return json(OUTCOMES.badParams, [], streamUri);
-    return json(op === 'keepalive' && kind === 'archive' ? OUTCOMES.appliedArchive : OUTCOMES.applied, [], streamUri);
-  });
+  const sessionCall = (kind: StreamKind, op: 'keepalive' | 'stop', sid: string): RestReply =>
+    getOnly(() => {
+      const ok = LONG_RE.test(sid) && (op === 'keepalive' ? api.keepalive(kind, sid) : api.stop(kind, sid));
+      if (!ok) return json(OUTCOMES.badParams, [], streamUri);
+      return json(op === 'keepalive' && kind === 'archive' ? OUTCOMES.appliedArchive : OUTCOMES.applied, [], streamUri);
+    });
   if ((head === 'live' || head === 'archive') && a === 'keepalive' && parts.length === 3) return sessionCall(head, 'keepalive', b);
   if (head === 'stoplive' && parts.length === 2) return sessionCall('live', 'stop', a);
   if (head === 'stoparchive' && parts.length === 2) return sessionCall('archive', 'stop', a);
@@ -142,7 +154,9 @@ export function brokenJsonBody(uri: string): string {
 
 /** Body for the 'http500' fault: a servlet container's error page. */
 export function containerErrorPage(): string {
-  return '<!doctype html><html lang="en"><head><title>HTTP Status 500 – Internal Server Error</title></head>'
-    + '<body><h1>HTTP Status 500 – Internal Server Error</h1><hr class="line" /><p><b>Type</b> Exception Report</p>'
-    + '<p><b>Message</b> Request processing failed</p><hr class="line" /><h3>Apache Tomcat</h3></body></html>';
+  return (
+    '<!doctype html><html lang="en"><head><title>HTTP Status 500 – Internal Server Error</title></head>' +
+    '<body><h1>HTTP Status 500 – Internal Server Error</h1><hr class="line" /><p><b>Type</b> Exception Report</p>' +
+    '<p><b>Message</b> Request processing failed</p><hr class="line" /><h3>Apache Tomcat</h3></body></html>'
+  );
 }

@@ -8,10 +8,7 @@ import { closeServer, httpUrl, listen } from '../kit/http.ts';
 import { makeJpeg } from '../kit/images.ts';
 import { createRng, type Rng } from '../kit/rng.ts';
 import { checkChannels, defaultChannels, type SimChannel } from './channels.ts';
-import {
-  buildPlaylist, clipBytes, liveEdge, loadSegments, parseStreamPath, segmentAt, PLAYLIST_NAME, PLAYLIST_WINDOW, segmentName, streamDir,
-  type SegmentSet, type StreamKind,
-} from './hls.ts';
+import { buildPlaylist, clipBytes, liveEdge, loadSegments, parseStreamPath, segmentAt, PLAYLIST_NAME, PLAYLIST_WINDOW, segmentName, streamDir, type SegmentSet, type StreamKind } from './hls.ts';
 import { ACTIVITY_DETECTION, buildAlert, NotificationHub, type IvmsAlertMessage } from './notifications.ts';
 import { brokenJsonBody, containerErrorPage, envelope, OUTCOMES, routeRest, type RestBackend, type RestReply } from './rest.ts';
 
@@ -49,11 +46,20 @@ interface SessionRecord extends SimSession {
 }
 
 export interface IvmsSimulatorStats {
-  startLive: number; startArchive: number; keepalives: number; stops: number;
-  playlistFetches: number; segmentFetches: number; wsConnections: number;
+  startLive: number;
+  startArchive: number;
+  keepalives: number;
+  stops: number;
+  playlistFetches: number;
+  segmentFetches: number;
+  wsConnections: number;
 }
 
-interface EventSpec { snapBytes?: number; clipBytes?: number; slowMs?: number }
+interface EventSpec {
+  snapBytes?: number;
+  clipBytes?: number;
+  slowMs?: number;
+}
 
 /** Segments already served but slid out of the playlist stay fetchable this long (in segments). */
 const SEGMENT_GRACE = 10;
@@ -65,7 +71,9 @@ export class IvmsSimulator {
   readonly sessions: Map<string, SimSession> = this.records;
   private channels: SimChannel[];
   private readonly events = new Map<number, EventSpec>();
-  private readonly hub = new NotificationHub(() => { this.stats.wsConnections++; });
+  private readonly hub = new NotificationHub(() => {
+    this.stats.wsConnections++;
+  });
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly rng: Rng;
   private readonly seedText: string;
@@ -91,11 +99,19 @@ export class IvmsSimulator {
     this.archiveMethods = method === 'both' ? ['GET', 'POST'] : [method];
   }
 
-  get url(): string { return this.baseUrl; }
-  get wsUrl(): string { return this.baseUrl.replace(/^http/, 'ws') + '/notification'; }
+  get url(): string {
+    return this.baseUrl;
+  }
+  get wsUrl(): string {
+    return `${this.baseUrl.replace(/^http/, 'ws')}/notification`;
+  }
 
-  get refuseWebSockets(): boolean { return this.hub.refuse; }
-  set refuseWebSockets(value: boolean) { this.hub.refuse = value; }
+  get refuseWebSockets(): boolean {
+    return this.hub.refuse;
+  }
+  set refuseWebSockets(value: boolean) {
+    this.hub.refuse = value;
+  }
 
   async start(): Promise<string> {
     if (this.server) return this.baseUrl;
@@ -236,10 +252,16 @@ export class IvmsSimulator {
 
   private sendFault(res: ServerResponse, path: string): void {
     switch (this.fault) {
-      case 'site-down': return this.sendRest(res, { type: 'json', body: envelope(OUTCOMES.siteDown, `${this.baseUrl}${path}`) });
-      case 'invalid-json': res.writeHead(200, { 'content-type': 'application/json' }).end(brokenJsonBody(`${this.baseUrl}${path}`)); return;
-      case 'http500': res.writeHead(500, { 'content-type': 'text/html;charset=utf-8' }).end(containerErrorPage()); return;
-      default: return; // 'hang': never answer; stop() cuts the connection
+      case 'site-down':
+        return this.sendRest(res, { type: 'json', body: envelope(OUTCOMES.siteDown, `${this.baseUrl}${path}`) });
+      case 'invalid-json':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(brokenJsonBody(`${this.baseUrl}${path}`));
+        return;
+      case 'http500':
+        res.writeHead(500, { 'content-type': 'text/html;charset=utf-8' }).end(containerErrorPage());
+        return;
+      default:
+        return; // 'hang': never answer; stop() cuts the connection
     }
   }
 
@@ -251,14 +273,19 @@ export class IvmsSimulator {
     } else {
       const send = (): void => {
         if (res.destroyed) return;
-        res.writeHead(200, {
-          'content-type': reply.contentType,
-          'content-length': reply.body.length,
-          'content-disposition': `attachment; filename="${reply.filename}"`,
-        }).end(reply.body);
+        res
+          .writeHead(200, {
+            'content-type': reply.contentType,
+            'content-length': reply.body.length,
+            'content-disposition': `attachment; filename="${reply.filename}"`,
+          })
+          .end(reply.body);
       };
       if (reply.delayMs <= 0) return send();
-      const timer = setTimeout(() => { this.timers.delete(timer); send(); }, reply.delayMs);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        send();
+      }, reply.delayMs);
       this.timers.add(timer);
     }
   }

@@ -137,11 +137,7 @@ export function makePng(seedText: string, approxBytes: number): Buffer {
   const ihdr = Buffer.from([0, 0, 0, 8, 0, 0, 0, 8, 8, 0, 0, 0, 0]);
   const raw = Buffer.alloc(8 * 9);
   for (let y = 0; y < 8; y++) raw.fill((h >>> (y * 4)) & 0xff, y * 9 + 1, y * 9 + 9); // filter 0 + 8 px
-  const parts = [
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw)),
-  ];
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw))];
   const end = pngChunk('IEND', Buffer.alloc(0));
   const textHead = Buffer.from(`Comment\0ff-sim ${seedText}`, 'latin1');
   const used = parts.reduce((n, b) => n + b.length, 0) + end.length + 12 + textHead.length;

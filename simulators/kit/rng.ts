@@ -37,7 +37,9 @@ export function createRng(seed: number | string): Rng {
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const hex = (len: number, upper = false): string => Array.from({ length: len }, () => (upper ? '0123456789ABCDEF' : '0123456789abcdef')[int(0, 15)]).join('');
   return {
-    next, int, hex,
+    next,
+    int,
+    hex,
     chance: (p) => next() < p,
     pick: (items) => items[int(0, items.length - 1)],
     guid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,

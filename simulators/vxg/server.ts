@@ -8,10 +8,7 @@ import { closeServer, httpUrl, listen, readBody } from '../kit/http.ts';
 import { makeJpeg } from '../kit/images.ts';
 import { createRng } from '../kit/rng.ts';
 import { TokenRegistry, type VxgAccess } from './tokens.ts';
-import {
-  badParam, notFound, parseVxgTime, serializeEventType, serializeStoredEvent, toStoredEvent, VxgApiError, VxgStore,
-  type SimCamera, type StoreStats, type StoredVxgEvent,
-} from './store.ts';
+import { badParam, notFound, parseVxgTime, serializeEventType, serializeStoredEvent, toStoredEvent, VxgApiError, VxgStore, type SimCamera, type StoreStats, type StoredVxgEvent } from './store.ts';
 
 export type VxgFault = 'none' | 'down' | 'http500' | 'hang' | 'invalid-json';
 
@@ -39,8 +36,18 @@ const R_STORAGE = /^\/api\/v2\/storage\/events\/$/;
 const R_STORED = /^\/api\/v2\/storage\/events\/([^/]+)\/$/;
 const R_MEDIA = /^\/sim\/media\/(thumbs|clips)\/(\d+)\.(?:jpg|mp4)$/;
 
-interface Reply { status: number; body?: unknown; contentType?: string }
-interface Call { method: string; url: URL; camid: number; access: VxgAccess; body: Record<string, unknown> }
+interface Reply {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+}
+interface Call {
+  method: string;
+  url: URL;
+  camid: number;
+  access: VxgAccess;
+  body: Record<string, unknown>;
+}
 
 export class VxgSimulator {
   fault: VxgFault = 'none';
@@ -56,7 +63,13 @@ export class VxgSimulator {
     this.host = opts.host ?? '127.0.0.1';
     this.pageLinks = opts.pageLinks ?? 'path';
     this.tokens = new TokenRegistry(rng);
-    this.store = new VxgStore(opts.cameras ?? [{ camid: 248527, name: 'Front door' }, { camid: 237863, name: 'Parking' }], rng);
+    this.store = new VxgStore(
+      opts.cameras ?? [
+        { camid: 248527, name: 'Front door' },
+        { camid: 237863, name: 'Parking' },
+      ],
+      rng,
+    );
   }
 
   get url(): string {
@@ -70,7 +83,9 @@ export class VxgSimulator {
   async start(): Promise<string> {
     if (this.server) return this.url;
     const server = http.createServer((req, res) => void this.handle(req, res));
-    server.on('connection', (socket) => { if (this.fault === 'down') socket.destroy(); });
+    server.on('connection', (socket) => {
+      if (this.fault === 'down') socket.destroy();
+    });
     this.port = await listen(server, this.opts.port ?? 0, this.host);
     this.server = server;
     return this.url;
@@ -183,12 +198,24 @@ export class VxgSimulator {
     const order = q.get('order_by') ?? '-time';
     if (order !== 'time' && order !== '-time') throw badParam("order_by must be 'time' or '-time'");
     const hits = this.store.queryStored({
-      camid, descending: order === '-time',
-      names: q.get('events')?.split(',').map((s) => s.trim()).filter(Boolean),
-      startMs: timeParam(q, 'start'), endMs: timeParam(q, 'end'),
+      camid,
+      descending: order === '-time',
+      names: q
+        .get('events')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      startMs: timeParam(q, 'start'),
+      endMs: timeParam(q, 'end'),
     });
     const includeMeta = isTrue(q.get('include_meta'));
-    return { status: 200, body: this.envelope(call.url, hits.map((r) => serializeStoredEvent(toStoredEvent(r, this.url), includeMeta))) };
+    return {
+      status: 200,
+      body: this.envelope(
+        call.url,
+        hits.map((r) => serializeStoredEvent(toStoredEvent(r, this.url), includeMeta)),
+      ),
+    };
   }
 
   private stored(call: Call, idText: string): Reply {
@@ -232,8 +259,11 @@ export class VxgSimulator {
     };
     return {
       meta: {
-        limit, next: offset + limit < all.length ? link(offset + limit) : null, offset,
-        previous: offset > 0 ? link(Math.max(0, offset - limit)) : null, total_count: all.length,
+        limit,
+        next: offset + limit < all.length ? link(offset + limit) : null,
+        offset,
+        previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+        total_count: all.length,
       },
       objects: all.slice(offset, offset + limit),
     };

@@ -16,7 +16,11 @@ export interface SimEventType {
   custom?: boolean;
 }
 
-export interface SimCamera { camid: number; name?: string; eventTypes?: SimEventType[] }
+export interface SimCamera {
+  camid: number;
+  name?: string;
+  eventTypes?: SimEventType[];
+}
 
 export interface StoredVxgEvent {
   id: number;
@@ -29,11 +33,21 @@ export interface StoredVxgEvent {
   filemeta?: { download: { url: string } };
 }
 
-export interface StoreStats { created: number; triggered: number; triggerRefused: number; requests: number; unauthorized: number }
+export interface StoreStats {
+  created: number;
+  triggered: number;
+  triggerRefused: number;
+  requests: number;
+  unauthorized: number;
+}
 
 /** An API error; the server renders it as `{"errorType","errorDetail","status"}` (shape unverified). */
 export class VxgApiError extends Error {
-  constructor(readonly status: number, readonly errorType: string, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+    readonly detail: string,
+  ) {
     super(detail);
   }
 }
@@ -61,15 +75,39 @@ export function formatVxgTime(ms: number): string {
 
 function detector(name: string, record: boolean, extra: Partial<SimEventType> = {}): SimEventType {
   return {
-    name, caps: { can_be_triggered: false, can_record: true, can_snapshot: true, is_periodic: false },
-    generate_images: false, notify: true, receive: true, record, snapshot: record, ...extra,
+    name,
+    caps: { can_be_triggered: false, can_record: true, can_snapshot: true, is_periodic: false },
+    generate_images: false,
+    notify: true,
+    receive: true,
+    record,
+    snapshot: record,
+    ...extra,
   };
 }
 
 const OTHER_BUILT_INS = [
-  'sound', 'line_crossing', 'intrusion', 'face_detected', 'object_and_scene_detection', 'tampering', 'loitering',
-  'people_counting', 'vehicle_detected', 'license_plate', 'crowd', 'fire', 'smoke', 'glass_break', 'temperature',
-  'input', 'memorycard', 'wifi', 'fall_detected', 'audio_level', 'object_left',
+  'sound',
+  'line_crossing',
+  'intrusion',
+  'face_detected',
+  'object_and_scene_detection',
+  'tampering',
+  'loitering',
+  'people_counting',
+  'vehicle_detected',
+  'license_plate',
+  'crowd',
+  'fire',
+  'smoke',
+  'glass_break',
+  'temperature',
+  'input',
+  'memorycard',
+  'wifi',
+  'fall_detected',
+  'audio_level',
+  'object_left',
 ];
 
 /**
@@ -118,9 +156,23 @@ function optionalBool(body: Record<string, unknown>, key: string): boolean | und
 // ---- stored events -----------------------------------------------------------------------------
 
 /** A stored event as kept by the simulator (URLs are derived when it is shown). */
-export interface EventRecord { id: number; camid: number; name: string; timeMs: number; meta: Record<string, unknown> | null; thumb: boolean; download: boolean }
+export interface EventRecord {
+  id: number;
+  camid: number;
+  name: string;
+  timeMs: number;
+  meta: Record<string, unknown> | null;
+  thumb: boolean;
+  download: boolean;
+}
 
-export interface StoredQuery { camid: number; names?: string[]; startMs?: number; endMs?: number; descending: boolean }
+export interface StoredQuery {
+  camid: number;
+  names?: string[];
+  startMs?: number;
+  endMs?: number;
+  descending: boolean;
+}
 
 export function toStoredEvent(r: EventRecord, baseUrl: string): StoredVxgEvent {
   const e: StoredVxgEvent = { id: r.id, camid: r.camid, name: r.name, time: formatVxgTime(r.timeMs), meta: r.meta };
@@ -152,7 +204,10 @@ export class VxgStore {
   private nextId: number;
 
   /** `rng` spaces ids: they grow but with gaps, like a table shared with other tenants. */
-  constructor(cameras: SimCamera[], private readonly rng: Rng) {
+  constructor(
+    cameras: SimCamera[],
+    private readonly rng: Rng,
+  ) {
     for (const c of cameras) {
       if (!Number.isInteger(c.camid) || c.camid <= 0) throw new Error(`camid must be a positive integer: ${c.camid}`);
       if (this.cameras.has(c.camid)) throw new Error(`duplicate camid ${c.camid}`);
@@ -188,9 +243,13 @@ export class VxgStore {
     if (typeof body.name !== 'string' || !TYPE_NAME_RE.test(body.name)) throw badParam('name is required: 1-64 of A-Z a-z 0-9 _ . -');
     if (types.some((t) => t.name === body.name)) throw badParam(`event type '${body.name}' already exists`);
     const type: SimEventType = {
-      name: body.name, caps: { can_be_triggered: false, can_record: false, can_snapshot: false, is_periodic: false },
-      custom: true, notify: optionalBool(body, 'notify') ?? false, receive: optionalBool(body, 'receive') ?? false,
-      record: false, snapshot: false,
+      name: body.name,
+      caps: { can_be_triggered: false, can_record: false, can_snapshot: false, is_periodic: false },
+      custom: true,
+      notify: optionalBool(body, 'notify') ?? false,
+      receive: optionalBool(body, 'receive') ?? false,
+      record: false,
+      snapshot: false,
     };
     types.push(type);
     return type;
@@ -229,8 +288,12 @@ export class VxgStore {
   /** The camera generating an event: thumbnail when the type snapshots, clip when it records. */
   cameraGenerated(camid: number, type: SimEventType, timeMs: number, meta: Record<string, unknown> | null, thumb?: boolean): EventRecord {
     return this.addEvent({
-      camid, name: type.name, timeMs, meta,
-      thumb: thumb ?? (type.caps.can_snapshot && type.snapshot), download: type.caps.can_record && type.record,
+      camid,
+      name: type.name,
+      timeMs,
+      meta,
+      thumb: thumb ?? (type.caps.can_snapshot && type.snapshot),
+      download: type.caps.can_record && type.record,
     });
   }
 
@@ -259,8 +322,9 @@ export class VxgStore {
   /** Matching events ordered by time (then id) in the requested direction; bounds inclusive. */
   queryStored(q: StoredQuery): EventRecord[] {
     const names = q.names && q.names.length > 0 ? new Set(q.names) : undefined;
-    const hits = this.events.filter((e) => e.camid === q.camid && (!names || names.has(e.name))
-      && (q.startMs === undefined || e.timeMs >= q.startMs) && (q.endMs === undefined || e.timeMs <= q.endMs));
+    const hits = this.events.filter(
+      (e) => e.camid === q.camid && (!names || names.has(e.name)) && (q.startMs === undefined || e.timeMs >= q.startMs) && (q.endMs === undefined || e.timeMs <= q.endMs),
+    );
     const dir = q.descending ? -1 : 1;
     return hits.sort((a, b) => dir * (a.timeMs - b.timeMs || a.id - b.id));
   }

@@ -34,11 +34,13 @@ export function decodeChannelToken(token: string): Record<string, unknown> | nul
   }
 }
 
-export type TokenCheck =
-  | { ok: true; camid: number; access: VxgAccess }
-  | { ok: false; detail: string };
+export type TokenCheck = { ok: true; camid: number; access: VxgAccess } | { ok: false; detail: string };
 
-interface Issued { camid: number; access: VxgAccess; cmngrid: number }
+interface Issued {
+  camid: number;
+  access: VxgAccess;
+  cmngrid: number;
+}
 
 /** Issues one inner token per (camera, access) and verifies `Authorization` headers against them. */
 export class TokenRegistry {
@@ -52,9 +54,15 @@ export class TokenRegistry {
     const key = `${camid}:${access}`;
     const existing = this.byKey.get(key);
     if (existing) return existing;
-    const nonce = Math.floor(this.rng.next() * 0xffffffff).toString(16).padStart(8, '0');
+    const nonce = Math.floor(this.rng.next() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
     const body = Buffer.from(JSON.stringify({ camid, access, nonce }), 'utf8').toString('base64url');
-    const sig = Array.from({ length: 4 }, () => Math.floor(this.rng.next() * 0xffffffff).toString(16).padStart(8, '0')).join('');
+    const sig = Array.from({ length: 4 }, () =>
+      Math.floor(this.rng.next() * 0xffffffff)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
     const inner = `share.${body}.${sig}`;
     this.byKey.set(key, inner);
     this.byInner.set(inner, { camid, access, cmngrid: camid + 1000 + Math.floor(this.rng.next() * 1000) });

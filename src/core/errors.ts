@@ -35,13 +35,11 @@ export class AppError extends Error {
   }
 }
 
-export const badInput = (message: string, details?: Record<string, unknown>) =>
-  new AppError('BAD_USER_INPUT', message, details);
+export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const tooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
 export const unsupportedMedia = (message: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', message);
-export const unsupportedCapability = (message: string) =>
-  new AppError('UNSUPPORTED_CAPABILITY', message);
+export const unsupportedCapability = (message: string) => new AppError('UNSUPPORTED_CAPABILITY', message);
 export const vendorRejected = (message: string) => new AppError('VENDOR_REJECTED', message);
 export const vendorUnavailable = (message: string) => new AppError('VENDOR_UNAVAILABLE', message);
 

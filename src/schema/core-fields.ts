@@ -76,19 +76,23 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
           return ctx.services.eventBySeq(seq);
         },
       }),
-      cameras: t.connection({
-        type: refs.Camera,
-        description: 'Cameras ordered by id. `last`/`before` are not supported.',
-        authScopes: ANY_KEY,
-        args: { filter: t.arg({ type: CameraFilter }) },
-        resolve: async (_r, args, ctx) => {
-          const first = args.first ?? 100;
-          if (first < 0 || first > MAX_PAGE) throw bad(`first: expected 0..${MAX_PAGE}, got ${first}`);
-          const after = args.after ? localId(args.after, (tn) => tn === 'Camera') : null;
-          const r = await ctx.services.listCameras(args.filter, first, after);
-          return connectionOf(r.cameras, r.hasNextPage, false, (c) => c.id);
+      cameras: t.connection(
+        {
+          type: refs.Camera,
+          description: 'Cameras ordered by id. `last`/`before` are not supported.',
+          authScopes: ANY_KEY,
+          args: { filter: t.arg({ type: CameraFilter }) },
+          resolve: async (_r, args, ctx) => {
+            const first = args.first ?? 100;
+            if (first < 0 || first > MAX_PAGE) throw bad(`first: expected 0..${MAX_PAGE}, got ${first}`);
+            const after = args.after ? localId(args.after, (tn) => tn === 'Camera') : null;
+            const r = await ctx.services.listCameras(args.filter, first, after);
+            return connectionOf(r.cameras, r.hasNextPage, false, (c) => c.id);
+          },
         },
-      }, { name: 'CameraConnection' }, { name: 'CameraEdge' }),
+        { name: 'CameraConnection' },
+        { name: 'CameraEdge' },
+      ),
       camera: t.field({
         type: refs.Camera,
         nullable: true,

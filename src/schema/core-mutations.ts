@@ -119,7 +119,7 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
       stopStream: t.field({
         authScopes: STREAMS,
         type: StreamSession,
-        description: 'Release this caller\'s hold on the session; the vendor session stops when the last holder stops.',
+        description: "Release this caller's hold on the session; the vendor session stops when the last holder stops.",
         args: { id: t.arg.id({ required: true }) },
         resolve: (_r, args, ctx) => ctx.services.streams.stopStream(String(args.id)),
       }),

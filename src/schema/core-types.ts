@@ -3,17 +3,7 @@
  * EventFilter, and the eventType() helper adapters use to add vendor event types.
  */
 import { GraphQLError } from 'graphql';
-import {
-  CAMERA_STATUSES,
-  CAPABILITIES,
-  DIRECTIONS,
-  EVENT_KINDS,
-  MEDIA_ROLES,
-  normalizePlate,
-  PLATE_PHASES,
-  type MediaRef,
-  type StoredEvent,
-} from '../core/events/model.ts';
+import { CAMERA_STATUSES, CAPABILITIES, DIRECTIONS, EVENT_KINDS, MEDIA_ROLES, normalizePlate, PLATE_PHASES, type MediaRef, type StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
@@ -179,8 +169,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
           type: Event,
           authScopes: READ,
           args: { filter: t.arg({ type: EventFilterRef }) },
-          resolve: (c, args, ctx) =>
-            resolveEventConnection(ctx, { ...(toEventFilter(args.filter) ?? {}), cameraIds: [c.id] }, eventConnectionArgs(args)),
+          resolve: (c, args, ctx) => resolveEventConnection(ctx, { ...(toEventFilter(args.filter) ?? {}), cameraIds: [c.id] }, eventConnectionArgs(args)),
         },
         EventConnection,
       ),

@@ -18,8 +18,7 @@ export interface GraphqlAdditions {
 
 let coreSchema: GraphQLSchema | null = null;
 
-const fieldNames = (t: GraphQLNamedType | undefined): string[] =>
-  t && (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t)) ? Object.keys(t.getFields()) : [];
+const fieldNames = (t: GraphQLNamedType | undefined): string[] => (t && (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t)) ? Object.keys(t.getFields()) : []);
 
 export function graphqlAdditions(def: AdapterDefinition): GraphqlAdditions {
   coreSchema ??= buildSchema([]);
@@ -43,8 +42,5 @@ export function graphqlAdditions(def: AdapterDefinition): GraphqlAdditions {
 export function unprefixedGraphqlNames(def: AdapterDefinition): string[] {
   const { types, fields } = graphqlAdditions(def);
   const fieldPrefix = def.graphqlPrefix.charAt(0).toLowerCase() + def.graphqlPrefix.slice(1);
-  return [
-    ...types.filter((t) => !t.startsWith(def.graphqlPrefix)).map((t) => `type ${t}`),
-    ...fields.filter((f) => !f.split('.')[1].startsWith(fieldPrefix)),
-  ];
+  return [...types.filter((t) => !t.startsWith(def.graphqlPrefix)).map((t) => `type ${t}`), ...fields.filter((f) => !f.split('.')[1].startsWith(fieldPrefix))];
 }

@@ -47,4 +47,3 @@ export async function loadCamera(ctx: GraphQLContext, id: string): Promise<Camer
   if (!cam) throw new GraphQLError(`camera ${id} not found`, { extensions: { code: 'NOT_FOUND' } });
   return cam;
 }
-

@@ -31,10 +31,15 @@ export function healthCheck(d: HealthCheckDeps): ConformanceCheck {
       const env = server.env(type, id);
       try {
         await sim.breakVendor!(env);
-        const bad = await waitUntil(() => {
-          const i = server.info(type, id);
-          return i && (i.status === 'DEGRADED' || i.status === 'ERROR') && i;
-        }, d.timeoutMs, `${type}/${id} to report DEGRADED or ERROR after breakVendor()`, d.statusText);
+        const bad = await waitUntil(
+          () => {
+            const i = server.info(type, id);
+            return i && (i.status === 'DEGRADED' || i.status === 'ERROR') && i;
+          },
+          d.timeoutMs,
+          `${type}/${id} to report DEGRADED or ERROR after breakVendor()`,
+          d.statusText,
+        );
         if (!bad.detail?.trim()) throw new Error(`${type}/${id} is ${bad.status} without a detail: say what is wrong (ctx.setStatus(status, detail))`);
         await waitUntil(() => pushed.some((p) => p.status === bad.status), d.timeoutMs, `the ${bad.status} status on adapterStatusChanged`);
         await sim.restoreVendor!(env);

@@ -65,10 +65,15 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
   const refused = (list: PublishRecord[]) => list.filter((p) => p.error !== undefined);
   /** Wait for `n` more stored events than `before`, with every publish settled. */
   const storedAtLeast = (before: number, n: number, what: string) =>
-    waitUntil(async () => {
-      const all = await events();
-      return all.length >= before + n && rec.pending === 0 && all;
-    }, t.eventMs, what, () => `${statusText()}; ${rec.publishes.length} publish() calls, ${refused(rec.publishes).length} refused${refused(rec.publishes).length ? `: ${errText(refused(rec.publishes)[0].error)}` : ''}`);
+    waitUntil(
+      async () => {
+        const all = await events();
+        return all.length >= before + n && rec.pending === 0 && all;
+      },
+      t.eventMs,
+      what,
+      () => `${statusText()}; ${rec.publishes.length} publish() calls, ${refused(rec.publishes).length} refused${refused(rec.publishes).length ? `: ${errText(refused(rec.publishes)[0].error)}` : ''}`,
+    );
 
   const live = () =>
     (started ??= (async () => {
@@ -106,13 +111,22 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
         if (valid.length) wrong.push(`the valid config is refused: ${valid.join('; ')}`);
         for (const c of o.invalidConfigs ?? []) {
           const { problems } = validateAdapterEntries([patched(instance(), c.patch) as never], defs);
-          const at = `${formatIssuePath(c.path ? c.path.split(/\.|\[(\d+)\]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [], 'adapters[0]')}:`;
+          const at = `${formatIssuePath(
+            c.path
+              ? c.path
+                  .split(/\.|\[(\d+)\]/)
+                  .filter(Boolean)
+                  .map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+              : [],
+            'adapters[0]',
+          )}:`;
           const hit = problems.find((p) => p.startsWith(at));
           if (!hit) wrong.push(`${JSON.stringify(c.patch)} should be refused with a problem at "${at}", got ${problems.length ? problems.join(' | ') : 'no problem (accepted)'}`);
           else if (c.message && !(typeof c.message === 'string' ? hit.includes(c.message) : c.message.test(hit))) wrong.push(`"${hit}" does not match ${String(c.message)}`);
         }
         const unknown = validateAdapterEntries([{ ...instance(), conformanceUnknownKey: 1 } as never], defs).problems;
-        if (!unknown.some((p) => p.includes('conformanceUnknownKey'))) wrong.push(`an unknown key (conformanceUnknownKey) is not refused: make the config schema .strict() (${unknown.length ? unknown.join(' | ') : 'accepted'})`);
+        if (!unknown.some((p) => p.includes('conformanceUnknownKey')))
+          wrong.push(`an unknown key (conformanceUnknownKey) is not refused: make the config schema .strict() (${unknown.length ? unknown.join(' | ') : 'accepted'})`);
         if (wrong.length) throw new Error(wrong.join('\n'));
       },
     },
@@ -134,7 +148,13 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
         perEvent = all.length - before;
         const mine = rec.publishes.slice(from);
         const bad = refused(mine);
-        if (bad.length) throw new Error(`publish() refused ${bad.length} of ${mine.length} events: ${bad.slice(0, 3).map((p) => errText(p.error)).join('; ')}`);
+        if (bad.length)
+          throw new Error(
+            `publish() refused ${bad.length} of ${mine.length} events: ${bad
+              .slice(0, 3)
+              .map((p) => errText(p.error))
+              .join('; ')}`,
+          );
         const wrong: string[] = [];
         const schema = server.running.schema;
         for (const p of mine) {
@@ -163,7 +183,10 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
         const after = await storedAtLeast(before.length, perEvent, 'a new event after the duplicate');
         const seen = new Set(before.map((e) => e.seq));
         const added = after.filter((e) => !seen.has(e.seq));
-        if (added.length !== perEvent) throw new Error(`after a duplicate delivery and one new event, ${added.length} events were stored (one new event stores ${perEvent}): the duplicate got another dedupe key. New keys: ${added.map((e) => e.dedupeKey).join(', ')}`);
+        if (added.length !== perEvent)
+          throw new Error(
+            `after a duplicate delivery and one new event, ${added.length} events were stored (one new event stores ${perEvent}): the duplicate got another dedupe key. New keys: ${added.map((e) => e.dedupeKey).join(', ')}`,
+          );
       },
     },
     healthCheck({ server, sim, type, id, timeoutMs: t.healthMs, live, statusText }),
@@ -195,7 +218,8 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
         if (!perEvent) throw new Error('the events check did not pass: nothing to compare with');
         await sim.produceEvent(env());
         const after = await storedAtLeast(before, perEvent, 'a new event after the restart');
-        if (after.length !== before + perEvent) throw new Error(`after a restart and one new event, ${after.length - before} events were stored (expected ${perEvent}): old events were published again under new dedupe keys`);
+        if (after.length !== before + perEvent)
+          throw new Error(`after a restart and one new event, ${after.length - before} events were stored (expected ${perEvent}): old events were published again under new dedupe keys`);
       },
     },
     {

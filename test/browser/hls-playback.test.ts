@@ -27,10 +27,14 @@ describe.skipIf(!hasChromium)('HLS playback in Chromium through /streams/', () =
   });
 
   it('hls.js plays the proxied playlist and its segments', async () => {
-    const cameraId: string = await waitFor(async () => {
-      const cams = await h.t.gql('{ cameras(filter: { adapters: ["ivms"], statuses: [ONLINE] }) { edges { node { id } } } }');
-      return cams.data?.cameras.edges[0]?.node.id;
-    }, 10_000, 'an online IVMS camera');
+    const cameraId: string = await waitFor(
+      async () => {
+        const cams = await h.t.gql('{ cameras(filter: { adapters: ["ivms"], statuses: [ONLINE] }) { edges { node { id } } } }');
+        return cams.data?.cameras.edges[0]?.node.id;
+      },
+      10_000,
+      'an online IVMS camera',
+    );
     const started = await h.t.gql('mutation($c: ID!) { startStream(input: { cameraId: $c, mode: LIVE }) { playlistUrl } }', { c: cameraId });
     const playlistUrl: string = started.data.startStream.playlistUrl;
     expect(playlistUrl).toMatch(/^\/streams\/[\w-]+\/index\.m3u8$/);

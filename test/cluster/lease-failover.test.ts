@@ -94,7 +94,14 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
     expect(gauges.sort()).toEqual(['0', '1']);
 
     const before = await emitSpaced(3);
-    await waitFor(async () => { const ids = await storedEventIds(procs[0]); return before.every((id) => ids.has(id)); }, 10_000, 'events stored by the holder');
+    await waitFor(
+      async () => {
+        const ids = await storedEventIds(procs[0]);
+        return before.every((id) => ids.has(id));
+      },
+      10_000,
+      'events stored by the holder',
+    );
     const ids = await storedEventIds(procs[1]); // the same log on both
     for (const id of before) expect(ids.has(id)).toBe(true);
   });
@@ -118,11 +125,22 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
     expect(v.detail ?? '').not.toMatch(/standby/);
     expect(await leaseGauge(survivor)).toBe('1');
 
-    await waitFor(async () => {
-      const ids = await storedEventIds(survivor);
-      return after.every((id) => ids.has(id));
-    }, 15_000, 'events emitted after the kill stored by the survivor').catch(async (err) => {
-      console.log(survivor.out().split('\n').filter((l) => /camlytics|lease|poll/i.test(l)).slice(-20).join('\n'));
+    await waitFor(
+      async () => {
+        const ids = await storedEventIds(survivor);
+        return after.every((id) => ids.has(id));
+      },
+      15_000,
+      'events emitted after the kill stored by the survivor',
+    ).catch(async (err) => {
+      console.log(
+        survivor
+          .out()
+          .split('\n')
+          .filter((l) => /camlytics|lease|poll/i.test(l))
+          .slice(-20)
+          .join('\n'),
+      );
       console.log(JSON.stringify((await gql(survivor.base, '{ adapters { counters { name value } } }')).data));
       throw err;
     });

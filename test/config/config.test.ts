@@ -49,7 +49,16 @@ describe('validateConfig', () => {
 
   it('names the path of every missing variable', () => {
     const problems = problemsOf(() =>
-      validateConfig({ auth: { apiKeys: [{ key: '${API_KEY}', scopes: ['admin'] }] }, adapters: [{ type: 'ff', id: 'a' }, { type: 'ff', id: 'b', auth: { key: '${FF_KEY}' } }] }, {}),
+      validateConfig(
+        {
+          auth: { apiKeys: [{ key: '${API_KEY}', scopes: ['admin'] }] },
+          adapters: [
+            { type: 'ff', id: 'a' },
+            { type: 'ff', id: 'b', auth: { key: '${FF_KEY}' } },
+          ],
+        },
+        {},
+      ),
     );
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^auth\.apiKeys\[0\]\.key: .*API_KEY/), expect.stringMatching(/^adapters\[1\]\.auth\.key: .*FF_KEY/)]));
     // The emptied value may also fail its own rule (API key length), but only at the same path.
@@ -63,16 +72,29 @@ describe('validateConfig', () => {
   });
 
   it('reports every schema problem at once with its path', () => {
-    const problems = problemsOf(() =>
-      validateConfig({ auth: { apiKeys: [{ key: 'short', scopes: ['root'] }] }, adapters: [{ type: 'ff', id: 'bad id!' }], limits: { maxDepth: 1 } }),
-    );
+    const problems = problemsOf(() => validateConfig({ auth: { apiKeys: [{ key: 'short', scopes: ['root'] }] }, adapters: [{ type: 'ff', id: 'bad id!' }], limits: { maxDepth: 1 } }));
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['adapters[0].id', 'auth.apiKeys[0].key', 'auth.apiKeys[0].scopes[0]', 'limits.maxDepth']);
   });
 
   it('rejects a duplicate instance id of one type, but allows the same id for another type', () => {
-    const problems = problemsOf(() => validateConfig({ adapters: [{ type: 'ff', id: 'a' }, { type: 'ff', id: 'b' }, { type: 'ff', id: 'a' }] }));
+    const problems = problemsOf(() =>
+      validateConfig({
+        adapters: [
+          { type: 'ff', id: 'a' },
+          { type: 'ff', id: 'b' },
+          { type: 'ff', id: 'a' },
+        ],
+      }),
+    );
     expect(problems).toEqual([expect.stringMatching(/^adapters\[2\]\.id: duplicate instance "a"/)]);
-    expect(() => validateConfig({ adapters: [{ type: 'ff', id: 'a' }, { type: 'other', id: 'a' }] })).not.toThrow();
+    expect(() =>
+      validateConfig({
+        adapters: [
+          { type: 'ff', id: 'a' },
+          { type: 'other', id: 'a' },
+        ],
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -141,7 +163,7 @@ describe('${VAR} in numeric and boolean fields', () => {
     expect(validateAdapterEntries(cfg.adapters, defs).problems).toEqual(['adapters[0].tcpPort: expected a number, got "40o1"', 'adapters[0].allowUnauthenticatedTcp: expected a boolean, got "yes"']);
   });
 
-  it('checks the number it read against the field\'s rules', () => {
+  it("checks the number it read against the field's rules", () => {
     const cfg = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: '${FF_PORT}' }] }, { FF_PORT: '70000' });
     expect(validateAdapterEntries(cfg.adapters, defs).problems).toEqual([expect.stringMatching(/^adapters\[0\]\.tcpPort: Too big/)]);
   });
@@ -155,7 +177,9 @@ describe('parseConfigText', () => {
   });
 
   it('reads JSON', () => {
-    const cfg = parseConfigText(JSON.stringify({ adapters: [{ type: 'ff', id: 'j', tcpPort: 5 }], auth: { apiKeys: [{ key: '${K}', scopes: ['events:read'] }] } }), 'c.json', { K: 'abcdefghijklmnopq' });
+    const cfg = parseConfigText(JSON.stringify({ adapters: [{ type: 'ff', id: 'j', tcpPort: 5 }], auth: { apiKeys: [{ key: '${K}', scopes: ['events:read'] }] } }), 'c.json', {
+      K: 'abcdefghijklmnopq',
+    });
     expect(cfg.adapters[0].id).toBe('j');
     expect(cfg.auth.apiKeys[0].key).toBe('abcdefghijklmnopq');
   });
@@ -186,7 +210,7 @@ describe('readEnv and loadConfig', () => {
     expect(problems).toContain('PORT: expected a port number (0-65535), got "eighty"');
   });
 
-  it('checks LOG_LEVEL against pino\'s levels', () => {
+  it("checks LOG_LEVEL against pino's levels", () => {
     expect(LOG_LEVELS.filter((l) => l !== 'silent').sort()).toEqual(Object.keys(pino.levels.values).sort());
     expect(problemsOf(() => readEnv({ LOG_LEVEL: 'verbose' }))).toEqual(['LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"']);
     expect(readEnv({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
@@ -216,7 +240,14 @@ describe('readEnv and loadConfig', () => {
 
 describe('createApp', () => {
   it('rejects bad adapter config with a ConfigError listing every problem, before opening anything', async () => {
-    const config = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: -1 }, { type: 'acme', id: 'b' }, { type: 'vxg', id: 'v' }, { type: 'ff', id: 'c', allowIps: ['not-an-ip'] }] });
+    const config = validateConfig({
+      adapters: [
+        { type: 'ff', id: 'a', tcpPort: -1 },
+        { type: 'acme', id: 'b' },
+        { type: 'vxg', id: 'v' },
+        { type: 'ff', id: 'c', allowIps: ['not-an-ip'] },
+      ],
+    });
     const err = await createApp({ env: { port: 0, host: '127.0.0.1', dataDir: join(tmp, 'never'), logLevel: 'silent' }, config, log: pino({ level: 'silent' }) }).then(
       () => null,
       (e: unknown) => e,

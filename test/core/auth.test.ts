@@ -25,12 +25,24 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/ff/${name}`,
 
 /** A resolver and a route that throw plain errors carrying SQL-ish text. */
 const boom = defineAdapter({
-  type: 'boom', version: '1.0.0', graphqlPrefix: 'Boom', configSchema: z.object({ type: z.string(), id: z.string() }), capabilities: [],
+  type: 'boom',
+  version: '1.0.0',
+  graphqlPrefix: 'Boom',
+  configSchema: z.object({ type: z.string(), id: z.string() }),
+  capabilities: [],
   graphql: (builder) => {
-    builder.queryField('boomFail', (t) => t.string({ resolve: () => { throw new Error('relation "secret_table" does not exist: select * from secret_table'); } }));
+    builder.queryField('boomFail', (t) =>
+      t.string({
+        resolve: () => {
+          throw new Error('relation "secret_table" does not exist: select * from secret_table');
+        },
+      }),
+    );
   },
   start(ctx) {
-    ctx.route('POST', '/fail', () => { throw new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2'); });
+    ctx.route('POST', '/fail', () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
+    });
     return { stop: () => {} };
   },
 }) as unknown as AdapterDefinition;
@@ -53,8 +65,17 @@ describe('with API keys', () => {
     t = await startTestApp({
       adapters,
       config: {
-        auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }, { key: ADMIN, scopes: ['admin'] }, { key: WRITE, scopes: ['events:write'] }] },
-        adapters: [{ type: 'ff', id: 'default' }, { type: 'boom', id: 'b' }],
+        auth: {
+          apiKeys: [
+            { key: READ, scopes: ['events:read'] },
+            { key: ADMIN, scopes: ['admin'] },
+            { key: WRITE, scopes: ['events:write'] },
+          ],
+        },
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'boom', id: 'b' },
+        ],
         limits: { maxDepth: 8, maxAliases: 5, maxTokens: 300, wsMaxPayloadBytes: 4096 },
       },
     });
@@ -109,7 +130,11 @@ describe('with API keys', () => {
   it('requires a key for /media, and ingest routes do not', async () => {
     const ingest = await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixture('sample-image-array.json') });
     expect(ingest.status).toBe(200);
-    const r = await t.gql<{ events: { edges: Array<{ node: { media: Array<{ url: string; contentType: string }> } }> } }>('{ events(first: 1) { edges { node { media { url contentType } } } } }', undefined, bearer(READ));
+    const r = await t.gql<{ events: { edges: Array<{ node: { media: Array<{ url: string; contentType: string }> } }> } }>(
+      '{ events(first: 1) { edges { node { media { url contentType } } } } }',
+      undefined,
+      bearer(READ),
+    );
     const media = r.data!.events.edges[0].node.media;
     expect(media.length).toBeGreaterThan(0);
     const url = `${t.url}${media[0].url}`;
@@ -187,7 +212,17 @@ describe('with API keys', () => {
 describe('without API keys', () => {
   it('runs open and logs a warning at start-up', async () => {
     const lines: Array<{ level: number; msg: string }> = [];
-    const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(...String(chunk).trim().split('\n').map((l) => JSON.parse(l))), cb()) });
+    const sink = new Writable({
+      write: (chunk, _e, cb) => (
+        lines.push(
+          ...String(chunk)
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l)),
+        ),
+        cb()
+      ),
+    });
     const db = await openPgliteTestDb();
     const app = await createApp({
       env: { port: 0, host: '127.0.0.1', dataDir: '/tmp/usa-open-unused', logLevel: 'warn' },

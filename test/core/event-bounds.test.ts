@@ -16,7 +16,12 @@ import type { FileMediaStore } from '../../src/core/media/store.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const base = (): EventInput => ({
-  typeName: 'BoundEvent', kind: 'PLATE_READ', vendorType: 't', occurredAt: T0, dedupeKey: 'k', raw: {},
+  typeName: 'BoundEvent',
+  kind: 'PLATE_READ',
+  vendorType: 't',
+  occurredAt: T0,
+  dedupeKey: 'k',
+  raw: {},
   camera: { vendorId: 'cam' },
   plate: { plate: 'AB1', plateNormalized: 'AB1', direction: 'IN', phase: 'NEW', trackId: 't', country: 'CZ', region: null, vehicle: { make: 'Skoda' } },
   analytics: { ruleName: 'r' },
@@ -58,7 +63,11 @@ describe('ingest: the stored row size cap', () => {
     const metrics = createMetrics();
     const writer = new EventWriter({ db: t.database.db, bus: new LocalEventBus(), log: pino({ level: 'silent' }), metrics });
     const ingest = new Ingest({ writer, media: {} as FileMediaStore, cameras: new CameraCache(), maxRowBytes: 20_000 });
-    const publish = (e: EventInput) => ingest.publish({ adapter: 'b', instance: 'i' }, e).then((r) => (r.duplicate ? 'dup' : 'ok'), (err: { code?: string }) => err.code);
+    const publish = (e: EventInput) =>
+      ingest.publish({ adapter: 'b', instance: 'i' }, e).then(
+        (r) => (r.duplicate ? 'dup' : 'ok'),
+        (err: { code?: string }) => err.code,
+      );
     expect(await publish({ ...base(), dedupeKey: 'small', raw: { extra: 'x'.repeat(10_000) } })).toBe('ok');
     expect(await publish({ ...base(), dedupeKey: 'big-raw', raw: { extra: 'x'.repeat(20_000) } })).toBe('PAYLOAD_TOO_LARGE');
     expect(await publish({ ...base(), dedupeKey: 'big-data', data: { extra: 'ž'.repeat(9_800) } })).toBe('PAYLOAD_TOO_LARGE'); // 19,600 bytes of UTF-8 in 9,800 characters

@@ -21,13 +21,27 @@ import { waitFor } from '../helpers/wait-for.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (over: Partial<InsertableEventRow> = {}): InsertableEventRow => ({
-  typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0, receivedAt: T0,
-  adapter: 'w', instance: 'i', cameraId: null, dedupeKey: 'k', plateNormalized: null, trackId: null,
-  plate: null, analytics: null, data: {}, raw: {}, media: [], ...over,
+  typeName: 'TestThingEvent',
+  kind: 'CUSTOM',
+  vendorType: 'thing',
+  occurredAt: T0,
+  receivedAt: T0,
+  adapter: 'w',
+  instance: 'i',
+  cameraId: null,
+  dedupeKey: 'k',
+  plateNormalized: null,
+  trackId: null,
+  plate: null,
+  analytics: null,
+  data: {},
+  raw: {},
+  media: [],
+  ...over,
 });
 const rowsOf = async (db: Db, q: ReturnType<typeof sql>) => {
   const r = (await db.execute(q)) as unknown as { rows?: unknown[] } | unknown[];
-  return (Array.isArray(r) ? r : r.rows ?? []) as Array<Record<string, unknown>>;
+  return (Array.isArray(r) ? r : (r.rows ?? [])) as Array<Record<string, unknown>>;
 };
 const sqlStateOf = (e: unknown) => {
   const x = e as { code?: string; cause?: { code?: string } };
@@ -50,17 +64,88 @@ for (const driver of drivers) {
       ];
       const inserted = await insertEvents(db, rows);
       // A skipped duplicate uses up a seq (identity values are drawn before the conflict check): gaps, never reordering.
-      expect(inserted.map((r) => [r.seq, r.dedupeKey])).toEqual([[1n, 'a'], [2n, 'b'], [4n, 'lone-\ufffd-surrogate']]);
+      expect(inserted.map((r) => [r.seq, r.dedupeKey])).toEqual([
+        [1n, 'a'],
+        [2n, 'b'],
+        [4n, 'lone-\ufffd-surrogate'],
+      ]);
       expect(await insertEvents(db, [row({ dedupeKey: 'b' }), row({ dedupeKey: 'c' })])).toEqual([{ seq: 6n, dedupeKey: 'c', adapter: 'w', instance: 'i' }]);
 
       const stored = (await listEvents(db, { instances: ['i'] }, { first: 10 })).events.reverse();
       expect(stored.map((e) => ({ ...e, receivedAt: e.receivedAt.toISOString(), occurredAt: e.occurredAt.toISOString() }))).toEqual([
-        { seq: 1n, typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0.toISOString(), receivedAt: T0.toISOString(), adapter: 'w', instance: 'i', cameraId: 'w/i/cam', dedupeKey: 'a', plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' }, analytics: null, data: {}, raw: {}, media: [] },
-        { seq: 2n, typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0.toISOString(), receivedAt: T0.toISOString(), adapter: 'w', instance: 'i', cameraId: null, dedupeKey: 'b', plate: null, analytics: { ruleId: 'r1' }, data: { n: 1.5, s: 'ž\'"\\', nested: [null, true, { x: [] }] }, raw: 'just a string', media: [] },
-        { seq: 4n, typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'half \ufffd pair', occurredAt: T0.toISOString(), receivedAt: T0.toISOString(), adapter: 'w', instance: 'i', cameraId: null, dedupeKey: 'lone-\ufffd-surrogate', plate: null, analytics: null, data: {}, raw: {}, media: [{ id: 'm1', role: 'FRAME', contentType: 'image/jpeg', byteSize: 3 }] },
-        { seq: 6n, typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0.toISOString(), receivedAt: T0.toISOString(), adapter: 'w', instance: 'i', cameraId: null, dedupeKey: 'c', plate: null, analytics: null, data: {}, raw: {}, media: [] },
+        {
+          seq: 1n,
+          typeName: 'TestThingEvent',
+          kind: 'CUSTOM',
+          vendorType: 'thing',
+          occurredAt: T0.toISOString(),
+          receivedAt: T0.toISOString(),
+          adapter: 'w',
+          instance: 'i',
+          cameraId: 'w/i/cam',
+          dedupeKey: 'a',
+          plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' },
+          analytics: null,
+          data: {},
+          raw: {},
+          media: [],
+        },
+        {
+          seq: 2n,
+          typeName: 'TestThingEvent',
+          kind: 'CUSTOM',
+          vendorType: 'thing',
+          occurredAt: T0.toISOString(),
+          receivedAt: T0.toISOString(),
+          adapter: 'w',
+          instance: 'i',
+          cameraId: null,
+          dedupeKey: 'b',
+          plate: null,
+          analytics: { ruleId: 'r1' },
+          data: { n: 1.5, s: 'ž\'"\\', nested: [null, true, { x: [] }] },
+          raw: 'just a string',
+          media: [],
+        },
+        {
+          seq: 4n,
+          typeName: 'TestThingEvent',
+          kind: 'CUSTOM',
+          vendorType: 'half \ufffd pair',
+          occurredAt: T0.toISOString(),
+          receivedAt: T0.toISOString(),
+          adapter: 'w',
+          instance: 'i',
+          cameraId: null,
+          dedupeKey: 'lone-\ufffd-surrogate',
+          plate: null,
+          analytics: null,
+          data: {},
+          raw: {},
+          media: [{ id: 'm1', role: 'FRAME', contentType: 'image/jpeg', byteSize: 3 }],
+        },
+        {
+          seq: 6n,
+          typeName: 'TestThingEvent',
+          kind: 'CUSTOM',
+          vendorType: 'thing',
+          occurredAt: T0.toISOString(),
+          receivedAt: T0.toISOString(),
+          adapter: 'w',
+          instance: 'i',
+          cameraId: null,
+          dedupeKey: 'c',
+          plate: null,
+          analytics: null,
+          data: {},
+          raw: {},
+          media: [],
+        },
       ]);
-      const [cols] = await rowsOf(db, sql`select plate_normalized, track_id, plate is null as plate_null, analytics is null as analytics_null, jsonb_typeof(raw) as raw_type from events where dedupe_key in ('a', 'b') order by seq limit 1`);
+      const [cols] = await rowsOf(
+        db,
+        sql`select plate_normalized, track_id, plate is null as plate_null, analytics is null as analytics_null, jsonb_typeof(raw) as raw_type from events where dedupe_key in ('a', 'b') order by seq limit 1`,
+      );
       expect(cols).toEqual({ plate_normalized: 'AB123', track_id: 'cam:1', plate_null: false, analytics_null: true, raw_type: 'object' });
     });
 
@@ -70,12 +155,25 @@ for (const driver of drivers) {
       const dupe = eventRowJson(row({ instance: 'plain', dedupeKey: 'new' }));
       const media = [{ id: 'plain-m', contentType: 'image/png', byteSize: 9 }];
       const cameras = [{ id: 'w/plain/c1', adapter: 'w', instance: 'plain', vendorId: 'c1', name: 'c1', status: 'ONLINE', capabilities: [] }];
-      const err = await insertEventBatch(db, { rowsJson: [fresh, dupe], media, cameras, skipDuplicates: false }).then(() => null, (e: unknown) => e);
+      const err = await insertEventBatch(db, { rowsJson: [fresh, dupe], media, cameras, skipDuplicates: false }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(sqlStateOf(err)).toBe('23505');
-      expect(await rowsOf(db, sql`select (select count(*) from events where instance = 'plain')::int as e, (select count(*) from media where id = 'plain-m')::int as m, (select count(*) from cameras where instance = 'plain')::int as c`)).toEqual([{ e: 0, m: 0, c: 0 }]);
+      expect(
+        await rowsOf(
+          db,
+          sql`select (select count(*) from events where instance = 'plain')::int as e, (select count(*) from media where id = 'plain-m')::int as m, (select count(*) from cameras where instance = 'plain')::int as c`,
+        ),
+      ).toEqual([{ e: 0, m: 0, c: 0 }]);
       const ok = await insertEventBatch(db, { rowsJson: [fresh, dupe], media, cameras });
       expect(ok.map((r) => r.dedupeKey)).toEqual(['new']);
-      expect(await rowsOf(db, sql`select (select count(*) from events where instance = 'plain')::int as e, (select count(*) from media where id = 'plain-m')::int as m, (select count(*) from cameras where instance = 'plain')::int as c`)).toEqual([{ e: 1, m: 1, c: 1 }]);
+      expect(
+        await rowsOf(
+          db,
+          sql`select (select count(*) from events where instance = 'plain')::int as e, (select count(*) from media where id = 'plain-m')::int as m, (select count(*) from cameras where instance = 'plain')::int as c`,
+        ),
+      ).toEqual([{ e: 1, m: 1, c: 1 }]);
     });
 
     it('media rows are kept once; a camera placeholder name is replaced, a real name is not', async () => {
@@ -85,7 +183,9 @@ for (const driver of drivers) {
       await insertEventBatch(db, { rowsJson: [eventRowJson(row({ instance: 'cams', dedupeKey: '1' }))], media, cameras: [cam('x')] });
       await insertEventBatch(db, { rowsJson: [eventRowJson(row({ instance: 'cams', dedupeKey: '2' }))], media: [{ ...media[0], byteSize: 999 }], cameras: [cam('Gate')] });
       await insertEventBatch(db, { rowsJson: [eventRowJson(row({ instance: 'cams', dedupeKey: '3' }))], cameras: [cam('x')] });
-      expect(await rowsOf(db, sql`select name, status, capabilities, details from cameras where id = 'w/cams/x'`)).toEqual([{ name: 'Gate', status: 'ONLINE', capabilities: ['SNAPSHOT'], details: {} }]);
+      expect(await rowsOf(db, sql`select name, status, capabilities, details from cameras where id = 'w/cams/x'`)).toEqual([
+        { name: 'Gate', status: 'ONLINE', capabilities: ['SNAPSHOT'], details: {} },
+      ]);
       expect(await rowsOf(db, sql`select byte_size from media where id = 'cm'`)).toEqual([{ byte_size: 1 }]);
     });
 
@@ -100,7 +200,10 @@ for (const driver of drivers) {
       ];
       const refused: Array<[string, boolean]> = [];
       for (const [what, bad] of cases) {
-        const err = await insertEventBatch(db, { rowsJson: [good, eventRowJson(bad)] }).then(() => null, (e: unknown) => e);
+        const err = await insertEventBatch(db, { rowsJson: [good, eventRowJson(bad)] }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         refused.push([what, /^2[23]/.test(sqlStateOf(err) ?? '')]);
       }
       expect(refused).toEqual(cases.map(([what]) => [what, true]));
@@ -157,7 +260,10 @@ for (const driver of drivers) {
 
     it('past its deadline a write is refused SERVICE_UNAVAILABLE and nothing is stored', async () => {
       const { write, state, clock } = setup();
-      const late = write('late', 300).then(() => null, (e: unknown) => e);
+      const late = write('late', 300).then(
+        () => null,
+        (e: unknown) => e,
+      );
       await waitFor(() => state.attempts > 0, 2000, 'the first attempt');
       await clock.advance(300); // retries at 100 and 300 (100 + 200): the second finds the deadline passed
       const err = await late;
@@ -194,7 +300,11 @@ for (const driver of drivers) {
       const dirty = { s: 'ab', k: 1, when: '2024-01-02T03:04:05.006Z', bytes: '<5 bytes removed>', big: '12', nan: null };
       expect((await storedRaw('dirty'))?.raw).toEqual(dirty);
       expect((await storedRaw('nul-in-data'))?.data).toEqual({ note: 'xy' });
-      expect(published.map((e) => [e.dedupeKey, e.raw, e.data])).toEqual([['clean', clean, { n: 2 }], ['dirty', dirty, {}], ['nul-in-data', {}, { note: 'xy' }]]);
+      expect(published.map((e) => [e.dedupeKey, e.raw, e.data])).toEqual([
+        ['clean', clean, { n: 2 }],
+        ['dirty', dirty, {}],
+        ['nul-in-data', {}, { note: 'xy' }],
+      ]);
     });
   });
 }

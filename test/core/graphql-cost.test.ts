@@ -30,7 +30,11 @@ const chain = {
   },
 };
 const chainAdapter = defineAdapter({
-  type: 'chain', version: '1.0.0', graphqlPrefix: 'Chain', configSchema: z.object({ type: z.string(), id: z.string() }), capabilities: [],
+  type: 'chain',
+  version: '1.0.0',
+  graphqlPrefix: 'Chain',
+  configSchema: z.object({ type: z.string(), id: z.string() }),
+  capabilities: [],
   graphql: (builder) => {
     const Step = builder.objectRef<{ n: number }>('ChainStep');
     Step.implement({
@@ -200,22 +204,54 @@ describe('with API keys', () => {
   beforeAll(async () => {
     t = await startTestApp({
       adapters,
-      config: { auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }] }, adapters: [{ type: 'ff', id: 'default' }, { type: 'chain', id: 'c' }], limits: LIMITS },
+      config: {
+        auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }] },
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'chain', id: 'c' },
+        ],
+        limits: LIMITS,
+      },
     });
     await seed(t);
   });
   afterAll(() => t.close());
-  costCases('HTTP', () => bearer(READ), () => t);
-  wsCases('events:read key', () => bearer(READ), () => t);
+  costCases(
+    'HTTP',
+    () => bearer(READ),
+    () => t,
+  );
+  wsCases(
+    'events:read key',
+    () => bearer(READ),
+    () => t,
+  );
 });
 
 describe('without API keys', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ adapters, config: { adapters: [{ type: 'ff', id: 'default' }, { type: 'chain', id: 'c' }], limits: LIMITS } });
+    t = await startTestApp({
+      adapters,
+      config: {
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'chain', id: 'c' },
+        ],
+        limits: LIMITS,
+      },
+    });
     await seed(t);
   });
   afterAll(() => t.close());
-  costCases('HTTP', () => ({}), () => t);
-  wsCases('open', () => undefined, () => t);
+  costCases(
+    'HTTP',
+    () => ({}),
+    () => t,
+  );
+  wsCases(
+    'open',
+    () => undefined,
+    () => t,
+  );
 });

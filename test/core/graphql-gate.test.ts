@@ -33,11 +33,14 @@ function post(url: string, body: string | Readable, headers: Record<string, stri
   });
 }
 /** A body that is valid JSON text so far and goes on for `bytes`. */
-const endless = (bytes: number) => Readable.from((function* () {
-  yield '{"query":"{ __typename }","pad":"';
-  for (let sent = 0; sent < bytes; sent += 1024) yield 'x'.repeat(1024);
-  yield '"}';
-})());
+const endless = (bytes: number) =>
+  Readable.from(
+    (function* () {
+      yield '{"query":"{ __typename }","pad":"';
+      for (let sent = 0; sent < bytes; sent += 1024) yield 'x'.repeat(1024);
+      yield '"}';
+    })(),
+  );
 const html = { accept: 'text/html,application/xhtml+xml' };
 
 describe('with API keys', () => {
@@ -53,7 +56,10 @@ describe('with API keys', () => {
     expect(JSON.parse(typo.text).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(typo.text).not.toMatch(/Did you mean|adapters/);
     // A CORS preflight carries no Authorization: it is not refused as unauthenticated.
-    expect((await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: t.url, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } })).status).not.toBe(401);
+    expect(
+      (await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: t.url, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } }))
+        .status,
+    ).not.toBe(401);
     const garbage = await post(t.url, '{ not json');
     expect(garbage.status).toBe(401);
     const huge = await post(t.url, endless(8 * MAX_BODY));
@@ -88,9 +94,14 @@ describe('with API keys', () => {
     expect(text.length).toBeLessThan(10_000);
     expect(text).toContain(`"authorization":"Bearer ${READ}"`); // GraphiQL's headers and connection_init payload
     const assets = [...text.matchAll(/\/graphql\/graphiql\/[\w.]+\?access_token=[\w-]+/g)].map((m) => m[0]);
-    expect(assets.map((a) => a.split('?')[0]).sort()).toEqual(
-      ['/graphql/graphiql/editor.worker.js', '/graphql/graphiql/favicon.ico', '/graphql/graphiql/graphiql.css', '/graphql/graphiql/graphiql.js', '/graphql/graphiql/graphql.worker.js', '/graphql/graphiql/json.worker.js'],
-    );
+    expect(assets.map((a) => a.split('?')[0]).sort()).toEqual([
+      '/graphql/graphiql/editor.worker.js',
+      '/graphql/graphiql/favicon.ico',
+      '/graphql/graphiql/graphiql.css',
+      '/graphql/graphiql/graphiql.js',
+      '/graphql/graphiql/graphql.worker.js',
+      '/graphql/graphiql/json.worker.js',
+    ]);
 
     expect((await fetch(`${t.url}/graphql/graphiql/graphiql.js`)).status).toBe(401);
     const js = await fetch(`${t.url}/graphql/graphiql/graphiql.js?access_token=${READ}`, { headers: { 'accept-encoding': 'identity' } });
@@ -98,7 +109,7 @@ describe('with API keys', () => {
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(js.headers.get('cache-control')).toMatch(/max-age=\d+/);
     const etag = js.headers.get('etag')!;
-    expect((await js.text())).toContain('renderYogaGraphiQL');
+    expect(await js.text()).toContain('renderYogaGraphiQL');
     const again = await fetch(`${t.url}/graphql/graphiql/graphiql.js?access_token=${READ}`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     const gz = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
@@ -106,7 +117,9 @@ describe('with API keys', () => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(gz.encoding).toBe('gzip');
     expect(gunzipSync(gz.body).toString()).toContain('graphiql');
@@ -169,7 +182,17 @@ describe('logging of GraphQL errors', () => {
   const lines: Array<Record<string, unknown> & { level: number; msg: string }> = [];
   beforeAll(async () => {
     db = await openPgliteTestDb();
-    const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(...String(chunk).trim().split('\n').map((l) => JSON.parse(l))), cb()) });
+    const sink = new Writable({
+      write: (chunk, _e, cb) => (
+        lines.push(
+          ...String(chunk)
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l)),
+        ),
+        cb()
+      ),
+    });
     app = await createApp({
       env: { port: 0, host: '127.0.0.1', dataDir: '/tmp/usa-gate-unused', logLevel: 'debug' },
       config: validateConfig({ adapters: [], auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }] } }),
@@ -185,7 +208,9 @@ describe('logging of GraphQL errors', () => {
 
   it("logs the client's errors at debug with their code, never at error, never with the query text", async () => {
     const gql = (query: string, headers: Record<string, string> = bearer(READ)) =>
-      fetch(`${app.url()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>);
+      fetch(`${app.url()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) }).then(
+        (r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>,
+      );
     const marker = 'MARKER_FIELD_7f3a';
     const cases: Array<[string, Record<string, string> | undefined, string]> = [
       // The marker is in the query text, not in any error's message or path.

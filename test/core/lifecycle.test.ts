@@ -39,7 +39,11 @@ const base = z.object({ type: z.string(), id: z.string() });
 function flakyAdapter(failures: number) {
   const state = { starts: 0, stops: 0 };
   const def = defineAdapter({
-    type: 'flaky', version: '1.0.0', graphqlPrefix: 'Flaky', configSchema: base, capabilities: [],
+    type: 'flaky',
+    version: '1.0.0',
+    graphqlPrefix: 'Flaky',
+    configSchema: base,
+    capabilities: [],
     start() {
       state.starts += 1;
       if (state.starts <= failures) throw new Error('vendor login refused');
@@ -53,7 +57,11 @@ function flakyAdapter(failures: number) {
 function thingAdapter() {
   const state = { starts: 0, stops: 0, tcpPorts: [] as number[] };
   const def = defineAdapter({
-    type: 'thing', version: '1.0.0', graphqlPrefix: 'Thing', configSchema: base, capabilities: [],
+    type: 'thing',
+    version: '1.0.0',
+    graphqlPrefix: 'Thing',
+    configSchema: base,
+    capabilities: [],
     graphql: (_b, refs) => void refs.eventType('TestThingEvent', { description: 'test event' }),
     async start(ctx) {
       state.starts += 1;
@@ -87,9 +95,9 @@ const tcpOpen = (port: number) =>
   });
 const post = (t: TestApp, path: string, body: unknown = {}) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const adaptersQuery = async (t: TestApp) => {
-  const r = await t.gql<{ adapters: Array<{ type: string; id: string; status: string; detail: string | null; since: string; lastEventAt: string | null; counters: Array<{ name: string; value: number }> }> }>(
-    '{ adapters { type id status detail since lastEventAt counters { name value } } }',
-  );
+  const r = await t.gql<{
+    adapters: Array<{ type: string; id: string; status: string; detail: string | null; since: string; lastEventAt: string | null; counters: Array<{ name: string; value: number }> }>;
+  }>('{ adapters { type id status detail since lastEventAt counters { name value } } }');
   expect(r.errors).toBeUndefined();
   return new Map(r.data!.adapters.map((a) => [`${a.type}/${a.id}`, a]));
 };
@@ -100,7 +108,13 @@ describe('adapter lifecycle in the app', () => {
     const thing = thingAdapter();
     const t = await startTestApp({
       adapters: [ffAdapter as unknown as AdapterDefinition, flaky.def, thing.def],
-      config: { adapters: [{ type: 'ff', id: 'default' }, { type: 'flaky', id: 'f1' }, { type: 'thing', id: 't1' }] },
+      config: {
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'flaky', id: 'f1' },
+          { type: 'thing', id: 't1' },
+        ],
+      },
     });
     cleanups.push(() => t.close());
     const first = await adaptersQuery(t);
@@ -173,7 +187,15 @@ describe('adapter lifecycle in the app', () => {
 
   it('app.close() stops every instance and leaves no listener open', async () => {
     const thing = thingAdapter();
-    const t = await startTestApp({ adapters: [thing.def], config: { adapters: [{ type: 'thing', id: 'a' }, { type: 'thing', id: 'b' }] } });
+    const t = await startTestApp({
+      adapters: [thing.def],
+      config: {
+        adapters: [
+          { type: 'thing', id: 'a' },
+          { type: 'thing', id: 'b' },
+        ],
+      },
+    });
     const ports = [...thing.state.tcpPorts];
     expect(ports).toHaveLength(2);
     for (const p of ports) expect(await tcpOpen(p)).toBe(true);
@@ -199,7 +221,13 @@ describe('AdapterRegistry with small timeouts', () => {
     const routes = new AdapterRoutes();
     const fetch = createSafeFetch({});
     const statuses: AdapterInstanceInfo[] = [];
-    const registry = new AdapterRegistry({ deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases: tdb.database.createLeases({ log }) }, metrics, log, ...o, onStatus: (i) => void statuses.push(i) });
+    const registry = new AdapterRegistry({
+      deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases: tdb.database.createLeases({ log }) },
+      metrics,
+      log,
+      ...o,
+      onStatus: (i) => void statuses.push(i),
+    });
     cleanups.push(async () => {
       await registry.stopAll();
       await writer.close();
@@ -215,7 +243,11 @@ describe('AdapterRegistry with small timeouts', () => {
     let timedOut!: () => void;
     const afterTimeout = new Promise<void>((r) => (timedOut = r));
     const slow = defineAdapter({
-      type: 'slow', version: '1.0.0', graphqlPrefix: 'Slow', configSchema: base, capabilities: [],
+      type: 'slow',
+      version: '1.0.0',
+      graphqlPrefix: 'Slow',
+      configSchema: base,
+      capabilities: [],
       async start(ctx) {
         state.starts += 1;
         if (state.starts === 1) {
@@ -250,10 +282,14 @@ describe('AdapterRegistry with small timeouts', () => {
     let conns = 0;
     let closed = 0;
     const careless = defineAdapter({
-      type: 'careless', version: '1.0.0', graphqlPrefix: 'Careless', configSchema: base, capabilities: [],
+      type: 'careless',
+      version: '1.0.0',
+      graphqlPrefix: 'Careless',
+      configSchema: base,
+      capabilities: [],
       async start(ctx) {
         // No 'error' listener of its own (a 'close' one only lets the test see the reset arrive).
-        const tcp = await ctx.listenTcp({ port: 0, host: '127.0.0.1', onConnection: (s) => void (conns += 1, s.once('close', () => (closed += 1))) });
+        const tcp = await ctx.listenTcp({ port: 0, host: '127.0.0.1', onConnection: (s) => void ((conns += 1), s.once('close', () => (closed += 1))) });
         return { tcpPort: tcp.port, stop: () => {} };
       },
     });
@@ -289,7 +325,10 @@ describe('AdapterRegistry with small timeouts', () => {
     expect(routes.find('POST', '/adapters/thing/x/emit')).toBeUndefined();
     expect(await tcpOpen(thing.state.tcpPorts[0])).toBe(false);
     expect(thing.state.stops).toBe(1);
-    expect(registry.list().map((i) => [i.status, i.detail])).toEqual([['STOPPED', 'server stopping'], ['STOPPED', 'server stopping']]);
+    expect(registry.list().map((i) => [i.status, i.detail])).toEqual([
+      ['STOPPED', 'server stopping'],
+      ['STOPPED', 'server stopping'],
+    ]);
     await vi.advanceTimersByTimeAsync(60_000); // far past any retry delay
     expect(flaky.state.starts).toBe(startsAtStop);
   });

@@ -34,7 +34,7 @@ describe('bounded logging', () => {
     expect(lines[0]).not.toMatch(/"(query|parameters|args)"/);
   });
 
-  it('an error keeps its stack and its cause with the cause\'s stack; a cause that loops is cut', async () => {
+  it("an error keeps its stack and its cause with the cause's stack; a cause that loops is cut", async () => {
     const { log, lines } = capture();
     const err = new Error('redis unreachable', { cause: new Error('connect ECONNREFUSED 127.0.0.1:6379') });
     const loop: Error & { cause?: unknown } = new Error('loops');

@@ -112,7 +112,11 @@ describe('an instance still starting (in process)', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow = defineAdapter({
-      type: 'slow', version: '1.0.0', graphqlPrefix: 'Slow', configSchema: z.object({ type: z.string(), id: z.string() }), capabilities: [],
+      type: 'slow',
+      version: '1.0.0',
+      graphqlPrefix: 'Slow',
+      configSchema: z.object({ type: z.string(), id: z.string() }),
+      capabilities: [],
       async start(ctx) {
         ctx.route('POST', '/events', ({ res }) => sendJson(res, 200, { ok: true }));
         await gate;

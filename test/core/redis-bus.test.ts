@@ -19,22 +19,52 @@ const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 const log = pino({ level: 'silent' });
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (k: string): InsertableEventRow => ({
-  typeName: 'TestThingEvent', kind: 'PLATE_READ', vendorType: 'thing', occurredAt: T0, receivedAt: T0,
-  adapter: 'w', instance: 'i', cameraId: 'w/i/c1', dedupeKey: k, plateNormalized: 'AB12', trackId: 't1',
-  plate: { plate: 'AB 12', plateNormalized: 'AB12', direction: 'IN', phase: 'NEW' }, analytics: null, data: { n: 1, s: 'x' }, raw: { a: [1, { b: null }] },
+  typeName: 'TestThingEvent',
+  kind: 'PLATE_READ',
+  vendorType: 'thing',
+  occurredAt: T0,
+  receivedAt: T0,
+  adapter: 'w',
+  instance: 'i',
+  cameraId: 'w/i/c1',
+  dedupeKey: k,
+  plateNormalized: 'AB12',
+  trackId: 't1',
+  plate: { plate: 'AB 12', plateNormalized: 'AB12', direction: 'IN', phase: 'NEW' },
+  analytics: null,
+  data: { n: 1, s: 'x' },
+  raw: { a: [1, { b: null }] },
   media: [{ id: 'm1', role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 3 }],
 });
 
 async function commit(t: TestDb, keys: string[]): Promise<StoredEvent[]> {
   const inserted = await insertEvents(t.database.db, keys.map(row));
-  return (await eventsBySeq(t.database.db, inserted.map((r) => r.seq))).sort((a, b) => (a.seq < b.seq ? -1 : 1));
+  return (
+    await eventsBySeq(
+      t.database.db,
+      inserted.map((r) => r.seq),
+    )
+  ).sort((a, b) => (a.seq < b.seq ? -1 : 1));
 }
 
 describe('bus wire format', () => {
   it('a stored event survives encode/decode exactly (bigint seq, dates, nested JSON)', () => {
     const e: StoredEvent = {
-      seq: 12345678901234567n, typeName: 'X', kind: 'PLATE_READ', vendorType: 'v', occurredAt: new Date(T0), receivedAt: new Date(T0.getTime() + 1),
-      adapter: 'a', instance: 'i', cameraId: null, dedupeKey: 'k\n"x"', plate: null, analytics: { ruleName: 'r' }, data: { ü: 'é' }, raw: [1, 'two', null], media: [],
+      seq: 12345678901234567n,
+      typeName: 'X',
+      kind: 'PLATE_READ',
+      vendorType: 'v',
+      occurredAt: new Date(T0),
+      receivedAt: new Date(T0.getTime() + 1),
+      adapter: 'a',
+      instance: 'i',
+      cameraId: null,
+      dedupeKey: 'k\n"x"',
+      plate: null,
+      analytics: { ruleName: 'r' },
+      data: { ü: 'é' },
+      raw: [1, 'two', null],
+      media: [],
     };
     const { node, events } = decodeEvents(encodeEvents('node-1', [e]));
     expect(node).toBe('node-1');
@@ -62,7 +92,7 @@ for (const driver of drivers) {
       return { t, a, b, got, metrics };
     }
 
-    it.skipIf(!TEST_REDIS_URL)('over Redis: each side gets its own and the other\'s events once, in seq order, as stored', async () => {
+    it.skipIf(!TEST_REDIS_URL)("over Redis: each side gets its own and the other's events once, in seq order, as stored", async () => {
       const { t, a, b, got, metrics } = await twoBuses(TEST_REDIS_URL!, 60_000); // no log poll: Redis must carry them
       expect(a.connected && b.connected).toBe(true);
       const all: StoredEvent[] = [];
@@ -73,7 +103,10 @@ for (const driver of drivers) {
       }
       // Then one more from each side: the buses deliver in seq order, so once both have the last
       // event, anything delivered twice or out of order is already in what they got.
-      for (const [key, bus] of [['end-a', a], ['end-b', b]] as const) {
+      for (const [key, bus] of [
+        ['end-a', a],
+        ['end-b', b],
+      ] as const) {
         const evs = await commit(t, [key]);
         all.push(...evs);
         bus.publish(evs);
@@ -87,46 +120,50 @@ for (const driver of drivers) {
       expect(await received(1)).toBe(21);
     });
 
-    it.skipIf(!TEST_REDIS_URL)('an instance that starts while another publishes: no crash, then every later event once, in order', async () => {
-      const t = await driver.open();
-      open.push({ close: () => t.cleanup() });
-      const a = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
-      open.push(a);
-      const all: StoredEvent[] = [];
-      let running = true;
-      const publishing = (async () => {
-        for (let i = 0; running && i < 5000; i++) {
-          const evs = await commit(t, [`busy${i}`]);
+    it.skipIf(!TEST_REDIS_URL)(
+      'an instance that starts while another publishes: no crash, then every later event once, in order',
+      async () => {
+        const t = await driver.open();
+        open.push({ close: () => t.cleanup() });
+        const a = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
+        open.push(a);
+        const all: StoredEvent[] = [];
+        let running = true;
+        const publishing = (async () => {
+          for (let i = 0; running && i < 5000; i++) {
+            const evs = await commit(t, [`busy${i}`]);
+            all.push(...evs);
+            a.publish(evs);
+            // PGlite answers in process: without a turn of the event loop here, b's start (Redis
+            // sockets, timers) would wait for the whole loop instead of running while a publishes.
+            await new Promise((r) => setImmediate(r));
+          }
+        })();
+        const got: bigint[] = [];
+        try {
+          await waitFor(() => all.length >= 20, 10_000, 'a to publish');
+          const b = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
+          open.push(b);
+          b.subscribe((evs) => got.push(...evs.map((e) => e.seq)));
+          const started = all.length;
+          await waitFor(() => all.length >= started + 20, 10_000, 'a to publish after b started');
+        } finally {
+          running = false;
+          await publishing;
+        }
+        for (let i = 0; i < 3; i++) {
+          const evs = await commit(t, [`after${i}`]); // certainly after b started
           all.push(...evs);
           a.publish(evs);
-          // PGlite answers in process: without a turn of the event loop here, b's start (Redis
-          // sockets, timers) would wait for the whole loop instead of running while a publishes.
-          await new Promise((r) => setImmediate(r));
         }
-      })();
-      const got: bigint[] = [];
-      try {
-        await waitFor(() => all.length >= 20, 10_000, 'a to publish');
-        const b = await RedisEventBus.start({ url: TEST_REDIS_URL!, db: t.database.db, log, metrics: createMetrics(), logPollMs: 60_000 });
-        open.push(b);
-        b.subscribe((evs) => got.push(...evs.map((e) => e.seq)));
-        const started = all.length;
-        await waitFor(() => all.length >= started + 20, 10_000, 'a to publish after b started');
-      } finally {
-        running = false;
-        await publishing;
-      }
-      for (let i = 0; i < 3; i++) {
-        const evs = await commit(t, [`after${i}`]); // certainly after b started
-        all.push(...evs);
-        a.publish(evs);
-      }
-      const last = all.at(-1)!.seq;
-      await waitFor(() => got.at(-1) === last, 5000, 'b to reach the last event');
-      // A suffix of everything committed: nothing skipped, nothing twice, in order.
-      expect(got.length).toBeGreaterThanOrEqual(3);
-      expect(got).toEqual(all.slice(all.length - got.length).map((e) => e.seq));
-    }, 30_000);
+        const last = all.at(-1)!.seq;
+        await waitFor(() => got.at(-1) === last, 5000, 'b to reach the last event');
+        // A suffix of everything committed: nothing skipped, nothing twice, in order.
+        expect(got.length).toBeGreaterThanOrEqual(3);
+        expect(got).toEqual(all.slice(all.length - got.length).map((e) => e.seq));
+      },
+      30_000,
+    );
 
     it('with Redis unreachable: still every event once, in order, read from the log', async () => {
       const { t, a, b, got } = await twoBuses(`redis://127.0.0.1:${await unusedPort()}`, 50);

@@ -40,7 +40,10 @@ describe('adapter restarts', () => {
     expect([inst().status, inst().detail]).toEqual(['ERROR', 'vendor down 1 (retry 1 in 1 s)']);
     expect(registry.readiness()[0].phase).toBe('failed');
     expect(registry.availability('flaky', 'a')).toMatchObject({ available: false, retryAfterSec: 1 });
-    for (const [wait, detail] of [[1000, 'vendor down 2 (retry 2 in 2 s)'], [2000, 'vendor down 3 (retry 3 in 4 s)']] as const) {
+    for (const [wait, detail] of [
+      [1000, 'vendor down 2 (retry 2 in 2 s)'],
+      [2000, 'vendor down 3 (retry 3 in 4 s)'],
+    ] as const) {
       await clock.advance(wait - 1);
       expect(starts).toBe(detail.startsWith('vendor down 2') ? 1 : 2);
       await clock.advance(1);

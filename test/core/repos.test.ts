@@ -18,13 +18,31 @@ const T0 = Date.parse('2024-06-14T10:00:00.000Z');
 
 function row(over: Partial<NewEventRow> = {}): Omit<NewEventRow, 'seq'> {
   return {
-    typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: new Date(T0), receivedAt: new Date(),
-    adapter: 'w', instance: 'i', cameraId: null, dedupeKey: 'k', plateNormalized: null, trackId: null,
-    plate: null, analytics: null, data: {}, raw: {}, media: [], ...over,
+    typeName: 'TestThingEvent',
+    kind: 'CUSTOM',
+    vendorType: 'thing',
+    occurredAt: new Date(T0),
+    receivedAt: new Date(),
+    adapter: 'w',
+    instance: 'i',
+    cameraId: null,
+    dedupeKey: 'k',
+    plateNormalized: null,
+    trackId: null,
+    plate: null,
+    analytics: null,
+    data: {},
+    raw: {},
+    media: [],
+    ...over,
   };
 }
 const write = (over: Partial<NewEventRow>, deadlineMs = 10_000): Omit<PendingWrite, 'resolve' | 'reject'> => ({ row: row(over), mediaRows: [], deadline: Date.now() + deadlineMs });
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof AppError ? e.code : `not an AppError: ${String(e)}`));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof AppError ? e.code : `not an AppError: ${String(e)}`),
+  );
 const batchCount = async (m: ReturnType<typeof createMetrics>) => (await m.batchSize.get()).values.find((v) => v.metricName === 'db_batch_events_count')?.value ?? 0;
 
 for (const driver of drivers) {
@@ -61,7 +79,12 @@ for (const driver of drivers) {
         expect(batches).toBeGreaterThanOrEqual(1);
         expect(batches).toBeLessThan(n / 10);
         expect(published.map((e) => e.seq)).toEqual(results.map((r) => r.seq));
-        const stored = await seqsByDedupeKey(t.database.db, 'w', 'gc', results.map((_, i) => `gc-${i}`));
+        const stored = await seqsByDedupeKey(
+          t.database.db,
+          'w',
+          'gc',
+          results.map((_, i) => `gc-${i}`),
+        );
         expect(stored.size).toBe(n);
       });
 
@@ -74,7 +97,10 @@ for (const driver of drivers) {
           writer.enqueue(write({ instance: 'dup', dedupeKey: 'A' })),
         ]);
         expect(a.duplicate).toBe(false);
-        expect([a2, a3]).toEqual([{ seq: a.seq, duplicate: true }, { seq: a.seq, duplicate: true }]);
+        expect([a2, a3]).toEqual([
+          { seq: a.seq, duplicate: true },
+          { seq: a.seq, duplicate: true },
+        ]);
         expect(b).toMatchObject({ duplicate: false });
         const again = await writer.enqueue(write({ instance: 'dup', dedupeKey: 'A' }));
         expect(again).toEqual({ seq: a.seq, duplicate: true });
@@ -106,10 +132,7 @@ for (const driver of drivers) {
       it('does not let a row breaking a NOT NULL column block the batch until its deadline', async () => {
         const { writer } = setup();
         const started = Date.now();
-        const ps = [
-          writer.enqueue(write({ instance: 'notnull', dedupeKey: 'ok' }, 3000)),
-          writer.enqueue(write({ instance: 'notnull', dedupeKey: 'no-raw', raw: null }, 3000)),
-        ];
+        const ps = [writer.enqueue(write({ instance: 'notnull', dedupeKey: 'ok' }, 3000)), writer.enqueue(write({ instance: 'notnull', dedupeKey: 'no-raw', raw: null }, 3000))];
         expect(await Promise.all(ps.map(codeOf))).toEqual(['resolved', 'BAD_USER_INPUT']);
         expect(Date.now() - started).toBeLessThan(2500);
       });
@@ -131,8 +154,13 @@ for (const driver of drivers) {
         t = await driver.open();
         const rows = plates.map((p, i) => ({
           ...row({
-            adapter: i % 3 === 0 ? 'cl' : 'ff', instance: i % 2 ? 'east' : 'west', kind: i % 4 === 0 ? 'LINE_CROSSED' : 'PLATE_READ',
-            cameraId: `cam${i % 3}`, occurredAt: new Date(T0 + i * 3_600_000), plateNormalized: p, dedupeKey: `q-${i}`,
+            adapter: i % 3 === 0 ? 'cl' : 'ff',
+            instance: i % 2 ? 'east' : 'west',
+            kind: i % 4 === 0 ? 'LINE_CROSSED' : 'PLATE_READ',
+            cameraId: `cam${i % 3}`,
+            occurredAt: new Date(T0 + i * 3_600_000),
+            plateNormalized: p,
+            dedupeKey: `q-${i}`,
           }),
         }));
         // Two inserts: seqs are assigned in row order across statements too.
@@ -140,7 +168,11 @@ for (const driver of drivers) {
         seeded = rows.map((r, i) => ({ ...(r as unknown as StoredEvent), seq: ins[i].seq, plateNormalized: r.plateNormalized ?? null }));
       });
       afterAll(() => t.cleanup());
-      const newestFirst = (pred: (e: (typeof seeded)[number]) => boolean = () => true) => seeded.filter(pred).map((e) => e.seq).sort((a, b) => (a < b ? 1 : -1));
+      const newestFirst = (pred: (e: (typeof seeded)[number]) => boolean = () => true) =>
+        seeded
+          .filter(pred)
+          .map((e) => e.seq)
+          .sort((a, b) => (a < b ? 1 : -1));
       const seqsOf = async (filter: EventFilter | null, first = 100) => (await listEvents(t.database.db, filter, { first })).events.map((e) => e.seq);
 
       it('pages newest first with first/after until the end', async () => {

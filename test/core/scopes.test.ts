@@ -28,7 +28,11 @@ const PLATE = '1AB1234'; // in sample-new.json
 /** A plugin-style adapter: one mutation without a declared scope (→ admin), one declaring events:write. */
 const actions = { undeclared: 0, declared: 0 };
 const pluginLike = defineAdapter({
-  type: 'scopetest', version: '1.0.0', graphqlPrefix: 'Scopetest', configSchema: z.object({ type: z.string(), id: z.string() }), capabilities: [],
+  type: 'scopetest',
+  version: '1.0.0',
+  graphqlPrefix: 'Scopetest',
+  configSchema: z.object({ type: z.string(), id: z.string() }),
+  capabilities: [],
   graphql: (builder) => {
     builder.mutationField('scopetestReboot', (t) => t.boolean({ resolve: () => ++actions.undeclared > 0 }));
     builder.mutationField('scopetestMark', (t) => t.boolean({ authScopes: requireScope('events:write'), resolve: () => ++actions.declared > 0 }));
@@ -89,8 +93,19 @@ describe('with API keys', () => {
     t = await startTestApp({
       adapters,
       config: {
-        auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }, { key: WRITE, scopes: ['events:write'] }, { key: STREAMS, scopes: ['streams'] }, { key: ADMIN, scopes: ['admin'] }] },
-        adapters: [{ type: 'ff', id: 'default' }, { type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 60_000 }, { type: 'scopetest', id: 's' }],
+        auth: {
+          apiKeys: [
+            { key: READ, scopes: ['events:read'] },
+            { key: WRITE, scopes: ['events:write'] },
+            { key: STREAMS, scopes: ['streams'] },
+            { key: ADMIN, scopes: ['admin'] },
+          ],
+        },
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 60_000 },
+          { type: 'scopetest', id: 's' },
+        ],
       },
     });
     const ingest = await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixture('sample-new.json') });
@@ -166,12 +181,16 @@ describe('with API keys', () => {
   });
 
   it('an events:read key reads events everywhere but cannot act', async () => {
-    const r = await gql(READ, `{ node(id: "${eventId}") { ... on PlateReadEvent { plate } } camera(id: "${cameraId}") { events(first: 1) { edges { node { ... on PlateReadEvent { plate } } } } } ffPlateTracks { bestPlate } }`);
+    const r = await gql(
+      READ,
+      `{ node(id: "${eventId}") { ... on PlateReadEvent { plate } } camera(id: "${cameraId}") { events(first: 1) { edges { node { ... on PlateReadEvent { plate } } } } } ffPlateTracks { bestPlate } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.node.plate).toBe(PLATE);
     expect(r.data.camera.events.edges[0].node.plate).toBe(PLATE);
     expect(r.data.ffPlateTracks[0].bestPlate).toBe(PLATE);
-    for (const op of ['mutation { startStream(input: { cameraId: "hlstest/a/cam1", mode: LIVE }) { id } }', 'mutation { triggerEvent(input: { cameraId: "x", type: "t" }) { accepted } }']) forbidden(await gql(READ, op));
+    for (const op of ['mutation { startStream(input: { cameraId: "hlstest/a/cam1", mode: LIVE }) { id } }', 'mutation { triggerEvent(input: { cameraId: "x", type: "t" }) { accepted } }'])
+      forbidden(await gql(READ, op));
   });
 
   it('adapter mutations: admin unless they declare a scope; VXG event types need admin', async () => {
@@ -193,7 +212,12 @@ describe('with API keys', () => {
   it('subscriptions need their scope over graphql-ws and SSE', async () => {
     const client = wsClient(t.url, bearer(STREAMS));
     try {
-      for (const query of ['subscription { events { seq raw } }', 'subscription { ... on Subscription { events { seq } } }', 'subscription { adapterStatusChanged { id } }', 'subscription { ffPlateTrackUpdated { bestPlate } }']) {
+      for (const query of [
+        'subscription { events { seq raw } }',
+        'subscription { ... on Subscription { events { seq } } }',
+        'subscription { adapterStatusChanged { id } }',
+        'subscription { ffPlateTrackUpdated { bestPlate } }',
+      ]) {
         const s = subscribeAll(client, query);
         await s.done;
         expect(s.results.flatMap((r) => codes(r))).toEqual(['FORBIDDEN']);
@@ -247,7 +271,16 @@ describe('without API keys (open)', () => {
   let t: TestApp;
   beforeAll(async () => {
     origin = await startStreamOrigin();
-    t = await startTestApp({ adapters, config: { adapters: [{ type: 'ff', id: 'default' }, { type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 60_000 }, { type: 'scopetest', id: 's' }] } });
+    t = await startTestApp({
+      adapters,
+      config: {
+        adapters: [
+          { type: 'ff', id: 'default' },
+          { type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 60_000 },
+          { type: 'scopetest', id: 's' },
+        ],
+      },
+    });
     expect((await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fixture('sample-new.json') })).status).toBe(200);
   });
   afterAll(async () => {
@@ -286,13 +319,32 @@ describe('every root field declares a scope', () => {
     const read = 'events:read';
     const anyKey = 'events:read|events:write|streams';
     expect(rootScopes(schema)).toEqual({
-      'Query.adapters': read, 'Query.camera': anyKey, 'Query.cameras': anyKey, 'Query.camlyticsAggregates': read, 'Query.event': read,
-      'Query.events': read, 'Query.ffPlateTrack': read, 'Query.ffPlateTracks': read, 'Query.ivmsEventClip': read, 'Query.ivmsEventSnapshot': read,
-      'Query.node': anyKey, 'Query.nodes': anyKey, 'Query.vxgEventTypes': read,
-      'Mutation.createEvent': 'events:write', 'Mutation.triggerEvent': 'events:write', 'Mutation.keepStreamAlive': 'streams', 'Mutation.startStream': 'streams',
-      'Mutation.stopStream': 'streams', 'Mutation.vxgAddEventType': 'admin', 'Mutation.vxgUpdateEventType': 'admin', 'Mutation.scopetestReboot': 'admin',
+      'Query.adapters': read,
+      'Query.camera': anyKey,
+      'Query.cameras': anyKey,
+      'Query.camlyticsAggregates': read,
+      'Query.event': read,
+      'Query.events': read,
+      'Query.ffPlateTrack': read,
+      'Query.ffPlateTracks': read,
+      'Query.ivmsEventClip': read,
+      'Query.ivmsEventSnapshot': read,
+      'Query.node': anyKey,
+      'Query.nodes': anyKey,
+      'Query.vxgEventTypes': read,
+      'Mutation.createEvent': 'events:write',
+      'Mutation.triggerEvent': 'events:write',
+      'Mutation.keepStreamAlive': 'streams',
+      'Mutation.startStream': 'streams',
+      'Mutation.stopStream': 'streams',
+      'Mutation.vxgAddEventType': 'admin',
+      'Mutation.vxgUpdateEventType': 'admin',
+      'Mutation.scopetestReboot': 'admin',
       'Mutation.scopetestMark': 'events:write',
-      'Subscription.adapterStatusChanged': read, 'Subscription.events': read, 'Subscription.ffPlateTrackUpdated': read, 'Subscription.streamSessionChanged': 'streams',
+      'Subscription.adapterStatusChanged': read,
+      'Subscription.events': read,
+      'Subscription.ffPlateTrackUpdated': read,
+      'Subscription.streamSessionChanged': 'streams',
     });
   });
 

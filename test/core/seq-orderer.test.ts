@@ -9,7 +9,23 @@ import type { StoredEvent } from '../../src/core/events/model.ts';
 import { SeqOrderer } from '../../src/core/events/seq-orderer.ts';
 
 const ev = (seq: number): StoredEvent =>
-  ({ seq: BigInt(seq), typeName: 'T', kind: 'CUSTOM', vendorType: 'x', occurredAt: new Date(0), receivedAt: new Date(0), adapter: 'a', instance: 'i', cameraId: null, dedupeKey: String(seq), plate: null, analytics: null, data: {}, raw: {}, media: [] }) as StoredEvent;
+  ({
+    seq: BigInt(seq),
+    typeName: 'T',
+    kind: 'CUSTOM',
+    vendorType: 'x',
+    occurredAt: new Date(0),
+    receivedAt: new Date(0),
+    adapter: 'a',
+    instance: 'i',
+    cameraId: null,
+    dedupeKey: String(seq),
+    plate: null,
+    analytics: null,
+    data: {},
+    raw: {},
+    media: [],
+  }) as StoredEvent;
 
 function harness(start = 0, pageSize = 1000) {
   const log: StoredEvent[] = [];
@@ -115,7 +131,7 @@ describe('SeqOrderer', () => {
     for (let round = 0; round < 20; round++) {
       const h = harness(0, 7);
       let seed = round + 1;
-      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const inFlight: StoredEvent[][] = [];
       let next = 1;
       for (let i = 0; i < 60; i++) {

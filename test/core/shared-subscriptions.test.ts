@@ -22,7 +22,11 @@ const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 /** Executions of the `executions` field per event seq: one per execution of a subscription on that event. */
 const executions = new Map<string, number>();
 const counted = defineAdapter({
-  type: 'counted', version: '1.0.0', graphqlPrefix: 'Counted', configSchema: z.object({ type: z.string(), id: z.string() }), capabilities: [],
+  type: 'counted',
+  version: '1.0.0',
+  graphqlPrefix: 'Counted',
+  configSchema: z.object({ type: z.string(), id: z.string() }),
+  capabilities: [],
   graphql: (_b, refs) =>
     void refs.eventType('CountedTestEvent', {
       fields: (t) => ({
@@ -33,7 +37,12 @@ const counted = defineAdapter({
             return n;
           },
         }),
-        failing: t.string({ nullable: true, resolve: () => { throw new Error('relation "secret_table" does not exist'); } }),
+        failing: t.string({
+          nullable: true,
+          resolve: () => {
+            throw new Error('relation "secret_table" does not exist');
+          },
+        }),
       }),
     }),
   start(ctx) {
@@ -82,7 +91,12 @@ for (const driver of drivers) {
         db: await driver.open(),
         adapters: [...builtInAdapters, counted],
         config: {
-          auth: { apiKeys: [{ key: READ, scopes: ['events:read'] }, { key: WRITE, scopes: ['events:write'] }] },
+          auth: {
+            apiKeys: [
+              { key: READ, scopes: ['events:read'] },
+              { key: WRITE, scopes: ['events:write'] },
+            ],
+          },
           adapters: [{ type: 'counted', id: 'c1' }],
           limits: { subscriberBuffer: 10 },
         },

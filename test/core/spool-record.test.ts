@@ -8,9 +8,22 @@ import { fromSpoolRecord, toSpoolRecord } from '../../src/core/events/spool-reco
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row: InsertableEventRow = {
-  typeName: 'FfPlateEvent', kind: 'PLATE_READ', vendorType: 'new', occurredAt: T0, receivedAt: new Date(T0.getTime() + 5),
-  adapter: 'ff', instance: 'default', cameraId: 'ff:default:CAM-1', dedupeKey: 'k-1', plateNormalized: 'AB123', trackId: 'CAM-1:7',
-  plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' }, analytics: null, data: { carId: '7' }, raw: { text: 'ž "q"\n' }, media: [],
+  typeName: 'FfPlateEvent',
+  kind: 'PLATE_READ',
+  vendorType: 'new',
+  occurredAt: T0,
+  receivedAt: new Date(T0.getTime() + 5),
+  adapter: 'ff',
+  instance: 'default',
+  cameraId: 'ff:default:CAM-1',
+  dedupeKey: 'k-1',
+  plateNormalized: 'AB123',
+  trackId: 'CAM-1:7',
+  plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' },
+  analytics: null,
+  data: { carId: '7' },
+  raw: { text: 'ž "q"\n' },
+  media: [],
 };
 const mediaRows = [{ id: 'm1', contentType: 'image/jpeg', byteSize: 10 }];
 const camera = { id: 'ff:default:CAM-1', adapter: 'ff', instance: 'default', vendorId: 'CAM-1', name: 'CAM-1' };

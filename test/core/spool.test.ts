@@ -25,9 +25,22 @@ import type { Clock } from '../../src/core/time/clock.ts';
 
 const T0 = new Date('2024-06-14T10:00:00.123Z');
 const row = (instance: string, dedupeKey: string): InsertableEventRow => ({
-  typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0, receivedAt: T0,
-  adapter: 'sp', instance, cameraId: null, dedupeKey, plateNormalized: null, trackId: null,
-  plate: null, analytics: null, data: { n: dedupeKey }, raw: { text: `ž "${dedupeKey}"\n` }, media: [],
+  typeName: 'TestThingEvent',
+  kind: 'CUSTOM',
+  vendorType: 'thing',
+  occurredAt: T0,
+  receivedAt: T0,
+  adapter: 'sp',
+  instance,
+  cameraId: null,
+  dedupeKey,
+  plateNormalized: null,
+  trackId: null,
+  plate: null,
+  analytics: null,
+  data: { n: dedupeKey },
+  raw: { text: `ž "${dedupeKey}"\n` },
+  media: [],
 });
 const log = pino({ level: 'silent' });
 const metricValue = async (m: Metrics, name: string, labels = '') => {
@@ -46,7 +59,7 @@ for (const driver of drivers) {
 
     const stored = async (instance: string) => {
       const r = (await t.database.db.execute(sql`select dedupe_key, raw from events where adapter = 'sp' and instance = ${instance} order by seq`)) as unknown as { rows?: unknown[] } | unknown[];
-      return (Array.isArray(r) ? r : r.rows ?? []) as Array<{ dedupe_key: string; raw: unknown }>;
+      return (Array.isArray(r) ? r : (r.rows ?? [])) as Array<{ dedupe_key: string; raw: unknown }>;
     };
 
     /** A writer on the real database whose statements fail while `state.down`, with a spool in a temp dir. */
@@ -71,10 +84,19 @@ for (const driver of drivers) {
       const bus = new LocalEventBus();
       const published: StoredEvent[] = [];
       bus.subscribe((evs) => published.push(...evs));
-      const spool = new EventSpool({ dir, log, registry: metrics.registry, probe: async () => {
+      const spool = new EventSpool({
+        dir,
+        log,
+        registry: metrics.registry,
+        probe: async () => {
           state.probes += 1;
           if (failing()) throw new Error('down');
-        }, maxBytes: o.maxBytes, replayChunk: o.replayChunk, retryMs: 50, clock: o.clock });
+        },
+        maxBytes: o.maxBytes,
+        replayChunk: o.replayChunk,
+        retryMs: 50,
+        clock: o.clock,
+      });
       const writer = new EventWriter({ db, bus, log, metrics, spool, clock: o.clock });
       const now = () => o.clock?.nowMs() ?? Date.now();
       const write = (instance: string, key: string, o2: { spool?: boolean; deadlineMs?: number } = {}) =>
@@ -95,7 +117,10 @@ for (const driver of drivers) {
       // A non-spoolable write (HTTP) is held to its deadline, then refused.
       const heldAt = clock.nowMs();
       let held: string | undefined;
-      void write('a', 'http-1', { spool: false, deadlineMs: 300 }).then(() => (held = 'ok'), (e: { code?: string }) => (held = e.code));
+      void write('a', 'http-1', { spool: false, deadlineMs: 300 }).then(
+        () => (held = 'ok'),
+        (e: { code?: string }) => (held = e.code),
+      );
       await tick(() => held !== undefined, 'the held write refused');
       expect(held).toBe('SERVICE_UNAVAILABLE');
       expect(clock.nowMs() - heldAt).toBeGreaterThanOrEqual(300);
@@ -103,7 +128,9 @@ for (const driver of drivers) {
       expect((await write('a', 'a50')).spooled).toBe(true);
       keys.push('a50');
       expect(files(dir)).toHaveLength(1);
-      const lines = readFileSync(join(dir, files(dir)[0]), 'utf8').trim().split('\n');
+      const lines = readFileSync(join(dir, files(dir)[0]), 'utf8')
+        .trim()
+        .split('\n');
       expect(lines).toHaveLength(51);
       expect(await metricValue(metrics, 'events_spooled_total')).toBe(51);
       expect(await metricValue(metrics, 'spool_bytes')).toBe(Buffer.byteLength(`${lines.join('\n')}\n`));
@@ -196,7 +223,14 @@ for (const driver of drivers) {
       state.down = true;
       expect((await write('d', 'd0')).spooled).toBe(true); // one line (~480 bytes) fits, three more do not
       const settled = new Map<string, unknown>();
-      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) => write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 }).then((r) => r, (e: { code?: string }) => e.code).then((v) => (settled.set(k, v), v)));
+      const [d1, ...short] = ['d1', 'd2', 'd3'].map((k, i) =>
+        write('d', k, { deadlineMs: i === 0 ? 5_000 : 400 })
+          .then(
+            (r) => r,
+            (e: { code?: string }) => e.code,
+          )
+          .then((v) => (settled.set(k, v), v)),
+      );
       await waitFor(async () => (await clock.advance(50), settled.size === 2), 10_000, 'the short deadlines passed');
       expect(await Promise.all(short)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
       expect(settled.has('d1')).toBe(false);

@@ -26,7 +26,13 @@ describe('stream routes with API keys', () => {
     t = await startTestApp({
       adapters: [streamTestAdapter],
       config: {
-        auth: { apiKeys: [{ key: STREAMS, scopes: ['streams'] }, { key: READ, scopes: ['events:read'] }, { key: ADMIN, scopes: ['admin'] }] },
+        auth: {
+          apiKeys: [
+            { key: STREAMS, scopes: ['streams'] },
+            { key: READ, scopes: ['events:read'] },
+            { key: ADMIN, scopes: ['admin'] },
+          ],
+        },
         adapters: [{ type: 'hlstest', id: 'a', baseUrl: origin.url, keepaliveMs: 1000 }],
         cors: { origins: [CONSOLE] },
       },

@@ -21,8 +21,7 @@ import { ManualClock } from '../../src/core/time/manual-clock.ts';
 const START = 'mutation($input: StartStreamInput!) { startStream(input: $input) { id state playlistUrl } }';
 const KEEP = 'mutation($id: ID!) { keepStreamAlive(id: $id) { id state } }';
 const STOP = 'mutation($id: ID!) { stopStream(id: $id) { id state } }';
-const urisOf = (text: string) =>
-  text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
+const urisOf = (text: string) => text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
 
 if (!TEST_DATABASE_URL) console.log('TEST_DATABASE_URL is not set: stream sessions across two instances are skipped.');
 

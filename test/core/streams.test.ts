@@ -18,8 +18,7 @@ const KEEP = 'mutation($id: ID!) { keepStreamAlive(id: $id) { id state expiresAt
 const STOP = 'mutation($id: ID!) { stopStream(id: $id) { id state } }';
 const SUB = 'subscription($id: ID) { streamSessionChanged(id: $id) { id state mode camera { name } } }';
 /** URIs of a playlist: URI lines and URI="..." attributes. */
-const urisOf = (text: string) =>
-  text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
+const urisOf = (text: string) => text.split('\n').flatMap((l) => (l.startsWith('#') ? [...l.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : l.trim() ? [l.trim()] : []));
 
 for (const driver of drivers) {
   describe(`stream sessions (${driver.name})`, () => {

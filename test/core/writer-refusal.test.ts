@@ -20,15 +20,32 @@ const T0 = new Date('2024-06-14T10:00:00.123Z');
 /** 12,000 characters that do not compress: too large for a btree index row (SQLSTATE 54000). */
 const hugePlate = () => randomBytes(9000).toString('base64');
 const row = (instance: string, dedupeKey: string, plateNormalized: string | null = null): InsertableEventRow => ({
-  typeName: 'TestThingEvent', kind: 'CUSTOM', vendorType: 'thing', occurredAt: T0, receivedAt: T0,
-  adapter: 'wr', instance, cameraId: null, dedupeKey, plateNormalized, trackId: null,
-  plate: null, analytics: null, data: {}, raw: {}, media: [],
+  typeName: 'TestThingEvent',
+  kind: 'CUSTOM',
+  vendorType: 'thing',
+  occurredAt: T0,
+  receivedAt: T0,
+  adapter: 'wr',
+  instance,
+  cameraId: null,
+  dedupeKey,
+  plateNormalized,
+  trackId: null,
+  plate: null,
+  analytics: null,
+  data: {},
+  raw: {},
+  media: [],
 });
 const metricValue = async (m: Metrics, name: string, labels = '') => {
   const line = (await m.registry.metrics()).split('\n').find((l) => l.startsWith(`${name}${labels} `));
   return line === undefined ? 0 : Number(line.split(' ')[1]);
 };
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? 'no code');
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code ?? 'no code',
+  );
 
 for (const driver of drivers) {
   describe(`writer isolates rows the database refuses, on ${driver.name}`, () => {
@@ -38,7 +55,7 @@ for (const driver of drivers) {
 
     const stored = async (instance: string) => {
       const r = (await t.database.db.execute(sql`select dedupe_key from events where adapter = 'wr' and instance = ${instance} order by seq`)) as unknown as { rows?: unknown[] } | unknown[];
-      return ((Array.isArray(r) ? r : r.rows ?? []) as Array<{ dedupe_key: string }>).map((x) => x.dedupe_key);
+      return ((Array.isArray(r) ? r : (r.rows ?? [])) as Array<{ dedupe_key: string }>).map((x) => x.dedupe_key);
     };
 
     /** The real database; `fail(n, err)` makes the next n statements (pings included) fail with err. */

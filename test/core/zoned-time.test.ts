@@ -81,12 +81,24 @@ describe('zonedTimeToDate', () => {
 
   it('round-trips every 3 h 17 s of a year against Intl, the fold hour excepted', () => {
     const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Europe/Prague', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: 'Europe/Prague',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     const start = Date.UTC(2024, 0, 1);
     let checked = 0;
     for (let t = start; t < start + 366 * 86_400_000; t += 3 * 3600_000 + 17_123) {
-      const p = Object.fromEntries(parts.formatToParts(new Date(t)).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
+      const p = Object.fromEntries(
+        parts
+          .formatToParts(new Date(t))
+          .filter((x) => x.type !== 'literal')
+          .map((x) => [x.type, Number(x.value)]),
+      );
       const local: WallTime = { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second, millisecond: t % 1000 };
       const back = zonedTimeToDate(local, 'Europe/Prague').getTime();
       // The ambiguous autumn hour gives the earlier instant (one hour before t).
@@ -105,15 +117,12 @@ describe('zonedTimeToDate', () => {
     expect(e.message).toBe(`timeZone: expected an IANA time zone (e.g. Europe/Prague), got ${JSON.stringify(zone)}`);
   });
 
-  it.each(['2023-02-29T12:00', '2024-04-31T12:00', '2024-13-01T12:00', '2024-06-14T24:00', '2024-06-14T12:60'])(
-    'refuses %s, not on the calendar, with BAD_USER_INPUT naming time',
-    (text) => {
-      const e = thrown(() => zonedTimeToDate(wall(text), 'UTC'));
-      expect(e.code).toBe('BAD_USER_INPUT');
-      expect(e.details).toEqual({ field: 'time' });
-      expect(e.message).toMatch(/^time: not a real calendar time: /);
-    },
-  );
+  it.each(['2023-02-29T12:00', '2024-04-31T12:00', '2024-13-01T12:00', '2024-06-14T24:00', '2024-06-14T12:60'])('refuses %s, not on the calendar, with BAD_USER_INPUT naming time', (text) => {
+    const e = thrown(() => zonedTimeToDate(wall(text), 'UTC'));
+    expect(e.code).toBe('BAD_USER_INPUT');
+    expect(e.details).toEqual({ field: 'time' });
+    expect(e.message).toMatch(/^time: not a real calendar time: /);
+  });
 });
 
 describe('isTimeZone', () => {

@@ -72,7 +72,10 @@ export async function carCountsVia(base: string): Promise<Map<string, number>> {
     const r = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($a: String) { events(first: 500, after: $a) { edges { node { ... on FfPlateEvent { carId } } } pageInfo { hasNextPage endCursor } } }', variables: { a: after } }),
+      body: JSON.stringify({
+        query: 'query($a: String) { events(first: 500, after: $a) { edges { node { ... on FfPlateEvent { carId } } } pageInfo { hasNextPage endCursor } } }',
+        variables: { a: after },
+      }),
     });
     const body = (await r.json()) as { data: { events: { edges: Array<{ node: { carId: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
     for (const e of body.data.events.edges) counts.set(e.node.carId, (counts.get(e.node.carId) ?? 0) + 1);

@@ -72,7 +72,16 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL down for 30 s during HTTP ingest
     const downAt = Date.now();
     const probes = { ready503: 0, ready200: 0, health200: 0, healthOther: 0 };
     while (Date.now() - downAt < OUTAGE_MS) {
-      const [ready, health] = await Promise.all([fetch(`${server.base}/ready`).then((r) => r.status, () => 0), fetch(`${server.base}/health`).then((r) => r.status, () => 0)]);
+      const [ready, health] = await Promise.all([
+        fetch(`${server.base}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+        fetch(`${server.base}/health`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      ]);
       if (ready === 503) probes.ready503 += 1;
       if (ready === 200) probes.ready200 += 1;
       if (health === 200) probes.health200 += 1;
@@ -84,7 +93,12 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL down for 30 s during HTTP ingest
     const upAt = Date.now();
     let readyAgainMs = -1;
     for (;;) {
-      if ((await fetch(`${server.base}/ready`).then((r) => r.status, () => 0)) === 200) {
+      if (
+        (await fetch(`${server.base}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+      ) {
         readyAgainMs = Date.now() - upAt;
         break;
       }

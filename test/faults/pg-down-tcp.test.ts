@@ -64,7 +64,10 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL down during TCP ingest', () => {
     const replayMs = Date.now() - upAt;
     const replayed = await metric(server.base, 'events_spool_replayed_total');
     const counts1 = await pg.carCounts();
-    const t1 = tally(objects(0, 500).map((_, i) => `t${i}`), counts1);
+    const t1 = tally(
+      objects(0, 500).map((_, i) => `t${i}`),
+      counts1,
+    );
     expect(t1).toEqual({ stored: 500, duplicates: 0, lost: 0 });
     expect(replayed).toBe(300);
     expect(spoolFiles()).toEqual([]);
@@ -84,7 +87,10 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL down during TCP ingest', () => {
     await waitFor(async () => (await pg.carCounts()).size === 650 && spoolFiles().length === 0, 60_000, 'replayed after restart');
     const replayedAfterRestart = await metric(server.base, 'events_spool_replayed_total');
     const counts2 = await pg.carCounts();
-    const t2 = tally(objects(0, 650).map((_, i) => `t${i}`), counts2);
+    const t2 = tally(
+      objects(0, 650).map((_, i) => `t${i}`),
+      counts2,
+    );
 
     console.log(
       `pg-down-tcp: sent=650, stored-before-outage=200, spooled-while-down=300 (ready=${readyWhileDown}, stored-while-down=${storedWhileDown}, spool-bytes=${spoolBytesWhileDown}), ` +

@@ -22,7 +22,10 @@ import { carCountsVia, metric, tcpCamera, TEST_DATABASE_URL } from './helpers.ts
 const SRC = '{adapter="ff",instance="default"}';
 const rejected = (code: string) => `events_rejected_total{adapter="ff",instance="default",code="${code}"}`;
 /** Does not compress: too large for a btree index row whatever the database does with it. */
-const incompressible = (chars: number) => randomBytes(Math.ceil((chars * 3) / 4)).toString('base64').slice(0, chars);
+const incompressible = (chars: number) =>
+  randomBytes(Math.ceil((chars * 3) / 4))
+    .toString('base64')
+    .slice(0, chars);
 
 /** The poisoned events of the issue, as FF JSON. */
 const poisons = (i: number): Array<[string, Record<string, unknown>]> => [
@@ -97,14 +100,19 @@ describe('poisoned events', () => {
     const counts = await carCountsVia(server.base);
     const stored = [...counts.entries()].filter(([c]) => /^[ht]\d+$/.test(c));
     expect(stored.every(([, n]) => n === 1)).toBe(true);
-    const tcpRejected = await metric(server.base, rejected('BAD_USER_INPUT')) + (await metric(server.base, rejected('PAYLOAD_TOO_LARGE')));
+    const tcpRejected = (await metric(server.base, rejected('BAD_USER_INPUT'))) + (await metric(server.base, rejected('PAYLOAD_TOO_LARGE')));
     const ingestMs = Date.now() - began;
     expect(tcpRejected).toBe(poisonCodes.length + tcpPoisons);
     expect(await metric(server.base, 'db_write_errors_total')).toBe(0);
     expect(await metric(server.base, 'events_spooled_total')).toBe(0);
     server.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    const longestLogLine = Math.max(...server.out().split('\n').map((l) => l.length));
+    const longestLogLine = Math.max(
+      ...server
+        .out()
+        .split('\n')
+        .map((l) => l.length),
+    );
     expect(longestLogLine).toBeLessThan(16_384);
 
     // 3. A spool from an earlier run: 60 rows, two of which the database refuses (index rows too large).
@@ -113,11 +121,22 @@ describe('poisoned events', () => {
     const T = new Date('2024-06-14T10:00:00.000Z');
     const line = (i: number, poison: 'plate' | 'track' | null) =>
       `{"r":${eventRowJson({
-        typeName: 'FfPlateEvent', kind: 'PLATE_READ', vendorType: 'new', occurredAt: T, receivedAt: T, adapter: 'ff', instance: 'default',
-        cameraId: null, dedupeKey: `spool-${i}`, plateNormalized: poison === 'plate' ? incompressible(12_000) : `S${i}`,
+        typeName: 'FfPlateEvent',
+        kind: 'PLATE_READ',
+        vendorType: 'new',
+        occurredAt: T,
+        receivedAt: T,
+        adapter: 'ff',
+        instance: 'default',
+        cameraId: null,
+        dedupeKey: `spool-${i}`,
+        plateNormalized: poison === 'plate' ? incompressible(12_000) : `S${i}`,
         trackId: poison === 'track' ? incompressible(12_000) : `SPOOL:s${i}`,
-        plate: { plate: `S${i}`, plateNormalized: `S${i}`, direction: 'IN', phase: 'NEW' }, analytics: null,
-        data: { carId: `s${i}`, deviceId: 'SPOOL' }, raw: { carID: `s${i}` }, media: [],
+        plate: { plate: `S${i}`, plateNormalized: `S${i}`, direction: 'IN', phase: 'NEW' },
+        analytics: null,
+        data: { carId: `s${i}`, deviceId: 'SPOOL' },
+        raw: { carID: `s${i}` },
+        media: [],
       })},"m":[],"c":null}\n`;
     const lines = Array.from({ length: 60 }, (_, i) => line(i, i === 7 ? 'plate' : i === 31 ? 'track' : null));
     writeFileSync(join(spoolDir, '00000100.jsonl'), lines.slice(0, 40).join(''));

@@ -17,10 +17,15 @@ const KILL_AFTER_ACKS = 150;
 const variants: Array<{ name: string; database: () => Promise<{ url?: string; drop(): Promise<void> }> }> = [
   { name: 'pglite', database: async () => ({ url: undefined, drop: async () => {} }) },
   ...(TEST_DATABASE_URL
-    ? [{ name: 'postgres', database: async () => {
-        const pg: ProxiedPg = await proxiedPg();
-        return { url: pg.directUrl, drop: () => pg.drop() };
-      } }]
+    ? [
+        {
+          name: 'postgres',
+          database: async () => {
+            const pg: ProxiedPg = await proxiedPg();
+            return { url: pg.directUrl, drop: () => pg.drop() };
+          },
+        },
+      ]
     : []),
 ];
 notePgSkip('sigkill-http(postgres)');

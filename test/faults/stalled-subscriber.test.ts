@@ -50,7 +50,8 @@ describe('one stalled subscriber under load', () => {
     const rawSocket = () => (stalled as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     stalled.on('message', (data) => {
       const m = JSON.parse(String(data));
-      if (m.type === 'connection_ack') stalled.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: `subscription { events { seq ${Array.from({ length: RAW_ALIASES }, (_, k) => `r${k}: raw`).join(' ')} } }` } }));
+      if (m.type === 'connection_ack')
+        stalled.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: `subscription { events { seq ${Array.from({ length: RAW_ALIASES }, (_, k) => `r${k}: raw`).join(' ')} } }` } }));
       if (m.type === 'next') {
         stalledSeqs.push(Number(m.payload.data.events.seq));
         if (stalledSeqs.length === 1) rawSocket().pause();

@@ -13,12 +13,7 @@
 import net, { type Socket } from 'node:net';
 import { once } from 'node:events';
 
-export type ProxyMode =
-  | { kind: 'pass' }
-  | { kind: 'slice'; bytes: number; delayMs?: number }
-  | { kind: 'cut'; afterBytes: number }
-  | { kind: 'reset'; afterBytes: number }
-  | { kind: 'down' };
+export type ProxyMode = { kind: 'pass' } | { kind: 'slice'; bytes: number; delayMs?: number } | { kind: 'cut'; afterBytes: number } | { kind: 'reset'; afterBytes: number } | { kind: 'down' };
 
 interface Conn {
   client: Socket;

@@ -88,10 +88,14 @@ describe('FF TCP through the fault proxy', () => {
 
     const expected: Record<string, number> = { 'SPLIT-PACKET': N, 'SPLIT-1B': N, 'SPLIT-1B-SLOW': 3, 'SPLIT-GARBAGE': N, CUT: 4, RESET: 4 };
     let stored = new Map<string, Raw[]>();
-    await waitFor(async () => {
-      stored = await byDevice();
-      return Object.entries(expected).every(([d, n]) => (stored.get(d)?.length ?? 0) >= n);
-    }, 30_000, 'all devices stored');
+    await waitFor(
+      async () => {
+        stored = await byDevice();
+        return Object.entries(expected).every(([d, n]) => (stored.get(d)?.length ?? 0) >= n);
+      },
+      30_000,
+      'all devices stored',
+    );
     const after = await counters();
     const d = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
 

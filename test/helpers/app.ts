@@ -20,7 +20,11 @@ export interface TestApp {
   dataDir: string;
   db: TestDb;
   /** POST a GraphQL operation to /graphql over HTTP. */
-  gql<R = any, V = Record<string, unknown>>(doc: string | TypedDocumentNode<R, V>, variables?: V, headers?: Record<string, string>): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; status: number }>;
+  gql<R = any, V = Record<string, unknown>>(
+    doc: string | TypedDocumentNode<R, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: R; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; status: number }>;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = join(root, 'pglite');
   const dump = join(root, 'pglite.tar');
   const pglite = await openDatabase({ pgliteDir: dir });
-  const tarball = await ((pglite.db as unknown as { $client: PGlite }).$client).dumpDataDir('none');
+  const tarball = await (pglite.db as unknown as { $client: PGlite }).$client.dumpDataDir('none');
   writeFileSync(dump, Buffer.from(await tarball.arrayBuffer()));
   await pglite.close();
   project.provide('pgliteTemplate', { dir, dump });

@@ -140,7 +140,12 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
 }
 
 /** POST a GraphQL operation to a server; throws on transport errors, returns the JSON body. */
-export async function gql<T = any>(base: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+export async function gql<T = any>(
+  base: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
   const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   return (await r.json()) as { data?: T; errors?: Array<{ message: string }> };
 }

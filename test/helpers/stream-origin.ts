@@ -29,8 +29,7 @@ export interface StreamOrigin {
   close(): Promise<void>;
 }
 
-const listen = (server: Server, host: string) =>
-  new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: Server, host: string) => new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
 
 export async function startStreamOrigin(): Promise<StreamOrigin> {
   let n = 0;
@@ -80,18 +79,34 @@ export async function startStreamOrigin(): Promise<StreamOrigin> {
       const base = `${o.url}/hls/${sid}`;
       const m3u8 = (text: string) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(text);
       if (rest === 'master.m3u8') {
-        return m3u8(['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360', 'low/index.m3u8', '#EXT-X-STREAM-INF:BANDWIDTH=1600000,RESOLUTION=1280x720', `${base}/high/index.m3u8`, ''].join('\n'));
+        return m3u8(
+          [
+            '#EXTM3U',
+            '#EXT-X-VERSION:7',
+            '#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360',
+            'low/index.m3u8',
+            '#EXT-X-STREAM-INF:BANDWIDTH=1600000,RESOLUTION=1280x720',
+            `${base}/high/index.m3u8`,
+            '',
+          ].join('\n'),
+        );
       }
       const media = /^(low|high)\/index\.m3u8$/.exec(rest);
       if (media) {
         return m3u8(
           [
-            '#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0',
+            '#EXTM3U',
+            '#EXT-X-VERSION:7',
+            '#EXT-X-TARGETDURATION:2',
+            '#EXT-X-MEDIA-SEQUENCE:0',
             '#EXT-X-MAP:URI="init.mp4"',
             `#EXT-X-KEY:METHOD=AES-128,URI="${base}/key.bin",IV=0x00000000000000000000000000000001`,
-            '#EXTINF:2.0,', 'seg0.m4s',
-            '#EXTINF:2.0,', `${base}/${media[1]}/seg1.m4s`,
-            '#EXTINF:2.0,', '../shared/seg2.m4s',
+            '#EXTINF:2.0,',
+            'seg0.m4s',
+            '#EXTINF:2.0,',
+            `${base}/${media[1]}/seg1.m4s`,
+            '#EXTINF:2.0,',
+            '../shared/seg2.m4s',
             ...(media[1] === 'high' && o.foreignUrl ? ['#EXTINF:2.0,', o.foreignUrl] : []),
             '',
           ].join('\r\n'),

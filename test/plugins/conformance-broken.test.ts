@@ -32,7 +32,13 @@ describe('conformance kit on a broken adapter', () => {
       },
     });
     for (const check of suite.checks) {
-      outcome.set(check.name, await check.run().then(() => null, (e: Error) => e.message));
+      outcome.set(
+        check.name,
+        await check.run().then(
+          () => null,
+          (e: Error) => e.message,
+        ),
+      );
     }
   }, 60_000);
   afterAll(() => suite?.teardown());

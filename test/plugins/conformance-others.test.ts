@@ -23,14 +23,17 @@ async function definitionCheck(def: ReturnType<typeof adapter>, otherAdapters?: 
   const suite = createConformanceSuite(def, { config: {}, simulator: noVendor, otherAdapters });
   try {
     const check = suite.checks.find((c) => c.name.startsWith('definition'))!;
-    return await check.run().then(() => null, (e: Error) => e.message);
+    return await check.run().then(
+      () => null,
+      (e: Error) => e.message,
+    );
   } finally {
     await suite.teardown();
   }
 }
 
 describe('conformance kit: the adapters beside the one under test', () => {
-  it('by default, the server\'s own adapters: a built-in prefix is taken', async () => {
+  it("by default, the server's own adapters: a built-in prefix is taken", async () => {
     expect(await definitionCheck(adapter('plate-cam', 'Ff'))).toContain('graphqlPrefix "Ff" is already used by the built-in adapter "ff"');
     expect(await definitionCheck(adapter('plate-cam', 'PlateCam'))).toBeNull();
   });

@@ -59,9 +59,17 @@ for (const driver of drivers) {
       });
       await client.dispose();
       expect(ev).toMatchObject({
-        kind: 'LINE_CROSSED', vendorType: 'line.crossed', occurredAt: sent!.occurred_at, source: { adapter: 'hmac-webhook', instance: 'acme' },
-        camera: { name: sent!.camera.name }, ruleId: sent!.rule!.id, ruleName: sent!.rule!.name, objectClass: 'person', objectId: sent!.object!.id,
-        eventId: sent!.id, payload: sent!.data,
+        kind: 'LINE_CROSSED',
+        vendorType: 'line.crossed',
+        occurredAt: sent!.occurred_at,
+        source: { adapter: 'hmac-webhook', instance: 'acme' },
+        camera: { name: sent!.camera.name },
+        ruleId: sent!.rule!.id,
+        ruleName: sent!.rule!.name,
+        objectClass: 'person',
+        objectId: sent!.object!.id,
+        eventId: sent!.id,
+        payload: sent!.data,
       });
       expect(ev.media).toEqual([{ role: 'SNAPSHOT', contentType: 'image/jpeg', url: expect.stringMatching(/^\/media\//) }]);
       const image = await fetch(`${t.url}${ev.media[0].url}`);

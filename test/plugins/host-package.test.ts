@@ -6,7 +6,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadPluginList, validateConfig } from '../../src/core/config/load.ts';
+import { type ConfigError, loadPluginList, validateConfig } from '../../src/core/config/load.ts';
 import { hostPackage, linkHostPackage } from '../../src/core/plugins/host-package.ts';
 import { ROOT } from './helpers.ts';
 

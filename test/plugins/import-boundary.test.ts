@@ -48,16 +48,16 @@ function importViolations(file: string, text: string, rule: 'adapter' | 'simulat
 }
 
 describe('import boundary of adapters', () => {
-  const adapterDirs = readdirSync(join(SRC, 'adapters')).map((n) => join(SRC, 'adapters', n)).filter((p) => statSync(p).isDirectory());
+  const adapterDirs = readdirSync(join(SRC, 'adapters'))
+    .map((n) => join(SRC, 'adapters', n))
+    .filter((p) => statSync(p).isDirectory());
 
   it('finds the built-in adapters and their files', () => {
     expect(adapterDirs.map((d) => relative(SRC, d)).sort()).toEqual(expect.arrayContaining(['adapters/camlytics', 'adapters/ff', 'adapters/ivms', 'adapters/vxg']));
   });
 
   it('built-in adapters import only the SDK, their own files, Node built-ins and npm packages', () => {
-    const violations = adapterDirs.flatMap((dir) =>
-      filesUnder(dir).map((f) => importViolations(f, readFileSync(f, 'utf8'), 'adapter', dir)).flat(),
-    );
+    const violations = adapterDirs.flatMap((dir) => filesUnder(dir).flatMap((f) => importViolations(f, readFileSync(f, 'utf8'), 'adapter', dir)));
     const index = join(SRC, 'adapters', 'index.ts');
     violations.push(...importViolations(index, readFileSync(index, 'utf8'), 'simulator', join(SRC, 'adapters')));
     expect(violations).toEqual([]);

@@ -16,7 +16,10 @@ import { SDK_VERSION } from '../../src/sdk.ts';
 import { EXAMPLE_DIR, EXAMPLE_PACKAGE, FIXTURES, ensureHostLink, userProject } from './helpers.ts';
 
 const problemsOf = async (p: Promise<unknown>): Promise<string[]> => {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ConfigError);
   return (e as ConfigError).problems;
 };
@@ -31,7 +34,14 @@ describe('plugin resolution', () => {
   };
   beforeAll(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'usa-resolve-')));
-    write('project/node_modules/esm-only/package.json', JSON.stringify({ name: 'esm-only', type: 'module', exports: { '.': { import: './lib/main.js', require: './cjs/main.cjs' }, './extra': { node: { import: './lib/extra.js' } }, './adapters/*': './lib/adapters/*.js' } }));
+    write(
+      'project/node_modules/esm-only/package.json',
+      JSON.stringify({
+        name: 'esm-only',
+        type: 'module',
+        exports: { '.': { import: './lib/main.js', require: './cjs/main.cjs' }, './extra': { node: { import: './lib/extra.js' } }, './adapters/*': './lib/adapters/*.js' },
+      }),
+    );
     for (const f of ['lib/main.js', 'lib/extra.js', 'lib/adapters/one.js']) write(`project/node_modules/esm-only/${f}`, 'export default 1;\n');
     write('project/node_modules/@acme/plain/package.json', JSON.stringify({ name: '@acme/plain', main: 'dist/entry.js' }));
     write('project/node_modules/@acme/plain/dist/entry.js', '');
@@ -89,7 +99,20 @@ describe('loading plugins', () => {
   });
 
   it('reports every problem of every plugin at once, each naming the plugin and the adapter', async () => {
-    const specs = ['./future-sdk.ts', './dup-ff.ts', './no-default.ts', './not-adapter.ts', './throws.ts', './unprefixed.ts', './no-sdk.ts', './missing.ts', 'not-installed-adapter', './two-adapters.ts', './dup-alpha.ts', `${FIXTURES}/two-adapters.ts`];
+    const specs = [
+      './future-sdk.ts',
+      './dup-ff.ts',
+      './no-default.ts',
+      './not-adapter.ts',
+      './throws.ts',
+      './unprefixed.ts',
+      './no-sdk.ts',
+      './missing.ts',
+      'not-installed-adapter',
+      './two-adapters.ts',
+      './dup-alpha.ts',
+      `${FIXTURES}/two-adapters.ts`,
+    ];
     const problems = await problemsOf(loadPlugins(specs, builtInAdapters, unprefixedGraphqlNames, { configDir: FIXTURES, projectRoot: FIXTURES }));
     expect(problems).toEqual([
       `plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`,
@@ -122,13 +145,16 @@ describe('loading plugins', () => {
     const problems = await problemsOf(
       createApp({
         env: { port: 0, host: '127.0.0.1', dataDir: join(tmpdir(), 'never-used'), logLevel: 'silent' },
-        config: validateConfig({ plugins: ['./two-adapters.ts'], adapters: [{ type: 'alpha', id: 'a', extra: 1 }, { type: 'gamma', id: 'g' }] }),
+        config: validateConfig({
+          plugins: ['./two-adapters.ts'],
+          adapters: [
+            { type: 'alpha', id: 'a', extra: 1 },
+            { type: 'gamma', id: 'g' },
+          ],
+        }),
         pluginRoots: { configDir: FIXTURES },
       }),
     );
-    expect(problems).toEqual([
-      'adapters[0]: Unrecognized key: "extra"',
-      'adapters[1].type: unknown adapter type "gamma" (known: ff, camlytics, vxg, ivms, alpha, beta)',
-    ]);
+    expect(problems).toEqual(['adapters[0]: Unrecognized key: "extra"', 'adapters[1].type: unknown adapter type "gamma" (known: ff, camlytics, vxg, ivms, alpha, beta)']);
   });
 });

@@ -27,7 +27,9 @@ const SDK_EXPORTS: Record<string, string> = Object.fromEntries([
   ...'Timer backoffDelay BackoffOptions Jitter sleep'.split(' ').map((name) => [name, '1.3.0']),
 ]);
 const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries([
-  ...'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'.split(' ').map((name) => [name, '1.0.0']),
+  ...'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'
+    .split(' ')
+    .map((name) => [name, '1.0.0']),
   ['ManualClock', '1.3.0'],
 ]);
 
@@ -35,7 +37,17 @@ const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries([
 function exportedNames(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   return [...text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) =>
-    m[1].split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!).filter(Boolean),
+    m[1]
+      .split(',')
+      .map(
+        (part) =>
+          part
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .at(-1)!,
+      )
+      .filter(Boolean),
   );
 }
 
@@ -47,7 +59,9 @@ describe.each([
 
   it('still exports everything it exported in this major version', () => {
     const major = `^${semver.major(SDK_VERSION)}.0.0`;
-    const removed = Object.entries(recorded).filter(([name, since]) => semver.satisfies(since, major) && !current.includes(name)).map(([n]) => n);
+    const removed = Object.entries(recorded)
+      .filter(([name, since]) => semver.satisfies(since, major) && !current.includes(name))
+      .map(([n]) => n);
     expect(removed, `removing or renaming an export breaks plugins: bump the major of SDK_VERSION (${SDK_VERSION}) and update this list`).toEqual([]);
   });
 

@@ -41,7 +41,11 @@ describe('seq beyond the bigint range', () => {
     ['camera.events(after)', `{ cameras { edges { node { events(after: "${BEYOND}") { edges { cursor } } } } } }`],
   ])('%s answers BAD_USER_INPUT', async (_name, query) => {
     if (query.includes('cameras')) {
-      await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url)) });
+      await fetch(`${t.url}/adapters/ff/default/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: readFileSync(new URL('../fixtures/ff/sample-new.json', import.meta.url)),
+      });
       const cams = await t.gql('{ cameras { edges { node { id } } } }');
       expect(cams.data.cameras.edges.length).toBeGreaterThan(0);
     }
@@ -153,11 +157,14 @@ async function wsFirstErrorCode(query: string, variables: Record<string, unknown
   const client = wsClient(t.url);
   try {
     const errors = await new Promise<unknown[]>((resolve, reject) => {
-      client.subscribe({ query, variables }, {
-        next: (r) => (r.errors ? resolve(r.errors as unknown[]) : reject(new Error('got data'))),
-        error: (e) => (Array.isArray(e) ? resolve(e) : reject(e)),
-        complete: () => reject(new Error('completed without an error')),
-      });
+      client.subscribe(
+        { query, variables },
+        {
+          next: (r) => (r.errors ? resolve(r.errors as unknown[]) : reject(new Error('got data'))),
+          error: (e) => (Array.isArray(e) ? resolve(e) : reject(e)),
+          complete: () => reject(new Error('completed without an error')),
+        },
+      );
     });
     return (errors[0] as { extensions?: { code?: string } }).extensions?.code;
   } finally {

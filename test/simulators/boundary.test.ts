@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** What one simulator file imports that it may not. `own`: its vendor directory (or the kit's). */
-export function simulatorImportViolations(file: string, text: string, own: string): string[] {
+function simulatorImportViolations(file: string, text: string, own: string): string[] {
   const out: string[] = [];
   for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
     if (isBuiltin(spec)) continue;
@@ -45,7 +45,9 @@ export function simulatorImportViolations(file: string, text: string, own: strin
 }
 
 describe('import boundary of the simulators package', () => {
-  const dirs = readdirSync(SIMULATORS).map((n) => join(SIMULATORS, n)).filter((p) => statSync(p).isDirectory() && !p.endsWith(`${sep}node_modules`));
+  const dirs = readdirSync(SIMULATORS)
+    .map((n) => join(SIMULATORS, n))
+    .filter((p) => statSync(p).isDirectory() && !p.endsWith(`${sep}node_modules`));
 
   it('finds the kit and every vendor with its files', () => {
     expect(dirs.map((d) => relative(SIMULATORS, d)).sort()).toEqual(['camlytics', 'ff', 'ivms', 'kit', 'vxg']);

@@ -15,7 +15,8 @@ describe('createRng', () => {
     expect(createRng('pin').hex(8, true)).toBe('0D90F609');
     expect(createRng('pin').guid()).toBe('0d90f609-b5d4-48e8-9776-07a93acc070e');
     expect(createRng(7).next()).toBe(createRng('7').next());
-    const a = createRng('x'), b = createRng('y');
+    const a = createRng('x'),
+      b = createRng('y');
     expect(Array.from({ length: 5 }, () => a.next())).not.toEqual(Array.from({ length: 5 }, () => b.next()));
   });
 
@@ -46,13 +47,18 @@ describe('HTTP helpers', () => {
   });
 
   it('listen on port 0 resolves with the bound port; httpUrl reaches it; closeServer ends open requests', async () => {
-    const server = http.createServer((req, res) => { if (req.url === '/ok') res.end('ok'); }); // '/hang' is never answered
+    const server = http.createServer((req, res) => {
+      if (req.url === '/ok') res.end('ok');
+    }); // '/hang' is never answered
     servers.push(server);
     const port = await listen(server, 0, '127.0.0.1');
     expect(port).toBeGreaterThan(0);
     expect(httpUrl('127.0.0.1', port)).toBe(`http://127.0.0.1:${port}`);
     expect(await (await fetch(`${httpUrl('127.0.0.1', port)}/ok`)).text()).toBe('ok');
-    const hanging = fetch(`${httpUrl('127.0.0.1', port)}/hang`).then(() => 'answered', () => 'cut');
+    const hanging = fetch(`${httpUrl('127.0.0.1', port)}/hang`).then(
+      () => 'answered',
+      () => 'cut',
+    );
     await new Promise<void>((resolve) => server.once('request', () => resolve()));
     await closeServer(server);
     expect(await hanging).toBe('cut');

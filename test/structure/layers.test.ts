@@ -65,7 +65,7 @@ const LAYERS: Layer[] = [
 ];
 
 /** What one file imports that its layer may not (type-only imports included). */
-export function layerViolations(file: string, text: string): string[] {
+function layerViolations(file: string, text: string): string[] {
   const out: string[] = [];
   const layers = LAYERS.filter((l) => l.paths.some((p) => inside(file, p)));
   for (const { spec, file: target } of importsOf(file, text)) {
@@ -122,11 +122,19 @@ describe('layers of src/', () => {
       'src/schema/x.ts imports ../adapters/index.ts: schema may not import the adapters (buildSchema takes them as an argument)',
       'src/schema/x.ts imports ../main.ts: schema may not import the composition root',
     ]);
-    expect(check('testkit/suite.ts', "import { builtInAdapters } from '../adapters/index.ts';", "import { createApp } from '../app.ts';", "import { buildSchema } from '../schema/build.ts';")).toEqual([
-      'src/testkit/suite.ts imports ../adapters/index.ts: testkit may not import the built-in adapters (the adapters to check are passed in)',
-    ]);
+    expect(check('testkit/suite.ts', "import { builtInAdapters } from '../adapters/index.ts';", "import { createApp } from '../app.ts';", "import { buildSchema } from '../schema/build.ts';")).toEqual(
+      ['src/testkit/suite.ts imports ../adapters/index.ts: testkit may not import the built-in adapters (the adapters to check are passed in)'],
+    );
     const sim = 'the simulators (vendor stand-ins for tests and the demo, never shipped code)';
-    expect(check('adapters/ff/client.ts', "import { PassGenerator } from '../../../simulators/ff/index.ts';", "import { kit } from '@unified-surveillance/simulators';", "import { FfSimulator } from '@unified-surveillance/simulators/ff';", "import { x } from '@unified-surveillance/simulators-extra';")).toEqual([
+    expect(
+      check(
+        'adapters/ff/client.ts',
+        "import { PassGenerator } from '../../../simulators/ff/index.ts';",
+        "import { kit } from '@unified-surveillance/simulators';",
+        "import { FfSimulator } from '@unified-surveillance/simulators/ff';",
+        "import { x } from '@unified-surveillance/simulators-extra';",
+      ),
+    ).toEqual([
       `src/adapters/ff/client.ts imports ../../../simulators/ff/index.ts: ${sim}`,
       `src/adapters/ff/client.ts imports @unified-surveillance/simulators: ${sim}`,
       `src/adapters/ff/client.ts imports @unified-surveillance/simulators/ff: ${sim}`,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SRC, importsOf, rel, sourceFiles } from './import-graph.ts';
 
 /** For each strongly connected component with a cycle: one cycle through it, first file repeated at the end. */
-export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -95,7 +95,11 @@ describe('import cycles', () => {
   it('the check itself finds each cycle and prints it, self-imports too, and passes a cycle-free graph', () => {
     const g = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
     expect(findCycles(g({ a: ['b'], b: ['c', 'x'], c: ['a'], x: [], d: ['e'], e: ['d'], s: ['s'] }))).toEqual(
-      expect.arrayContaining([['a', 'b', 'c', 'a'], ['d', 'e', 'd'], ['s', 's']]),
+      expect.arrayContaining([
+        ['a', 'b', 'c', 'a'],
+        ['d', 'e', 'd'],
+        ['s', 's'],
+      ]),
     );
     expect(findCycles(g({ a: ['b'], b: ['c', 'x'], c: ['a'], x: [], d: ['e'], e: ['d'], s: ['s'] }))).toHaveLength(3);
     expect(findCycles(g({ a: ['b', 'c'], b: ['c'], c: ['outside'], d: ['a'] }))).toEqual([]);

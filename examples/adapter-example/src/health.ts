@@ -11,7 +11,10 @@ export class StatusPoller {
   private inFlight: Promise<void> | null = null;
   private stopped = false;
 
-  constructor(private readonly ctx: AdapterContext<HmacWebhookConfig>, private readonly url: string) {}
+  constructor(
+    private readonly ctx: AdapterContext<HmacWebhookConfig>,
+    private readonly url: string,
+  ) {}
 
   start(): void {
     this.tick();

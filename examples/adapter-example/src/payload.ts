@@ -18,8 +18,14 @@ export const webhookEventSchema = z
     type: z.string().trim().min(1).max(100),
     occurred_at: z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time with a zone, e.g. 2024-06-14T12:00:00Z' }),
     camera: z.object({ id: idText, name: z.string().max(200).optional() }).loose(),
-    rule: z.object({ id: idText.optional(), name: z.string().max(200).optional() }).loose().optional(),
-    object: z.object({ class: z.string().max(100).optional(), id: z.string().max(200).optional() }).loose().optional(),
+    rule: z
+      .object({ id: idText.optional(), name: z.string().max(200).optional() })
+      .loose()
+      .optional(),
+    object: z
+      .object({ class: z.string().max(100).optional(), id: z.string().max(200).optional() })
+      .loose()
+      .optional(),
     data: z.record(z.string(), z.unknown()).optional(),
     snapshot: z.object({ content_type: z.string().max(100).optional(), base64: z.string().min(1) }).optional(),
   })

@@ -11,8 +11,12 @@ describe('payload', () => {
     const raw = vendor.nextEvent({ type: 'line.crossed', extra_field: 'kept' });
     const ev = toEventInput(parseWebhookEvent(raw), raw);
     expect(ev).toMatchObject({
-      typeName: 'HmacWebhookEvent', kind: 'LINE_CROSSED', vendorType: 'line.crossed', dedupeKey: `evt:${raw.id}`,
-      occurredAt: new Date('2024-06-14T12:00:00.000Z'), camera: { vendorId: raw.camera.id, name: raw.camera.name },
+      typeName: 'HmacWebhookEvent',
+      kind: 'LINE_CROSSED',
+      vendorType: 'line.crossed',
+      dedupeKey: `evt:${raw.id}`,
+      occurredAt: new Date('2024-06-14T12:00:00.000Z'),
+      camera: { vendorId: raw.camera.id, name: raw.camera.name },
       analytics: { ruleId: raw.rule?.id, ruleName: raw.rule?.name, objectClass: 'person', objectId: raw.object?.id },
       data: { eventId: raw.id, payload: raw.data },
     });

@@ -47,9 +47,7 @@ export function aggregateMatch(f: AggregateFilter): Record<string, unknown> {
 }
 
 export function toBucket(instance: string, a: StoredAggregate, f: AggregateFilter): AggregateBucket {
-  const rules = f.ruleId || f.ruleName
-    ? a.rules.filter((r) => (!f.ruleId || r.ruleId === f.ruleId) && (!f.ruleName || r.ruleName === f.ruleName))
-    : a.rules;
+  const rules = f.ruleId || f.ruleName ? a.rules.filter((r) => (!f.ruleId || r.ruleId === f.ruleId) && (!f.ruleName || r.ruleName === f.ruleName)) : a.rules;
   const eventTypes = f.eventType ? a.eventTypes.filter((e) => e.eventType === f.eventType) : a.eventTypes;
   const sum = (xs: Array<{ count: number }>) => xs.reduce((n, x) => n + x.count, 0);
   const count = f.ruleId || f.ruleName ? sum(rules) : f.eventType || a.eventTypes.length ? sum(eventTypes) : sum(rules);

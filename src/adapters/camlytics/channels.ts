@@ -45,7 +45,10 @@ export function parseChannelList(body: unknown): { channels: CamlyticsChannel[];
       }
     }
   }
-  if (!list) throw vendorRejected(`channels: expected a JSON array of channels, got ${body === null ? 'null' : isPlainObject(body) ? `an object with ${Object.keys(body).slice(0, 5).join(', ') || 'no fields'}` : typeof body}`);
+  if (!list)
+    throw vendorRejected(
+      `channels: expected a JSON array of channels, got ${body === null ? 'null' : isPlainObject(body) ? `an object with ${Object.keys(body).slice(0, 5).join(', ') || 'no fields'}` : typeof body}`,
+    );
   const channels: CamlyticsChannel[] = [];
   const seen = new Set<string>();
   let skipped = 0;

@@ -25,7 +25,12 @@ export const camlyticsConfigSchema = z
     minPollIntervalMs: z.number().int().min(0).max(60_000).default(500),
     /** Request deadline = pollTimeoutSec + this. */
     requestGraceSec: z.number().min(0.1).max(300).default(10),
-    maxResponseBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** Retry delays grow from backoffInitialMs to backoffMaxSec, with jitter. */
     backoffInitialMs: z.number().int().min(10).max(60_000).default(500),
     backoffMaxSec: z.number().min(0.01).max(600).default(30),
@@ -34,10 +39,20 @@ export const camlyticsConfigSchema = z
      * After a restart, events older than the newest one already seen minus this are not published
      * again (they were, or are outside the window anyway). The store's dedupe key is the final guard.
      */
-    lateEventToleranceSec: z.number().int().min(0).max(7 * 86_400).default(3600),
+    lateEventToleranceSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(3600),
     /** Zone of times sent without an offset. */
     timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').default('UTC'),
-    maxWebhookBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    maxWebhookBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(256 * 1024),
   })
   .strict();
 

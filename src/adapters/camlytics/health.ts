@@ -26,7 +26,10 @@ export class CamlyticsHealth {
 
   private publish(): void {
     const list = [...this.problems.entries()].sort(([a], [b]) => a.localeCompare(b)); // a stable detail
-    const { status, detail } = combineHealth(list.map(([source, p]) => ({ status: p.status, detail: `${source}: ${p.detail}` })), 'any');
+    const { status, detail } = combineHealth(
+      list.map(([source, p]) => ({ status: p.status, detail: `${source}: ${p.detail}` })),
+      'any',
+    );
     this.sink(status, detail);
   }
 }

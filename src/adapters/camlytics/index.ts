@@ -18,8 +18,7 @@ import { addCamlyticsSchema } from './schema.ts';
 import { SeenEvents } from './seen.ts';
 import { camlyticsWebhookHandler } from './webhook.ts';
 
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 export const camlyticsAdapter = defineAdapter({
   type: 'camlytics',

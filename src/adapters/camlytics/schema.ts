@@ -36,7 +36,10 @@ interface AggregateArgs {
 }
 
 async function queryAggregates(ctx: GraphQLContext, adapterType: string, args: AggregateArgs): Promise<AggregateBucket[]> {
-  const instances = ctx.services.adapters().filter((a) => a.type === adapterType).map((a) => a.id);
+  const instances = ctx.services
+    .adapters()
+    .filter((a) => a.type === adapterType)
+    .map((a) => a.id);
   let wanted = args.instance ? [args.instance] : instances;
   let channelId = args.channelId ?? null;
   if (args.cameraId !== null && args.cameraId !== undefined) {

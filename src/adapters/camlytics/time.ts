@@ -34,8 +34,12 @@ export function parseCamlyticsTime(value: unknown, field: string, timeZone = 'UT
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const check = new Date(wall);
   if (
-    check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
   ) {
     throw badInput(`${field}: not a real calendar time: ${JSON.stringify(text.slice(0, 60))}`, { field });
   }

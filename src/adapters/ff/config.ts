@@ -27,15 +27,31 @@ export const ffConfigSchema = z
     allowUnauthenticatedTcp: z.boolean().default(false),
     limits: z
       .object({
-        maxImageBytes: z.number().int().min(1024).default(2 * 1024 * 1024),
+        maxImageBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(2 * 1024 * 1024),
         maxImages: z.number().int().min(0).max(8).default(4),
         maxParts: z.number().int().min(1).max(32).default(8),
         /** The event JSON without its images, on every path (multipart part, JSON body, TCP object): larger is 413 / skipped. */
-        maxJsonBytes: z.number().int().min(1024).default(256 * 1024),
+        maxJsonBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(256 * 1024),
         /** One TCP object, base64 images included. */
-        maxObjectBytes: z.number().int().min(1024).default(8 * 1024 * 1024),
+        maxObjectBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(8 * 1024 * 1024),
         /** A JSON request body (base64 images included). */
-        maxBodyBytes: z.number().int().min(1024).default(12 * 1024 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(12 * 1024 * 1024),
         idleTimeoutSec: z.number().int().min(1).default(300),
         /** Open TCP connections of the instance, all sources together. */
         maxConnections: z.number().int().min(1).default(256),
@@ -44,10 +60,26 @@ export const ffConfigSchema = z
         /** A TCP connection that sends no byte for this long after connecting is closed. */
         firstByteTimeoutSec: z.number().min(0.05).max(3600).default(10),
         /** Bytes of unfinished objects held across all TCP connections; the connection that would exceed it is closed. */
-        maxBufferedBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+        maxBufferedBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(64 * 1024 * 1024),
       })
       .strict()
-      .default({ maxImageBytes: 2 * 1024 * 1024, maxImages: 4, maxParts: 8, maxJsonBytes: 256 * 1024, maxObjectBytes: 8 * 1024 * 1024, maxBodyBytes: 12 * 1024 * 1024, idleTimeoutSec: 300, maxConnections: 256, maxConnectionsPerIp: 16, firstByteTimeoutSec: 10, maxBufferedBytes: 64 * 1024 * 1024 }),
+      .default({
+        maxImageBytes: 2 * 1024 * 1024,
+        maxImages: 4,
+        maxParts: 8,
+        maxJsonBytes: 256 * 1024,
+        maxObjectBytes: 8 * 1024 * 1024,
+        maxBodyBytes: 12 * 1024 * 1024,
+        idleTimeoutSec: 300,
+        maxConnections: 256,
+        maxConnectionsPerIp: 16,
+        firstByteTimeoutSec: 10,
+        maxBufferedBytes: 64 * 1024 * 1024,
+      }),
   })
   .strict()
   .superRefine((c, issues) => {
@@ -55,7 +87,8 @@ export const ffConfigSchema = z
       issues.addIssue({
         code: 'custom',
         path: ['allowIps'],
-        message: 'auth is set but TCP push carries no credentials, so anyone could push events over tcpPort: list the cameras\' addresses in allowIps, or set allowUnauthenticatedTcp: true to accept that',
+        message:
+          "auth is set but TCP push carries no credentials, so anyone could push events over tcpPort: list the cameras' addresses in allowIps, or set allowUnauthenticatedTcp: true to accept that",
       });
     }
     if (c.limits.maxBufferedBytes < c.limits.maxObjectBytes) {

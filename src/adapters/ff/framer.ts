@@ -21,10 +21,7 @@
  * the pushed chunks, so callers must not mutate a chunk after pushing it.
  */
 
-export type FramerOutput =
-  | { type: 'object'; text: string; bytes: number }
-  | { type: 'garbage'; bytes: number; reason: string }
-  | { type: 'oversize'; bytes: number };
+export type FramerOutput = { type: 'object'; text: string; bytes: number } | { type: 'garbage'; bytes: number; reason: string } | { type: 'oversize'; bytes: number };
 
 export interface JsonObjectFramerOptions {
   /** Largest accepted object in bytes; bigger ones are skipped and reported as oversize. */

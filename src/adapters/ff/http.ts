@@ -4,17 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import {
-  AppError,
-  discardBody,
-  parseMultipart,
-  readJsonBody,
-  sendError,
-  sendJson,
-  unsupportedMedia,
-  type AdapterContext,
-  type RouteRequest,
-} from '../../sdk.ts';
+import { AppError, discardBody, parseMultipart, readJsonBody, sendError, sendJson, unsupportedMedia, type AdapterContext, type RouteRequest } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { publishFfJson } from './ingest-event.ts';
 import { splitFfParts } from './parts.ts';

@@ -89,16 +89,7 @@ export function ffDeviceId(ev: Pick<FfEvent, 'sensorProviderId' | 'cameraInfo'>)
  */
 export function ffDedupeKey(ev: FfEvent): string {
   const time = ev.captureTimestamp !== null ? String(ev.captureTimestamp) : `dt:${ev.datetime?.text ?? ''}`;
-  const parts = [
-    'ff1',
-    ffDeviceId(ev),
-    ev.carId,
-    ev.phase,
-    time,
-    normalizePlate(ev.plate),
-    ev.direction,
-    ev.roiId ?? '',
-  ];
+  const parts = ['ff1', ffDeviceId(ev), ev.carId, ev.phase, time, normalizePlate(ev.plate), ev.direction, ev.roiId ?? ''];
   return createHash('sha256').update(parts.join('|'), 'utf8').digest('hex');
 }
 

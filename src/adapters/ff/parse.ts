@@ -119,12 +119,44 @@ const L = FF_FIELD_LIMITS;
  * starting with one of them is a new event (the TCP framer resynchronises on it, framer.ts).
  */
 export const FF_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([
-  'packetCounter', 'datetime', 'plateText', 'plateUnicode', 'plateUTF8', 'plateASCII', 'plateCountry',
-  'plateRegion', 'plateRegionCode', 'plateISO3166-2', 'plateConfidence', 'carState', 'carstate',
-  'roiID', 'geotag', 'imageType', 'plateImageType', 'plateCoordinates', 'plateCoordinatesRelative',
-  'carID', 'carid', 'carId', 'GEOtarget', 'imagesURI', 'imageFile', 'imageFile2', 'camera_info',
-  'sensorProviderID', 'capture_timestamp', 'capture_ts', 'plateList', 'plateListMode',
-  'plateListDescription', 'carMoveDirection', 'timeProcessing', 'profileID', 'vehicle_info', 'ImageArray',
+  'packetCounter',
+  'datetime',
+  'plateText',
+  'plateUnicode',
+  'plateUTF8',
+  'plateASCII',
+  'plateCountry',
+  'plateRegion',
+  'plateRegionCode',
+  'plateISO3166-2',
+  'plateConfidence',
+  'carState',
+  'carstate',
+  'roiID',
+  'geotag',
+  'imageType',
+  'plateImageType',
+  'plateCoordinates',
+  'plateCoordinatesRelative',
+  'carID',
+  'carid',
+  'carId',
+  'GEOtarget',
+  'imagesURI',
+  'imageFile',
+  'imageFile2',
+  'camera_info',
+  'sensorProviderID',
+  'capture_timestamp',
+  'capture_ts',
+  'plateList',
+  'plateListMode',
+  'plateListDescription',
+  'carMoveDirection',
+  'timeProcessing',
+  'profileID',
+  'vehicle_info',
+  'ImageArray',
 ]);
 
 const PHASES: Record<string, PlatePhase> = { new: 'NEW', reliable: 'RELIABLE', update: 'UPDATE', updated: 'UPDATE', lost: 'LOST' };
@@ -132,8 +164,7 @@ const DIRECTIONS: Record<string, Direction> = { in: 'IN', out: 'OUT', unknown: '
 const PLATE_KEYS = ['plateUTF8', 'plateUnicode', 'plateText', 'plateASCII'] as const;
 const NUMBER_RE = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const DIGITS_RE = /^\d+$/;
-const DATETIME_RE =
-  /^(\d{4})(\d{2})(\d{2})[ T]?(\d{2})(\d{2})(\d{2})(\d{3})?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?$/;
+const DATETIME_RE = /^(\d{4})(\d{2})(\d{2})[ T]?(\d{2})(\d{2})(\d{2})(\d{3})?\s*(?:([+-])(\d{2}):?(\d{2})|Z)?$/;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isAbsent = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -176,11 +207,7 @@ function num(v: unknown, field: string, o: { min?: number; max?: number; int?: b
   let n = Number.NaN;
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && NUMBER_RE.test(v.trim())) n = Number(v.trim());
-  const ok =
-    Number.isFinite(n) &&
-    (!o.int || Number.isSafeInteger(n)) &&
-    (o.min === undefined || n >= o.min) &&
-    (o.max === undefined || n <= o.max);
+  const ok = Number.isFinite(n) && (!o.int || Number.isSafeInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || n <= o.max);
   if (ok) return n;
   const kind = o.int ? 'an integer' : 'a number';
   let expected = kind;
@@ -224,10 +251,7 @@ function decodeBase64(v: unknown, field: string): Uint8Array<ArrayBuffer> | null
   if (typeof v !== 'string') return fail(field, 'a base64 string', v);
   let s = v.trim().replace(/^data:[^,]*;base64,/i, '');
   if (/\s/.test(s)) s = s.replace(/\s+/g, '');
-  const valid =
-    (/^[A-Za-z0-9+/]*={0,2}$/.test(s) || /^[A-Za-z0-9\-_]*={0,2}$/.test(s)) &&
-    s.replace(/=+$/, '').length % 4 !== 1 &&
-    (!s.includes('=') || s.length % 4 === 0);
+  const valid = (/^[A-Za-z0-9+/]*={0,2}$/.test(s) || /^[A-Za-z0-9\-_]*={0,2}$/.test(s)) && s.replace(/=+$/, '').length % 4 !== 1 && (!s.includes('=') || s.length % 4 === 0);
   const bytes = valid ? Buffer.from(s, 'base64') : null;
   if (!bytes || bytes.length === 0) return fail(field, 'valid base64 image bytes', `${s.slice(0, 20)}…`);
   return bytes;
@@ -327,10 +351,7 @@ export function parseFfEvent(input: unknown): FfEvent {
   const datetime = dtText === null ? null : parseFfDatetime(dtText);
   if (captureTimestamp === null && datetime === null) {
     const got = dtText === null ? 'neither' : `datetime ${show(dtText)}`;
-    throw badInput(
-      `capture_timestamp or datetime: expected epoch ms or "YYYYMMDD HHMMSSFFF[±HHMM]", got ${got}`,
-      { field: 'capture_timestamp', fields: ['capture_timestamp', 'datetime'] },
-    );
+    throw badInput(`capture_timestamp or datetime: expected epoch ms or "YYYYMMDD HHMMSSFFF[±HHMM]", got ${got}`, { field: 'capture_timestamp', fields: ['capture_timestamp', 'datetime'] });
   }
 
   const country = str(o.plateCountry, 'plateCountry', L.short);

@@ -6,13 +6,9 @@ import { badInput, tooLarge, type MediaInput, type MediaRole, type MultipartPart
 import { ffRoleFromFilename } from './map.ts';
 
 const isJsonPart = (p: MultipartPart) =>
-  p.name === 'event' ||
-  /\.json$/i.test(p.filename ?? '') ||
-  /json/i.test(p.contentType ?? '') ||
-  (!p.isFile && p.data.subarray(0, 64).toString('utf8').trimStart().startsWith('{'));
+  p.name === 'event' || /\.json$/i.test(p.filename ?? '') || /json/i.test(p.contentType ?? '') || (!p.isFile && p.data.subarray(0, 64).toString('utf8').trimStart().startsWith('{'));
 
-const looksBinaryImage = (p: MultipartPart) =>
-  /\.(jpe?g|png|bmp|gif|webp)$/i.test(p.filename ?? '') || /^image\//i.test(p.contentType ?? '') || /^image\d*$/i.test(p.name) || p.isFile;
+const looksBinaryImage = (p: MultipartPart) => /\.(jpe?g|png|bmp|gif|webp)$/i.test(p.filename ?? '') || /^image\//i.test(p.contentType ?? '') || /^image\d*$/i.test(p.name) || p.isFile;
 
 export function splitFfParts(parts: MultipartPart[], maxJsonBytes: number): { json: unknown; images: MediaInput[] } {
   const jsonPart = parts.find((p) => p.name === 'event') ?? parts.find(isJsonPart);

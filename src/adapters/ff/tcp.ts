@@ -30,7 +30,7 @@ const TCP_DEADLINE_MS = 120_000;
 /** At most one summary line per connection (skipped objects) and per instance (refused connections, store failures) per interval. */
 export const LOG_SUMMARY_INTERVAL_MS = 60_000;
 
-const normalizeIp = (ip: string | undefined) => (ip?.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip ?? '');
+const normalizeIp = (ip: string | undefined) => (ip?.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : (ip ?? ''));
 
 export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
   const limits = ctx.config.limits;

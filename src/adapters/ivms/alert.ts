@@ -30,8 +30,7 @@ export type Notification =
   | { kind: 'alert'; alert: IvmsAlert; raw: Record<string, unknown> }
   | { kind: 'invalid'; reason: string };
 
-const intOf = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v) : null;
+const intOf = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v) : null);
 const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 /** Parse one WebSocket text message; `timeZone` reads eventTime. */
@@ -101,7 +100,10 @@ export function decodeDataUrl(url: string, maxBytes: number): DecodedImage {
   if (/^data:/i.test(url)) {
     const comma = url.indexOf(',');
     if (comma < 0) return { ok: false, reason: 'data URL without a comma' };
-    const meta = url.slice(5, comma).split(';').map((s) => s.trim().toLowerCase());
+    const meta = url
+      .slice(5, comma)
+      .split(';')
+      .map((s) => s.trim().toLowerCase());
     if (!meta.includes('base64')) return { ok: false, reason: 'data URL is not base64' };
     declaredType = meta[0] || null;
     data = url.slice(comma + 1);

@@ -17,12 +17,13 @@ export interface ParsedChannels {
   duplicates: number;
 }
 
-const intOf = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? Number(v) : null;
+const intOf = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? Number(v) : null);
 const numOf = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const textOf = (v: unknown, max = 200): string | null => {
   if (typeof v !== 'string' && typeof v !== 'number') return null;
-  const t = String(v).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const t = String(v)
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return t ? t.slice(0, max) : null;
 };
 /** A bare host or address; anything with userinfo, a scheme or a path is dropped. */

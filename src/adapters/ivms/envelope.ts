@@ -37,7 +37,9 @@ export interface IvmsOperation {
 
 /** Printable, bounded vendor text for messages. */
 export function vendorText(s: unknown, max = 160): string {
-  const t = String(s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const t = String(s ?? '')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 

@@ -23,8 +23,7 @@ import { ivmsStreamHandlers } from './streams.ts';
 
 const NOTIFICATIONS_PART = 'notifications';
 
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 export const ivmsAdapter = defineAdapter({
   type: 'ivms',

@@ -65,14 +65,19 @@ export function checkSettings(s: VxgEventTypeSettings, type: VxgEventType | null
 }
 
 const typeNames = (types: readonly VxgEventType[]) => types.map((t) => t.name).join(', ') || 'none';
-const sameMeta = (a: Record<string, unknown> | null, b: Record<string, unknown> | null) =>
-  fingerprint(a && Object.keys(a).length ? a : null) === fingerprint(b && Object.keys(b).length ? b : null);
+const sameMeta = (a: Record<string, unknown> | null, b: Record<string, unknown> | null) => fingerprint(a && Object.keys(a).length ? a : null) === fingerprint(b && Object.keys(b).length ? b : null);
 
 const definedSettings = (s: VxgEventTypeSettings) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && v !== null));
 const blankType = (name: string): VxgEventType => ({
   name,
   caps: { canBeTriggered: false, canRecord: false, canSnapshot: false, isPeriodic: false },
-  notify: null, receive: null, record: null, snapshot: null, period: null, custom: false, generateImages: null,
+  notify: null,
+  receive: null,
+  record: null,
+  snapshot: null,
+  period: null,
+  custom: false,
+  generateImages: null,
 });
 
 interface Pending {
@@ -99,12 +104,14 @@ export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<Capabil
     return wholeSeconds(t);
   };
   /** After an unknown outcome: did VXG store an event with this name, time and meta? */
-  const reconcile = (cam: VxgCameraRuntime) => async (p: Pending): Promise<ActionResult | null> => {
-    const at = parseVxgTime(p.time)!;
-    const page = await cam.client.listStoredEvents({ start: at, end: at, names: [p.name], limit: 100, offset: 0 });
-    const hit = page.events.find((e) => e.name === p.name && e.time.getTime() === at.getTime() && sameMeta(e.meta, p.meta));
-    return hit ? { accepted: true, vendorEventId: hit.id } : null;
-  };
+  const reconcile =
+    (cam: VxgCameraRuntime) =>
+    async (p: Pending): Promise<ActionResult | null> => {
+      const at = parseVxgTime(p.time)!;
+      const page = await cam.client.listStoredEvents({ start: at, end: at, names: [p.name], limit: 100, offset: 0 });
+      const hit = page.events.find((e) => e.name === p.name && e.time.getTime() === at.getTime() && sameMeta(e.meta, p.meta));
+      return hit ? { accepted: true, vendorEventId: hit.id } : null;
+    };
   const unknownOutcome = (e: unknown) => e instanceof AppError && e.code === 'VENDOR_UNAVAILABLE';
 
   const run = async (op: 'create' | 'trigger', input: TriggerInput, act: (cam: VxgCameraRuntime, p: Pending) => Promise<ActionResult>) => {
@@ -119,10 +126,16 @@ export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<Capabil
       }
     }
     const request = { op, camera: cam.vendorId, name, time: time?.toISOString() ?? null, meta };
-    return d.idempotency.run<Pending>(input.idempotencyKey, request, () => ({ name, time: formatVxgTime(time ?? timeOf(null)), meta }), (p) => act(cam, p), {
-      reconcile: reconcile(cam),
-      unknownOutcome,
-    });
+    return d.idempotency.run<Pending>(
+      input.idempotencyKey,
+      request,
+      () => ({ name, time: formatVxgTime(time ?? timeOf(null)), meta }),
+      (p) => act(cam, p),
+      {
+        reconcile: reconcile(cam),
+        unknownOutcome,
+      },
+    );
   };
 
   const capabilities: Pick<CapabilityHandlers, 'createEvent' | 'triggerEvent'> = {

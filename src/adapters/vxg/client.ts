@@ -14,15 +14,7 @@ import type { SafeFetch, SafeFetchOptions, SafeResponse } from '../../sdk.ts';
 import { AppError, backoffDelay, sleep, vendorRejected } from '../../sdk.ts';
 import type { VxgChannel } from './config.ts';
 import { isRetryable, vxgHttpError } from './errors.ts';
-import {
-  parseVxgEventType,
-  parseVxgPage,
-  parseVxgStoredEvent,
-  vxgSettingsBody,
-  type VxgEventType,
-  type VxgEventTypeSettings,
-  type VxgStoredEvent,
-} from './map.ts';
+import { parseVxgEventType, parseVxgPage, parseVxgStoredEvent, vxgSettingsBody, type VxgEventType, type VxgEventTypeSettings, type VxgStoredEvent } from './map.ts';
 import { formatVxgTime } from './time.ts';
 
 export interface VxgClientOptions {

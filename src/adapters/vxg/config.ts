@@ -6,10 +6,7 @@
 import { z } from 'zod';
 import { apiBaseUrlOf, decodeVxgToken, type VxgTokenInfo } from './token.ts';
 
-const tokenEntry = z.union([
-  z.string().min(1, 'empty access token'),
-  z.object({ token: z.string().min(1, 'empty access token'), name: z.string().trim().min(1).max(200).optional() }).strict(),
-]);
+const tokenEntry = z.union([z.string().min(1, 'empty access token'), z.object({ token: z.string().min(1, 'empty access token'), name: z.string().trim().min(1).max(200).optional() }).strict()]);
 
 export interface VxgChannel {
   /** The channel access token as configured: sent as `Authorization: Acc <token>`, never logged. */
@@ -36,19 +33,33 @@ export const vxgConfigSchema = z
     /** Each poll re-reads this far behind the newest event seen (late arrivals); duplicates are skipped. */
     pollOverlapSec: z.number().int().min(0).max(86_400).default(60),
     /** On the very first start, mirror events this far back. */
-    backfillSec: z.number().int().min(0).max(30 * 86_400).default(60),
+    backfillSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(60),
     /** Page size of VXG list requests (event types, stored events). */
     pageSize: z.number().int().min(1).max(1000).default(100),
     maxPagesPerPoll: z.number().int().min(1).max(1000).default(20),
     requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     /** Thumbnails (and image downloads) larger than this are not stored; the link stays. */
-    maxImageBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+    maxImageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** Fetch thumbnails / image downloads into the media store. */
     fetchMedia: z.boolean().default(true),
     /** Event types (and so camera capabilities) are re-read this often. */
     eventTypesRefreshSec: z.number().int().min(5).max(86_400).default(300),
     /** How long an idempotencyKey is remembered. */
-    idempotencyTtlHours: z.number().min(0.01).max(24 * 30).default(24),
+    idempotencyTtlHours: z
+      .number()
+      .min(0.01)
+      .max(24 * 30)
+      .default(24),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -23,7 +23,13 @@ export function vxgMessageOf(text: string): string {
   } catch {
     /* not JSON */
   }
-  return trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300) || 'no message';
+  return (
+    trimmed
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 300) || 'no message'
+  );
 }
 
 export interface VxgErrorContext {

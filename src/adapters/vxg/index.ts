@@ -17,8 +17,7 @@ import { secretsOf } from './token.ts';
 
 const TYPES_RETRY_MS = 30_000;
 
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 async function upsertCamera(ctx: AdapterContext<VxgConfig>, cam: VxgCameraRuntime, types: readonly VxgEventType[] | null, status: CameraStatus) {
   const { info, apiBase } = cam.channel;
@@ -94,9 +93,14 @@ export const vxgAdapter = defineAdapter({
     started = true;
     ctx.log.info({ cameras: [...cameras.keys()], apiHosts: [...new Set(cfg.channels.map((c) => new URL(c.apiBase).host))] }, 'VXG cameras ready');
 
-    const typesTimer = ctx.clock.setInterval(() => {
-      for (const cam of cameras.values()) void refreshTypes(cam);
-    }, Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000)).unref();
+    const typesTimer = ctx.clock
+      .setInterval(
+        () => {
+          for (const cam of cameras.values()) void refreshTypes(cam);
+        },
+        Math.min(TYPES_RETRY_MS, cfg.eventTypesRefreshSec * 1000),
+      )
+      .unref();
 
     const { capabilities, api } = createVxgActions({
       cameras,

@@ -231,7 +231,10 @@ export class VxgMirror {
       } catch (e) {
         if (this.signal.aborted) throw e;
         this.ctx.count('media.failed');
-        this.ctx.log.warn({ camid: cam.channel.camid, vxgId: ev.id, role: w.role, code: e instanceof AppError ? e.code : 'INTERNAL', detail: (e as Error).message }, 'VXG media not stored; event kept with its link');
+        this.ctx.log.warn(
+          { camid: cam.channel.camid, vxgId: ev.id, role: w.role, code: e instanceof AppError ? e.code : 'INTERNAL', detail: (e as Error).message },
+          'VXG media not stored; event kept with its link',
+        );
       }
     }
     return out;

@@ -36,7 +36,11 @@ export function addVxgSchema(builder: Builder, refs: CoreRefs, adapterType: stri
       name: t.string({ description: 'The VXG event type name (also vendorType)', resolve: (ev) => str(ev, 'name') ?? ev.vendorType }),
       vxgId: t.id({ description: "VXG's id of the stored event", resolve: (ev) => str(ev, 'vxgId') ?? '' }),
       meta: t.field({ type: 'JSON', nullable: true, description: 'The tags VXG keeps with the event', resolve: (ev) => ev.data.meta ?? null }),
-      thumbnailUrl: t.string({ nullable: true, description: "VXG's thumbnail link as received (may expire); the image itself is in `media` when it could be fetched", resolve: (ev) => str(ev, 'thumbnailUrl') }),
+      thumbnailUrl: t.string({
+        nullable: true,
+        description: "VXG's thumbnail link as received (may expire); the image itself is in `media` when it could be fetched",
+        resolve: (ev) => str(ev, 'thumbnailUrl'),
+      }),
       downloadUrl: t.string({ nullable: true, description: "VXG's download link (filemeta.download.url) as received (may expire)", resolve: (ev) => str(ev, 'downloadUrl') }),
     }),
   });

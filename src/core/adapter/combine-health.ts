@@ -18,14 +18,14 @@ export interface PartHealth {
  * DEGRADED when not ERROR. The detail lists the details of the parts that are not READY, in the
  * order given, joined by `; `.
  */
-export function combineHealth(
-  parts: readonly PartHealth[],
-  errorWhen: 'any' | 'all' = 'any',
-): { status: PartHealth['status']; detail: string | undefined } {
+export function combineHealth(parts: readonly PartHealth[], errorWhen: 'any' | 'all' = 'any'): { status: PartHealth['status']; detail: string | undefined } {
   const troubled = parts.filter((p) => p.status !== 'READY');
   if (troubled.length === 0) return { status: 'READY', detail: undefined };
   const errors = troubled.filter((p) => p.status === 'ERROR').length;
   const error = errorWhen === 'any' ? errors > 0 : errors === parts.length;
-  const detail = troubled.map((p) => p.detail).filter((d) => d !== undefined && d !== '').join('; ');
+  const detail = troubled
+    .map((p) => p.detail)
+    .filter((d) => d !== undefined && d !== '')
+    .join('; ');
   return { status: error ? 'ERROR' : 'DEGRADED', detail: detail || undefined };
 }

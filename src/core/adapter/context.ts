@@ -114,8 +114,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     hooks.leaseChanged(name, false); // known, not held yet (standby until acquired)
     exclusive.set(name, deps.leases.run(exclusiveLeaseName(adapter, instance, name), wrapped, { onChange: (held) => hooks.leaseChanged(name, held) }));
   };
-  const stopExclusive = () =>
-    (exclusiveStopped ??= Promise.all([...exclusive.values()].map((h) => h.stop())).then(() => exclusive.clear()));
+  const stopExclusive = () => (exclusiveStopped ??= Promise.all([...exclusive.values()].map((h) => h.stop())).then(() => exclusive.clear()));
 
   const counted = new WeakSet<object>();
   const reportRejected = (errOrCode: unknown) => {
@@ -123,8 +122,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       if (counted.has(errOrCode)) return;
       counted.add(errOrCode);
     }
-    const code =
-      typeof errOrCode === 'string' && errOrCode in ERROR_CODES ? errOrCode : errOrCode instanceof AppError ? errOrCode.code : 'INTERNAL';
+    const code = typeof errOrCode === 'string' && errOrCode in ERROR_CODES ? errOrCode : errOrCode instanceof AppError ? errOrCode.code : 'INTERNAL';
     deps.metrics.rejected.inc({ adapter, instance, code });
   };
 

@@ -82,7 +82,21 @@ export class AdapterRegistry {
   }
 
   add(def: AdapterDefinition, config: BaseInstanceConfig): void {
-    this.instances.push({ def, config, status: 'STOPPED', detail: null, since: this.clock.now(), lastEventAt: null, counters: {}, running: null, resources: null, attempts: 0, retryTimer: null, retryAt: null, leases: new Map() });
+    this.instances.push({
+      def,
+      config,
+      status: 'STOPPED',
+      detail: null,
+      since: this.clock.now(),
+      lastEventAt: null,
+      counters: {},
+      running: null,
+      resources: null,
+      attempts: 0,
+      retryTimer: null,
+      retryAt: null,
+      leases: new Map(),
+    });
   }
 
   async startAll(): Promise<void> {
@@ -133,7 +147,18 @@ export class AdapterRegistry {
 
   private info(i: Instance): AdapterInstanceInfo {
     const leases = [...i.leases].map(([name, held]) => ({ name, held }));
-    return { type: i.def.type, id: i.config.id, version: i.def.version, status: i.status, detail: withStandby(i.detail, i.status, leases), since: i.since, lastEventAt: i.lastEventAt, counters: { ...i.counters }, capabilities: i.def.capabilities, leases };
+    return {
+      type: i.def.type,
+      id: i.config.id,
+      version: i.def.version,
+      status: i.status,
+      detail: withStandby(i.detail, i.status, leases),
+      since: i.since,
+      lastEventAt: i.lastEventAt,
+      counters: { ...i.counters },
+      capabilities: i.def.capabilities,
+      leases,
+    };
   }
 
   private leaseChanged(i: Instance, name: string, held: boolean): void {
@@ -141,7 +166,9 @@ export class AdapterRegistry {
     if (was === held) return;
     i.leases.set(name, held);
     if (was === undefined && !held) return; // registered: standby until acquired
-    this.o.log.child({ adapter: i.def.type, instance: i.config.id }).info({ exclusive: name, held }, held ? 'exclusive work runs on this instance' : 'exclusive work on standby (another instance may run it)');
+    this.o.log
+      .child({ adapter: i.def.type, instance: i.config.id })
+      .info({ exclusive: name, held }, held ? 'exclusive work runs on this instance' : 'exclusive work on standby (another instance may run it)');
     this.o.onStatus?.(this.info(i));
   }
 
@@ -197,7 +224,12 @@ export class AdapterRegistry {
       i.attempts = 0;
       if (i.status === 'STARTING') this.setStatus(i, 'READY', null);
     } catch (err) {
-      starting.then((late) => late.stop(), () => {}).catch((e) => this.o.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
+      starting
+        .then(
+          (late) => late.stop(),
+          () => {},
+        )
+        .catch((e) => this.o.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
       await this.crash(i, err);
     } finally {
       clock.clearTimeout(timer);

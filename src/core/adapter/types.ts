@@ -6,14 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type {
-  Capability,
-  CameraStatus,
-  EventInput,
-  MediaRef,
-  MediaRole,
-  PublishResult,
-} from '../events/model.ts';
+import type { Capability, CameraStatus, EventInput, MediaRef, MediaRole, PublishResult } from '../events/model.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { Clock } from '../time/clock.ts';
 

@@ -52,7 +52,10 @@ export async function setCameraStatus(db: Db, id: string, status: CameraStatus):
 
 export async function camerasById(db: Db, ids: readonly string[]): Promise<CameraRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(cameras).where(inArray(cameras.id, [...ids]));
+  const rows = await db
+    .select()
+    .from(cameras)
+    .where(inArray(cameras.id, [...ids]));
   return rows.map(toCamera);
 }
 
@@ -64,6 +67,11 @@ export async function listCameras(db: Db, filter: CameraFilter | null | undefine
   if (filter?.statuses?.length) c.push(inArray(cameras.status, [...filter.statuses]));
   if (filter?.capabilities?.length) c.push(sql`${cameras.capabilities} ?| ${sql.raw(`array[${filter.capabilities.map((x) => `'${x.replace(/[^A-Z_]/g, '')}'`).join(',')}]`)}`);
   if (after) c.push(gt(cameras.id, after));
-  const rows = await db.select().from(cameras).where(and(...c)).orderBy(asc(cameras.id)).limit(first + 1);
+  const rows = await db
+    .select()
+    .from(cameras)
+    .where(and(...c))
+    .orderBy(asc(cameras.id))
+    .limit(first + 1);
   return { cameras: rows.slice(0, first).map(toCamera), hasNextPage: rows.length > first };
 }

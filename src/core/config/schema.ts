@@ -19,7 +19,10 @@ export const adapterEntrySchema = z
 
 export const configFileSchema = z
   .object({
-    auth: z.object({ apiKeys: z.array(apiKeySchema).default([]) }).strict().default({ apiKeys: [] }),
+    auth: z
+      .object({ apiKeys: z.array(apiKeySchema).default([]) })
+      .strict()
+      .default({ apiKeys: [] }),
     adapters: z.array(adapterEntrySchema).default([]),
     plugins: z.array(z.string().min(1)).default([]),
     limits: z

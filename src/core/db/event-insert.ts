@@ -56,9 +56,7 @@ export function eventRowJson(r: InsertableEventRow): string {
   });
 }
 
-const COLUMNS = sql.raw(
-  'type_name, kind, vendor_type, occurred_at, received_at, adapter, instance, camera_id, dedupe_key, plate_normalized, track_id, plate, analytics, data, raw, media',
-);
+const COLUMNS = sql.raw('type_name, kind, vendor_type, occurred_at, received_at, adapter, instance, camera_id, dedupe_key, plate_normalized, track_id, plate, analytics, data, raw, media');
 const RECORD_TYPE = sql.raw(
   'type_name text, kind text, vendor_type text, occurred_at timestamptz, received_at timestamptz, adapter text, instance text, camera_id text, dedupe_key text, plate_normalized text, track_id text, plate jsonb, analytics jsonb, data jsonb, raw jsonb, media jsonb',
 );
@@ -130,7 +128,16 @@ function mediaCte(rows: readonly MediaRow[]): SQL {
 
 function camerasCte(rows: readonly CameraRow[]): SQL {
   const json = JSON.stringify(
-    rows.map((c) => ({ id: text(c.id), adapter: text(c.adapter), instance: text(c.instance), vendor_id: text(c.vendorId), name: text(c.name), status: textOrNull(c.status), capabilities: c.capabilities, details: c.details })),
+    rows.map((c) => ({
+      id: text(c.id),
+      adapter: text(c.adapter),
+      instance: text(c.instance),
+      vendor_id: text(c.vendorId),
+      name: text(c.name),
+      status: textOrNull(c.status),
+      capabilities: c.capabilities,
+      details: c.details,
+    })),
   );
   // An event's camera name only replaces a placeholder (the vendor id), never a real name.
   return sql`new_cameras as (

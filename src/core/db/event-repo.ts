@@ -95,9 +95,20 @@ export function indexFirst(f: EventFilter | null | undefined): boolean {
 
 async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQL[], order: 'asc' | 'desc', limit: number): Promise<EventRow[]> {
   const by = order === 'asc' ? asc(events.seq) : desc(events.seq);
-  if (!indexFirst(filter)) return db.select().from(events).where(and(...cond)).orderBy(by).limit(limit);
+  if (!indexFirst(filter))
+    return db
+      .select()
+      .from(events)
+      .where(and(...cond))
+      .orderBy(by)
+      .limit(limit);
   // `seq + 0` keeps the planner off the seq index for this ordering, so it takes the filter's index.
-  const seqs = db.select({ seq: events.seq }).from(events).where(and(...cond)).orderBy(sql.raw(`seq + 0 ${order}`)).limit(limit);
+  const seqs = db
+    .select({ seq: events.seq })
+    .from(events)
+    .where(and(...cond))
+    .orderBy(sql.raw(`seq + 0 ${order}`))
+    .limit(limit);
   return db.select().from(events).where(inArray(events.seq, seqs)).orderBy(by);
 }
 
@@ -123,13 +134,21 @@ export async function listEvents(db: Db, filter: EventFilter | null | undefined,
 export async function eventsAfter(db: Db, seq: bigint, filter: EventFilter | null | undefined, limit: number): Promise<StoredEvent[]> {
   const cond = filterConditions(filter);
   cond.push(gt(events.seq, seq));
-  const rows = await db.select().from(events).where(and(...cond)).orderBy(asc(events.seq)).limit(limit);
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(...cond))
+    .orderBy(asc(events.seq))
+    .limit(limit);
   return rows.map(rowToEvent);
 }
 
 export async function eventsBySeq(db: Db, seqs: readonly bigint[]): Promise<StoredEvent[]> {
   if (seqs.length === 0) return [];
-  const rows = await db.select().from(events).where(inArray(events.seq, [...seqs]));
+  const rows = await db
+    .select()
+    .from(events)
+    .where(inArray(events.seq, [...seqs]));
   return rows.map(rowToEvent);
 }
 

@@ -3,17 +3,7 @@
  * Migrations in ./migrations are generated from this file by `npm run db:generate`.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
@@ -104,10 +94,7 @@ export const adapterRecords = pgTable(
     data: jsonb('data').notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.adapter, t.instance, t.collection, t.key] }),
-    index('adapter_records_time_idx').on(t.adapter, t.instance, t.collection, t.time),
-  ],
+  (t) => [primaryKey({ columns: [t.adapter, t.instance, t.collection, t.key] }), index('adapter_records_time_idx').on(t.adapter, t.instance, t.collection, t.time)],
 );
 
 /**

@@ -5,13 +5,7 @@
 import { badInput, formatIssuePath, tooLarge } from '../errors.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
-import {
-  cameraIdOf,
-  eventInputSchema,
-  type EventInput,
-  type MediaRef,
-  type PublishResult,
-} from './model.ts';
+import { cameraIdOf, eventInputSchema, type EventInput, type MediaRef, type PublishResult } from './model.ts';
 import type { EventWriter } from './writer.ts';
 import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';

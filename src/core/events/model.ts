@@ -29,14 +29,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export const MEDIA_ROLES = ['SNAPSHOT', 'PLATE_CROP', 'VEHICLE', 'FRAME', 'CLIP'] as const;
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
-export const CAPABILITIES = [
-  'TRIGGER_EVENT',
-  'CREATE_EVENT',
-  'LIVE_STREAM',
-  'ARCHIVE_STREAM',
-  'SNAPSHOT',
-  'CLIP',
-] as const;
+export const CAPABILITIES = ['TRIGGER_EVENT', 'CREATE_EVENT', 'LIVE_STREAM', 'ARCHIVE_STREAM', 'SNAPSHOT', 'CLIP'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const CAMERA_STATUSES = ['ONLINE', 'OFFLINE', 'UNKNOWN'] as const;

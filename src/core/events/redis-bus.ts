@@ -94,7 +94,10 @@ export class RedisEventBus implements EventBus {
     // Publishing fails fast while disconnected (no unbounded offline queue): the log has the events.
     this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     this.sub = new Redis(options.url, { ...common, autoResubscribe: true });
-    for (const [name, c] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
+    for (const [name, c] of [
+      ['publisher', this.pub],
+      ['subscriber', this.sub],
+    ] as const) {
       c.on('error', (err: Error) => options.log.warn({ err, connection: name }, 'redis connection error; events are read from the log meanwhile'));
     }
     this.sub.on('message', (_ch: string, message: string) => this.onMessage(message));

@@ -107,11 +107,18 @@ export class EventSpool {
       replayed: new Counter({ name: 'events_spool_replayed_total', help: 'Spooled writes committed on replay (duplicates included)', registers }),
       bytes: new Gauge({ name: 'spool_bytes', help: 'Bytes of spool files waiting for replay', registers }),
       refused: new Counter({ name: 'spool_refused_total', help: 'Writes the spool refused (full or disk error); they wait for the database until their deadline', registers }),
-      skipped: new Counter({ name: 'spool_skipped_total', help: 'Spool lines dropped on replay: torn (a crash mid-write, never acknowledged) or refused by the database as data', labelNames: ['reason'], registers }),
+      skipped: new Counter({
+        name: 'spool_skipped_total',
+        help: 'Spool lines dropped on replay: torn (a crash mid-write, never acknowledged) or refused by the database as data',
+        labelNames: ['reason'],
+        registers,
+      }),
     };
     // Synchronous scan: the spool is part of start-up, before anything is written.
     mkdirSync(options.dir, { recursive: true });
-    for (const name of readdirSync(options.dir).filter((n) => FILE_RE.test(n)).sort()) {
+    for (const name of readdirSync(options.dir)
+      .filter((n) => FILE_RE.test(n))
+      .sort()) {
       const size = statSync(join(options.dir, name)).size;
       this.nextFile = Number(FILE_RE.exec(name)![1]) + 1;
       if (size === 0) {

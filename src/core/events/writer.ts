@@ -71,7 +71,6 @@ export interface WriterOptions {
 
 const SPOOLED: PublishResult = Object.freeze({ seq: 0n, duplicate: false, spooled: true });
 
-
 export class EventWriter {
   private queue: PendingWrite[] = [];
   private running = false;
@@ -278,8 +277,14 @@ export class EventWriter {
 
   private async writeBatch(batch: PendingWrite[]): Promise<void> {
     const started = performance.now();
-    const mediaRows = uniqueBy(batch.flatMap((w) => w.mediaRows), (m) => m.id);
-    const cameraRows = uniqueBy(batch.flatMap((w) => (w.camera ? [w.camera] : [])), (c) => c.id);
+    const mediaRows = uniqueBy(
+      batch.flatMap((w) => w.mediaRows),
+      (m) => m.id,
+    );
+    const cameraRows = uniqueBy(
+      batch.flatMap((w) => (w.camera ? [w.camera] : [])),
+      (c) => c.id,
+    );
     const rowsJson = batch.map((w) => w.rowJson ?? eventRowJson(w.row));
     const inserted = await this.insert({ rowsJson, media: mediaRows, cameras: cameraRows });
     this.options.metrics.batchSeconds.observe((performance.now() - started) / 1000);
@@ -328,7 +333,12 @@ export class EventWriter {
       const { adapter, instance } = ws[0].row;
       let found: Map<string, bigint> | null = null;
       try {
-        found = await seqsByDedupeKey(this.options.db, adapter, instance, ws.map((w) => w.row.dedupeKey));
+        found = await seqsByDedupeKey(
+          this.options.db,
+          adapter,
+          instance,
+          ws.map((w) => w.row.dedupeKey),
+        );
       } catch {
         // Looked up again below only from this batch; the others are stored but their seq is unknown.
       }
@@ -337,8 +347,10 @@ export class EventWriter {
         if ((w.row.media as MediaRef[] | null | undefined)?.length && !(await this.addMedia(w))) continue;
         const seq = found?.get(k) ?? known.get(`${wellFormed(adapter)}\u0000${wellFormed(instance)}\u0000${k}`);
         if (seq != null) w.resolve({ seq, duplicate: true });
-        else if (!found && w.spool) w.resolve({ seq: 0n, duplicate: true }); // stored (the insert found it); no one reads the seq
-        else if (!found) w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later')); // a retry answers with the seq
+        else if (!found && w.spool)
+          w.resolve({ seq: 0n, duplicate: true }); // stored (the insert found it); no one reads the seq
+        else if (!found)
+          w.reject(new AppError('SERVICE_UNAVAILABLE', 'event store unavailable; retry later')); // a retry answers with the seq
         else w.resolve({ seq: 0n, duplicate: true }); // the original is gone (deleted meanwhile)
       }
     }

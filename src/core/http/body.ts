@@ -107,7 +107,10 @@ export function parseJsonText(input: string): unknown {
 export function locateJsonError(text: string): { pos: number; problem: string } | null {
   let i = 0;
   class Bad {
-    constructor(readonly pos: number, readonly problem: string) {}
+    constructor(
+      readonly pos: number,
+      readonly problem: string,
+    ) {}
   }
   const fail = (what = 'unexpected'): never => {
     if (i >= text.length) throw new Bad(i, 'unexpected end of input');
@@ -117,7 +120,7 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
   const expect = (lit: string) => {
-    for (const ch of lit) (text[i] === ch ? i++ : fail());
+    for (const ch of lit) text[i] === ch ? i++ : fail();
   };
   const str = () => {
     i++; // opening quote
@@ -130,7 +133,7 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
         i++;
         if (text[i] === 'u') {
           i++;
-          for (let k = 0; k < 4; k++) (/[0-9a-fA-F]/.test(text[i] ?? '') ? i++ : fail('bad escape'));
+          for (let k = 0; k < 4; k++) /[0-9a-fA-F]/.test(text[i] ?? '') ? i++ : fail('bad escape');
         } else if (i < text.length && '"\\/bfnrt'.includes(text[i])) i++;
         else fail('bad escape');
       } else i++;
@@ -145,22 +148,35 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === '}') return void i++;
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a property name, found');
-        str(); ws(); expect(':'); value(); ws();
-        if (text[i] === ',') { i++; continue; }
+        str();
+        ws();
+        expect(':');
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === '}') return void i++;
         fail("expected ',' or '}', found");
       }
     } else if (c === '[') {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === ']') return void i++;
       for (;;) {
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === ']') return void i++;
         fail("expected ',' or ']', found");
       }
@@ -172,7 +188,8 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
     else fail();
   };
   try {
-    value(); ws();
+    value();
+    ws();
     if (i < text.length) fail('unexpected data after the JSON value:');
     return null;
   } catch (e) {

@@ -26,4 +26,3 @@ export function firstLongList(document: DocumentNode, variables: unknown, max: n
   const long = findInVariables(variables, (v) => Array.isArray(v) && v.length > max);
   return long ? { at: long.path, length: (long.value as unknown[]).length } : null;
 }
-

@@ -170,6 +170,9 @@ export function safeFilename(name: string | undefined | null): string {
   let s = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
   const cut = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
   if (cut >= 0) s = s.slice(cut + 1);
-  s = s.replace(/^[a-zA-Z]:/, '').replace(/^\.+/, '').trim();
+  s = s
+    .replace(/^[a-zA-Z]:/, '')
+    .replace(/^\.+/, '')
+    .trim();
   return s.slice(0, 255);
 }

@@ -19,11 +19,15 @@ export interface OperationLimits {
 }
 
 /** The estimated cost of the operation to run; null when its variables do not coerce (execution reports that). */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined, context: object): number | null {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  context: object,
+): number | null {
   let cost: number | null = null;
-  const errors = validate(schema, document, [
-    createComplexityRule({ context, variableValues: variables ?? {}, operationName, onResult: (r) => void (cost = Math.max(cost ?? 0, r.complexity)) }),
-  ]);
+  const errors = validate(schema, document, [createComplexityRule({ context, variableValues: variables ?? {}, operationName, onResult: (r) => void (cost = Math.max(cost ?? 0, r.complexity)) })]);
   return errors.length ? null : cost;
 }
 

@@ -14,7 +14,9 @@ export function findNul(document: DocumentNode, variables: unknown): string | nu
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
       if (!node.value.includes('\0')) return undefined;
-      const owner = [...ancestors, parent].reverse().find((a): a is ArgumentNode | VariableDefinitionNode => !!a && !Array.isArray(a) && ((a as ASTNode).kind === Kind.ARGUMENT || (a as ASTNode).kind === Kind.VARIABLE_DEFINITION));
+      const owner = [...ancestors, parent]
+        .reverse()
+        .find((a): a is ArgumentNode | VariableDefinitionNode => !!a && !Array.isArray(a) && ((a as ASTNode).kind === Kind.ARGUMENT || (a as ASTNode).kind === Kind.VARIABLE_DEFINITION));
       where = !owner ? 'a string in the operation' : owner.kind === Kind.ARGUMENT ? `argument "${owner.name.value}"` : `the default of $${owner.variable.name.value}`;
       return BREAK;
     },

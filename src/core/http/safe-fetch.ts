@@ -111,8 +111,7 @@ function parseUrl(input: string | URL, base?: URL): URL {
 
 /** A URL fit for messages and logs: no credentials, no query string. */
 const redact = (u: URL) => `${u.protocol}//${u.host}${u.pathname}`;
-const refused = (u: URL | string, why: string) =>
-  vendorRejected(`refused to fetch ${typeof u === 'string' ? u : redact(u)}: ${why}`);
+const refused = (u: URL | string, why: string) => vendorRejected(`refused to fetch ${typeof u === 'string' ? u : redact(u)}: ${why}`);
 const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 const defaultPort = (protocol: string) => (protocol === 'https:' ? 443 : 80);
 
@@ -131,8 +130,7 @@ function parseAllowHosts(entries: string[]): Set<string> {
 /** Create a client with its own connection pool. Call `close()` to release it. */
 export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & { close(): Promise<void> } {
   const allowKeys = parseAllowHosts(defaults.allowHosts ?? []);
-  const isAllowedHost = (host: string, port: number) =>
-    allowKeys.has(bare(host)) || allowKeys.has(`${bare(host)}:${port}`);
+  const isAllowedHost = (host: string, port: number) => allowKeys.has(bare(host)) || allowKeys.has(`${bare(host)}:${port}`);
 
   /** dns.lookup with every resolved address checked; answers in the shape `net` asked for. */
   const checkedLookup: net.LookupFunction = (hostname, options, callback) => {
@@ -202,8 +200,13 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
           url.username = url.password = '';
         }
         const res = await request(url, {
-          dispatcher, method, headers, body, signal: deadline.signal,
-          headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+          dispatcher,
+          method,
+          headers,
+          body,
+          signal: deadline.signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {

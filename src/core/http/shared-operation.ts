@@ -58,8 +58,7 @@ export function serialiseResult(result: ExecutionResult): string {
   return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
 }
 
-const isAsyncIterable = (x: unknown): x is AsyncIterable<ExecutionResult> =>
-  typeof x === 'object' && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+const isAsyncIterable = (x: unknown): x is AsyncIterable<ExecutionResult> => typeof x === 'object' && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 export class SharedOperation {
   /** Resolves to null when the operation cannot be shared (subscribe answered errors): subscribers run it on their own. */

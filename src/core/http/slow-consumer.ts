@@ -11,16 +11,19 @@ const realTime = systemClock();
 
 export function closeWhenStalled(res: ServerResponse, slowMs: number, onClose: () => void, clock: Clock = realTime): void {
   let stalledSince = 0;
-  const timer = clock.setInterval(() => {
-    if (!res.writableNeedDrain) return void (stalledSince = 0);
-    const now = clock.nowMs();
-    if (!stalledSince) stalledSince = now;
-    else if (now - stalledSince >= slowMs) {
-      clock.clearInterval(timer);
-      onClose();
-      res.destroy();
-    }
-  }, Math.max(50, Math.min(1000, slowMs / 4)));
+  const timer = clock.setInterval(
+    () => {
+      if (!res.writableNeedDrain) return void (stalledSince = 0);
+      const now = clock.nowMs();
+      if (!stalledSince) stalledSince = now;
+      else if (now - stalledSince >= slowMs) {
+        clock.clearInterval(timer);
+        onClose();
+        res.destroy();
+      }
+    },
+    Math.max(50, Math.min(1000, slowMs / 4)),
+  );
   timer.unref();
   res.on('drain', () => (stalledSince = 0));
   res.once('close', () => clock.clearInterval(timer));

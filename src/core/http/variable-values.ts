@@ -22,5 +22,8 @@ export function findInVariables(variables: unknown, matches: (value: unknown) =>
 function pathOf(e: { key: string | number; parent: unknown }): string {
   const keys: Array<string | number> = [];
   for (let x: typeof e | null = e; x; x = x.parent as typeof e | null) keys.push(x.key);
-  return keys.reverse().map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+  return keys
+    .reverse()
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`))
+    .join('');
 }

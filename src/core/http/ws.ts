@@ -151,21 +151,24 @@ export function createWsServer(options: WsOptions) {
     const keepAliveMs = options.keepAliveMs ?? 12_000;
     let alive = true;
     socket.on('pong', () => (alive = true));
-    const timer = clock.setInterval(() => {
-      if (pending > 0) {
-        // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
-        // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
-        alive = true;
-        if (clock.nowMs() - oldestPendingAt <= slowMs) return;
-        options.metrics.slowClosed.inc();
-        socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
-        setTimeout(() => socket.terminate(), 1000).unref();
-        return;
-      }
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, Math.min(keepAliveMs, slowMs));
+    const timer = clock.setInterval(
+      () => {
+        if (pending > 0) {
+          // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
+          // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
+          alive = true;
+          if (clock.nowMs() - oldestPendingAt <= slowMs) return;
+          options.metrics.slowClosed.inc();
+          socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
+          setTimeout(() => socket.terminate(), 1000).unref();
+          return;
+        }
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      },
+      Math.min(keepAliveMs, slowMs),
+    );
     timer.unref();
 
     // Frames sent in one tick leave in one write (a batch of events → one syscall per socket).

@@ -4,13 +4,7 @@
  */
 
 /** Image types accepted for event snapshots. */
-export const ACCEPTED_IMAGE_TYPES: ReadonlySet<string> = new Set([
-  'image/jpeg',
-  'image/png',
-  'image/gif',
-  'image/webp',
-  'image/bmp',
-]);
+export const ACCEPTED_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp']);
 
 const TS_PACKET = 188;
 

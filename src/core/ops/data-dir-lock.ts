@@ -53,7 +53,9 @@ export function lockDataDir(dir: string): DataDirLock {
     if (owner && !(owner.pid === me.pid && owner.host === me.host)) {
       const fresh = Date.now() - statSync(path).mtimeMs < STALE_MS;
       if (owner.host !== me.host && fresh) {
-        throw new ConfigError([`DATA_DIR ${dir} is in use by process ${owner.pid} on host ${owner.host} (${path}): each instance needs its own DATA_DIR (share images through MEDIA_DIR); taken over when not refreshed for ${STALE_MS / 1000} s`]);
+        throw new ConfigError([
+          `DATA_DIR ${dir} is in use by process ${owner.pid} on host ${owner.host} (${path}): each instance needs its own DATA_DIR (share images through MEDIA_DIR); taken over when not refreshed for ${STALE_MS / 1000} s`,
+        ]);
       }
       if (owner.host === me.host && alive(owner.pid)) {
         throw new ConfigError([`DATA_DIR ${dir} is in use by process ${owner.pid} (${path}): each instance needs its own DATA_DIR (share images through MEDIA_DIR)`]);

@@ -141,6 +141,7 @@ export function notAnEsModule(file: string): string | null {
       }
       return type === 'module' ? null : `${file} would load as CommonJS (${pkg} has no "type": "module"); plugins are ES modules`;
     }
-    if (dirname(dir) === dir) return `${file} would load as CommonJS (no package.json with "type": "module" above it); name it ${file.slice(0, -ext.length)}.m${ext.slice(1)} or add a package.json with "type": "module"`;
+    if (dirname(dir) === dir)
+      return `${file} would load as CommonJS (no package.json with "type": "module" above it); name it ${file.slice(0, -ext.length)}.m${ext.slice(1)} or add a package.json with "type": "module"`;
   }
 }

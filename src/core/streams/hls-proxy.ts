@@ -99,18 +99,19 @@ export function createHlsProxy(options: HlsProxyOptions): HlsProxy {
     const abort = new AbortController();
     const onClose = () => !res.writableFinished && abort.abort(new Error('client went away'));
     res.once('close', onClose);
-    const r = await options.fetch(upstream, {
-      timeoutMs,
-      maxBytes,
-      signal: abort.signal,
-      headers: range ? { range } : {},
-      // The playlist URL came from the adapter: the vendor's own start reply, for the vendor host
-      // the operator configured. Its host may be a private address (an NVR on the LAN), so URLs on
-      // that same host may be fetched whatever their address. Any other host a playlist names
-      // goes through the normal SSRF policy (public addresses and configured vendor hosts only).
-      // (Redirects the vendor host answers are followed under the same allowance: it is trusted.)
-      allowPrivate: sameHost(upstream, vendorPlaylist),
-    })
+    const r = await options
+      .fetch(upstream, {
+        timeoutMs,
+        maxBytes,
+        signal: abort.signal,
+        headers: range ? { range } : {},
+        // The playlist URL came from the adapter: the vendor's own start reply, for the vendor host
+        // the operator configured. Its host may be a private address (an NVR on the LAN), so URLs on
+        // that same host may be fetched whatever their address. Any other host a playlist names
+        // goes through the normal SSRF policy (public addresses and configured vendor hosts only).
+        // (Redirects the vendor host answers are followed under the same allowance: it is trusted.)
+        allowPrivate: sameHost(upstream, vendorPlaylist),
+      })
       .catch((e) => {
         if (abort.signal.aborted) return null; // the player went away: nothing to answer
         throw e;

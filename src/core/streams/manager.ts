@@ -29,10 +29,7 @@ import { deleteSession, saveSession, updateSession } from './repo.ts';
 import { LocalLeases, type LeaseHandle, type Leases } from '../cluster/lease.ts';
 import { clusterTimings, driveSessions } from './cluster.ts';
 import { SharedSessions } from './shared-sessions.ts';
-import {
-  newSession, newSessionId, playlistPath, sharingKey, streamRequestOf,
-  type Session, type StartStreamInput, type StreamSessionView, type StreamState,
-} from './session.ts';
+import { newSession, newSessionId, playlistPath, sharingKey, streamRequestOf, type Session, type StartStreamInput, type StreamSessionView, type StreamState } from './session.ts';
 import { resumePersisted } from './resume.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 
@@ -190,7 +187,11 @@ export class StreamManager {
     if (!id) return this.hub.subscribe();
     const s = this.sessions.get(id);
     if (!s) throw notFound(`stream session ${id} not found`);
-    return this.hub.subscribe((v) => v.id === id, [this.view(s)], (v) => isTerminal(v.state));
+    return this.hub.subscribe(
+      (v) => v.id === id,
+      [this.view(s)],
+      (v) => isTerminal(v.state),
+    );
   }
 
   view(s: Session): StreamSessionView {

@@ -41,7 +41,12 @@ export function rewritePlaylist(text: string, baseUrl: string, link: (absoluteUr
 export function isPlaylist(contentType: string | undefined, url: string, body: Buffer): boolean {
   if (contentType && /mpegurl/i.test(contentType)) return true;
   if (/\.m3u8?$/i.test(new URL(url).pathname)) return true;
-  return body.subarray(0, 16).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().startsWith('#EXTM3U');
+  return body
+    .subarray(0, 16)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .startsWith('#EXTM3U');
 }
 
 /** A file extension worth keeping in our URL (players sniff `.m3u8` / `.ts`), or ''. */

@@ -77,7 +77,14 @@ export async function updateSession(db: Db, s: Session, idleTimeoutMs: number): 
   const { vendorSessionId, playlistUrl, keepaliveIntervalMs, state, lastUsedAt, expiresAt } = rowOf(s, idleTimeoutMs);
   await db
     .update(streamSessions)
-    .set({ vendorSessionId, playlistUrl, keepaliveIntervalMs, state, lastUsedAt: sql`greatest(${streamSessions.lastUsedAt}, ${tsParam(lastUsedAt)})`, expiresAt: sql`greatest(${streamSessions.expiresAt}, ${tsParam(expiresAt)})` })
+    .set({
+      vendorSessionId,
+      playlistUrl,
+      keepaliveIntervalMs,
+      state,
+      lastUsedAt: sql`greatest(${streamSessions.lastUsedAt}, ${tsParam(lastUsedAt)})`,
+      expiresAt: sql`greatest(${streamSessions.expiresAt}, ${tsParam(expiresAt)})`,
+    })
     .where(eq(streamSessions.id, s.id));
 }
 

@@ -38,14 +38,11 @@ export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel
   let cancelled = false;
   const giveUpAt = clock.nowMs() + Math.max(deps.idleTimeoutMs, 60_000);
 
-  const forget = (row: PersistedSession) =>
-    deleteSession(deps.db, row.id).catch((err) => deps.log.error({ err, session: row.id }, 'stream session row not deleted'));
+  const forget = (row: PersistedSession) => deleteSession(deps.db, row.id).catch((err) => deps.log.error({ err, session: row.id }, 'stream session row not deleted'));
 
   const stopAndForget = async (row: PersistedSession, handlers: StreamHandlers, why: string) => {
     deps.log.info({ session: row.id, vendorSession: row.vendor.vendorSessionId, why }, 'persisted stream session not resumed: stopping it at the vendor');
-    await handlers.stop({ ...row.vendor, mode: row.request.mode }).catch((err) =>
-      deps.log.warn({ session: row.id, err }, 'vendor stream stop failed'),
-    );
+    await handlers.stop({ ...row.vendor, mode: row.request.mode }).catch((err) => deps.log.warn({ session: row.id, err }, 'vendor stream stop failed'));
     await forget(row);
   };
 

@@ -48,6 +48,11 @@ export async function stopVendor(registry: InstanceLookup, log: Logger, s: Sessi
 export function runInTurn(s: Session, op: () => Promise<void>): Promise<void> {
   const next = (s.busy ?? Promise.resolve()).catch(() => {}).then(op);
   s.busy = next;
-  next.then(() => {}, () => {}).finally(() => s.busy === next && (s.busy = null));
+  next
+    .then(
+      () => {},
+      () => {},
+    )
+    .finally(() => s.busy === next && (s.busy = null));
   return next;
 }

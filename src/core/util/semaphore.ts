@@ -46,7 +46,8 @@ export class Semaphore {
       if (released) return;
       released = true;
       const next = this.queue.shift();
-      if (next) next.grant(); // the permit passes on directly
+      if (next)
+        next.grant(); // the permit passes on directly
       else this.free += 1;
     };
   }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator, DEFAULT_CHANNELS, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import { type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { wsClient } from '../../helpers/ws-client.ts';
@@ -36,18 +36,33 @@ for (const driver of drivers) {
       const crossed = sim.emit({ channel_id: ENTRANCE.id, type: 'TripwireCrossed' });
       const future = sim.emit({ channel_id: WEBCAM.id, type: 'SpeedLimitExceeded' });
       const sabotage = sim.emit({ channel_id: PARKING.id, type: 'Sabotage' });
-      const events = await waitForValue(async () => {
-        const all = await camlyticsEvents(t);
-        return [crossed, future, sabotage].every((e) => byEventId(all, e.event_id).length === 1) && all;
-      }, 8000, 'three polled events');
+      const events = await waitForValue(
+        async () => {
+          const all = await camlyticsEvents(t);
+          return [crossed, future, sabotage].every((e) => byEventId(all, e.event_id).length === 1) && all;
+        },
+        8000,
+        'three polled events',
+      );
 
       const [ev] = byEventId(events, crossed.event_id);
       expect(ev).toMatchObject({
-        kind: 'LINE_CROSSED', vendorType: 'TripwireCrossed', source: { adapter: 'camlytics', instance: 'office' },
-        channelId: ENTRANCE.id, channelName: 'Entrance', eventName: 'Line crossed', timeText: crossed.time,
-        ruleId: crossed.rule_id, ruleName: crossed.rule_name, objectClass: crossed.origin, objectId: crossed.object_id,
-        snapshotPath: crossed.snapshot_path, videoFileName: crossed.video_file_name, videoFileTime: crossed.video_file_time,
-        deliveredBy: 'POLL', raw: crossed,
+        kind: 'LINE_CROSSED',
+        vendorType: 'TripwireCrossed',
+        source: { adapter: 'camlytics', instance: 'office' },
+        channelId: ENTRANCE.id,
+        channelName: 'Entrance',
+        eventName: 'Line crossed',
+        timeText: crossed.time,
+        ruleId: crossed.rule_id,
+        ruleName: crossed.rule_name,
+        objectClass: crossed.origin,
+        objectId: crossed.object_id,
+        snapshotPath: crossed.snapshot_path,
+        videoFileName: crossed.video_file_name,
+        videoFileTime: crossed.video_file_time,
+        deliveredBy: 'POLL',
+        raw: crossed,
       });
       expect(ev.occurredAt).toBe(new Date(Number(crossed.timestamp)).toISOString());
       expect(ev.camera).toMatchObject({ name: 'Entrance', status: 'ONLINE', camlyticsChannel: { channelId: ENTRANCE.id } });
@@ -62,10 +77,14 @@ for (const driver of drivers) {
       const burst: RestEvent[] = [];
       const base = Date.now();
       for (let i = 0; i < 30; i++) burst.push(sim.emit({ channel_id: WEBCAM.id, time: sim.formatTime(base + i) }));
-      const events = await waitForValue(async () => {
-        const all = await camlyticsEvents(t);
-        return burst.every((e) => byEventId(all, e.event_id).length === 1) && all;
-      }, 8000, 'the burst');
+      const events = await waitForValue(
+        async () => {
+          const all = await camlyticsEvents(t);
+          return burst.every((e) => byEventId(all, e.event_id).length === 1) && all;
+        },
+        8000,
+        'the burst',
+      );
       const seqs = burst.map((b) => BigInt(byEventId(events, b.event_id)[0].seq));
       expect([...seqs].sort((a, b) => (a < b ? -1 : 1))).toEqual(seqs); // oldest stored first
     });
@@ -73,10 +92,14 @@ for (const driver of drivers) {
     it('makes channels cameras with credential-free stream URIs; a vanished channel goes OFFLINE, a returning one ONLINE', async () => {
       const CAMS = '{ cameras(first: 50, filter: { adapters: ["camlytics"] }) { edges { node { id name status capabilities camlyticsChannel { channelId streamUri streamUriHadCredentials } } } } }';
       const cameras = async (): Promise<Ev[]> => (await t.gql(CAMS)).data.cameras.edges.map((e: Ev) => e.node);
-      const all = await waitForValue(async () => {
-        const c = await cameras();
-        return c.filter((x) => x.status === 'ONLINE').length >= 3 && c;
-      }, 8000, 'three channel cameras');
+      const all = await waitForValue(
+        async () => {
+          const c = await cameras();
+          return c.filter((x) => x.status === 'ONLINE').length >= 3 && c;
+        },
+        8000,
+        'three channel cameras',
+      );
       const entrance = all.find((c) => c.camlyticsChannel.channelId === ENTRANCE.id)!;
       expect(entrance).toMatchObject({ name: 'Entrance', capabilities: [], camlyticsChannel: { streamUri: 'rtsp://192.168.1.20:554/stream1', streamUriHadCredentials: true } });
       const parking = all.find((c) => c.camlyticsChannel.channelId === PARKING.id)!;
@@ -104,11 +127,19 @@ for (const driver of drivers) {
       t = await startCamlyticsApp(db, [camlyticsInstance(sim.url)]);
       const ws = wsClient(t.url);
       const streamed: Ev[] = [];
-    const larger = (a: bigint, b: bigint) => (a > b ? a : b);
-    const lastSeq = before.map((e) => BigInt(e.seq)).reduce(larger).toString();
-      const unsubscribe = ws.subscribe({ query: `subscription($after: String) { events(after: $after, filter: { adapters: ["camlytics"] }) { ... on CamlyticsEvent { eventId } } }`, variables: { after: lastSeq } }, {
-        next: (r) => void streamed.push((r.data as Ev).events), error: () => {}, complete: () => {},
-      });
+      const larger = (a: bigint, b: bigint) => (a > b ? a : b);
+      const lastSeq = before
+        .map((e) => BigInt(e.seq))
+        .reduce(larger)
+        .toString();
+      const unsubscribe = ws.subscribe(
+        { query: `subscription($after: String) { events(after: $after, filter: { adapters: ["camlytics"] }) { ... on CamlyticsEvent { eventId } } }`, variables: { after: lastSeq } },
+        {
+          next: (r) => void streamed.push((r.data as Ev).events),
+          error: () => {},
+          complete: () => {},
+        },
+      );
       try {
         await waitFor(async () => byEventId(await camlyticsEvents(t), missed.event_id).length === 1, 8000, 'the event emitted while down');
         const fresh = sim.emit({ channel_id: WEBCAM.id, type: 'ObjectAppear' });

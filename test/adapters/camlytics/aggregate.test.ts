@@ -20,8 +20,12 @@ describe('classifyWebhook', () => {
     expect(classifyWebhook(immediate).kind).toBe('immediate');
     const a = aggregate(hourly);
     expect(a).toMatchObject({
-      granularity: 'HOURLY', channelId: 'ddbbe807-8560-4bc7-b04b-4b3b04c69339', channelName: 'Integrated Camera',
-      since: '2019-05-20T14:00:00.402Z', until: '2019-05-20T15:00:00.402Z', sinceText: '2019-05-20T17:00:00.4024906+03:00',
+      granularity: 'HOURLY',
+      channelId: 'ddbbe807-8560-4bc7-b04b-4b3b04c69339',
+      channelName: 'Integrated Camera',
+      since: '2019-05-20T14:00:00.402Z',
+      until: '2019-05-20T15:00:00.402Z',
+      sinceText: '2019-05-20T17:00:00.4024906+03:00',
     });
     expect(a.eventTypes).toHaveLength(14);
     expect(a.eventTypes[0]).toEqual({ eventType: 'TripwireCrossed', eventName: 'Line crossed', count: 5 });

@@ -25,7 +25,10 @@ describe('parseChannelList', () => {
         42,
       ],
     });
-    expect(channels.map((c) => [c.id, c.name, c.streamUri])).toEqual([['a', 'A', 'rtsp://h/a'], ['b', 'B', 'http://h/b.mjpg']]);
+    expect(channels.map((c) => [c.id, c.name, c.streamUri])).toEqual([
+      ['a', 'A', 'rtsp://h/a'],
+      ['b', 'B', 'http://h/b.mjpg'],
+    ]);
     expect(skipped).toBe(3);
   });
 

@@ -8,24 +8,35 @@ import type { AdapterDefinition } from '../../../src/sdk.ts';
 describe('Camlytics config', () => {
   it('has working defaults (localhost:48462, 5 s long-poll, documented paths)', () => {
     expect(camlyticsConfigSchema.parse({ type: 'camlytics', id: 'office' })).toMatchObject({
-      baseUrl: 'http://localhost:48462', eventsPath: '/v1/json/events', channelsPath: '/v1/json/channels',
-      pollTimeoutSec: 5, pollLimit: 100, requestGraceSec: 10, maxResponseBytes: 5 * 1024 * 1024, backoffMaxSec: 30, restApi: true, timezone: 'UTC',
+      baseUrl: 'http://localhost:48462',
+      eventsPath: '/v1/json/events',
+      channelsPath: '/v1/json/channels',
+      pollTimeoutSec: 5,
+      pollLimit: 100,
+      requestGraceSec: 10,
+      maxResponseBytes: 5 * 1024 * 1024,
+      backoffMaxSec: 30,
+      restApi: true,
+      timezone: 'UTC',
     });
   });
 
   it('names every problem by path', () => {
     const defs = new Map([['camlytics', camlyticsAdapter as unknown as AdapterDefinition]]);
-    const { problems } = validateAdapterEntries([
-      { type: 'camlytics', id: 'a', baseUrl: 'ftp://10.0.0.5', webhookToken: 'short', pollTimeoutSec: 1.5, timezone: 'Mars/Olympus', channelsPath: 'v1/json/channels', bogus: 1 },
-    ], defs);
-    expect(problems).toEqual(expect.arrayContaining([
-      'adapters[0].baseUrl: must be an http(s) URL, e.g. http://10.0.0.5:48462',
-      'adapters[0].webhookToken: use at least 16 characters',
-      expect.stringMatching(/^adapters\[0\]\.pollTimeoutSec: /),
-      'adapters[0].timezone: not an IANA time zone (e.g. Europe/Prague)',
-      'adapters[0].channelsPath: must be a path starting with "/"',
-      expect.stringMatching(/^adapters\[0\]: .*bogus/),
-    ]));
+    const { problems } = validateAdapterEntries(
+      [{ type: 'camlytics', id: 'a', baseUrl: 'ftp://10.0.0.5', webhookToken: 'short', pollTimeoutSec: 1.5, timezone: 'Mars/Olympus', channelsPath: 'v1/json/channels', bogus: 1 }],
+      defs,
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'adapters[0].baseUrl: must be an http(s) URL, e.g. http://10.0.0.5:48462',
+        'adapters[0].webhookToken: use at least 16 characters',
+        expect.stringMatching(/^adapters\[0\]\.pollTimeoutSec: /),
+        'adapters[0].timezone: not an IANA time zone (e.g. Europe/Prague)',
+        'adapters[0].channelsPath: must be a path starting with "/"',
+        expect.stringMatching(/^adapters\[0\]: .*bogus/),
+      ]),
+    );
     expect(problems).toHaveLength(6);
   });
 });

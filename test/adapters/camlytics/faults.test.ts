@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator, DEFAULT_CHANNELS, type CamlyticsFault, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import { type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { wsClient } from '../../helpers/ws-client.ts';
@@ -44,15 +44,23 @@ for (const driver of drivers) {
     });
 
     it('Camlytics down at start-up: the instance starts, says why, turns ERROR, then recovers and stores what Camlytics holds', async () => {
-      const first = await waitForValue(async () => {
-        const a = await adapterInfo(t);
-        return a.status !== 'STARTING' && a.status !== 'READY' && a;
-      }, 5000, 'a problem status');
+      const first = await waitForValue(
+        async () => {
+          const a = await adapterInfo(t);
+          return a.status !== 'STARTING' && a.status !== 'READY' && a;
+        },
+        5000,
+        'a problem status',
+      );
       expect(first.detail).toMatch(/events poll: GET 127\.0\.0\.1:\d+: ECONNREFUSED/);
-      const error = await waitForValue(async () => {
-        const a = await adapterInfo(t);
-        return a.status === 'ERROR' && a;
-      }, 5000, 'ERROR after repeated refusals');
+      const error = await waitForValue(
+        async () => {
+          const a = await adapterInfo(t);
+          return a.status === 'ERROR' && a;
+        },
+        5000,
+        'ERROR after repeated refusals',
+      );
       expect(error.detail).toMatch(/ECONNREFUSED \(connection refused: is Camlytics running with its REST API enabled\?\) \(\d+ in a row, next try in \d+\.\d s\)/);
       expect(error.detail).toMatch(/channels: GET 127\.0\.0\.1:\d+: ECONNREFUSED/);
       const during = [emit(), emit()];
@@ -79,10 +87,14 @@ for (const driver of drivers) {
         const during: RestEvent[] = [];
         try {
           during.push(emit(), emit(), emit());
-          const bad = await waitForValue(async () => {
-            const a = await adapterInfo(t);
-            return a.status !== 'READY' && detail.test(a.detail ?? '') && a;
-          }, 10_000, `a status naming the ${fault} fault`);
+          const bad = await waitForValue(
+            async () => {
+              const a = await adapterInfo(t);
+              return a.status !== 'READY' && detail.test(a.detail ?? '') && a;
+            },
+            10_000,
+            `a status naming the ${fault} fault`,
+          );
           expect(bad.status).toMatch(status);
           const failures = bad.counters['poll.failures'];
           await waitFor(async () => (await adapterInfo(t)).counters['poll.failures'] > failures, 10_000, 'retries');
@@ -114,9 +126,14 @@ for (const driver of drivers) {
       const ws = wsClient(t.url);
       const seen: Ev[] = [];
       let started = false;
-      const unsubscribe = ws.subscribe({ query: 'subscription { adapterStatusChanged { type id status detail } }' }, {
-        next: (r) => void seen.push((r.data as Ev).adapterStatusChanged), error: () => {}, complete: () => {},
-      });
+      const unsubscribe = ws.subscribe(
+        { query: 'subscription { adapterStatusChanged { type id status detail } }' },
+        {
+          next: (r) => void seen.push((r.data as Ev).adapterStatusChanged),
+          error: () => {},
+          complete: () => {},
+        },
+      );
       try {
         // the subscription is live once the server answers a query on the same socket
         await ws.iterate({ query: '{ adapters { id } }' }).next();

@@ -7,16 +7,21 @@ import { waitFor } from '../../helpers/wait-for.ts';
 import type { TestDb } from '../../helpers/db.ts';
 
 export const TOKEN = 'camlytics-webhook-secret-0123';
-export const adapters: readonly AdapterDefinition[] = [
-  ...builtInAdapters.filter((a) => a.type !== 'camlytics'),
-  camlyticsAdapter as unknown as AdapterDefinition,
-];
+export const adapters: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'camlytics'), camlyticsAdapter as unknown as AdapterDefinition];
 
 /** Fast timings for tests: 1 s long-poll, short backoff and channel refresh. */
 export function camlyticsInstance(baseUrl: string, over: Record<string, unknown> = {}) {
   return {
-    type: 'camlytics', id: 'office', baseUrl, webhookToken: TOKEN,
-    pollTimeoutSec: 1, minPollIntervalMs: 20, requestGraceSec: 2, backoffInitialMs: 20, backoffMaxSec: 0.2, channelRefreshSec: 0.2,
+    type: 'camlytics',
+    id: 'office',
+    baseUrl,
+    webhookToken: TOKEN,
+    pollTimeoutSec: 1,
+    minPollIntervalMs: 20,
+    requestGraceSec: 2,
+    backoffInitialMs: 20,
+    backoffMaxSec: 0.2,
+    channelRefreshSec: 0.2,
     ...over,
   };
 }

@@ -12,11 +12,20 @@ const immediate: Record<string, unknown> = fixture('webhook-immediate.json');
 describe('Camlytics event mapping', () => {
   it('maps every documented type to its EventKind and unknown ones to ANALYTICS_ALERT', () => {
     const expected: Record<string, string> = {
-      TripwireCrossed: 'LINE_CROSSED', RegionJoin: 'ZONE_ENTERED', RegionLeave: 'ZONE_LEFT',
-      MotionInRegionOn: 'MOTION_STARTED', MotionInRegionOff: 'MOTION_ENDED', Loitering: 'LOITERING',
-      CrowdOn: 'CROWD_APPEARED', CrowdOff: 'CROWD_DISAPPEARED', Tailgating: 'TAILGATING',
-      AbandonedObject: 'OBJECT_ABANDONED', ObjectAppear: 'OBJECT_APPEARED', ObjectDisappear: 'OBJECT_DISAPPEARED',
-      Sabotage: 'CAMERA_TAMPERED', CameraDisconnected: 'CAMERA_DISCONNECTED',
+      TripwireCrossed: 'LINE_CROSSED',
+      RegionJoin: 'ZONE_ENTERED',
+      RegionLeave: 'ZONE_LEFT',
+      MotionInRegionOn: 'MOTION_STARTED',
+      MotionInRegionOff: 'MOTION_ENDED',
+      Loitering: 'LOITERING',
+      CrowdOn: 'CROWD_APPEARED',
+      CrowdOff: 'CROWD_DISAPPEARED',
+      Tailgating: 'TAILGATING',
+      AbandonedObject: 'OBJECT_ABANDONED',
+      ObjectAppear: 'OBJECT_APPEARED',
+      ObjectDisappear: 'OBJECT_DISAPPEARED',
+      Sabotage: 'CAMERA_TAMPERED',
+      CameraDisconnected: 'CAMERA_DISCONNECTED',
     };
     for (const [type, kind] of Object.entries(expected)) expect(camlyticsKind(type), type).toBe(kind);
     expect(camlyticsKind('SpeedLimitExceeded')).toBe('ANALYTICS_ALERT');
@@ -25,7 +34,9 @@ describe('Camlytics event mapping', () => {
   it('maps the seed immediate webhook: AnalyticsEvent fields, camera, exact time, label', () => {
     const input = mapCamlyticsEvent(parseCamlyticsEvent(immediate, 'webhook'));
     expect(input).toMatchObject({
-      typeName: 'CamlyticsEvent', kind: 'LINE_CROSSED', vendorType: 'TripwireCrossed',
+      typeName: 'CamlyticsEvent',
+      kind: 'LINE_CROSSED',
+      vendorType: 'TripwireCrossed',
       camera: { vendorId: 'ddbbe807-8560-4bc7-b04b-4b3b04c69339', name: 'Integrated Camera' },
       analytics: { ruleId: '471fa55d-967b-46a7-b77f-5b9ce6af82ee', ruleName: 'Line 1', objectClass: 'Pedestrian', objectId: '9' },
       data: { eventId: null, eventName: 'Line crossed', timeText: '2019-05-20T18:02:51.2984871+03:00', snapshotPath: null, deliveredBy: 'WEBHOOK' },
@@ -40,7 +51,13 @@ describe('Camlytics event mapping', () => {
     const [disappear, crossed, future] = events.map(mapCamlyticsEvent);
     expect(crossed).toMatchObject({
       kind: 'LINE_CROSSED',
-      data: { eventId: '9b1e6a4c-3d2f-4e8a-b7c6-5d4e3f2a1b09', eventName: 'Line crossed', videoFileName: 'Integrated Camera_2019-05-20_18-00-00.mp4', videoFileTime: '00:02:51.2984871', deliveredBy: 'POLL' },
+      data: {
+        eventId: '9b1e6a4c-3d2f-4e8a-b7c6-5d4e3f2a1b09',
+        eventName: 'Line crossed',
+        videoFileName: 'Integrated Camera_2019-05-20_18-00-00.mp4',
+        videoFileTime: '00:02:51.2984871',
+        deliveredBy: 'POLL',
+      },
     });
     expect(crossed.data!.snapshotPath).toMatch(/^C:\\Users\\.*18-02-51-298_9\.jpg$/);
     expect(disappear).toMatchObject({ kind: 'OBJECT_DISAPPEARED', analytics: { ruleId: null, ruleName: null, objectId: '9' } });
@@ -75,7 +92,11 @@ describe('parseRestEventList', () => {
   it('skips unreadable items (named by index and event_id) and keeps the rest', () => {
     const { events, rejected } = parseRestEventList([rest[1], { event_id: 'x1', channel_id: 'c', type: 'TripwireCrossed' }, 'junk', { ...rest[0], object_id: { a: 1 } }]);
     expect(events).toHaveLength(1);
-    expect(rejected.map((r) => [r.index, r.eventId, r.error.code])).toEqual([[1, 'x1', 'BAD_USER_INPUT'], [2, null, 'BAD_USER_INPUT'], [3, rest[0].event_id, 'BAD_USER_INPUT']]);
+    expect(rejected.map((r) => [r.index, r.eventId, r.error.code])).toEqual([
+      [1, 'x1', 'BAD_USER_INPUT'],
+      [2, null, 'BAD_USER_INPUT'],
+      [3, rest[0].event_id, 'BAD_USER_INPUT'],
+    ]);
     expect(rejected[0].error.message).toBe('time: required');
     expect(rejected[2].error.message).toBe('object_id: expected a string or number, got object');
   });

@@ -40,12 +40,14 @@ function rig(answers: Answer[], opts: { publish?: (i: EventInput) => Promise<Pub
     reportRejected: () => {},
     log: silentLog,
     random: () => 0.5,
-    publish: opts.publish ?? (async (input) => {
-      const duplicate = keys.has(input.dedupeKey);
-      keys.add(input.dedupeKey);
-      if (!duplicate) published.push(input);
-      return { seq: ++seq, duplicate };
-    }),
+    publish:
+      opts.publish ??
+      (async (input) => {
+        const duplicate = keys.has(input.dedupeKey);
+        keys.add(input.dedupeKey);
+        if (!duplicate) published.push(input);
+        return { seq: ++seq, duplicate };
+      }),
     client: {
       events: async ({ signal }) => {
         requests++;
@@ -64,7 +66,23 @@ function rig(answers: Answer[], opts: { publish?: (i: EventInput) => Promise<Pub
       },
     },
   });
-  return { poller, published, statuses, counters, state, seen, get requests() { return requests; }, get maxInFlight() { return maxInFlight; }, get remaining() { return answers.length; } };
+  return {
+    poller,
+    published,
+    statuses,
+    counters,
+    state,
+    seen,
+    get requests() {
+      return requests;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    get remaining() {
+      return answers.length;
+    },
+  };
 }
 
 describe('retryDelay', () => {
@@ -80,7 +98,11 @@ describe('retryDelay', () => {
 
 describe('CamlyticsPoller', () => {
   it('publishes new events oldest first, skips overlapping ones, keeps one request in flight', async () => {
-    const r = rig([[rest[0], rest[1]], [rest[0], rest[1]], [rest[2], rest[0], rest[1]]]);
+    const r = rig([
+      [rest[0], rest[1]],
+      [rest[0], rest[1]],
+      [rest[2], rest[0], rest[1]],
+    ]);
     r.poller.start();
     await waitFor(() => r.remaining === 0 && r.requests >= 4);
     await r.poller.stop();
@@ -124,7 +146,10 @@ describe('CamlyticsPoller', () => {
 
   it('counts unreadable items once, not on every poll', async () => {
     const bad = { ...rest[0], time: 'garbage' };
-    const r = rig([[bad, rest[1]], [bad, rest[1]]]);
+    const r = rig([
+      [bad, rest[1]],
+      [bad, rest[1]],
+    ]);
     r.poller.start();
     await waitFor(() => r.remaining === 0 && r.requests >= 3);
     await r.poller.stop();
@@ -133,8 +158,12 @@ describe('CamlyticsPoller', () => {
   });
 
   it('goes DEGRADED on garbage, ERROR after 3 unreachable in a row, READY on recovery; keeps polling', async () => {
-    const down = () => { throw vendorUnavailable('GET 127.0.0.1:9: ECONNREFUSED'); };
-    const html = () => { throw vendorRejected('GET 127.0.0.1:9/v1/json/events: answered HTML instead of JSON (content-type text/html)'); };
+    const down = () => {
+      throw vendorUnavailable('GET 127.0.0.1:9: ECONNREFUSED');
+    };
+    const html = () => {
+      throw vendorRejected('GET 127.0.0.1:9/v1/json/events: answered HTML instead of JSON (content-type text/html)');
+    };
     const r = rig([html, down, down, down, [rest[1]]]);
     r.poller.start();
     await waitFor(() => r.published.length === 1);

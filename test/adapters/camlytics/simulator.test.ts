@@ -6,9 +6,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import http from 'node:http';
 import type net from 'node:net';
 import {
-  CamlyticsSimulator, DEFAULT_CHANNELS, EVENT_TYPES, ORIGINS, WEBHOOK_TIMEOUT_MS,
-  buildImmediateWebhook, postWebhook, scheduleAggregateWebhooks,
-  type AggregateWebhookBody, type CamlyticsFault, type CamlyticsSimulatorOptions, type ImmediateWebhookBody, type RestEvent,
+  CamlyticsSimulator,
+  DEFAULT_CHANNELS,
+  EVENT_TYPES,
+  ORIGINS,
+  WEBHOOK_TIMEOUT_MS,
+  buildImmediateWebhook,
+  postWebhook,
+  scheduleAggregateWebhooks,
+  type AggregateWebhookBody,
+  type CamlyticsFault,
+  type CamlyticsSimulatorOptions,
+  type ImmediateWebhookBody,
+  type RestEvent,
 } from '@unified-surveillance/simulators/camlytics';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -41,7 +51,11 @@ const ids = (list: RestEvent[]): string[] => list.map((e) => e.event_id);
 
 type Failure = Error & { cause?: { code?: string } };
 async function failure(p: Promise<unknown>): Promise<Failure> {
-  try { await p; } catch (e) { return e as Failure; }
+  try {
+    await p;
+  } catch (e) {
+    return e as Failure;
+  }
   throw new Error('expected a failure');
 }
 
@@ -61,7 +75,10 @@ describe('GET /v1/json/events', () => {
   it('orders newest first, honours limit (default 10); ASC gives the oldest events', async () => {
     const clock = clockAt('2019-05-20T15:00:00Z');
     const sim = await simulator({ now: clock.now });
-    const emitted = Array.from({ length: 15 }, () => { clock.ms += 1000; return sim.emit(); });
+    const emitted = Array.from({ length: 15 }, () => {
+      clock.ms += 1000;
+      return sim.emit();
+    });
     const newestFirst = ids(emitted).reverse();
     expect(ids(await events(sim, '?limit=5&order=DESC'))).toEqual(newestFirst.slice(0, 5));
     expect(ids(await events(sim, '?order=desc'))).toEqual(newestFirst.slice(0, 10));
@@ -87,7 +104,9 @@ describe('GET /v1/json/events', () => {
 
   it('with events but nothing new, waits the timeout and returns the same events again', async () => {
     const sim = await simulator();
-    sim.emit(); sim.emit(); sim.emit();
+    sim.emit();
+    sim.emit();
+    sim.emit();
     const first = await events(sim, '?limit=10&order=DESC&timeout=0');
     const t0 = Date.now();
     const second = await events(sim, '?limit=10&order=DESC&timeout=1');
@@ -102,7 +121,8 @@ describe('GET /v1/json/events', () => {
     const b = events(sim, '?limit=10&order=DESC&timeout=5');
     await waitFor(() => sim.stats.activeEventRequests === 2);
     const t0 = Date.now();
-    sim.emit(); sim.emit();
+    sim.emit();
+    sim.emit();
     const [ra, rb] = await Promise.all([a, b]);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(ra).toHaveLength(3);
@@ -212,7 +232,8 @@ describe('faults (both endpoints)', () => {
 
   it('hang accepts and never answers; drop sends part of the body then closes', async () => {
     const sim = await simulator();
-    sim.emit(); sim.emit();
+    sim.emit();
+    sim.emit();
     sim.fault = 'hang';
     for (const p of paths) expect((await failure(fetch(sim.url + p, { signal: AbortSignal.timeout(300) }))).name).toBe('TimeoutError');
     expect(sim.stats.eventRequests).toBe(1);
@@ -267,7 +288,11 @@ describe('GET /v1/json/channels', () => {
   });
 });
 
-interface Received { headers: http.IncomingHttpHeaders; json: unknown; text: string }
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  json: unknown;
+  text: string;
+}
 async function receiver(answer = true) {
   const got: Received[] = [];
   const server = http.createServer((req, res) => {
@@ -282,11 +307,15 @@ async function receiver(answer = true) {
   const sockets = new Set<net.Socket>();
   server.on('connection', (s) => sockets.add(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); });
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => server.close(r));
+  });
   return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hook?token=s3cret`, got };
 }
 
-const SEED_IMMEDIATE = '{"channel_id":"ddbbe807-8560-4bc7-b04b-4b3b04c69339","channel_name":"Integrated Camera","event_name":"Line crossed","event_origin":"Pedestrian","event_time":"2019-05-20T18:02:51.2984871+03:00","event_type":"TripwireCrossed","object_id":9,"rule_id":"471fa55d-967b-46a7-b77f-5b9ce6af82ee","rule_name":"Line 1"}';
+const SEED_IMMEDIATE =
+  '{"channel_id":"ddbbe807-8560-4bc7-b04b-4b3b04c69339","channel_name":"Integrated Camera","event_name":"Line crossed","event_origin":"Pedestrian","event_time":"2019-05-20T18:02:51.2984871+03:00","event_type":"TripwireCrossed","object_id":9,"rule_id":"471fa55d-967b-46a7-b77f-5b9ce6af82ee","rule_name":"Line 1"}';
 const AGGREGATE_KEYS = ['channel_id', 'channel_name', 'event_type_aggregate', 'rule_id_aggregate', 'since_time', 'until_time'];
 const ms = (dotnet: string) => Date.parse(dotnet.replace(/(\.\d{3})\d{4}/, '$1'));
 
@@ -301,7 +330,16 @@ describe('webhooks', () => {
     expect(Object.keys(body)).toEqual(['channel_id', 'channel_name', 'event_name', 'event_origin', 'event_time', 'event_type', 'object_id', 'rule_id', 'rule_name']);
     expect(body).toMatchObject({ event_type: e.type, event_origin: e.origin, event_time: e.time, event_name: 'Line crossed', rule_id: e.rule_id });
     expect(body.object_id).toBe(Number(e.object_id));
-    const seedLike: RestEvent = { ...e, channel_id: 'ddbbe807-8560-4bc7-b04b-4b3b04c69339', channel_name: 'Integrated Camera', origin: 'Pedestrian', time: '2019-05-20T18:02:51.2984871+03:00', object_id: '9', rule_id: '471fa55d-967b-46a7-b77f-5b9ce6af82ee', rule_name: 'Line 1' };
+    const seedLike: RestEvent = {
+      ...e,
+      channel_id: 'ddbbe807-8560-4bc7-b04b-4b3b04c69339',
+      channel_name: 'Integrated Camera',
+      origin: 'Pedestrian',
+      time: '2019-05-20T18:02:51.2984871+03:00',
+      object_id: '9',
+      rule_id: '471fa55d-967b-46a7-b77f-5b9ce6af82ee',
+      rule_name: 'Line 1',
+    };
     expect(JSON.stringify(buildImmediateWebhook(seedLike))).toBe(SEED_IMMEDIATE);
   });
 
@@ -310,11 +348,16 @@ describe('webhooks', () => {
     const sim = await simulator({ now: clock.now });
     const hook = await receiver();
     const seedChannel = DEFAULT_CHANNELS[0].id;
-    clock.ms = Date.parse('2019-05-20T13:59:00Z'); sim.emit({ channel_id: seedChannel }); // before the window
+    clock.ms = Date.parse('2019-05-20T13:59:00Z');
+    sim.emit({ channel_id: seedChannel }); // before the window
     const inside: RestEvent[] = [];
-    for (let i = 0; i < 40; i++) { clock.ms = Date.parse('2019-05-20T14:00:05Z') + i * 60_000; inside.push(sim.emit({ channel_id: seedChannel })); }
+    for (let i = 0; i < 40; i++) {
+      clock.ms = Date.parse('2019-05-20T14:00:05Z') + i * 60_000;
+      inside.push(sim.emit({ channel_id: seedChannel }));
+    }
     inside.push(sim.emit({ channel_id: seedChannel, type: 'PersonCounted' }));
-    clock.ms = Date.parse('2019-05-20T15:10:00Z'); sim.emit({ channel_id: seedChannel }); // after the window
+    clock.ms = Date.parse('2019-05-20T15:10:00Z');
+    sim.emit({ channel_id: seedChannel }); // after the window
     await sim.sendWebhook(hook.url, 'hourly', { channelId: seedChannel });
     const body = hook.got[0].json as AggregateWebhookBody;
     expect(Object.keys(body)).toEqual(AGGREGATE_KEYS);
@@ -360,8 +403,13 @@ describe('webhooks', () => {
     vi.setSystemTime(new Date('2019-05-20T20:59:59Z')); // 23:59:59 at +03:00
     const sent: string[] = [];
     const sender = {
-      channels: DEFAULT_CHANNELS, utcOffsetMinutes: 180, now: () => Date.now(),
-      sendWebhook: async (_url: string, kind: string, o?: { channelId?: string }) => { sent.push(`${kind}:${o?.channelId}`); return { status: 200, body: '' }; },
+      channels: DEFAULT_CHANNELS,
+      utcOffsetMinutes: 180,
+      now: () => Date.now(),
+      sendWebhook: async (_url: string, kind: string, o?: { channelId?: string }) => {
+        sent.push(`${kind}:${o?.channelId}`);
+        return { status: 200, body: '' };
+      },
     };
     const stop = scheduleAggregateWebhooks(sender, 'http://127.0.0.1:1/hook');
     vi.advanceTimersByTime(900);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamlyticsSimulator, DEFAULT_CHANNELS, HOUR_MS, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import { type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { adapterInfo, camlyticsEvents, camlyticsInstance, startCamlyticsApp, TOKEN, webhookUrl, type Ev } from './helpers.ts';
@@ -59,7 +59,8 @@ for (const driver of drivers) {
     it('poll first, webhook later: the webhook is answered 200 "duplicate" and nothing more is stored', async () => {
       const ev = sim.emit({ channel_id: WEBCAM.id, type: 'RegionJoin' });
       await waitFor(async () => withEventTime(await camlyticsEvents(t), ev).length === 1, 8000, 'the polled event');
-      for (let i = 0; i < 2; i++) { // Camlytics retrying does not matter either
+      for (let i = 0; i < 2; i++) {
+        // Camlytics retrying does not matter either
         const r = await sim.sendWebhook(webhookUrl(t), 'immediate', { event: ev });
         expect(r.status).toBe(200);
         expect(JSON.parse(r.body).status).toBe('duplicate');
@@ -153,9 +154,21 @@ for (const driver of drivers) {
       ['an unknown shape', '{"hello":"world"}', /^body: neither an immediate event/],
       ['an immediate event without time', JSON.stringify({ channel_id: 'c', event_type: 'TripwireCrossed' }), /^event_time: required$/],
       ['a bad time', JSON.stringify({ channel_id: 'c', event_type: 'TripwireCrossed', event_time: '20/05/2019 18:02' }), /^event_time: not a date-time/],
-      ['object_id as an object', JSON.stringify({ channel_id: 'c', event_type: 'TripwireCrossed', event_time: '2019-05-20T18:02:51.2984871+03:00', object_id: {} }), /^object_id: expected a string or number/],
-      ['an aggregate with a 6 h span', JSON.stringify({ channel_id: 'c', since_time: '2019-05-20T12:00:00+03:00', until_time: '2019-05-20T18:00:00+03:00', rule_id_aggregate: [] }), /^until_time is 360 minutes after since_time/],
-      ['an aggregate with a bad count', JSON.stringify({ channel_id: 'c', since_time: '2019-05-20T17:00:00+03:00', until_time: '2019-05-20T18:00:00+03:00', event_type_aggregate: [{ event_type: 'X', event_count: 'many' }] }), /^event_type_aggregate\[0\]\.event_count: expected a non-negative integer/],
+      [
+        'object_id as an object',
+        JSON.stringify({ channel_id: 'c', event_type: 'TripwireCrossed', event_time: '2019-05-20T18:02:51.2984871+03:00', object_id: {} }),
+        /^object_id: expected a string or number/,
+      ],
+      [
+        'an aggregate with a 6 h span',
+        JSON.stringify({ channel_id: 'c', since_time: '2019-05-20T12:00:00+03:00', until_time: '2019-05-20T18:00:00+03:00', rule_id_aggregate: [] }),
+        /^until_time is 360 minutes after since_time/,
+      ],
+      [
+        'an aggregate with a bad count',
+        JSON.stringify({ channel_id: 'c', since_time: '2019-05-20T17:00:00+03:00', until_time: '2019-05-20T18:00:00+03:00', event_type_aggregate: [{ event_type: 'X', event_count: 'many' }] }),
+        /^event_type_aggregate\[0\]\.event_count: expected a non-negative integer/,
+      ],
     ])('answers 400 to %s, naming the problem, and stores nothing', async (_what, body, message) => {
       const before = (await camlyticsEvents(t)).length;
       const aggBefore = (await t.gql(AGGS, {})).data.camlyticsAggregates.length;

@@ -65,7 +65,10 @@ for (const driver of drivers) {
       expect(res).toEqual({ status: 200, body: { status: 'duplicate', seq: stored.seq } });
       const [after, ...more] = await eventsOf('DUP-MEDIA-1');
       expect(more).toEqual([]);
-      expect(after.media.map((m: Ev) => [m.role, m.byteSize])).toEqual([['VEHICLE', 5000], ['PLATE_CROP', 900]]);
+      expect(after.media.map((m: Ev) => [m.role, m.byteSize])).toEqual([
+        ['VEHICLE', 5000],
+        ['PLATE_CROP', 900],
+      ]);
       for (const [i, m] of after.media.entries()) {
         const r = await fetch(new URL(m.url, t.url));
         expect(r.status).toBe(200);
@@ -91,7 +94,11 @@ for (const driver of drivers) {
       expect(first.body.status).toBe('stored');
       await sendTcp(ev.json); // no images
       expect((await post(ev.json, [{ ...images('other')[0] }])).body.status).toBe('duplicate'); // VEHICLE again
-      await waitFor(async () => (await t.gql('{ adapters { id counters { name value } } }')).data.adapters[0].counters.some((c: Ev) => c.name === 'tcp.duplicates' && c.value >= 1), 10_000, 'TCP duplicate seen');
+      await waitFor(
+        async () => (await t.gql('{ adapters { id counters { name value } } }')).data.adapters[0].counters.some((c: Ev) => c.name === 'tcp.duplicates' && c.value >= 1),
+        10_000,
+        'TCP duplicate seen',
+      );
       const [stored] = await eventsOf('DUP-MEDIA-3');
       expect(stored.media.map((m: Ev) => [m.role, m.byteSize])).toEqual([['VEHICLE', 5000]]);
     });

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  GARBAGE_CONTROL,
-  GARBAGE_NUL,
-  GARBAGE_OUTSIDE,
-  GARBAGE_UNTERMINATED,
-  GARBAGE_TRUNCATED,
-  GARBAGE_UNCLOSED,
-  JsonObjectFramer,
-} from '../../../src/adapters/ff/framer.ts';
+import { GARBAGE_CONTROL, GARBAGE_NUL, GARBAGE_OUTSIDE, GARBAGE_UNTERMINATED, GARBAGE_TRUNCATED, GARBAGE_UNCLOSED, JsonObjectFramer } from '../../../src/adapters/ff/framer.ts';
 import type { FramerOutput } from '../../../src/adapters/ff/framer.ts';
 import { FF_TOP_LEVEL_KEYS } from '../../../src/adapters/ff/parse.ts';
 
@@ -227,10 +219,7 @@ describe('JsonObjectFramer: garbage and resynchronisation', () => {
     const good = Array.from({ length: 10 }, (_, i) => `{"n":${i}}`);
     const out = sameForAllSplits(Buffer.from(`{"a":"tru${good.join('')}`), 40);
     // The string state is inverted by the missing quote; the cap ends it, `}{` resyncs it.
-    expect(out).toEqual([
-      { type: 'oversize', bytes: 44 },
-      ...good.slice(5).map((text) => ({ type: 'object', text, bytes: 7 })),
-    ]);
+    expect(out).toEqual([{ type: 'oversize', bytes: 44 }, ...good.slice(5).map((text) => ({ type: 'object', text, bytes: 7 }))]);
   });
 });
 

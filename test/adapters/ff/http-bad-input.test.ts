@@ -67,8 +67,7 @@ for (const driver of drivers) {
       return { status: r.status, body: JSON.parse(text) as Ev };
     };
     const postJson = (json: Ev, o: Parameters<typeof post>[1] = {}) => post(JSON.stringify(json), o);
-    const postParts = (parts: MultipartPart[], o: Parameters<typeof post>[1] = {}) =>
-      post(buildMultipart(parts, BOUNDARY), { ...o, type: `multipart/form-data; boundary=${BOUNDARY}` });
+    const postParts = (parts: MultipartPart[], o: Parameters<typeof post>[1] = {}) => post(buildMultipart(parts, BOUNDARY), { ...o, type: `multipart/form-data; boundary=${BOUNDARY}` });
 
     const allEvents = async (): Promise<Ev[]> => {
       const r = await t.gql('{ events(first: 500) { edges { node { seq raw ... on PlateReadEvent { plate plateNormalized region } ... on FfPlateEvent { deviceId carId } } } } }');
@@ -191,7 +190,12 @@ for (const driver of drivers) {
     });
 
     it('a NUL character in a typed string field → 400 naming it, nothing written (its image neither); in unknown fields it is dropped', async () => {
-      const cases: Array<[string, Ev]> = [['carID', { carID: 'c\u0000d' }], ['sensorProviderID', { sensorProviderID: 'X\u0000Y' }], ['plateText', { plateText: 'AB\u00001234' }], ['plateRegion', { plateRegion: 'Pra\u0000ha' }]];
+      const cases: Array<[string, Ev]> = [
+        ['carID', { carID: 'c\u0000d' }],
+        ['sensorProviderID', { sensorProviderID: 'X\u0000Y' }],
+        ['plateText', { plateText: 'AB\u00001234' }],
+        ['plateRegion', { plateRegion: 'Pra\u0000ha' }],
+      ];
       for (const [field, patch] of cases) {
         await rejects(() => postParts([eventPart(sample(`nul-${field}`, patch)), imagePart(jpeg(`nul-${field}`))]), 400, 'BAD_USER_INPUT', new RegExp(`^${field}\\b`));
       }

@@ -10,10 +10,7 @@ import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
-import {
-  FfCameraSimulator, PassGenerator, buildHttpRequest, postEvent, stampEvent,
-  type FfJson, type HttpMode, type PassEvent, type PushImage,
-} from '@unified-surveillance/simulators/ff';
+import { FfCameraSimulator, PassGenerator, buildHttpRequest, postEvent, stampEvent, type FfJson, type HttpMode, type PassEvent, type PushImage } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';
 
 const EVENTS = `query($first: Int) { events(first: $first) { edges { node {
@@ -85,8 +82,12 @@ for (const driver of drivers) {
         const sent: FfJson = { ...stampEvent(p.update.json, { packetCounter: 4711, profileID: '1' }), x_vendor_extra: { lane: '3', note: 'kept' } };
         const images = c.images === 0 ? [] : imagesOf(p.update, c.images, c.neutral);
         const res = await postEvent({
-          url: ingestUrl, mode: c.mode, event: sent, images: c.images === 0 ? imagesOf(p.update, 1) : images,
-          jsonPartContentType: c.json, imagePartContentType: c.image,
+          url: ingestUrl,
+          mode: c.mode,
+          event: sent,
+          images: c.images === 0 ? imagesOf(p.update, 1) : images,
+          jsonPartContentType: c.json,
+          imagePartContentType: c.image,
         });
         expect(res.status).toBe(200);
         const body = JSON.parse(res.body);
@@ -98,10 +99,16 @@ for (const driver of drivers) {
         const plate = String(sent.plateUTF8);
         const vi = sent.vehicle_info as Record<string, string>;
         expect(ev).toMatchObject({
-          kind: 'PLATE_READ', vendorType: 'update', source: { adapter: 'ff', instance: 'default' },
-          plate, plateNormalized: plate.toUpperCase().replace(/[\s-]/g, ''),
-          phase: 'UPDATE', direction: DIR[String(sent.carMoveDirection)],
-          trackId: `${deviceId}:${sent.carID}`, carId: sent.carID, packetCounter: 4711,
+          kind: 'PLATE_READ',
+          vendorType: 'update',
+          source: { adapter: 'ff', instance: 'default' },
+          plate,
+          plateNormalized: plate.toUpperCase().replace(/[\s-]/g, ''),
+          phase: 'UPDATE',
+          direction: DIR[String(sent.carMoveDirection)],
+          trackId: `${deviceId}:${sent.carID}`,
+          carId: sent.carID,
+          packetCounter: 4711,
           vehicle: { type: vi.type, color: vi.color, make: c.brandKey ? vi.make : vi.brand, model: vi.model },
           camera: { name: `${deviceId} (${(sent.camera_info as Ev).ProdShortName})`, sources: [{ adapter: 'ff', instance: 'default', vendorId: deviceId }] },
         });
@@ -170,11 +177,7 @@ for (const driver of drivers) {
     it('distinct events (other carState, other capture_timestamp) → distinct rows', async () => {
       const deviceId = `DIST-${driver.name}`;
       const base = stampEvent(pass(deviceId).update.json, { packetCounter: 1 });
-      const variants: FfJson[] = [
-        base,
-        { ...base, carState: 'reliable' },
-        { ...base, capture_timestamp: String(Number(base.capture_timestamp) + 1) },
-      ];
+      const variants: FfJson[] = [base, { ...base, carState: 'reliable' }, { ...base, capture_timestamp: String(Number(base.capture_timestamp) + 1) }];
       const seqs = new Set<string>();
       for (const ev of variants) {
         const r = await postEvent({ url: ingestUrl, mode: 'json', event: ev });
@@ -218,7 +221,11 @@ for (const driver of drivers) {
         for await (const m of sub) if (m.data?.events.deviceId === deviceId) live.push(m.data.events);
       })();
       const sim = new FfCameraSimulator({
-        deviceId, seed: deviceId, ratePerSec: 0, useEventBuffer: true, retryIntervalMs: 50,
+        deviceId,
+        seed: deviceId,
+        ratePerSec: 0,
+        useEventBuffer: true,
+        retryIntervalMs: 50,
         passes: { extraFieldRate: 0 },
         http: { url: `http://127.0.0.1:${(gate.address() as AddressInfo).port}/adapters/ff/default/events`, modes: ['multipart-file', 'json'], twoImages: true, imageBytes: 3000 },
       });

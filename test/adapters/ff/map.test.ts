@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ffDedupeKey,
-  ffImageRoles,
-  ffRoleFromFilename,
-  ffRoleFromImageType,
-  mapFfEvent,
-  stripFfImages,
-} from '../../../src/adapters/ff/map.ts';
+import { ffDedupeKey, ffImageRoles, ffRoleFromFilename, ffRoleFromImageType, mapFfEvent, stripFfImages } from '../../../src/adapters/ff/map.ts';
 import { parseFfEvent } from '../../../src/adapters/ff/parse.ts';
 import type { FfImage } from '../../../src/adapters/ff/parse.ts';
 import { eventInputSchema } from '../../../src/core/events/model.ts';
 
 type Obj = Record<string, unknown>;
-const fixture = (name: string): Obj =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/ff/${name}`, import.meta.url), 'utf8')) as Obj;
+const fixture = (name: string): Obj => JSON.parse(readFileSync(new URL(`../../fixtures/ff/${name}`, import.meta.url), 'utf8')) as Obj;
 const opts = { timeZone: 'Europe/Prague' };
 const map = (raw: Obj) => mapFfEvent(parseFfEvent(raw), raw, opts);
 const keyOf = (raw: Obj) => ffDedupeKey(parseFfEvent(raw));
@@ -169,9 +161,7 @@ describe('dedupe key', () => {
 
   it('uses the datetime text when capture_timestamp is absent', () => {
     const { capture_timestamp: _t, ...noTs } = update;
-    const expected = createHash('sha256')
-      .update('ff1|PRG-82|1327|UPDATE|dt:20240614 160436372|1AB1234|IN|1')
-      .digest('hex');
+    const expected = createHash('sha256').update('ff1|PRG-82|1327|UPDATE|dt:20240614 160436372|1AB1234|IN|1').digest('hex');
     expect(keyOf(noTs)).toBe(expected);
     expect(keyOf({ ...noTs, datetime: '20240614 160436373' })).not.toBe(expected);
   });
@@ -233,11 +223,7 @@ describe('images', () => {
   it('a known ImageType wins over position; other untyped images are snapshots', () => {
     expect(ffImageRoles({ imageType: 'frame' }, [img('plate'), img('vehicle', 1)])).toEqual(['PLATE_CROP', 'VEHICLE']);
     expect(ffImageRoles({ imageType: 'mmrcrop' }, [img(null)])).toEqual(['VEHICLE']);
-    expect(ffImageRoles({ imageType: 'frame' }, [img(null), img(null, 1), img(null, 2)])).toEqual([
-      'SNAPSHOT',
-      'SNAPSHOT',
-      'SNAPSHOT',
-    ]);
+    expect(ffImageRoles({ imageType: 'frame' }, [img(null), img(null, 1), img(null, 2)])).toEqual(['SNAPSHOT', 'SNAPSHOT', 'SNAPSHOT']);
   });
 
   it('guesses roles from FF image file names', () => {

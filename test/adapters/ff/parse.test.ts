@@ -4,8 +4,7 @@ import { parseFfDatetime, parseFfEvent } from '../../../src/adapters/ff/parse.ts
 import { AppError } from '../../../src/core/errors.ts';
 
 type Obj = Record<string, unknown>;
-const fixture = (name: string): Obj =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/ff/${name}`, import.meta.url), 'utf8')) as Obj;
+const fixture = (name: string): Obj => JSON.parse(readFileSync(new URL(`../../fixtures/ff/${name}`, import.meta.url), 'utf8')) as Obj;
 const sample = () => fixture('sample-update.json');
 
 /** Run parseFfEvent expecting a BAD_USER_INPUT AppError; returns it. */
@@ -301,9 +300,7 @@ describe('parseFfEvent: errors name the field', () => {
   });
 
   it('writes the documented message shape', () => {
-    expect(parseError({ ...sample(), plateConfidence: 'abc' }).message).toBe(
-      'plateConfidence: expected a number from 0 to 1, got "abc"',
-    );
+    expect(parseError({ ...sample(), plateConfidence: 'abc' }).message).toBe('plateConfidence: expected a number from 0 to 1, got "abc"');
     expect(parseError({ ...sample(), carID: {} }).message).toBe('carID: expected a string, got {}');
   });
 
@@ -336,12 +333,9 @@ describe('parseFfDatetime', () => {
     expect(dt!.offsetMinutes).toBe(offset);
   });
 
-  it.each(['', '2024-06-14T16:04:36Z', '20241314 160436372', '20230229 120000000', '20240614 246036372', '20240614 160436372+2500'])(
-    'rejects %j',
-    (text) => {
-      expect(parseFfDatetime(text)).toBeNull();
-    },
-  );
+  it.each(['', '2024-06-14T16:04:36Z', '20241314 160436372', '20230229 120000000', '20240614 246036372', '20240614 160436372+2500'])('rejects %j', (text) => {
+    expect(parseFfDatetime(text)).toBeNull();
+  });
 });
 
 describe('parseFfEvent: field length limits', () => {

@@ -5,10 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
-import {
-  FfCameraSimulator, PassGenerator, TcpPushClient,
-  type FfCameraOptions, type FfJson, type TcpFraming,
-} from '@unified-surveillance/simulators/ff';
+import { FfCameraSimulator, PassGenerator, TcpPushClient, type FfCameraOptions, type FfJson, type TcpFraming } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';
 import { unusedPort } from '../../helpers/ports.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -18,7 +15,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Received { headers: http.IncomingHttpHeaders; body: Buffer }
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 
 /** While `down`, connections are cut at once (the port stays bound: no free-port-then-bind race). */
 async function httpReceiver(status: (n: number) => number = () => 200, initially: { down?: boolean } = {}) {
@@ -50,16 +50,27 @@ async function tcpReceiver(port = 0, onData?: (s: net.Socket, n: number) => void
     const conn = { chunks: [] as Buffer[] };
     conns.push(conn);
     sockets.add(s);
-    s.on('data', (c) => { conn.chunks.push(c); onData?.(s, conns.length); });
+    s.on('data', (c) => {
+      conn.chunks.push(c);
+      onData?.(s, conns.length);
+    });
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  cleanups.push(() => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); });
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => server.close(r));
+  });
   const bytes = (i = 0) => Buffer.concat(conns[i]?.chunks ?? []);
   return { port: (server.address() as net.AddressInfo).port, conns, bytes };
 }
 
-interface Part { name?: string; filename?: string; type?: string; data: Buffer }
+interface Part {
+  name?: string;
+  filename?: string;
+  type?: string;
+  data: Buffer;
+}
 /** Minimal multipart/form-data parser (independent of the simulator's builder). */
 function parseMultipart(body: Buffer, contentType: string): Part[] {
   const boundary = /boundary=(.+)$/.exec(contentType)![1];
@@ -87,13 +98,22 @@ function parseMultipart(body: Buffer, contentType: string): Part[] {
 /** Splits concatenated JSON text into objects by string- and escape-aware brace counting. */
 function splitObjects(text: string): FfJson[] {
   const out: FfJson[] = [];
-  let depth = 0, inStr = false, esc = false, start = -1;
+  let depth = 0,
+    inStr = false,
+    esc = false,
+    start = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (inStr) { if (esc) esc = false; else if (c === '\\') esc = true; else if (c === '"') inStr = false; continue; }
+    if (inStr) {
+      if (esc) esc = false;
+      else if (c === '\\') esc = true;
+      else if (c === '"') inStr = false;
+      continue;
+    }
     if (c === '"') inStr = true;
-    else if (c === '{') { if (depth++ === 0) start = i; }
-    else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
   }
   return out;
 }
@@ -186,13 +206,16 @@ describe('pass generator', () => {
 
 describe('images', () => {
   it('makes valid, distinct JPEGs of the requested size with COM segments under 64 KiB', () => {
-    const a = makeJpeg('a', 60_000), b = makeJpeg('b', 60_000), tiny = makeJpeg('c', 0);
+    const a = makeJpeg('a', 60_000),
+      b = makeJpeg('b', 60_000),
+      tiny = makeJpeg('c', 0);
     expect(isJpeg(a) && isJpeg(b) && isJpeg(tiny)).toBe(true);
     expect(a.equals(b)).toBe(false);
     expect(a.equals(makeJpeg('a', 60_000))).toBe(true);
     expect(Math.abs(makeJpeg('d', 150_000).length - 150_000)).toBeLessThan(16);
     expect(tiny.length).toBeLessThan(400);
-    let pos = 2, coms = 0; // walk the marker segments up to SOS
+    let pos = 2,
+      coms = 0; // walk the marker segments up to SOS
     while (a[pos + 1] !== 0xda) {
       expect(a[pos]).toBe(0xff);
       if (a[pos + 1] === 0xfe) coms++;
@@ -203,10 +226,15 @@ describe('images', () => {
     for (pos = 2, coms = 0; big[pos + 1] !== 0xda; pos += 2 + big.readUInt16BE(pos + 2)) if (big[pos + 1] === 0xfe) coms++;
     expect(coms).toBe(3);
     let stuffed = 0;
-    for (let i = 0; i < 2000; i++) { // entropy-coded data: every 0xFF is stuffed with 0x00
+    for (let i = 0; i < 2000; i++) {
+      // entropy-coded data: every 0xFF is stuffed with 0x00
       const j = makeJpeg(`s${i}`, 0);
       const scan = j.subarray(j.lastIndexOf(Buffer.from([0xff, 0xda])) + 10, j.length - 2);
-      for (let k = 0; k < scan.length; k++) if (scan[k] === 0xff) { expect(scan[k + 1]).toBe(0x00); stuffed++; }
+      for (let k = 0; k < scan.length; k++)
+        if (scan[k] === 0xff) {
+          expect(scan[k + 1]).toBe(0x00);
+          stuffed++;
+        }
     }
     expect(stuffed).toBeGreaterThan(0);
   });
@@ -215,12 +243,21 @@ describe('images', () => {
 describe('HTTP push', () => {
   it('multipart: JSON as file part "event", vehicle image "image", plate crop "image2", auth header', async () => {
     const rx = await httpReceiver();
-    const cam = camera({ http: { url: rx.url, twoImages: true, imageBytes: 5000, auth: { kind: 'header', name: 'x_auth_key', value: 's3cret' }, jsonPartContentType: 'none', imagePartContentType: 'application/octet-stream' } });
+    const cam = camera({
+      http: {
+        url: rx.url,
+        twoImages: true,
+        imageBytes: 5000,
+        auth: { kind: 'header', name: 'x_auth_key', value: 's3cret' },
+        jsonPartContentType: 'none',
+        imagePartContentType: 'application/octet-stream',
+      },
+    });
     const { pass, deliveries } = await cam.sendPass(SAMPLE_MS);
     expect(deliveries.every((d) => d.ok)).toBe(true);
     expect(rx.requests).toHaveLength(pass.events.length);
     rx.requests.forEach((req, i) => {
-      expect(req.headers['x_auth_key']).toBe('s3cret');
+      expect(req.headers.x_auth_key).toBe('s3cret');
       const parts = parseMultipart(req.body, req.headers['content-type']!);
       expect(parts.map((p) => p.name)).toEqual(['event', 'image', 'image2']);
       const [ev, img, lp] = parts;
@@ -249,11 +286,14 @@ describe('HTTP push', () => {
     }
     expect(rx.requests).toHaveLength(3);
     const [field, noImage, json] = rx.requests;
-    expect(field.headers.authorization).toBe('Basic ' + Buffer.from('cam:pä:ss').toString('base64'));
+    expect(field.headers.authorization).toBe(`Basic ${Buffer.from('cam:pä:ss').toString('base64')}`);
     const fp = parseMultipart(field.body, field.headers['content-type']!);
     expect(fp[0]).toMatchObject({ name: 'event', filename: undefined, type: undefined });
     expect(JSON.parse(fp[0].data.toString()).carState).toBe('new');
-    expect(fp.slice(1).map((p) => [p.name, p.type])).toEqual([['image', 'image/jpeg'], ['image2', 'image/jpeg']]);
+    expect(fp.slice(1).map((p) => [p.name, p.type])).toEqual([
+      ['image', 'image/jpeg'],
+      ['image2', 'image/jpeg'],
+    ]);
     const np = parseMultipart(noImage.body, noImage.headers['content-type']!);
     expect(np.map((p) => p.name)).toEqual(['event']);
     expect(np[0].type).toBe('application/json');
@@ -293,10 +333,10 @@ describe('TCP push', () => {
   const stamped = (evs: FfJson[]) => evs.map((e, i) => ({ ...e, packetCounter: String(i + 1) }));
   const expected: Record<TcpFraming, (objs: FfJson[]) => string> = {
     none: (o) => o.map((x) => JSON.stringify(x)).join(''),
-    crlf: (o) => o.map((x) => JSON.stringify(x) + '\r\n').join(''),
-    lf: (o) => o.map((x) => JSON.stringify(x) + '\n').join(''),
-    nul: (o) => o.map((x) => JSON.stringify(x) + '\0').join(''),
-    pretty: (o) => o.map((x) => JSON.stringify(x, null, 2) + '\n').join(''),
+    crlf: (o) => o.map((x) => `${JSON.stringify(x)}\r\n`).join(''),
+    lf: (o) => o.map((x) => `${JSON.stringify(x)}\n`).join(''),
+    nul: (o) => o.map((x) => `${JSON.stringify(x)}\0`).join(''),
+    pretty: (o) => o.map((x) => `${JSON.stringify(x, null, 2)}\n`).join(''),
   };
 
   it.each(Object.keys(expected) as TcpFraming[])('framing %s writes exactly the objects sent', async (framing) => {
@@ -341,7 +381,9 @@ describe('TCP push', () => {
   });
 
   it('reconnects after the receiver drops the connection; packetCounter restarts at "1"', async () => {
-    const rx = await tcpReceiver(0, (s, n) => { if (n === 1) s.destroy(); });
+    const rx = await tcpReceiver(0, (s, n) => {
+      if (n === 1) s.destroy();
+    });
     const client = new TcpPushClient({ host: '127.0.0.1', port: rx.port, framing: 'lf', reconnectDelayMs: 10 });
     cleanups.push(() => client.stop());
     await client.start();
@@ -378,7 +420,14 @@ describe('camera lifecycle', () => {
     const rx = await httpReceiver();
     const tcp = await tcpReceiver();
     const before = count();
-    const cam = new FfCameraSimulator({ deviceId: 'LIFE', ratePerSec: 100, useEventBuffer: true, passes: { lostAfterMs: 30 }, http: { url: rx.url, modes: ['json'] }, tcp: { host: '127.0.0.1', port: tcp.port } });
+    const cam = new FfCameraSimulator({
+      deviceId: 'LIFE',
+      ratePerSec: 100,
+      useEventBuffer: true,
+      passes: { lostAfterMs: 30 },
+      http: { url: rx.url, modes: ['json'] },
+      tcp: { host: '127.0.0.1', port: tcp.port },
+    });
     await cam.start();
     await waitFor(() => rx.requests.length >= 10 && splitObjects(tcp.bytes().toString()).length >= 10);
     await cam.stop();

@@ -98,7 +98,15 @@ for (const driver of drivers) {
       const before = await counters();
       await Promise.all(
         runs.map(async (run) => {
-          const client = new TcpPushClient({ host: '127.0.0.1', port: port(), framing: run.framing, writeStrategy: run.strategy, batchSize: 100, fragment: { minBytes: 1, maxBytes: 48, delayMs: 0 }, seed: run.device });
+          const client = new TcpPushClient({
+            host: '127.0.0.1',
+            port: port(),
+            framing: run.framing,
+            writeStrategy: run.strategy,
+            batchSize: 100,
+            fragment: { minBytes: 1, maxBytes: 48, delayMs: 0 },
+            seed: run.device,
+          });
           expect(await client.start()).toBe(true);
           const results = await Promise.all(genEvents(run.device, run.n, 'tcp-ref').map((e) => client.send(e)));
           expect(results.every((r) => r.ok)).toBe(true);
@@ -201,7 +209,7 @@ for (const driver of drivers) {
       expect(await deviceEvents('T-reconnect')).toHaveLength(6);
     });
 
-    it("allowIps: a connection from 127.0.0.1 to an instance allowing only 10.9.9.9 is refused and counted", async () => {
+    it('allowIps: a connection from 127.0.0.1 to an instance allowing only 10.9.9.9 is refused and counted', async () => {
       const before = await counters('allow');
       const s = net.connect({ port: port('allow'), host: '127.0.0.1' });
       s.on('error', () => undefined);

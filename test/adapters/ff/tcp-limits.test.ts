@@ -73,13 +73,17 @@ describe('FF TCP connection bounds', () => {
 
     // A slot freed by one idle socket is usable again by that host.
     idle[0].destroy();
-    await waitFor(async () => {
-      const s = await connect(port('perip'), '127.0.0.2');
-      await write(s, JSON.stringify(ffJson(2, { sensorProviderID: 'PERIP' })));
-      s.end();
-      await closed(s);
-      return counter('perip', 'tcp.stored') === 2;
-    }, 10_000, 'a freed slot reused');
+    await waitFor(
+      async () => {
+        const s = await connect(port('perip'), '127.0.0.2');
+        await write(s, JSON.stringify(ffJson(2, { sensorProviderID: 'PERIP' })));
+        s.end();
+        await closed(s);
+        return counter('perip', 'tcp.stored') === 2;
+      },
+      10_000,
+      'a freed slot reused',
+    );
     idle[1].destroy();
     camera.destroy();
   });
@@ -138,7 +142,13 @@ describe('FF TCP connection bounds', () => {
     it('is refused at start-up, naming adapters[i].allowIps; allowIps, allowUnauthenticatedTcp: true or no tcpPort pass', () => {
       const check = (entries: unknown[]) => validateAdapterEntries(validateConfig({ adapters: entries }).adapters, defs).problems;
       expect(check([{ type: 'ff', id: 'open', ...tcp }, keyed])).toEqual([expect.stringMatching(/^adapters\[1\]\.allowIps: /)]);
-      expect(check([{ ...keyed, allowIps: ['127.0.0.1'] }, { ...keyed, id: 'optout', allowUnauthenticatedTcp: true }, { ...keyed, id: 'httponly', tcpPort: undefined }])).toEqual([]);
+      expect(
+        check([
+          { ...keyed, allowIps: ['127.0.0.1'] },
+          { ...keyed, id: 'optout', allowUnauthenticatedTcp: true },
+          { ...keyed, id: 'httponly', tcpPort: undefined },
+        ]),
+      ).toEqual([]);
     });
 
     it('a running instance that opted out says so in its status detail', () => {

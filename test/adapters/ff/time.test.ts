@@ -11,9 +11,7 @@ const iso = (d: Date) => d.toISOString();
 
 describe('ffOccurredAt', () => {
   it('uses capture_timestamp (UTC ms) when present: the manual sample', () => {
-    expect(iso(ffOccurredAt(at('20240614 160436372', 1718373876372), 'Europe/Prague'))).toBe(
-      '2024-06-14T14:04:36.372Z',
-    );
+    expect(iso(ffOccurredAt(at('20240614 160436372', 1718373876372), 'Europe/Prague'))).toBe('2024-06-14T14:04:36.372Z');
   });
 
   it('prefers capture_timestamp even when datetime disagrees', () => {

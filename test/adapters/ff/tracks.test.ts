@@ -64,10 +64,14 @@ for (const driver of drivers) {
       const final = pass.events.at(-1)!.json;
       expect(pass.events[0].json.plateUTF8).not.toBe(pass.plate.text); // the first read was wrong
       expect(tr).toMatchObject({
-        trackId, deviceId, carId: pass.carID,
-        bestPlate: pass.plate.text, bestPlateNormalized: pass.plate.text.toUpperCase().replace(/[\s-]/g, ''),
+        trackId,
+        deviceId,
+        carId: pass.carID,
+        bestPlate: pass.plate.text,
+        bestPlateNormalized: pass.plate.text.toUpperCase().replace(/[\s-]/g, ''),
         direction: String(final.carMoveDirection).toUpperCase(),
-        phase: 'LOST', closed: true,
+        phase: 'LOST',
+        closed: true,
         firstSeen: iso(start),
         lastSeen: iso(Math.max(...pass.events.map((e) => e.captureMs))),
         camera: { name: `${deviceId} (${(final.camera_info as Ev).ProdShortName})` },
@@ -125,12 +129,16 @@ for (const driver of drivers) {
         // The subscription is live once a warm-up event comes through.
         const warm = new PassGenerator({ deviceId: `WARM-${driver.name}` }).next(Date.UTC(2024, 5, 17, 7, 0, 0));
         let n = 0;
-        await waitFor(async () => {
-          if (yields.some((y) => y.deviceId === `WARM-${driver.name}`)) return true;
-          await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs + n++) }, { packetCounter: 1 }) });
-          await new Promise((r) => setTimeout(r, 50));
-          return false;
-        }, 10_000, 'subscription live');
+        await waitFor(
+          async () => {
+            if (yields.some((y) => y.deviceId === `WARM-${driver.name}`)) return true;
+            await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs + n++) }, { packetCounter: 1 }) });
+            await new Promise((r) => setTimeout(r, 50));
+            return false;
+          },
+          10_000,
+          'subscription live',
+        );
 
         const deviceId = `SUB-${driver.name}`;
         const p = new PassGenerator({ deviceId }).next(Date.UTC(2024, 5, 17, 7, 5, 0));

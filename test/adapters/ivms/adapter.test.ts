@@ -40,12 +40,23 @@ for (const driver of drivers) {
       await h.internals().channels.refreshNow();
       const cams = await cameras();
       expect(cams.map((c) => [c.sources[0].vendorId, c.name, c.status])).toEqual([
-        ['1', 'Entry_View', 'ONLINE'], ['10', 'Warehouse_Dock', 'ONLINE'], ['2', '192.168.1.47', 'ONLINE'], ['3', 'Parking_Gate', 'OFFLINE'],
+        ['1', 'Entry_View', 'ONLINE'],
+        ['10', 'Warehouse_Dock', 'ONLINE'],
+        ['2', '192.168.1.47', 'ONLINE'],
+        ['3', 'Parking_Gate', 'OFFLINE'],
       ]);
       expect(cams[0]).toMatchObject({
         id: expect.any(String),
         capabilities: ['LIVE_STREAM', 'ARCHIVE_STREAM'],
-        ivmsChannel: { channelId: '1', model: 'Axis', ip: '192.168.1.10', number: 1, recordingStream: 'MajorStream', oldestClipTime: '2017-06-13 00:00:00', location: { latitude: 22.5726, longitude: 88.3639, locationId: 1 } },
+        ivmsChannel: {
+          channelId: '1',
+          model: 'Axis',
+          ip: '192.168.1.10',
+          number: 1,
+          recordingStream: 'MajorStream',
+          oldestClipTime: '2017-06-13 00:00:00',
+          location: { latitude: 22.5726, longitude: 88.3639, locationId: 1 },
+        },
       });
       expect(cams[2].ivmsChannel.location).toEqual({ latitude: null, longitude: null, locationId: 1 });
       await h.waitStatus('READY');
@@ -63,10 +74,7 @@ for (const driver of drivers) {
 
     it('follows channel changes: new channels appear, removed ones go OFFLINE, status changes', async () => {
       const base = defaultChannels();
-      h.sim.setChannels([
-        ...base.filter((c) => c.id !== 10).map((c) => (c.id === 3 ? { ...c, status: 0 as const } : c)),
-        { ...base[0], id: 42, name: 'Lobby', ip: '192.168.1.99', status: 0 },
-      ]);
+      h.sim.setChannels([...base.filter((c) => c.id !== 10).map((c) => (c.id === 3 ? { ...c, status: 0 as const } : c)), { ...base[0], id: 42, name: 'Lobby', ip: '192.168.1.99', status: 0 }]);
       await h.internals().channels.refreshNow();
       const byId = Object.fromEntries((await cameras()).map((c) => [c.sources[0].vendorId, c]));
       expect(byId['42']).toMatchObject({ name: 'Lobby', status: 'ONLINE' });
@@ -113,10 +121,14 @@ describe('IVMS down at start-up', () => {
     });
     try {
       const status = async () => (await t.gql('{ adapters { type status detail } }')).data.adapters.find((a: { type: string }) => a.type === 'ivms');
-      const down = await waitFor(async () => {
-        const a = await status();
-        return a.status === 'ERROR' && /channel list/.test(a.detail) && /notification socket disconnected/.test(a.detail) ? a : null;
-      }, 8000, 'ERROR with both problems');
+      const down = await waitFor(
+        async () => {
+          const a = await status();
+          return a.status === 'ERROR' && /channel list/.test(a.detail) && /notification socket disconnected/.test(a.detail) ? a : null;
+        },
+        8000,
+        'ERROR with both problems',
+      );
       expect(down.detail).toMatch(/ECONNREFUSED/);
       await sim.start();
       await waitFor(async () => (await status()).status === 'READY', 10_000, 'READY after IVMS came up');

@@ -23,8 +23,14 @@ describe('IVMS notification messages', () => {
   it("parses the document's alert (image elided as '..' → no image)", () => {
     const { alert } = alertOf(fixture('ws-alert.doc.json'));
     expect(alert).toEqual({
-      cameraId: '2', cameraName: '192.168.1.47', eventTime: '2017-07-07 11:56:47', occurredAt: new Date('2017-07-07T11:56:47Z'),
-      alertType: 209, alertMessage: 'Activity Detection', eventDetails1: 'NA', imageUrl: null,
+      cameraId: '2',
+      cameraName: '192.168.1.47',
+      eventTime: '2017-07-07 11:56:47',
+      occurredAt: new Date('2017-07-07T11:56:47Z'),
+      alertType: 209,
+      alertMessage: 'Activity Detection',
+      eventDetails1: 'NA',
+      imageUrl: null,
     });
   });
 
@@ -33,8 +39,17 @@ describe('IVMS notification messages', () => {
   });
 
   it('accepts string ids and an array of alerts', () => {
-    const two = parseNotification(JSON.stringify([{ cameraId: '3', eventTime: '2024-01-01 00:00:00', alertType: '5' }, { cameraId: 4, eventTime: '2024-01-01 00:00:01' }]), 'UTC');
-    expect(two.map((n) => n.kind === 'alert' && [n.alert.cameraId, n.alert.alertType])).toEqual([['3', 5], ['4', null]]);
+    const two = parseNotification(
+      JSON.stringify([
+        { cameraId: '3', eventTime: '2024-01-01 00:00:00', alertType: '5' },
+        { cameraId: 4, eventTime: '2024-01-01 00:00:01' },
+      ]),
+      'UTC',
+    );
+    expect(two.map((n) => n.kind === 'alert' && [n.alert.cameraId, n.alert.alertType])).toEqual([
+      ['3', 5],
+      ['4', null],
+    ]);
   });
 
   it('refuses what is not an alert, naming the field', () => {
@@ -94,7 +109,10 @@ describe('IVMS alert → event', () => {
     const { alert, raw } = alertOf(text);
     const ev = alertToEvent(alert, raw, { timeZone: 'UTC', image: { bytes: JPEG, declaredType: 'image/jpeg' }, imageDigest: sha256(JPEG), cameraName: alert.cameraName });
     expect(ev).toMatchObject({
-      typeName: 'IvmsAlertEvent', kind: 'ANALYTICS_ALERT', vendorType: '209', occurredAt: new Date('2017-07-07T11:56:47Z'),
+      typeName: 'IvmsAlertEvent',
+      kind: 'ANALYTICS_ALERT',
+      vendorType: '209',
+      occurredAt: new Date('2017-07-07T11:56:47Z'),
       camera: { vendorId: '2', name: '192.168.1.47', capabilities: ['LIVE_STREAM', 'ARCHIVE_STREAM'] },
       analytics: { ruleId: '209', ruleName: 'Activity Detection' },
       data: { alertType: 209, alertMessage: 'Activity Detection', eventDetails1: 'NA', eventTime: '2017-07-07 11:56:47', timeZone: 'UTC' },
@@ -113,7 +131,12 @@ describe('IVMS alert → event', () => {
     const a = { cameraId: '2', eventTime: '2017-07-07 11:56:47', alertType: 209 };
     const k = alertDedupeKey(a, 'img1');
     expect(alertDedupeKey({ ...a }, 'img1')).toBe(k);
-    for (const other of [{ ...a, cameraId: '3' }, { ...a, eventTime: '2017-07-07 11:56:48' }, { ...a, alertType: 210 }]) expect(alertDedupeKey(other, 'img1')).not.toBe(k);
+    for (const other of [
+      { ...a, cameraId: '3' },
+      { ...a, eventTime: '2017-07-07 11:56:48' },
+      { ...a, alertType: 210 },
+    ])
+      expect(alertDedupeKey(other, 'img1')).not.toBe(k);
     expect(alertDedupeKey(a, 'img2')).not.toBe(k);
     expect(alertDedupeKey(a, null)).not.toBe(k);
     expect(k).toMatch(/^[0-9a-f]{64}$/);

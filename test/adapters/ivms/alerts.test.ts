@@ -53,11 +53,19 @@ for (const driver of drivers) {
       const [{ events: ev }] = await got;
       await client.dispose();
       expect(ev).toMatchObject({
-        kind: 'ANALYTICS_ALERT', vendorType: '209', occurredAt: new Date(eventTime.getTime() - (eventTime.getTime() % 1000)).toISOString(),
+        kind: 'ANALYTICS_ALERT',
+        vendorType: '209',
+        occurredAt: new Date(eventTime.getTime() - (eventTime.getTime() % 1000)).toISOString(),
         source: { adapter: 'ivms', instance: 'hq' },
         camera: { name: 'Entry_View', sources: [{ vendorId: '1' }] }, // the channel name, not the alert's cameraName
-        ruleId: '209', ruleName: 'Activity Detection',
-        alertType: 209, alertMessage: 'Activity Detection', eventDetails1: 'NA', cameraName: 'Entry_View', eventTime: localText(eventTime), imageProblem: null,
+        ruleId: '209',
+        ruleName: 'Activity Detection',
+        alertType: 209,
+        alertMessage: 'Activity Detection',
+        eventDetails1: 'NA',
+        cameraName: 'Entry_View',
+        eventTime: localText(eventTime),
+        imageProblem: null,
       });
       expect(ev.media).toHaveLength(1);
       expect(ev.media[0]).toMatchObject({ role: 'SNAPSHOT', contentType: 'image/jpeg' });
@@ -86,10 +94,14 @@ for (const driver of drivers) {
 
       const before = (await h.t.gql(EVENTS)).data.events.edges.length;
       h.sim.alert({ cameraId: 10, alertType: 301, alertMessage: 'Loitering' });
-      const evs = await waitFor(async () => {
-        const e = (await h.t.gql(EVENTS)).data.events.edges;
-        return e.length > before ? e : null;
-      }, 5000, 'alert after reconnect');
+      const evs = await waitFor(
+        async () => {
+          const e = (await h.t.gql(EVENTS)).data.events.edges;
+          return e.length > before ? e : null;
+        },
+        5000,
+        'alert after reconnect',
+      );
       expect(evs[0].node).toMatchObject({ vendorType: '301', ruleName: 'Loitering', camera: { name: 'Warehouse_Dock' } });
     });
   });
@@ -104,11 +116,13 @@ describe('IVMS alerts from a scripted notification socket', () => {
     const wss = new WebSocketServer({ noServer: true });
     const clients = new Set<WebSocket>();
     const http = createServer();
-    http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.send('{"status":1,"code":101,"description":"Web Socket Protocol Handshake","message":"Connection Successful!","result":[]}');
-    }));
+    http.on('upgrade', (req, socket, head) =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        clients.add(ws);
+        ws.on('close', () => clients.delete(ws));
+        ws.send('{"status":1,"code":101,"description":"Web Socket Protocol Handshake","message":"Connection Successful!","result":[]}');
+      }),
+    );
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     send = (text) => clients.forEach((c) => c.send(text));
     closeScripted = async () => {
@@ -128,7 +142,17 @@ describe('IVMS alerts from a scripted notification socket', () => {
   });
 
   const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(300, 7), Buffer.from([0xff, 0xd9])]);
-  const alert = (o: Record<string, unknown> = {}) => JSON.stringify({ cameraId: 2, cameraName: 'name-in-alert', eventTime: '2017-07-07 11:56:47', alertMessage: 'Activity Detection', alertType: 209, base64imageUrl: `data:image/jpeg;base64,${JPEG.toString('base64')}`, eventDetails1: 'NA', ...o });
+  const alert = (o: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      cameraId: 2,
+      cameraName: 'name-in-alert',
+      eventTime: '2017-07-07 11:56:47',
+      alertMessage: 'Activity Detection',
+      alertType: 209,
+      base64imageUrl: `data:image/jpeg;base64,${JPEG.toString('base64')}`,
+      eventDetails1: 'NA',
+      ...o,
+    });
   const events = async (): Promise<Ev[]> => (await h.t.gql(EVENTS)).data.events.edges.map((e: { node: Ev }) => e.node);
 
   it('garbage and alerts with wrong fields are counted, not stored; status messages are not alerts', async () => {

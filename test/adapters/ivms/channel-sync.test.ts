@@ -21,7 +21,14 @@ function harness(replies: Record<string, Reply>) {
     upsert: async (c: CameraUpsert) => {
       upserts++;
       const prev = rows.get(c.vendorId);
-      rows.set(c.vendorId, { id: `ivms/t/${c.vendorId}`, vendorId: c.vendorId, name: c.name ?? c.vendorId, status: c.status ?? prev?.status ?? 'UNKNOWN', capabilities: c.capabilities ?? [], details: c.details });
+      rows.set(c.vendorId, {
+        id: `ivms/t/${c.vendorId}`,
+        vendorId: c.vendorId,
+        name: c.name ?? c.vendorId,
+        status: c.status ?? prev?.status ?? 'UNKNOWN',
+        capabilities: c.capabilities ?? [],
+        details: c.details,
+      });
       return `ivms/t/${c.vendorId}`;
     },
     setStatus: async (v, s) => {
@@ -41,7 +48,10 @@ function harness(replies: Record<string, Reply>) {
   const health = new Health(['channels'], (s, d) => void status.push([s, d]));
   const counters: Record<string, number> = {};
   const sync = new ChannelSync({
-    client, cameras, health, refreshMs: 60_000,
+    client,
+    cameras,
+    health,
+    refreshMs: 60_000,
     count: (c, by = 1) => void (counters[c] = (counters[c] ?? 0) + by),
     log: { warn: () => {}, info: () => {} },
     clock,
@@ -53,10 +63,21 @@ const list = (...ids: number[]) => ids.map((id) => ({ id, name: `Cam ${id}`, pas
 
 describe('IVMS channel sync', () => {
   it('upserts channels with their status; READY when count agrees', async () => {
-    const h = harness({ channel: list(1, 2, 3), 'channel/status': [{ channelId: 1, channelStatus: 0 }, { channelId: 2, channelStatus: 1 }], 'channel/count': [3] });
+    const h = harness({
+      channel: list(1, 2, 3),
+      'channel/status': [
+        { channelId: 1, channelStatus: 0 },
+        { channelId: 2, channelStatus: 1 },
+      ],
+      'channel/count': [3],
+    });
     await h.sync.refreshNow();
     await h.sync.stop();
-    expect([...h.rows.values()].map((r) => [r.vendorId, r.name, r.status])).toEqual([['1', 'Cam 1', 'ONLINE'], ['2', 'Cam 2', 'OFFLINE'], ['3', 'Cam 3', 'UNKNOWN']]);
+    expect([...h.rows.values()].map((r) => [r.vendorId, r.name, r.status])).toEqual([
+      ['1', 'Cam 1', 'ONLINE'],
+      ['2', 'Cam 2', 'OFFLINE'],
+      ['3', 'Cam 3', 'UNKNOWN'],
+    ]);
     expect(JSON.stringify([...h.rows.values()])).not.toContain('pw');
     expect(h.status.at(-1)).toEqual(['READY', undefined]);
     expect([...h.sync.known]).toEqual(['1', '2', '3']);
@@ -71,7 +92,15 @@ describe('IVMS channel sync', () => {
   });
 
   it('channels gone from the list become OFFLINE; unchanged ones are not rewritten', async () => {
-    const h = harness({ channel: list(1, 2, 3), 'channel/status': [{ channelId: 1, channelStatus: 0 }, { channelId: 2, channelStatus: 0 }, { channelId: 3, channelStatus: 0 }], 'channel/count': [3] });
+    const h = harness({
+      channel: list(1, 2, 3),
+      'channel/status': [
+        { channelId: 1, channelStatus: 0 },
+        { channelId: 2, channelStatus: 0 },
+        { channelId: 3, channelStatus: 0 },
+      ],
+      'channel/count': [3],
+    });
     await h.sync.refreshNow();
     expect(h.upserts()).toBe(3);
     h.replies.channel = list(1, 3);

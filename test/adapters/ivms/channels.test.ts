@@ -17,7 +17,13 @@ describe('IVMS channels → cameras', () => {
       name: 'Entry_View',
       capabilities: ['LIVE_STREAM', 'ARCHIVE_STREAM'],
       details: {
-        model: 'Axis', ip: '192.168.1.10', number: 1, channelType: 1, recordingId: 1, recordingStream: 1, oldestClipTime: 0,
+        model: 'Axis',
+        ip: '192.168.1.10',
+        number: 1,
+        channelType: 1,
+        recordingId: 1,
+        recordingStream: 1,
+        oldestClipTime: 0,
         location: { latitude: 22.5726, longitude: 88.3639, locationId: 3, junctionId: 7, groupId: 2, posX: 12, posY: 40 },
       },
     });
@@ -38,7 +44,10 @@ describe('IVMS channels → cameras', () => {
 
   it('skips entries without a usable id and counts duplicates', () => {
     const r = parseChannels([{ id: 1, name: 'a' }, { name: 'no id' }, { id: -1 }, { id: 1.5 }, 'x', null, { id: 1, name: 'again' }, { id: 2 }]);
-    expect(r.cameras.map((c) => [c.vendorId, c.name])).toEqual([['1', 'a'], ['2', 'Channel 2']]);
+    expect(r.cameras.map((c) => [c.vendorId, c.name])).toEqual([
+      ['1', 'a'],
+      ['2', 'Channel 2'],
+    ]);
     expect(r).toMatchObject({ invalid: 5, duplicates: 1 });
   });
 

@@ -11,7 +11,10 @@ import { ivmsStreamHandlers, playlistUrlOf, type StreamConfig } from '../../../s
 import { IvmsSimulator } from '@unified-surveillance/simulators/ivms';
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AppError);
   return e as AppError;
 }
@@ -123,7 +126,9 @@ describe('IVMS client and stream handlers (simulator)', () => {
 
   it('playlist URLs: made absolute, origin replaced by hlsBaseUrl, http(s) only', () => {
     expect(playlistUrlOf('/live/a/index.m3u8', { baseUrl: 'http://10.0.0.9:8080' })).toBe('http://10.0.0.9:8080/live/a/index.m3u8');
-    expect(playlistUrlOf('http://192.168.5.5:1935/live/a/index.m3u8?x=1', { baseUrl: 'http://h', hlsBaseUrl: 'https://ivms.example.com:8443/ignored' })).toBe('https://ivms.example.com:8443/live/a/index.m3u8?x=1');
+    expect(playlistUrlOf('http://192.168.5.5:1935/live/a/index.m3u8?x=1', { baseUrl: 'http://h', hlsBaseUrl: 'https://ivms.example.com:8443/ignored' })).toBe(
+      'https://ivms.example.com:8443/live/a/index.m3u8?x=1',
+    );
     expect(() => playlistUrlOf('file:///etc/passwd', { baseUrl: 'http://h' })).toThrow(/scheme file:/);
   });
 });

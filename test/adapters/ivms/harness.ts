@@ -13,10 +13,7 @@ import type { TestDb } from '../../helpers/db.ts';
 /** The simulator writes eventTime in this process's zone, so the instance reads it in the same zone. */
 export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export const IVMS_ADAPTERS: readonly AdapterDefinition[] = [
-  ...builtInAdapters.filter((a) => a.type !== 'ivms'),
-  ivmsAdapter as unknown as AdapterDefinition,
-];
+export const IVMS_ADAPTERS: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'ivms'), ivmsAdapter as unknown as AdapterDefinition];
 
 export interface IvmsHarness {
   sim: IvmsSimulator;
@@ -58,10 +55,14 @@ export async function startIvms(db: TestDb, o: StartIvmsOptions = {}): Promise<I
     internals: () => (t.app.registry.find('ivms', 'hq')!.running as unknown as { internals: ReturnType<IvmsHarness['internals']> }).internals,
     adapter,
     waitStatus: async (status, detail, ms = 8000) =>
-      (await waitFor(async () => {
-        const a = await adapter();
-        return a.status === status && (!detail || detail.test(a.detail ?? '')) ? a : null;
-      }, ms, `ivms/hq ${status} ${detail ?? ''}`))!,
+      (await waitFor(
+        async () => {
+          const a = await adapter();
+          return a.status === status && (!detail || detail.test(a.detail ?? '')) ? a : null;
+        },
+        ms,
+        `ivms/hq ${status} ${detail ?? ''}`,
+      ))!,
     close: async () => {
       await t.close();
       await sim.stop();

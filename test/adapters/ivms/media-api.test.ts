@@ -39,7 +39,10 @@ function api(bodies: Record<string, Buffer>, o: { maxConcurrent?: number; delayM
 }
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AppError);
   return e as AppError;
 }

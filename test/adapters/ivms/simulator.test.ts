@@ -10,8 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { looksLikeJpeg } from '@unified-surveillance/simulators/kit';
 import {
-  IvmsSimulator, findOnPath, formatEventTime, generateSegmentsWithFfmpeg, isMpegTs, loadAssetSegments, segmentAt, WS_OPEN_MESSAGE,
-  type IvmsSimulatorOptions, type SimChannel,
+  IvmsSimulator,
+  findOnPath,
+  formatEventTime,
+  generateSegmentsWithFfmpeg,
+  isMpegTs,
+  loadAssetSegments,
+  segmentAt,
+  WS_OPEN_MESSAGE,
+  type IvmsSimulatorOptions,
+  type SimChannel,
 } from '@unified-surveillance/simulators/ivms';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -68,9 +76,38 @@ describe('IVMS simulator REST', () => {
     expectEnvelope(r.body, 2000, 200);
     expect(r.body).toMatchObject({ description: 'OK', message: 'Successfully Retrieved!', uri: `${sim.url}${PREFIX}/REST/local/channel` });
     expect(r.body.result.map((c: { id: number }) => c.id)).toEqual([1, 2, 3, 10]);
-    expect(Object.keys(r.body.result[0])).toEqual(expect.arrayContaining(['id', 'model', 'ip', 'name', 'configurationType', 'snapUrl', 'analyticUrl',
-      'minorUrl', 'majorUrl', 'username', 'password', 'posX', 'posY', 'recordingId', 'locationId', 'junctionId', 'groupId', 'recordingStream',
-      'oldestClipTime', 'number', 'channelType', 'latitude', 'longitude', 'commandPort', 'param1', 'param2', 'vocRecordingFlag', 'noOfJobs']));
+    expect(Object.keys(r.body.result[0])).toEqual(
+      expect.arrayContaining([
+        'id',
+        'model',
+        'ip',
+        'name',
+        'configurationType',
+        'snapUrl',
+        'analyticUrl',
+        'minorUrl',
+        'majorUrl',
+        'username',
+        'password',
+        'posX',
+        'posY',
+        'recordingId',
+        'locationId',
+        'junctionId',
+        'groupId',
+        'recordingStream',
+        'oldestClipTime',
+        'number',
+        'channelType',
+        'latitude',
+        'longitude',
+        'commandPort',
+        'param1',
+        'param2',
+        'vocRecordingFlag',
+        'noOfJobs',
+      ]),
+    );
     expect(r.body.result[0]).toMatchObject({ id: 1, model: 'Axis', ip: '192.168.1.10', name: 'Entry_View', majorUrl: expect.stringMatching(/^rtsp:\/\/root:pass1@/) });
   });
 
@@ -92,7 +129,7 @@ describe('IVMS simulator REST', () => {
     }
   });
 
-  it('answers channel/count as [N] (not the document\'s invalid [{ 501 }]) and follows setChannels', async () => {
+  it("answers channel/count as [N] (not the document's invalid [{ 501 }]) and follows setChannels", async () => {
     const { sim, call } = await startSim();
     expect((await call('/channel/count')).body.result).toEqual([4]);
     const ch = (id: number, status: 0 | 1): SimChannel => ({ id, name: `C${id}`, model: 'Axis', ip: '10.0.0.1', username: 'u', password: 'p', majorUrl: 'rtsp://u:p@10.0.0.1/', status });
@@ -100,7 +137,10 @@ describe('IVMS simulator REST', () => {
     expect((await call('/channel/count')).body.result).toEqual([2]);
     const status = await call('/channel/status');
     expectEnvelope(status.body, 2000, 200);
-    expect(status.body.result).toEqual([{ channelId: 7, channelStatus: 0 }, { channelId: 8, channelStatus: 1 }]);
+    expect(status.body.result).toEqual([
+      { channelId: 7, channelStatus: 0 },
+      { channelId: 8, channelStatus: 1 },
+    ]);
     expect(status.body.uri).toBe(`${PREFIX}/REST/local/channel/status`); // relative, as in §3.6's sample
     expect(() => sim.setChannels([ch(7, 0), ch(7, 1)])).toThrow(/duplicate/);
   });
@@ -282,7 +322,7 @@ describe('IVMS simulator WebSocket notifications', () => {
     return { ws, messages, closed };
   }
 
-  it('greets with the handshake message and broadcasts alerts shaped like the document\'s sample', async () => {
+  it("greets with the handshake message and broadcasts alerts shaped like the document's sample", async () => {
     const { sim } = await startSim();
     const a = await connect(sim.wsUrl);
     const b = await connect(sim.wsUrl);

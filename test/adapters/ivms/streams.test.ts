@@ -18,8 +18,7 @@ const CAMERA_IDS = `{ cameras(first: 50, filter: { adapters: ["ivms"] }) { edges
 type Session = { id: string; mode: string; state: string; playlistUrl: string; camera: { name: string } };
 
 /** The first segment URI of a playlist, as a path on this server. */
-const segmentPath = (playlist: string, s: Session) =>
-  new URL(playlist.split('\n').find((l) => l && !l.startsWith('#'))!, `http://x${s.playlistUrl}`).pathname;
+const segmentPath = (playlist: string, s: Session) => new URL(playlist.split('\n').find((l) => l && !l.startsWith('#'))!, `http://x${s.playlistUrl}`).pathname;
 
 for (const driver of drivers) {
   describe(`IVMS stream sessions (${driver.name})`, () => {

@@ -73,9 +73,14 @@ for (const driver of drivers) {
         const rows = (await got).map((r) => r.events);
         const byId = Object.fromEntries(rows.map((e) => [e.vxgId, e]));
         expect(byId[motion.id]).toMatchObject({
-          kind: 'MOTION_STARTED', vendorType: 'motion', name: 'motion', meta: { zone: 'porch' },
-          occurredAt: `${motion.time}.000Z`, camera: { id: expect.any(String), name: `VXG camera ${CAM_A}` },
-          thumbnailUrl: motion.thumb!.url, downloadUrl: motion.filemeta!.download.url,
+          kind: 'MOTION_STARTED',
+          vendorType: 'motion',
+          name: 'motion',
+          meta: { zone: 'porch' },
+          occurredAt: `${motion.time}.000Z`,
+          camera: { id: expect.any(String), name: `VXG camera ${CAM_A}` },
+          thumbnailUrl: motion.thumb!.url,
+          downloadUrl: motion.filemeta!.download.url,
           media: [{ role: 'SNAPSHOT', contentType: 'image/jpeg', byteSize: 204, url: expect.stringMatching(/^\/media\/[0-9a-f]{64}$/) }],
         });
         expect(byId[net.id]).toMatchObject({ kind: 'CUSTOM', vendorType: 'net', meta: { state: 'offline' }, media: [], thumbnailUrl: null });
@@ -106,10 +111,14 @@ for (const driver of drivers) {
     it('pages over more than one page of stored events; every event stored exactly once', async () => {
       const t0 = Date.now();
       const made = Array.from({ length: 35 }, (_, i) => sim.cameraEvent(CAM_B, i % 2 ? 'net' : 'sound', { time: new Date(t0 - 1000 + (i % 3) * 1000), meta: { i }, withThumb: false }));
-      const ids = await waitFor(async () => {
-        const got = await storedIds(CAM_B);
-        return made.every((m) => got.includes(String(m.id))) ? got : null;
-      }, 8000, '35 events over 4 pages');
+      const ids = await waitFor(
+        async () => {
+          const got = await storedIds(CAM_B);
+          return made.every((m) => got.includes(String(m.id))) ? got : null;
+        },
+        8000,
+        '35 events over 4 pages',
+      );
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(sim.storedEvents(CAM_B).length);
     });

@@ -5,8 +5,7 @@ import { vxgAdapter } from '../../../src/adapters/vxg/index.ts';
 import type { AdapterDefinition } from '../../../src/sdk.ts';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
-const token = (camid: number, extra: Record<string, unknown> = {}) =>
-  b64({ camid, cmngrid: 1, access: 'all', token: `share.secret-inner-${camid}`, api: '127.0.0.1', api_p: 4100, ...extra });
+const token = (camid: number, extra: Record<string, unknown> = {}) => b64({ camid, cmngrid: 1, access: 'all', token: `share.secret-inner-${camid}`, api: '127.0.0.1', api_p: 4100, ...extra });
 const defs = new Map<string, AdapterDefinition>([['vxg', vxgAdapter as unknown as AdapterDefinition]]);
 
 describe('VXG config', () => {
@@ -47,10 +46,7 @@ describe('VXG config', () => {
   });
 
   it('unknown keys, a non-http baseUrl and an empty list are refused', () => {
-    const { problems } = validateAdapterEntries(
-      [{ type: 'vxg', id: 'c', accessToken: [], baseUrl: 'ftp://x', pollEvery: 3 } as never],
-      defs,
-    );
+    const { problems } = validateAdapterEntries([{ type: 'vxg', id: 'c', accessToken: [], baseUrl: 'ftp://x', pollEvery: 3 } as never], defs);
     expect(problems.some((p) => p.startsWith('adapters[0].accessToken:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('adapters[0].baseUrl:'))).toBe(true);
     expect(problems.some((p) => /pollEvery/.test(p))).toBe(true);

@@ -64,10 +64,14 @@ for (const driver of drivers) {
     });
 
     it('a wrong token: the instance is DEGRADED naming the refusal, its camera UNKNOWN with CREATE_EVENT only, and calls are VENDOR_REJECTED', async () => {
-      const st = await waitFor(async () => {
-        const s = await statusOf(h, 'wrong');
-        return s.status === 'DEGRADED' ? s : null;
-      }, 5000, 'DEGRADED');
+      const st = await waitFor(
+        async () => {
+          const s = await statusOf(h, 'wrong');
+          return s.status === 'DEGRADED' ? s : null;
+        },
+        5000,
+        'DEGRADED',
+      );
       expect(st.detail).toMatch(/camera 237863: .*HTTP 401.*invalid or expired/);
       const cams = (await h.gql(CAMERAS)).data.cameras.edges.map((e: any) => e.node);
       expect(cams.find((c: any) => c.sources[0].instance === 'wrong')).toMatchObject({ status: 'UNKNOWN', capabilities: ['CREATE_EVENT'] });
@@ -162,10 +166,14 @@ for (const driver of drivers) {
     it('the instance is DEGRADED while polling fails and READY once VXG answers again', async () => {
       await waitFor(async () => (await statusOf(h, 'cloud')).status === 'READY', 5000, 'READY');
       h.sim.fault = 'http500';
-      const st = await waitFor(async () => {
-        const s = await statusOf(h, 'cloud');
-        return s.status === 'DEGRADED' ? s : null;
-      }, 8000, 'DEGRADED');
+      const st = await waitFor(
+        async () => {
+          const s = await statusOf(h, 'cloud');
+          return s.status === 'DEGRADED' ? s : null;
+        },
+        8000,
+        'DEGRADED',
+      );
       expect(st.detail).toMatch(/camera 248527: VXG could not serve the stored events of camera 248527 \(HTTP 500\)/);
       h.sim.fault = 'none';
       await waitFor(async () => (await statusOf(h, 'cloud')).status === 'READY', 8000, 'READY again');

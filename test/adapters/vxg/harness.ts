@@ -23,7 +23,11 @@ export interface VxgHarness {
   url: string;
   sim: VxgSimulator;
   logs: string[];
-  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }>; status: number; text: string }>;
+  gql(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }>; status: number; text: string }>;
   /** Camera.id of a VXG camera of instance `cloud`. */
   cameraId(camid: number, instance?: string): string;
   close(): Promise<void>;

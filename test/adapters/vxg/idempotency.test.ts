@@ -46,7 +46,16 @@ describe('IdempotencyStore', () => {
 
   it('a failure is not remembered (a retry acts again)', async () => {
     const store = new IdempotencyStore({ state: memoryState(), ttlMs: 60_000, now: () => 1000 });
-    await expect(store.run('k', {}, () => null, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      store.run(
+        'k',
+        {},
+        () => null,
+        async () => {
+          throw new Error('boom');
+        },
+      ),
+    ).rejects.toThrow('boom');
     expect(await store.run('k', {}, () => null, ok('2'))).toMatchObject({ vendorEventId: '2' });
   });
 
@@ -57,15 +66,46 @@ describe('IdempotencyStore', () => {
     const prepare = () => ({ time: `t${++prepared}` });
     const sent: string[] = [];
     const unknownOutcome = (e: unknown) => (e as { code?: string }).code === 'VENDOR_UNAVAILABLE';
-    await expect(store.run('k', {}, prepare, async (p) => { sent.push(p.time); throw vendorUnavailable('timeout'); }, { unknownOutcome })).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
+    await expect(
+      store.run(
+        'k',
+        {},
+        prepare,
+        async (p) => {
+          sent.push(p.time);
+          throw vendorUnavailable('timeout');
+        },
+        { unknownOutcome },
+      ),
+    ).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
     const looked: string[] = [];
     const reconcile = async (p: { time: string }) => (looked.push(p.time), { accepted: true, vendorEventId: 'found' });
-    expect(await store.run('k', {}, prepare, async () => { throw new Error('must not act'); }, { reconcile, unknownOutcome })).toEqual({ accepted: true, vendorEventId: 'found' });
+    expect(
+      await store.run(
+        'k',
+        {},
+        prepare,
+        async () => {
+          throw new Error('must not act');
+        },
+        { reconcile, unknownOutcome },
+      ),
+    ).toEqual({ accepted: true, vendorEventId: 'found' });
     expect(sent).toEqual(['t1']);
     expect(looked).toEqual(['t1']);
     expect(prepared).toBe(1);
     // Not found at the vendor: the retry sends the same prepared request.
-    await expect(store.run('k2', {}, prepare, async () => { throw vendorUnavailable('timeout'); }, { unknownOutcome })).rejects.toBeTruthy();
+    await expect(
+      store.run(
+        'k2',
+        {},
+        prepare,
+        async () => {
+          throw vendorUnavailable('timeout');
+        },
+        { unknownOutcome },
+      ),
+    ).rejects.toBeTruthy();
     const resent: string[] = [];
     await store.run('k2', {}, prepare, async (p) => (resent.push(p.time), { accepted: true, vendorEventId: 'new' }), { reconcile: async () => null, unknownOutcome });
     expect(resent).toEqual(['t2']);
@@ -79,8 +119,15 @@ describe('IdempotencyStore', () => {
 
 describe('EventTypeCache', () => {
   const type = (name: string): VxgEventType => ({
-    name, caps: { canBeTriggered: false, canRecord: false, canSnapshot: false, isPeriodic: false },
-    notify: null, receive: null, record: null, snapshot: null, period: null, custom: false, generateImages: null,
+    name,
+    caps: { canBeTriggered: false, canRecord: false, canSnapshot: false, isPeriodic: false },
+    notify: null,
+    receive: null,
+    record: null,
+    snapshot: null,
+    period: null,
+    custom: false,
+    generateImages: null,
   });
 
   it('serves from cache while fresh, re-reads when stale or when a name is unknown, one listing at a time', async () => {

@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  capabilitiesOf, downloadLooksLikeImage, isImageBytes, kindOfVxgEvent, mapVxgEvent, parseVxgEventType, parseVxgPage,
-  parseVxgStoredEvent, scrubSecrets, vxgSettingsBody,
+  capabilitiesOf,
+  downloadLooksLikeImage,
+  isImageBytes,
+  kindOfVxgEvent,
+  mapVxgEvent,
+  parseVxgEventType,
+  parseVxgPage,
+  parseVxgStoredEvent,
+  scrubSecrets,
+  vxgSettingsBody,
 } from '../../../src/adapters/vxg/map.ts';
 import { formatVxgTime, parseVxgTime } from '../../../src/adapters/vxg/time.ts';
 import { vxgHttpError, vxgMessageOf } from '../../../src/adapters/vxg/errors.ts';
@@ -30,8 +38,15 @@ describe('event types', () => {
     const types = page.objects.map(parseVxgEventType);
     expect(types.map((t) => t.name)).toEqual(['motion', 'net', 'snapshot']);
     expect(types[0]).toEqual({
-      name: 'motion', caps: { canBeTriggered: false, canRecord: true, canSnapshot: true, isPeriodic: false },
-      notify: true, receive: true, record: true, snapshot: true, period: null, custom: false, generateImages: false,
+      name: 'motion',
+      caps: { canBeTriggered: false, canRecord: true, canSnapshot: true, isPeriodic: false },
+      notify: true,
+      receive: true,
+      record: true,
+      snapshot: true,
+      period: null,
+      custom: false,
+      generateImages: false,
     });
     expect(types[1]).toMatchObject({ record: null, snapshot: null });
     expect(types[2]).toMatchObject({ period: 0, caps: { isPeriodic: true }, receive: false });
@@ -78,7 +93,11 @@ describe('stored events', () => {
     const cam = { vendorId: '237863', name: 'Porch', capabilities: ['CREATE_EVENT' as const] };
     const ev = mapVxgEvent(motion, cam, []);
     expect(ev).toMatchObject({
-      typeName: 'VxgEvent', kind: 'MOTION_STARTED', vendorType: 'motion', dedupeKey: 'vxg:33794129', camera: cam,
+      typeName: 'VxgEvent',
+      kind: 'MOTION_STARTED',
+      vendorType: 'motion',
+      dedupeKey: 'vxg:33794129',
+      camera: cam,
       data: { vxgId: '33794129', camid: 237863, name: 'motion', time: '2021-09-23T16:31:05', meta: { zone: 'porch' } },
     });
     expect(mapVxgEvent(net, cam, []).kind).toBe('CUSTOM');

@@ -41,7 +41,9 @@ for (const driver of drivers) {
         auth: KEYS,
         sim: { cameras: [{ camid: CAM_A }, { camid: CAM_B }, { camid: THIRD_CAM, eventTypes: noTrigger }] },
         // pageSize 10: the 25 event types come in 3 pages.
-        instances: (sim) => [{ type: 'vxg', id: 'cloud', pageSize: 10, pollIntervalSec: 0.1, accessToken: [sim.tokenFor(CAM_A), { token: sim.tokenFor(CAM_B), name: 'Parking' }, sim.tokenFor(THIRD_CAM)] }],
+        instances: (sim) => [
+          { type: 'vxg', id: 'cloud', pageSize: 10, pollIntervalSec: 0.1, accessToken: [sim.tokenFor(CAM_A), { token: sim.tokenFor(CAM_B), name: 'Parking' }, sim.tokenFor(THIRD_CAM)] },
+        ],
       });
     });
     afterAll(async () => {
@@ -49,8 +51,7 @@ for (const driver of drivers) {
       await db?.cleanup();
     });
     const gql = (q: string, v?: Record<string, unknown>) => h.gql(q, v, q === ADD || q === UPDATE ? A : W);
-    const eventsOf = async (camid: number) =>
-      (await gql(VXG_EVENTS, { f: { cameraIds: [h.cameraId(camid)] } })).data.events.edges.map((e: any) => e.node);
+    const eventsOf = async (camid: number) => (await gql(VXG_EVENTS, { f: { cameraIds: [h.cameraId(camid)] } })).data.events.edges.map((e: any) => e.node);
 
     it('lists every event type over several pages, with caps and settings', async () => {
       const r = await gql(TYPES, { c: h.cameraId(CAM_A), r: true });
@@ -126,7 +127,11 @@ for (const driver of drivers) {
 
     it('createEvent refuses an unknown type, a bad name, non-object meta before calling VXG', async () => {
       const before = h.sim.stats.created;
-      for (const [type, meta] of [['no_such_type', null], ['bad/name', null], ['motion', [1, 2]]] as const) {
+      for (const [type, meta] of [
+        ['no_such_type', null],
+        ['bad/name', null],
+        ['motion', [1, 2]],
+      ] as const) {
         const r = await gql(CREATE, { i: { cameraId: h.cameraId(CAM_A), type, meta } });
         expect(codeOf(r)).toBe('BAD_USER_INPUT');
       }
@@ -169,7 +174,7 @@ for (const driver of drivers) {
       expect(codeOf(await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'net', record: true } }))).toBe('BAD_USER_INPUT');
       expect(codeOf(await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'motion', period: 5 } }))).toBe('BAD_USER_INPUT');
       expect(codeOf(await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'motion' } }))).toBe('BAD_USER_INPUT');
-      expect(codeOf(await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'no_such' , notify: true } }))).toBe('NOT_FOUND');
+      expect(codeOf(await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'no_such', notify: true } }))).toBe('NOT_FOUND');
       const periodic = await gql(UPDATE, { i: { cameraId: h.cameraId(CAM_A), name: 'snapshot', period: 30 } });
       expect(periodic.data.vxgUpdateEventType).toMatchObject({ name: 'snapshot', period: 30 });
     });

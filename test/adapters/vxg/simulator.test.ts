@@ -20,7 +20,12 @@ async function startSim(opts: VxgSimulatorOptions = {}): Promise<VxgSimulator> {
   return sim;
 }
 
-interface Res { status: number; json: any; headers: Headers; text: string }
+interface Res {
+  status: number;
+  json: any;
+  headers: Headers;
+  text: string;
+}
 
 async function api(sim: VxgSimulator, path: string, init: { method?: string; token?: string | null; body?: unknown; raw?: string } = {}): Promise<Res> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -28,11 +33,17 @@ async function api(sim: VxgSimulator, path: string, init: { method?: string; tok
   if (token !== null) headers.authorization = `Acc ${token}`;
   if (init.body !== undefined || init.raw !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(new URL(path, sim.url), {
-    method: init.method ?? 'GET', headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+    method: init.method ?? 'GET',
+    headers,
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
   });
   const text = await res.text();
   let json: unknown;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, json, headers: res.headers, text };
 }
 
@@ -76,7 +87,7 @@ describe('authorization', () => {
   it('403 for another camera or a watch token on writes; 404 for an unknown camera', async () => {
     const sim = await startSim();
     expect((await api(sim, typesPath(CAM_B))).status).toBe(403);
-    expect((await api(sim, typesPath(999)))).toMatchObject({ status: 404, json: { errorType: 'not_found' } });
+    expect(await api(sim, typesPath(999))).toMatchObject({ status: 404, json: { errorType: 'not_found' } });
     const watch = sim.tokenFor(CAM_A, { access: 'watch' });
     expect((await api(sim, typesPath(), { token: watch })).status).toBe(200);
     expect((await api(sim, typesPath(), { token: watch, method: 'POST', body: { name: 'x' } })).status).toBe(403);
@@ -98,9 +109,25 @@ describe('event types', () => {
     expect(first.json.meta).toEqual({ limit: 20, next: `${typesPath()}?limit=20&offset=20`, offset: 0, previous: null, total_count: 25 });
     expect(first.json.objects).toHaveLength(20);
     expect(first.json.objects.slice(0, 3)).toEqual([
-      { caps: { can_be_triggered: false, can_record: true, can_snapshot: true, is_periodic: false }, generate_images: false, name: 'motion', notify: true, receive: true, record: true, snapshot: true },
+      {
+        caps: { can_be_triggered: false, can_record: true, can_snapshot: true, is_periodic: false },
+        generate_images: false,
+        name: 'motion',
+        notify: true,
+        receive: true,
+        record: true,
+        snapshot: true,
+      },
       { caps: { can_be_triggered: false, can_record: false, can_snapshot: false, is_periodic: false }, generate_images: false, name: 'net', notify: true, receive: true },
-      { caps: { can_be_triggered: false, can_record: false, can_snapshot: true, is_periodic: true }, generate_images: false, name: 'snapshot', notify: true, period: 0, receive: false, snapshot: true },
+      {
+        caps: { can_be_triggered: false, can_record: false, can_snapshot: true, is_periodic: true },
+        generate_images: false,
+        name: 'snapshot',
+        notify: true,
+        period: 0,
+        receive: false,
+        snapshot: true,
+      },
     ]);
     const second = await api(sim, first.json.meta.next);
     expect(second.json.meta).toMatchObject({ offset: 20, next: null, previous: `${typesPath()}?limit=20&offset=0`, total_count: 25 });
@@ -275,7 +302,10 @@ describe('faults and lifecycle', () => {
     await sim.start();
     expect(servers()).toBe(before + 1);
     sim.fault = 'hang';
-    const pending = fetch(new URL(typesPath(), sim.url)).then(() => 'answered', () => 'failed');
+    const pending = fetch(new URL(typesPath(), sim.url)).then(
+      () => 'answered',
+      () => 'failed',
+    );
     await waitFor(() => sim.stats.requests === 1); // the request reached the server
     const t0 = Date.now();
     await sim.stop();

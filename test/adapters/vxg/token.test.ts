@@ -8,8 +8,14 @@ const DOC = { camid: 248527, cmngrid: 248964, access: 'all', token: 'share.eyJza
 describe('decodeVxgToken', () => {
   it('reads camera id, access and API host of the documented token', () => {
     expect(decodeVxgToken(b64(DOC))).toEqual({
-      camid: 248527, cmngrid: 248964, access: 'all', api: 'web.skyvr.videoexpertsgroup.com',
-      apiPort: null, apiSecurePort: null, path: '', name: null,
+      camid: 248527,
+      cmngrid: 248964,
+      access: 'all',
+      api: 'web.skyvr.videoexpertsgroup.com',
+      apiPort: null,
+      apiSecurePort: null,
+      path: '',
+      name: null,
     });
   });
 

@@ -74,7 +74,14 @@ describe('leases on PGlite (one process is the deployment)', () => {
     await leases.close();
     expect(b.runs[0].ended).toBe(true);
     // false when registered, then each acquisition and release
-    expect(changes).toEqual([['a', false], ['a', true], ['b', false], ['b', true], ['a', false], ['b', false]]);
+    expect(changes).toEqual([
+      ['a', false],
+      ['a', true],
+      ['b', false],
+      ['b', true],
+      ['a', false],
+      ['b', false],
+    ]);
     expect(() => leases.run('c', () => {})).toThrow(/closed/);
   });
 
@@ -125,7 +132,11 @@ describe.skipIf(!TEST_DATABASE_URL)('leases on PostgreSQL: two sessions compete'
   };
   /** Backend pids holding lease locks, by the lock's second key. */
   const holders = async (): Promise<number[]> =>
-    (await admin<Array<{ pid: number }>>`select pid from pg_locks where locktype = 'advisory' and classid = ${LEASE_LOCK_CLASS} and granted and database = (select oid from pg_database where datname = current_database())`).map((r) => r.pid);
+    (
+      await admin<
+        Array<{ pid: number }>
+      >`select pid from pg_locks where locktype = 'advisory' and classid = ${LEASE_LOCK_CLASS} and granted and database = (select oid from pg_database where datname = current_database())`
+    ).map((r) => r.pid);
   /** Terminate a backend (as when its process is SIGKILLed) and wait until the server let its locks go. */
   const terminate = async (pid: number) => {
     await admin`select pg_terminate_backend(${pid})`;

@@ -13,7 +13,12 @@ const LIMITS: MultipartLimits = { maxFileBytes: 2 * MiB, maxFiles: 3, maxFields:
 const BOUNDARY = '----test-boundary-7MA4YWxkTrZu0gW';
 const CT = `multipart/form-data; boundary=${BOUNDARY}`;
 
-interface Part { name: string; filename?: string; type?: string; data: string | Buffer }
+interface Part {
+  name: string;
+  filename?: string;
+  type?: string;
+  data: string | Buffer;
+}
 function partHead(p: Part): Buffer {
   const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
   return Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disp}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`);
@@ -37,7 +42,11 @@ async function startServer(limits = LIMITS) {
     try {
       const parts = await parseMultipart(req, limits);
       outcomes.push({ parts });
-      sendJson(res, 200, parts.map((p) => ({ name: p.name, filename: p.filename, isFile: p.isFile, bytes: p.data.length })));
+      sendJson(
+        res,
+        200,
+        parts.map((p) => ({ name: p.name, filename: p.filename, isFile: p.isFile, bytes: p.data.length })),
+      );
     } catch (error) {
       outcomes.push({ error });
       sendError(res, error);
@@ -66,7 +75,11 @@ describe('parseMultipart', () => {
     const res = await post(url, body);
     expect(res.status).toBe(200);
     const parts = outcomes[0].parts!;
-    expect(parts.map((p) => [p.name, p.isFile])).toEqual([['event', false], ['image', true], ['plate', true]]);
+    expect(parts.map((p) => [p.name, p.isFile])).toEqual([
+      ['event', false],
+      ['image', true],
+      ['plate', true],
+    ]);
     expect(JSON.parse(parts[0].data.toString('utf8'))).toEqual({ plate: 'ÄB-123' });
     expect(parts[1]).toMatchObject({ filename: 'full.jpg', contentType: 'image/jpeg' });
     expect(parts[1].data.equals(jpeg)).toBe(true);
@@ -142,10 +155,13 @@ describe('parseMultipart', () => {
 
   it('returns path-trick filenames as sent; safeFilename neutralises them', async () => {
     const { url, outcomes } = await startServer();
-    const res = await post(url, multipartBody([
-      { name: 'a', filename: '../../etc/passwd', data: 'x' },
-      { name: 'b', filename: 'C:\\x\\y.jpg', data: 'x' },
-    ]));
+    const res = await post(
+      url,
+      multipartBody([
+        { name: 'a', filename: '../../etc/passwd', data: 'x' },
+        { name: 'b', filename: 'C:\\x\\y.jpg', data: 'x' },
+      ]),
+    );
     expect(res.status).toBe(200);
     const [a, b] = outcomes[0].parts!;
     expect(a.filename).toBe('../../etc/passwd');

@@ -31,22 +31,42 @@ function client(defaults: Parameters<typeof createSafeFetch>[0] = {}) {
   return f;
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 describe('blockedAddressReason', () => {
   it.each([
-    '127.0.0.1', '127.255.0.9', '::1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1',
-    '169.254.169.254', 'fe80::1', 'fc00::1', 'fd12:3456::1', '0.0.0.0', '::', '100.64.0.1',
-    '224.0.0.1', 'ff02::1', '255.255.255.255', '::ffff:10.0.0.1', '::ffff:7f00:1', '64:ff9b::a00:1', '[::1]',
+    '127.0.0.1',
+    '127.255.0.9',
+    '::1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    '0.0.0.0',
+    '::',
+    '100.64.0.1',
+    '224.0.0.1',
+    'ff02::1',
+    '255.255.255.255',
+    '::ffff:10.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::a00:1',
+    '[::1]',
   ])('blocks %s', (ip) => {
     expect(blockedAddressReason(ip)).not.toBeNull();
   });
 
-  it.each(['8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
-    'allows %s', (ip) => {
-      expect(blockedAddressReason(ip)).toBeNull();
-    },
-  );
+  it.each(['8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])('allows %s', (ip) => {
+    expect(blockedAddressReason(ip)).toBeNull();
+  });
 });
 
 describe('createSafeFetch: SSRF', () => {
@@ -55,8 +75,14 @@ describe('createSafeFetch: SSRF', () => {
     const f = client();
     const p = srv.port;
     for (const url of [
-      `http://127.0.0.1:${p}/`, `http://[::1]:${p}/`, `http://localhost:${p}/`, `http://0x7f000001:${p}/`,
-      `http://2130706433:${p}/`, `http://127.1:${p}/`, `http://[::ffff:127.0.0.1]:${p}/`, `http://0.0.0.0:${p}/`,
+      `http://127.0.0.1:${p}/`,
+      `http://[::1]:${p}/`,
+      `http://localhost:${p}/`,
+      `http://0x7f000001:${p}/`,
+      `http://2130706433:${p}/`,
+      `http://127.1:${p}/`,
+      `http://[::ffff:127.0.0.1]:${p}/`,
+      `http://0.0.0.0:${p}/`,
     ]) {
       expect(await codeOf(f(url)), url).toBe('VENDOR_REJECTED');
     }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAcceptedImage, sniffContentType } from '../../../src/core/media/sniff.ts';
 
-const bytes = (...parts: Array<number[] | string>) =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(p, (c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: Array<number[] | string>) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(p, (c) => c.charCodeAt(0)) : p)));
 
 function transportStream(packets: number): Uint8Array {
   const out = new Uint8Array(188 * packets);
@@ -40,7 +39,14 @@ describe('sniffContentType', () => {
     ['"BM" text', bytes('BM is a plain sentence, not a bitmap')],
     ['a lone G', bytes('GET / HTTP/1.1')],
     ['one TS packet only', transportStream(1)],
-    ['broken TS sync', (() => { const t = transportStream(3); t[376] = 0; return t; })()],
+    [
+      'broken TS sync',
+      (() => {
+        const t = transportStream(3);
+        t[376] = 0;
+        return t;
+      })(),
+    ],
     ['html', bytes('<html><body>')],
   ])('returns null for %s', (_label, data) => {
     expect(sniffContentType(data)).toBeNull();

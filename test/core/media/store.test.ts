@@ -8,7 +8,10 @@ import { FileMediaStore, type MediaMeta, type StoredMedia } from '../../../src/c
 import type { Db } from '../../../src/core/db/client.ts';
 
 const jpeg = (tag: string | number, pad = 0) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), Buffer.from(`JFIF ${tag}`), Buffer.alloc(pad, String(tag).length % 251)]);
-const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 const read = async (media: FileMediaStore, m: MediaMeta) => {
   const chunks: Buffer[] = [];
   for await (const c of media.open(m)) chunks.push(c as Buffer);
@@ -36,7 +39,11 @@ describe('FileMediaStore', () => {
     const a = jpeg('a');
     const refs = await Promise.all([media.put(a, 'VEHICLE'), media.put(a, 'PLATE_CROP'), media.put(jpeg('b'), 'FRAME')]);
     const id = createHash('sha256').update(a).digest('hex');
-    expect(refs.map((r) => [r.id === id, r.role, r.contentType, r.byteSize])).toEqual([[true, 'VEHICLE', 'image/jpeg', a.length], [true, 'PLATE_CROP', 'image/jpeg', a.length], [false, 'FRAME', 'image/jpeg', a.length]]);
+    expect(refs.map((r) => [r.id === id, r.role, r.contentType, r.byteSize])).toEqual([
+      [true, 'VEHICLE', 'image/jpeg', a.length],
+      [true, 'PLATE_CROP', 'image/jpeg', a.length],
+      [false, 'FRAME', 'image/jpeg', a.length],
+    ]);
     expect(refs[0].segment).toBe(refs[2].segment);
     expect(await read(media, metaOf(refs[0]))).toEqual(a);
     expect(await read(media, metaOf(refs[2]))).toEqual(jpeg('b'));

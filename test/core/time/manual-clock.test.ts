@@ -20,7 +20,11 @@ describe('ManualClock', () => {
     clock.setTimeout(() => fired.push(['c', clock.nowMs()]), 200);
     clock.setTimeout(() => fired.push(['late', clock.nowMs()]), 301);
     await clock.advance(300);
-    expect(fired).toEqual([['a', 100], ['b', 200], ['c', 200]]);
+    expect(fired).toEqual([
+      ['a', 100],
+      ['b', 200],
+      ['c', 200],
+    ]);
     expect(clock.nowMs()).toBe(300);
     expect(clock.pending).toBe(1);
   });
@@ -44,7 +48,11 @@ describe('ManualClock', () => {
     clock.clearTimeout(t);
     clock.clearTimeout(null);
     clock.clearTimeout(undefined);
-    clock.clearTimeout(systemClock().setTimeout(() => {}, 1).unref());
+    clock.clearTimeout(
+      systemClock()
+        .setTimeout(() => {}, 1)
+        .unref(),
+    );
     await clock.advance(100);
     expect(fired).toBe(false);
   });

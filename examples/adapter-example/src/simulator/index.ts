@@ -48,7 +48,10 @@ export class HmacWebhookVendor {
   private server: Server | null = null;
   private seq = 0;
 
-  constructor(private readonly secret: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly secret: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Start the status endpoint; returns its URL (the adapter's `statusUrl`). */
   async start(): Promise<string> {
