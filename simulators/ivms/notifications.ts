@@ -31,14 +31,14 @@ export function formatEventTime(d: Date): string {
 }
 
 /** The alert in the document's key order; the image is a `data:image/jpeg;base64,` URL. */
-export function buildAlert(o: { cameraId: number; cameraName: string; eventTime: Date; alertMessage: string; alertType: number; jpeg: Buffer }): IvmsAlertMessage {
+export function buildAlert(options: { cameraId: number; cameraName: string; eventTime: Date; alertMessage: string; alertType: number; jpeg: Buffer }): IvmsAlertMessage {
   return {
-    cameraId: o.cameraId,
-    cameraName: o.cameraName,
-    eventTime: formatEventTime(o.eventTime),
-    alertMessage: o.alertMessage,
-    alertType: o.alertType,
-    base64imageUrl: `data:image/jpeg;base64,${o.jpeg.toString('base64')}`,
+    cameraId: options.cameraId,
+    cameraName: options.cameraName,
+    eventTime: formatEventTime(options.eventTime),
+    alertMessage: options.alertMessage,
+    alertType: options.alertType,
+    base64imageUrl: `data:image/jpeg;base64,${options.jpeg.toString('base64')}`,
     eventDetails1: 'NA',
   };
 }

@@ -45,54 +45,54 @@ function cameraLookup(db: Db, ttlMs = 2000) {
   };
 }
 
-export function createServices(d: ServiceDeps): CoreServices {
-  const cameraById = cameraLookup(d.db);
-  const replaySlots = d.maxConcurrentReplays ? new Semaphore(d.maxConcurrentReplays) : null;
+export function createServices(deps: ServiceDeps): CoreServices {
+  const cameraById = cameraLookup(deps.db);
+  const replaySlots = deps.maxConcurrentReplays ? new Semaphore(deps.maxConcurrentReplays) : null;
   const replays = replaySlots && {
     acquire: (signal: AbortSignal) => {
       const slot = replaySlots.acquire(signal);
-      d.metrics.replaysWaiting.set(replaySlots.waiting);
-      return slot.finally(() => d.metrics.replaysWaiting.set(replaySlots.waiting));
+      deps.metrics.replaysWaiting.set(replaySlots.waiting);
+      return slot.finally(() => deps.metrics.replaysWaiting.set(replaySlots.waiting));
     },
   };
   return {
-    listEvents: (filter, page) => listEvents(d.db, filter, page),
-    eventBySeq: async (seq) => (await eventsBySeq(d.db, [seq]))[0] ?? null,
+    listEvents: (filter, page) => listEvents(deps.db, filter, page),
+    eventBySeq: async (seq) => (await eventsBySeq(deps.db, [seq]))[0] ?? null,
     subscribeEvents: (filter, after) => {
-      d.metrics.subscriptions.inc({ field: 'events' });
+      deps.metrics.subscriptions.inc({ field: 'events' });
       return new EventSubscription(
         {
-          bus: d.bus,
-          readAfter: (a, f, limit) => eventsAfter(d.db, a, f, limit),
-          bufferSize: d.subscriberBuffer,
+          bus: deps.bus,
+          readAfter: (a, f, limit) => eventsAfter(deps.db, a, f, limit),
+          bufferSize: deps.subscriberBuffer,
           replays: replays ?? undefined,
-          onOverflow: () => d.metrics.drops.inc(),
-          onClose: () => d.metrics.subscriptions.dec({ field: 'events' }),
+          onOverflow: () => deps.metrics.drops.inc(),
+          onClose: () => deps.metrics.subscriptions.dec({ field: 'events' }),
         },
         filter ?? null,
         after,
       );
     },
     cameraById,
-    listCameras: (filter, first, after) => listCameras(d.db, filter, first, after),
-    adapters: () => d.registry.list(),
-    subscribeAdapterStatus: () => d.statusHub.subscribe(),
+    listCameras: (filter, first, after) => listCameras(deps.db, filter, first, after),
+    adapters: () => deps.registry.list(),
+    subscribeAdapterStatus: () => deps.statusHub.subscribe(),
     dispatch: async (capability, camera, input) => {
-      const inst = d.registry.find(camera.adapter, camera.instance);
+      const inst = deps.registry.find(camera.adapter, camera.instance);
       const running = inst?.running;
       if (!running) throw new AppError('VENDOR_UNAVAILABLE', `adapter instance ${camera.adapter}/${camera.instance} is not running (${inst?.status ?? 'not configured'})`);
       const fn = capability === 'TRIGGER_EVENT' ? running.capabilities?.triggerEvent : running.capabilities?.createEvent;
       if (!fn) throw new AppError('UNSUPPORTED_CAPABILITY', `adapter ${camera.adapter} does not implement ${capability}`);
       return fn(input);
     },
-    adapterApi: (adapter, instance) => d.registry.find(adapter, instance)?.running?.api ?? null,
-    mediaUrl: (id) => `${d.mediaBaseUrl ?? ''}/media/${id}`,
-    records: (adapter, instance) => recordStore(d.db, adapter, instance),
+    adapterApi: (adapter, instance) => deps.registry.find(adapter, instance)?.running?.api ?? null,
+    mediaUrl: (id) => `${deps.mediaBaseUrl ?? ''}/media/${id}`,
+    records: (adapter, instance) => recordStore(deps.db, adapter, instance),
     streams: {
-      startStream: (camera, input) => d.streams.start(camera, input),
-      keepStreamAlive: (id) => d.streams.keepAlive(id),
-      stopStream: (id) => d.streams.stop(id),
-      subscribeStreamSession: (id) => d.streams.subscribe(id),
+      startStream: (camera, input) => deps.streams.start(camera, input),
+      keepStreamAlive: (id) => deps.streams.keepAlive(id),
+      stopStream: (id) => deps.streams.stop(id),
+      subscribeStreamSession: (id) => deps.streams.subscribe(id),
     },
   };
 }

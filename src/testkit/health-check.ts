@@ -16,13 +16,13 @@ export interface HealthCheckDeps {
   statusText(): string;
 }
 
-export function healthCheck(d: HealthCheckDeps): ConformanceCheck {
-  const { server, sim, type, id } = d;
+export function healthCheck(deps: HealthCheckDeps): ConformanceCheck {
+  const { server, sim, type, id } = deps;
   return {
     name: 'health: reports DEGRADED or ERROR with a reason when the vendor fails, READY when it is back',
     skip: sim.breakVendor && sim.restoreVendor ? undefined : 'no simulator.breakVendor / restoreVendor hooks',
     run: async () => {
-      await d.live();
+      await deps.live();
       const pushed: AdapterInstanceInfo[] = [];
       const updates = server.running.services.subscribeAdapterStatus()[Symbol.asyncIterator]();
       const listening = (async () => {
@@ -36,15 +36,15 @@ export function healthCheck(d: HealthCheckDeps): ConformanceCheck {
             const i = server.info(type, id);
             return i && (i.status === 'DEGRADED' || i.status === 'ERROR') && i;
           },
-          d.timeoutMs,
+          deps.timeoutMs,
           `${type}/${id} to report DEGRADED or ERROR after breakVendor()`,
-          d.statusText,
+          deps.statusText,
         );
         if (!bad.detail?.trim()) throw new Error(`${type}/${id} is ${bad.status} without a detail: say what is wrong (ctx.setStatus(status, detail))`);
-        await waitUntil(() => pushed.some((p) => p.status === bad.status), d.timeoutMs, `the ${bad.status} status on adapterStatusChanged`);
+        await waitUntil(() => pushed.some((p) => p.status === bad.status), deps.timeoutMs, `the ${bad.status} status on adapterStatusChanged`);
         await sim.restoreVendor!(env);
-        await waitUntil(() => server.info(type, id)?.status === 'READY', d.timeoutMs, `${type}/${id} to be READY again after restoreVendor()`, d.statusText);
-        await waitUntil(() => pushed.at(-1)?.status === 'READY', d.timeoutMs, 'READY on adapterStatusChanged');
+        await waitUntil(() => server.info(type, id)?.status === 'READY', deps.timeoutMs, `${type}/${id} to be READY again after restoreVendor()`, deps.statusText);
+        await waitUntil(() => pushed.at(-1)?.status === 'READY', deps.timeoutMs, 'READY on adapterStatusChanged');
       } finally {
         await updates.return?.();
         await listening;

@@ -40,21 +40,21 @@ function patched(base: Record<string, unknown>, patch: Record<string, unknown>):
   return out;
 }
 
-export function createConformanceSuite(adapter: AdapterDefinition, o: ConformanceOptions): ConformanceSuite {
+export function createConformanceSuite(adapter: AdapterDefinition, options: ConformanceOptions): ConformanceSuite {
   const type = adapter.type;
-  const id = o.instanceId ?? 'conformance';
-  const t = { startMs: 10_000, eventMs: 10_000, healthMs: 10_000, settleMs: 3_000, ...o.timeouts };
+  const id = options.instanceId ?? 'conformance';
+  const t = { startMs: 10_000, eventMs: 10_000, healthMs: 10_000, settleMs: 3_000, ...options.timeouts };
   const rec = newRecording();
-  const server = new LiveServer(recordingDefinition(adapter, rec), o.logLevel ?? 'silent');
+  const server = new LiveServer(recordingDefinition(adapter, rec), options.logLevel ?? 'silent');
   const leaks = new LeakTracker();
-  const sim = o.simulator;
+  const sim = options.simulator;
   let overrides: Record<string, unknown> = {};
   let simRunning = false;
   let started: Promise<void> | null = null;
   /** Stored events per produceEvent() (measured by the events check). */
   let perEvent = 0;
 
-  const instance = () => ({ type, id, ...o.config, ...overrides });
+  const instance = () => ({ type, id, ...options.config, ...overrides });
   const env = () => server.env(type, id);
   const events = () => server.events(type, id);
   const statusText = () => {
@@ -87,7 +87,7 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
     {
       name: 'definition: valid, needs an SDK this server provides, type and GraphQL prefix not used by another adapter',
       run: async () => {
-        const others = (o.otherAdapters ?? defaultAdapters).filter((a) => a !== adapter && a.type !== adapter.type);
+        const others = (options.otherAdapters ?? defaultAdapters).filter((a) => a !== adapter && a.type !== adapter.type);
         const { problems } = pluginAdapterProblems([adapter], `adapter "${type}"`, takenBy(others, 'the built-in adapter'), unprefixedGraphqlNames);
         const mine = problems.filter((p) => !p.includes('adds GraphQL names without its prefix')); // the graphql check's business
         if (mine.length) throw new Error(mine.join('\n'));
@@ -109,7 +109,7 @@ export function createConformanceSuite(adapter: AdapterDefinition, o: Conformanc
         const wrong: string[] = [];
         const valid = validateAdapterEntries([instance() as never], defs).problems;
         if (valid.length) wrong.push(`the valid config is refused: ${valid.join('; ')}`);
-        for (const c of o.invalidConfigs ?? []) {
+        for (const c of options.invalidConfigs ?? []) {
           const { problems } = validateAdapterEntries([patched(instance(), c.patch) as never], defs);
           const at = `${formatIssuePath(
             c.path

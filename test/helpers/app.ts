@@ -39,17 +39,17 @@ export interface StartOptions {
   clock?: Clock;
 }
 
-export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-test-'));
-  const db = o.db ?? (await openPgliteTestDb());
-  const config = validateConfig(o.config ?? { adapters: [{ type: 'ff', id: 'default', tcpPort: 0 }] }, process.env);
+  const db = options.db ?? (await openPgliteTestDb());
+  const config = validateConfig(options.config ?? { adapters: [{ type: 'ff', id: 'default', tcpPort: 0 }] }, process.env);
   const app = await createApp({
-    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: o.logLevel ?? 'silent' },
+    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: options.logLevel ?? 'silent' },
     config,
-    adapters: o.adapters,
+    adapters: options.adapters,
     database: db.database,
-    log: o.log ?? pino({ level: o.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    clock: o.clock,
+    log: options.log ?? pino({ level: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    clock: options.clock,
   });
   await app.listen();
   const url = app.url();
@@ -70,7 +70,7 @@ export async function startTestApp(o: StartOptions = {}): Promise<TestApp> {
     },
     async close() {
       await app.close();
-      if (!o.db) await db.cleanup();
+      if (!options.db) await db.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -62,15 +62,15 @@ function runTemplate(): { dir: string } | undefined {
   }
 }
 
-export async function startServerProcess(o: ServerProcessOptions): Promise<ServerProcess> {
-  const ownDir = !o.dir;
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'usa-proc-'));
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const ownDir = !options.dir;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'usa-proc-'));
   const config = join(dir, `config-${process.pid}-${++configs}.yaml`);
-  writeFileSync(config, o.config);
+  writeFileSync(config, options.config);
   const env: NodeJS.ProcessEnv = { ...process.env, CONFIG_FILE: config, DATA_DIR: join(dir, 'data'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  for (const [k, v] of Object.entries(o.env ?? {})) {
+  for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
@@ -127,9 +127,9 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
           p.base = `http://127.0.0.1:${p.port}`;
         }
         const res = await fetch(`${p.base}/ready`).catch(() => null);
-        return res !== null && (o.readyWhen ? await o.readyWhen(res) : res.status === 200);
+        return res !== null && (options.readyWhen ? await options.readyWhen(res) : res.status === 200);
       },
-      o.readyTimeoutMs ?? 60_000,
+      options.readyTimeoutMs ?? 60_000,
       `server ready (stderr: ${stderr})`,
     );
   } catch (err) {

@@ -31,12 +31,12 @@ export class AlertIngest {
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly o: AlertIngestOptions,
+    private readonly options: AlertIngestOptions,
   ) {}
 
   /** One WebSocket text message. Never throws. */
   handle(text: string): void {
-    for (const n of parseNotification(text, this.o.timeZone)) {
+    for (const n of parseNotification(text, this.options.timeZone)) {
       if (n.kind === 'status') {
         this.ctx.count('ws.status_messages');
         this.ctx.log.info({ code: n.code, message: n.message }, n.closing ? 'IVMS notification socket closing' : 'IVMS notification socket status');
@@ -46,7 +46,7 @@ export class AlertIngest {
         this.ctx.log.warn({ reason: n.reason, bytes: text.length }, 'IVMS notification ignored');
       } else {
         this.ctx.count('ws.alerts');
-        if (this.stopped || this.queue.length >= this.o.maxQueue) {
+        if (this.stopped || this.queue.length >= this.options.maxQueue) {
           this.ctx.count('alerts.dropped');
           continue;
         }
@@ -92,7 +92,7 @@ export class AlertIngest {
     let imageDigest: string | null = null;
     let imageProblem: string | null = null;
     if (alert.imageUrl) {
-      const d = decodeDataUrl(alert.imageUrl, this.o.maxImageBytes);
+      const d = decodeDataUrl(alert.imageUrl, this.options.maxImageBytes);
       if (d.ok) {
         image = { bytes: d.bytes, declaredType: d.declaredType };
         imageDigest = sha256(d.bytes);
@@ -101,8 +101,8 @@ export class AlertIngest {
         imageDigest = sha256(alert.imageUrl);
       }
     }
-    const opts = { timeZone: this.o.timeZone, image, imageDigest, imageProblem, cameraName: this.o.knownChannels().has(alert.cameraId) ? null : alert.cameraName };
-    const deadline = { deadlineMs: this.o.publishDeadlineMs };
+    const opts = { timeZone: this.options.timeZone, image, imageDigest, imageProblem, cameraName: this.options.knownChannels().has(alert.cameraId) ? null : alert.cameraName };
+    const deadline = { deadlineMs: this.options.publishDeadlineMs };
     let result;
     try {
       result = await this.ctx.publish(alertToEvent(alert, raw, opts), deadline);

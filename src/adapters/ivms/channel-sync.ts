@@ -35,7 +35,7 @@ export class ChannelSync {
   /** vendorId → what was last written, so unchanged cameras are not rewritten every refresh. */
   private readonly written = new Map<string, string>();
 
-  constructor(private readonly o: ChannelSyncOptions) {}
+  constructor(private readonly options: ChannelSyncOptions) {}
 
   start(): void {
     this.stopped = false;
@@ -44,14 +44,14 @@ export class ChannelSync {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.o.clock.clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
   }
 
   /** One refresh now (the scheduled one is replaced); resolves when done. */
   refreshNow(): Promise<void> {
-    this.o.clock.clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     this.timer = null;
     return (this.running ??= this.refresh().finally(() => {
       this.running = null;
@@ -60,8 +60,8 @@ export class ChannelSync {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.o.clock.clearTimeout(this.timer);
-    this.timer = this.o.clock.setTimeout(() => {
+    this.options.clock.clearTimeout(this.timer);
+    this.timer = this.options.clock.setTimeout(() => {
       this.timer = null;
       void this.refreshNow();
     }, ms);
@@ -71,28 +71,28 @@ export class ChannelSync {
   private async refresh(): Promise<void> {
     let list: unknown[];
     try {
-      list = await this.o.client.call(['channel'], { what: 'channel list' });
+      list = await this.options.client.call(['channel'], { what: 'channel list' });
     } catch (e) {
       if (this.stopped) return;
-      const delay = Math.min(this.o.refreshMs, backoffDelay(this.failures++, { baseMs: 1000, capMs: this.o.refreshMs }));
-      this.o.count('channels.refresh_failed');
-      this.o.health.problem(CHANNELS_PART, `${messageOf(e)} (retry in ${Math.ceil(delay / 1000)} s)`);
-      this.o.log.warn({ err: messageOf(e), retryMs: delay }, 'IVMS channel list failed');
+      const delay = Math.min(this.options.refreshMs, backoffDelay(this.failures++, { baseMs: 1000, capMs: this.options.refreshMs }));
+      this.options.count('channels.refresh_failed');
+      this.options.health.problem(CHANNELS_PART, `${messageOf(e)} (retry in ${Math.ceil(delay / 1000)} s)`);
+      this.options.log.warn({ err: messageOf(e), retryMs: delay }, 'IVMS channel list failed');
       return this.schedule(delay);
     }
     this.failures = 0;
     const warnings: string[] = [];
     const parsed = parseChannels(list);
     if (parsed.invalid) {
-      this.o.count('channels.invalid', parsed.invalid);
+      this.options.count('channels.invalid', parsed.invalid);
       warnings.push(`${parsed.invalid} channel entries without a usable id`);
     }
     const [statuses, count] = await Promise.all([
-      this.o.client.call(['channel', 'status'], { what: 'channel status' }).then(parseChannelStatuses, (e) => {
+      this.options.client.call(['channel', 'status'], { what: 'channel status' }).then(parseChannelStatuses, (e) => {
         warnings.push(`channel status unavailable: ${messageOf(e)}`);
         return null;
       }),
-      this.o.client.call(['channel', 'count'], { what: 'channel count' }).then(parseChannelCount, (e) => {
+      this.options.client.call(['channel', 'count'], { what: 'channel count' }).then(parseChannelCount, (e) => {
         warnings.push(`channel count unavailable: ${messageOf(e)}`);
         return null;
       }),
@@ -107,10 +107,10 @@ export class ChannelSync {
       if (this.stopped) return;
       warnings.push(`cameras not saved: ${messageOf(e)}`);
     }
-    this.o.count('channels.refreshed');
-    if (warnings.length) this.o.health.problem(CHANNELS_PART, warnings.join('; '), 'warn');
-    else this.o.health.ok(CHANNELS_PART);
-    this.schedule(this.o.refreshMs);
+    this.options.count('channels.refreshed');
+    if (warnings.length) this.options.health.problem(CHANNELS_PART, warnings.join('; '), 'warn');
+    else this.options.health.ok(CHANNELS_PART);
+    this.schedule(this.options.refreshMs);
   }
 
   private async apply(cameras: CameraUpsert[], statuses: Map<string, CameraStatus> | null): Promise<void> {
@@ -121,15 +121,15 @@ export class ChannelSync {
       const next = { ...cam, ...(status ? { status } : {}) };
       const sig = JSON.stringify(next);
       if (this.written.get(cam.vendorId) === sig) continue;
-      await this.o.cameras.upsert(next);
+      await this.options.cameras.upsert(next);
       this.written.set(cam.vendorId, sig);
     }
     this.known = ids;
-    for (const c of await this.o.cameras.list()) {
+    for (const c of await this.options.cameras.list()) {
       if (ids.has(c.vendorId) || c.status === 'OFFLINE') continue;
-      await this.o.cameras.setStatus(c.vendorId, 'OFFLINE');
+      await this.options.cameras.setStatus(c.vendorId, 'OFFLINE');
       this.written.delete(c.vendorId);
-      this.o.count('channels.gone');
+      this.options.count('channels.gone');
     }
   }
 }

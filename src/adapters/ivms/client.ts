@@ -27,8 +27,8 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
 export class IvmsClient {
   private readonly root: string;
 
-  constructor(private readonly o: IvmsClientOptions) {
-    this.root = `${o.baseUrl.replace(/\/+$/, '')}${o.pathPrefix.replace(/\/+$/, '')}/REST/local/`;
+  constructor(private readonly options: IvmsClientOptions) {
+    this.root = `${options.baseUrl.replace(/\/+$/, '')}${options.pathPrefix.replace(/\/+$/, '')}/REST/local/`;
   }
 
   /** The URL of `segments` below /REST/local/ (each segment URL-encoded). */
@@ -38,7 +38,7 @@ export class IvmsClient {
 
   /** A JSON request; the `result` array of a successful envelope, else the AppError it means. */
   async call(segments: Array<string | number>, op: IvmsOperation, method: 'GET' | 'POST' = 'GET'): Promise<unknown[]> {
-    const res = await this.send(segments, op, { method, maxBytes: MAX_JSON_BYTES, timeoutMs: this.o.requestTimeoutMs });
+    const res = await this.send(segments, op, { method, maxBytes: MAX_JSON_BYTES, timeoutMs: this.options.requestTimeoutMs });
     return readEnvelope(res.status, res.text(), op);
   }
 
@@ -60,10 +60,10 @@ export class IvmsClient {
 
   private async send(segments: Array<string | number>, op: IvmsOperation, o: { method: string; maxBytes: number; timeoutMs: number }) {
     try {
-      return await this.o.fetch(this.url(...segments), { ...o, signal: this.o.signal, headers: { accept: 'application/json, */*' } });
+      return await this.options.fetch(this.url(...segments), { ...o, signal: this.options.signal, headers: { accept: 'application/json, */*' } });
     } catch (e) {
       if (isAppError(e)) throw new AppError(e.code, `IVMS ${op.what}: ${e.message}`, e.details);
-      if (this.o.signal?.aborted) throw new AppError('VENDOR_UNAVAILABLE', `IVMS ${op.what}: adapter instance stopped`);
+      if (this.options.signal?.aborted) throw new AppError('VENDOR_UNAVAILABLE', `IVMS ${op.what}: adapter instance stopped`);
       throw e;
     }
   }

@@ -47,16 +47,16 @@ export interface MapAlertOptions {
 
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
 
-export function alertToEvent(alert: IvmsAlert, raw: Record<string, unknown>, o: MapAlertOptions): EventInput {
+export function alertToEvent(alert: IvmsAlert, raw: Record<string, unknown>, options: MapAlertOptions): EventInput {
   const label = alert.alertMessage.trim();
-  const media: MediaInput[] = o.image ? [{ role: 'SNAPSHOT', data: o.image.bytes, ...(o.image.declaredType ? { contentType: o.image.declaredType } : {}) }] : [];
-  const name = o.cameraName?.trim();
+  const media: MediaInput[] = options.image ? [{ role: 'SNAPSHOT', data: options.image.bytes, ...(options.image.declaredType ? { contentType: options.image.declaredType } : {}) }] : [];
+  const name = options.cameraName?.trim();
   return {
     typeName: IVMS_ALERT_TYPE_NAME,
     kind: kindOf(alert.alertType),
     vendorType: alert.alertType !== null ? String(alert.alertType) : clip(label || 'unknown', 200),
     occurredAt: alert.occurredAt,
-    dedupeKey: alertDedupeKey(alert, o.imageDigest),
+    dedupeKey: alertDedupeKey(alert, options.imageDigest),
     camera: { vendorId: alert.cameraId, ...(name ? { name: clip(name, 200) } : {}), capabilities: IVMS_CAMERA_CAPABILITIES },
     analytics: { ruleId: alert.alertType !== null ? String(alert.alertType) : null, ruleName: label || null },
     data: {
@@ -65,8 +65,8 @@ export function alertToEvent(alert: IvmsAlert, raw: Record<string, unknown>, o: 
       eventDetails1: alert.eventDetails1,
       cameraName: alert.cameraName,
       eventTime: alert.eventTime,
-      timeZone: o.timeZone,
-      ...(o.imageProblem ? { imageProblem: o.imageProblem } : {}),
+      timeZone: options.timeZone,
+      ...(options.imageProblem ? { imageProblem: options.imageProblem } : {}),
     },
     raw: withoutImage(raw),
     media,

@@ -38,11 +38,11 @@ const notVideo = (what: string, size: number, declared: string | null) =>
   new AppError('VENDOR_REJECTED', `IVMS ${what}: the ${size} bytes received are not an MP4 or MPEG-TS video (declared ${declared ?? 'nothing'})`);
 
 /** The instance API: validated ids, identical requests in flight shared, bounded concurrency. */
-export function eventMediaApi(o: EventMediaOptions): IvmsInstanceApi {
+export function eventMediaApi(options: EventMediaOptions): IvmsInstanceApi {
   const inFlight = new Map<string, Promise<MediaRef>>();
   const waiting: Array<() => void> = [];
   let active = 0;
-  const max = o.maxConcurrent ?? 4;
+  const max = options.maxConcurrent ?? 4;
   const acquire = () => (active < max ? (active++, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
   const release = () => {
     const next = waiting.shift();
@@ -54,10 +54,10 @@ export function eventMediaApi(o: EventMediaOptions): IvmsInstanceApi {
     await acquire();
     try {
       const what = `event ${eventId} ${kind}`;
-      const { bytes, contentType } = await o.client.binary(['event', eventId, kind], { what }, kind === 'snap' ? o.snap : o.clip);
+      const { bytes, contentType } = await options.client.binary(['event', eventId, kind], { what }, kind === 'snap' ? options.snap : options.clip);
       if (kind === 'clip' && !looksLikeVideo(bytes)) throw notVideo(what, bytes.length, contentType);
       try {
-        return await o.media.put(bytes, kind === 'snap' ? 'SNAPSHOT' : 'CLIP', contentType ?? undefined);
+        return await options.media.put(bytes, kind === 'snap' ? 'SNAPSHOT' : 'CLIP', contentType ?? undefined);
       } catch (e) {
         if (isAppError(e) && e.code === 'UNSUPPORTED_MEDIA_TYPE') {
           if (kind === 'clip') throw notVideo(what, bytes.length, contentType);

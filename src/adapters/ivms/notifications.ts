@@ -35,7 +35,7 @@ export class NotificationSocket {
   /** Connections opened (for tests and counters). */
   connects = 0;
 
-  constructor(private readonly o: NotificationSocketOptions) {}
+  constructor(private readonly options: NotificationSocketOptions) {}
 
   get connected(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
@@ -48,7 +48,7 @@ export class NotificationSocket {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.o.clock.clearTimeout(this.retryTimer);
+    this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.stopPing();
     const ws = this.ws;
@@ -71,9 +71,9 @@ export class NotificationSocket {
   private connect(): void {
     if (this.stopped) return;
     let down = false;
-    const ws = new WebSocket(this.o.url, {
-      maxPayload: this.o.maxPayload,
-      handshakeTimeout: this.o.handshakeTimeoutMs ?? 10_000,
+    const ws = new WebSocket(this.options.url, {
+      maxPayload: this.options.maxPayload,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       perMessageDeflate: false,
       followRedirects: false,
     });
@@ -86,37 +86,39 @@ export class NotificationSocket {
       ws.removeAllListeners('message');
       if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
       if (this.stopped) return;
-      if (this.openedAt && this.o.clock.nowMs() - this.openedAt >= (this.o.stableMs ?? 10_000)) this.attempt = 0;
+      if (this.openedAt && this.options.clock.nowMs() - this.openedAt >= (this.options.stableMs ?? 10_000)) this.attempt = 0;
       this.openedAt = 0;
-      const delay = backoffDelay(this.attempt++, { baseMs: this.o.baseDelayMs ?? 500, capMs: this.o.maxDelayMs, random: this.o.random });
-      this.retryTimer = this.o.clock.setTimeout(() => {
+      const delay = backoffDelay(this.attempt++, { baseMs: this.options.baseDelayMs ?? 500, capMs: this.options.maxDelayMs, random: this.options.random });
+      this.retryTimer = this.options.clock.setTimeout(() => {
         this.retryTimer = null;
         this.connect();
       }, delay);
-      this.o.onDown(reason, delay);
+      this.options.onDown(reason, delay);
     };
     ws.on('open', () => {
       this.connects++;
-      this.openedAt = this.o.clock.nowMs();
+      this.openedAt = this.options.clock.nowMs();
       this.startPing(ws, fail);
-      this.o.onOpen();
+      this.options.onOpen();
     });
     ws.on('message', (data, isBinary) => {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       if (isBinary && text.length === 0) return;
-      this.o.onMessage(text);
+      this.options.onMessage(text);
     });
-    ws.on('error', (err: NodeJS.ErrnoException) => fail(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `message over ${this.o.maxPayload} bytes` : err.message || err.code || 'socket error'));
+    ws.on('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `message over ${this.options.maxPayload} bytes` : err.message || err.code || 'socket error'),
+    );
     ws.on('close', (code, reason) => fail(`closed by server (${code}${reason.length ? ` ${reason.toString('utf8').slice(0, 80)}` : ''})`));
   }
 
   private startPing(ws: WebSocket, fail: (reason: string) => void): void {
-    const every = this.o.pingIntervalMs ?? 30_000;
+    const every = this.options.pingIntervalMs ?? 30_000;
     let alive = true;
     ws.on('pong', () => {
       alive = true;
     });
-    this.pingTimer = this.o.clock.setInterval(() => {
+    this.pingTimer = this.options.clock.setInterval(() => {
       if (!alive) return fail(`no pong within ${every >= 1000 ? `${every / 1000} s` : `${every} ms`}`);
       alive = false;
       ws.ping();
@@ -124,7 +126,7 @@ export class NotificationSocket {
   }
 
   private stopPing(): void {
-    this.o.clock.clearInterval(this.pingTimer);
+    this.options.clock.clearInterval(this.pingTimer);
     this.pingTimer = null;
   }
 }

@@ -87,9 +87,9 @@ interface Pending {
   meta: Record<string, unknown> | null;
 }
 
-export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<CapabilityHandlers, 'createEvent' | 'triggerEvent'>; api: VxgInstanceApi } {
+export function createVxgActions(deps: VxgActionDeps): { capabilities: Pick<CapabilityHandlers, 'createEvent' | 'triggerEvent'>; api: VxgInstanceApi } {
   const cameraOf = (vendorId: string): VxgCameraRuntime => {
-    const cam = d.cameras.get(vendorId);
+    const cam = deps.cameras.get(vendorId);
     if (!cam) throw notFound(`VXG camera ${vendorId} is not configured in this instance`);
     return cam;
   };
@@ -99,7 +99,7 @@ export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<Capabil
     return t;
   };
   const timeOf = (time: Date | null | undefined): Date => {
-    const t = time ?? d.now();
+    const t = time ?? deps.now();
     if (Number.isNaN(t.getTime())) throw badInput('time: invalid date', { field: 'time' });
     return wholeSeconds(t);
   };
@@ -126,7 +126,7 @@ export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<Capabil
       }
     }
     const request = { op, camera: cam.vendorId, name, time: time?.toISOString() ?? null, meta };
-    return d.idempotency.run<Pending>(
+    return deps.idempotency.run<Pending>(
       input.idempotencyKey,
       request,
       () => ({ name, time: formatVxgTime(time ?? timeOf(null)), meta }),
@@ -143,14 +143,14 @@ export function createVxgActions(d: VxgActionDeps): { capabilities: Pick<Capabil
       run('create', input, async (cam, p) => {
         await typeOf(cam, p.name);
         const ev = await cam.client.createEvent(p.name, parseVxgTime(p.time)!, p.meta);
-        await d.created(cam, ev);
-        d.acted(cam);
+        await deps.created(cam, ev);
+        deps.acted(cam);
         return { accepted: true, vendorEventId: ev.id };
       }),
     triggerEvent: (input) =>
       run('trigger', input, async (cam, p) => {
         const r = await cam.client.triggerEvent(p.name, parseVxgTime(p.time)!, p.meta);
-        d.acted(cam);
+        deps.acted(cam);
         return { accepted: true, vendorEventId: r.id };
       }),
   };

@@ -52,14 +52,14 @@ export class VxgClient {
   readonly camid: number;
   private readonly origin: string;
 
-  constructor(private readonly o: VxgClientOptions) {
-    this.camid = o.channel.camid;
-    this.origin = new URL(o.channel.apiBase).origin;
+  constructor(private readonly options: VxgClientOptions) {
+    this.camid = options.channel.camid;
+    this.origin = new URL(options.channel.apiBase).origin;
   }
 
   /** Every event type of the camera (all pages). */
   async listEventTypes(): Promise<VxgEventType[]> {
-    const pageSize = this.o.pageSize ?? 50;
+    const pageSize = this.options.pageSize ?? 50;
     const out: VxgEventType[] = [];
     for (let offset = 0, pages = 0; pages < MAX_LIST_PAGES; pages++) {
       const body = await this.request('GET', `cameras/${this.camid}/event_processing/events/`, {
@@ -160,48 +160,48 @@ export class VxgClient {
       throw vendorRejected('VXG link is not a URL');
     }
     const trusted = url.origin === this.origin;
-    const res = await this.o.fetch(url, {
-      timeoutMs: this.o.timeoutMs,
+    const res = await this.options.fetch(url, {
+      timeoutMs: this.options.timeoutMs,
       maxBytes,
-      signal: this.o.signal,
-      ...(trusted ? { allowPrivate: true, maxRedirects: 0, headers: { authorization: `Acc ${this.o.channel.token}` } } : {}),
+      signal: this.options.signal,
+      ...(trusted ? { allowPrivate: true, maxRedirects: 0, headers: { authorization: `Acc ${this.options.channel.token}` } } : {}),
     });
-    if (res.status < 200 || res.status >= 300) throw vxgHttpError(res.status, res.text(), { what: `a media link of camera ${this.camid}`, secrets: this.o.secrets });
+    if (res.status < 200 || res.status >= 300) throw vxgHttpError(res.status, res.text(), { what: `a media link of camera ${this.camid}`, secrets: this.options.secrets });
     return { data: res.body, contentType: res.headers['content-type'] };
   }
 
   private async request(method: string, path: string, r: RequestOptions): Promise<unknown> {
-    const url = new URL(`${this.o.channel.apiBase}/api/v2/${path}`);
+    const url = new URL(`${this.options.channel.apiBase}/api/v2/${path}`);
     for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts: SafeFetchOptions = {
       method,
       headers: {
-        authorization: `Acc ${this.o.channel.token}`,
+        authorization: `Acc ${this.options.channel.token}`,
         accept: 'application/json',
         ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
-      timeoutMs: this.o.timeoutMs,
+      timeoutMs: this.options.timeoutMs,
       maxBytes: 8 * 1024 * 1024,
       allowPrivate: true,
       maxRedirects: 0,
-      signal: this.o.signal,
+      signal: this.options.signal,
     };
-    const retries = r.idempotent ? (this.o.retries ?? 2) : 0;
+    const retries = r.idempotent ? (this.options.retries ?? 2) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.o.fetch(url, opts);
+        const res = await this.options.fetch(url, opts);
         return this.answer(res, r);
       } catch (e) {
-        if (attempt >= retries || !isRetryable(e) || this.o.signal?.aborted) throw e;
-        const baseMs = this.o.retryBaseMs ?? 250;
-        await (this.o.sleep ?? sleep)(backoffDelay(attempt, { baseMs, capMs: baseMs * 2 ** retries }), this.o.signal);
+        if (attempt >= retries || !isRetryable(e) || this.options.signal?.aborted) throw e;
+        const baseMs = this.options.retryBaseMs ?? 250;
+        await (this.options.sleep ?? sleep)(backoffDelay(attempt, { baseMs, capMs: baseMs * 2 ** retries }), this.options.signal);
       }
     }
   }
 
   private answer(res: SafeResponse, r: RequestOptions): unknown {
-    if (res.status < 200 || res.status >= 300) throw vxgHttpError(res.status, res.text(), { what: r.what, notFoundMeans: r.notFoundMeans, secrets: this.o.secrets });
+    if (res.status < 200 || res.status >= 300) throw vxgHttpError(res.status, res.text(), { what: r.what, notFoundMeans: r.notFoundMeans, secrets: this.options.secrets });
     if (r.allowEmpty) {
       try {
         return res.body.length ? JSON.parse(res.text()) : null;

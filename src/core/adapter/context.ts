@@ -65,7 +65,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
   const log = deps.log.child({ adapter, instance });
   const clock = deps.clock ?? systemClock();
 
-  const listenTcp = (o: TcpListenOptions): Promise<TcpListener> =>
+  const listenTcp = (options: TcpListenOptions): Promise<TcpListener> =>
     new Promise((resolve, reject) => {
       const sockets = new Set<Socket>();
       const server = createServer((socket) => {
@@ -73,7 +73,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
         socket.on('error', (err) => log.debug({ err }, 'TCP socket error')); // an unhandled socket error would crash the process
         socket.once('close', () => sockets.delete(socket));
         try {
-          o.onConnection(socket);
+          options.onConnection(socket);
         } catch (err) {
           log.error({ err }, 'TCP connection handler threw');
           socket.destroy();
@@ -81,15 +81,15 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
       });
       const entry = { server, sockets };
       server.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new Error(`TCP ${o.host ?? '0.0.0.0'}:${o.port}: ${err.code === 'EADDRINUSE' ? 'port is already in use' : err.message}`));
+        reject(new Error(`TCP ${options.host ?? '0.0.0.0'}:${options.port}: ${err.code === 'EADDRINUSE' ? 'port is already in use' : err.message}`));
       });
-      server.listen(o.port, o.host ?? '0.0.0.0', () => {
+      server.listen(options.port, options.host ?? '0.0.0.0', () => {
         if (abort.signal.aborted) return void closeServer(entry).then(() => reject(new Error('adapter instance stopped'))); // a late start() after stop/timeout
         servers.add(entry);
         server.on('error', (err) => log.error({ err }, 'TCP listener error'));
         const addr = server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : o.port;
-        log.info({ port, host: o.host ?? '0.0.0.0' }, 'TCP listening'); // the port chosen for port 0, too
+        const port = typeof addr === 'object' && addr ? addr.port : options.port;
+        log.info({ port, host: options.host ?? '0.0.0.0' }, 'TCP listening'); // the port chosen for port 0, too
         resolve({
           port,
           close: () => closeServer(entry).then(() => void servers.delete(entry)),

@@ -76,9 +76,9 @@ export class AdapterRegistry {
   private readonly clock: Clock;
   private readonly deps: ContextDeps;
 
-  constructor(private readonly o: RegistryOptions) {
-    this.clock = o.deps.clock ?? systemClock();
-    this.deps = { ...o.deps, clock: this.clock };
+  constructor(private readonly options: RegistryOptions) {
+    this.clock = options.deps.clock ?? systemClock();
+    this.deps = { ...options.deps, clock: this.clock };
   }
 
   add(def: AdapterDefinition, config: BaseInstanceConfig): void {
@@ -166,10 +166,10 @@ export class AdapterRegistry {
     if (was === held) return;
     i.leases.set(name, held);
     if (was === undefined && !held) return; // registered: standby until acquired
-    this.o.log
+    this.options.log
       .child({ adapter: i.def.type, instance: i.config.id })
       .info({ exclusive: name, held }, held ? 'exclusive work runs on this instance' : 'exclusive work on standby (another instance may run it)');
-    this.o.onStatus?.(this.info(i));
+    this.options.onStatus?.(this.info(i));
   }
 
   private setStatus(i: Instance, status: AdapterStatus, detail: string | null): void {
@@ -178,11 +178,11 @@ export class AdapterRegistry {
     i.detail = detail;
     i.since = this.clock.now();
     const labels = { adapter: i.def.type, instance: i.config.id };
-    this.o.metrics.adapterStatus.set(labels, status === 'READY' ? 1 : status === 'DEGRADED' ? 0.5 : 0);
-    const log = this.o.log.child(labels);
+    this.options.metrics.adapterStatus.set(labels, status === 'READY' ? 1 : status === 'DEGRADED' ? 0.5 : 0);
+    const log = this.options.log.child(labels);
     if (status === 'ERROR') log.error({ detail }, 'adapter instance ERROR');
     else log.info({ status, detail }, 'adapter instance status');
-    this.o.onStatus?.(this.info(i));
+    this.options.onStatus?.(this.info(i));
   }
 
   private async start(i: Instance): Promise<void> {
@@ -196,7 +196,7 @@ export class AdapterRegistry {
       },
       count: (name, by) => {
         i.counters[name] = (i.counters[name] ?? 0) + by;
-        this.o.metrics.adapterCounter.inc({ adapter: i.def.type, instance: i.config.id, counter: name }, by);
+        this.options.metrics.adapterCounter.inc({ adapter: i.def.type, instance: i.config.id, counter: name }, by);
       },
       published: (at) => {
         i.lastEventAt = at;
@@ -209,7 +209,7 @@ export class AdapterRegistry {
       },
     });
     i.resources = resources;
-    const timeoutMs = this.o.startTimeoutMs ?? 30_000;
+    const timeoutMs = this.options.startTimeoutMs ?? 30_000;
     const { clock } = this;
     let timer: Timer | undefined;
     const starting = Promise.resolve().then(() => i.def.start(resources.ctx));
@@ -229,7 +229,7 @@ export class AdapterRegistry {
           (late) => late.stop(),
           () => {},
         )
-        .catch((e) => this.o.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
+        .catch((e) => this.options.log.warn({ err: e }, 'stop() of a timed-out start failed')); // a start that finishes after its timeout is stopped
       await this.crash(i, err);
     } finally {
       clock.clearTimeout(timer);
@@ -241,7 +241,7 @@ export class AdapterRegistry {
     await this.stop(i, 'ERROR', message);
     if (this.stopping) return;
     i.attempts += 1;
-    const delay = backoffDelay(i.attempts, { baseMs: 500, capMs: this.o.maxBackoffMs ?? 60_000, random: this.o.random }); // attempt 1: 0.5–1 s
+    const delay = backoffDelay(i.attempts, { baseMs: 500, capMs: this.options.maxBackoffMs ?? 60_000, random: this.options.random }); // attempt 1: 0.5–1 s
     this.setStatus(i, 'ERROR', `${message} (retry ${i.attempts} in ${Math.round(delay / 100) / 10} s)`);
     const { clock } = this;
     i.retryAt = clock.nowMs() + delay;
@@ -260,12 +260,12 @@ export class AdapterRegistry {
       // Exclusive work first: it may use what the adapter's stop() closes.
       await resources?.stopExclusive();
     } catch (err) {
-      this.o.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'stopping exclusive work failed');
+      this.options.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'stopping exclusive work failed');
     }
     try {
       await running?.stop();
     } catch (err) {
-      this.o.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'adapter stop() failed');
+      this.options.log.warn({ err, adapter: i.def.type, instance: i.config.id }, 'adapter stop() failed');
     }
     await resources?.release();
     this.setStatus(i, status, detail);
