@@ -19,6 +19,8 @@ export interface WallTime {
 }
 
 const knownZones = new Set<string>();
+/** `+05:30`, `-0800`, `+01`: a fixed offset, not a named zone. */
+const OFFSET_ID = /^[+\-\u2212]\d/;
 
 /**
  * Is `name` an IANA time zone (e.g. `Europe/Prague`, `UTC`; case-insensitive)? Offset-only ids
@@ -27,6 +29,7 @@ const knownZones = new Set<string>();
  */
 export function isTimeZone(name: string): boolean {
   if (knownZones.has(name)) return true;
+  if (OFFSET_ID.test(name)) return false; // Intl accepts offset ids since Node 24 (ECMA-402 2024); refused on every Node
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
   } catch {
