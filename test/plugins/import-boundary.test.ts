@@ -5,8 +5,8 @@
  * `unified-surveillance-api/sdk` (and its own files).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { inside, isBuiltin, sourceFiles } from '../structure/import-graph.ts';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -15,17 +15,6 @@ const SRC = join(ROOT, 'src');
 const SDK = join(SRC, 'sdk.ts');
 const HOST_PACKAGE = 'unified-surveillance-api';
 const CORE = ['core', 'schema', 'app.ts', 'main.ts', 'testkit', 'testkit.ts'].map((p) => join(SRC, p));
-
-const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);
-const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + sep);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : filesUnder(p);
-    return /\.(ts|mts|js|mjs)$/.test(name) ? [p] : [];
-  });
-}
 
 /** What one file imports that it may not. `own`: the directory its relative imports must stay in. */
 function importViolations(file: string, text: string, rule: 'adapter' | 'simulator' | 'plugin', own: string): string[] {
@@ -57,7 +46,7 @@ describe('import boundary of adapters', () => {
   });
 
   it('built-in adapters import only the SDK, their own files, Node built-ins and npm packages', () => {
-    const violations = adapterDirs.flatMap((dir) => filesUnder(dir).flatMap((f) => importViolations(f, readFileSync(f, 'utf8'), 'adapter', dir)));
+    const violations = adapterDirs.flatMap((dir) => sourceFiles(dir).flatMap((f) => importViolations(f, readFileSync(f, 'utf8'), 'adapter', dir)));
     const index = join(SRC, 'adapters', 'index.ts');
     violations.push(...importViolations(index, readFileSync(index, 'utf8'), 'simulator', join(SRC, 'adapters')));
     expect(violations).toEqual([]);
@@ -65,7 +54,7 @@ describe('import boundary of adapters', () => {
 
   it('the example plugin imports only unified-surveillance-api/sdk and its own files', () => {
     const pkg = join(ROOT, 'examples', 'adapter-example');
-    const files = filesUnder(join(pkg, 'src'));
+    const files = sourceFiles(join(pkg, 'src'));
     expect(files.length).toBeGreaterThan(3);
     expect(files.flatMap((f) => importViolations(f, readFileSync(f, 'utf8'), 'plugin', pkg))).toEqual([]);
   });

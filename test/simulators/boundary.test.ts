@@ -5,7 +5,7 @@
  * host package) and no other vendor's simulator.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { inside, isBuiltin, sourceFiles } from '../structure/import-graph.ts';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -15,17 +15,6 @@ const SIMULATORS = join(ROOT, 'simulators');
 const KIT = join(SIMULATORS, 'kit');
 const PACKAGE = '@unified-surveillance/simulators';
 const HOST_PACKAGE = 'unified-surveillance-api';
-
-const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);
-const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + sep);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : filesUnder(p);
-    return /\.(ts|mts|js|mjs)$/.test(name) ? [p] : [];
-  });
-}
 
 /** What one simulator file imports that it may not. `own`: its vendor directory (or the kit's). */
 function simulatorImportViolations(file: string, text: string, own: string): string[] {
@@ -51,11 +40,11 @@ describe('import boundary of the simulators package', () => {
 
   it('finds the kit and every vendor with its files', () => {
     expect(dirs.map((d) => relative(SIMULATORS, d)).sort()).toEqual(['camlytics', 'ff', 'ivms', 'kit', 'vxg']);
-    for (const d of dirs) expect(filesUnder(d).length, relative(ROOT, d)).toBeGreaterThan(1);
+    for (const d of dirs) expect(sourceFiles(d).length, relative(ROOT, d)).toBeGreaterThan(1);
   });
 
   it('each vendor imports only its own files, the kit, Node built-ins and npm packages; the kit only itself', () => {
-    const violations = dirs.flatMap((dir) => filesUnder(dir).flatMap((f) => simulatorImportViolations(f, readFileSync(f, 'utf8'), dir)));
+    const violations = dirs.flatMap((dir) => sourceFiles(dir).flatMap((f) => simulatorImportViolations(f, readFileSync(f, 'utf8'), dir)));
     expect(violations).toEqual([]);
   });
 
