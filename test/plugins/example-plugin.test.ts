@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
-import { EXAMPLE_DIR, EXAMPLE_PACKAGE, ensureHostLink, startPluginApp, userProject, type PluginApp, type UserProject } from './helpers.ts';
+import { EXAMPLE_DIR, EXAMPLE_PACKAGE, startPluginApp, userProject, type PluginApp, type UserProject } from './helpers.ts';
 import { HmacWebhookVendor, SNAPSHOT_JPEG } from '../../examples/adapter-example/src/simulator/index.ts';
 
 const SECRET = 'example-plugin-secret-0123';
@@ -25,7 +25,6 @@ for (const driver of drivers) {
     const ingest = () => `${t.url}/adapters/hmac-webhook/acme/events`;
 
     beforeAll(async () => {
-      ensureHostLink();
       db = await driver.open();
       project = userProject({ [EXAMPLE_PACKAGE]: EXAMPLE_DIR });
       const statusUrl = await vendor.start();

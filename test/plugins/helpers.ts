@@ -10,18 +10,12 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import type { PluginRoots } from '../../src/core/plugins/load.ts';
-import { linkHostPackage } from '../../src/core/plugins/host-package.ts';
 import type { TestDb } from '../helpers/db.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const EXAMPLE_DIR = join(ROOT, 'examples', 'adapter-example');
 export const EXAMPLE_PACKAGE = 'usa-adapter-hmac-webhook';
 export const FIXTURES = join(import.meta.dirname, 'fixtures', 'plugins');
-
-/** The `prepare` script's link (node_modules/unified-surveillance-api → the project); made here too in case an `npm install <pkg>` pruned it. */
-export function ensureHostLink(): void {
-  linkHostPackage(ROOT);
-}
 
 export interface UserProject {
   dir: string;

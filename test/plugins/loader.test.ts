@@ -13,7 +13,7 @@ import { loadPlugins, withPluginAdapters } from '../../src/core/plugins/load.ts'
 import { notAnEsModule, resolvePluginSpec } from '../../src/core/plugins/resolve.ts';
 import { unprefixedGraphqlNames } from '../../src/schema/graphql-names.ts';
 import { SDK_VERSION } from '../../src/sdk.ts';
-import { EXAMPLE_DIR, EXAMPLE_PACKAGE, FIXTURES, ensureHostLink, userProject } from './helpers.ts';
+import { EXAMPLE_DIR, EXAMPLE_PACKAGE, FIXTURES, userProject } from './helpers.ts';
 
 const problemsOf = async (p: Promise<unknown>): Promise<string[]> => {
   const e = await p.then(
@@ -23,8 +23,6 @@ const problemsOf = async (p: Promise<unknown>): Promise<string[]> => {
   expect(e).toBeInstanceOf(ConfigError);
   return (e as ConfigError).problems;
 };
-
-beforeAll(() => ensureHostLink());
 
 describe('plugin resolution', () => {
   let dir: string;

@@ -2,13 +2,14 @@
  * How a plugin's `import … from 'unified-surveillance-api/sdk'` finds this server, two ways:
  * - at run time, a Node resolve hook (host-hooks.mjs, registered once when plugins are loaded)
  *   maps the package name to this server's own files, wherever the plugin lives;
- * - for tools (tsc, vitest, editors), `node_modules/unified-surveillance-api` is a symlink to the
- *   project itself, made by the `prepare` script on `npm install` / `npm ci`
- *   (`node --import tsx src/core/plugins/host-package.ts --link`).
+ * - for tools (tsc, vitest, editors) in this repo, npm itself links
+ *   `node_modules/unified-surveillance-api` to the project: examples/adapter-example is a workspace
+ *   whose devDependencies name the server as `file:../..`, so the link is in package-lock.json and
+ *   survives every `npm install <pkg>` (a link made outside npm was pruned by the next install).
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The project directory of this server (where its package.json is). */
@@ -34,37 +35,4 @@ export function registerHostResolution(): void {
   if (registered) return;
   registered = true;
   register(new URL('./host-hooks.mjs', import.meta.url), { data: hostPackage() });
-}
-
-/**
- * Make `node_modules/<name>` a link to the project (a junction on Windows). Leaves an existing
- * link to the same place alone; never replaces a real directory. Returns what it did.
- */
-export function linkHostPackage(root = HOST_ROOT): 'linked' | 'present' | 'skipped' {
-  const { name } = hostPackage(root);
-  const link = join(root, 'node_modules', ...name.split('/'));
-  if (existsSync(link) || isSymlink(link)) {
-    if (!isSymlink(link)) return 'skipped';
-    if (resolve(join(link, '..'), readlinkSync(link)) === resolve(root)) return 'present';
-    return 'skipped';
-  }
-  mkdirSync(join(link, '..'), { recursive: true });
-  const target = process.platform === 'win32' ? resolve(root) : relative(join(link, '..'), root) || '.';
-  symlinkSync(target, link, 'junction');
-  return 'linked';
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv.includes('--link')) {
-  const what = linkHostPackage();
-  const { name } = hostPackage();
-  if (what === 'linked') process.stdout.write(`linked node_modules/${name} → . (plugins import ${name}/sdk)\n`);
-  else if (what === 'skipped') process.stdout.write(`node_modules/${name} exists and is not a link to this project: left alone\n`);
 }
