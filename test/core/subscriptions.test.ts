@@ -117,6 +117,8 @@ for (const driver of drivers) {
     });
 
     it('streams over SSE too', async () => {
+      const active = async () => (await t.app.metrics.subscriptions.get()).values.find((v) => v.labels.field === 'events')?.value ?? 0;
+      await waitFor(async () => (await active()) === 0, 10_000, 'earlier subscriptions closed');
       const ctrl = new AbortController();
       const res = await fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -126,7 +128,7 @@ for (const driver of drivers) {
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const reader = res.body!.getReader();
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(async () => (await active()) === 1, 10_000, 'the SSE subscription listening');
       await postMany(t, 9000, 2);
       let text = '';
       while ((text.match(/"plate"/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);

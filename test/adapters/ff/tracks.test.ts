@@ -126,19 +126,11 @@ for (const driver of drivers) {
         }
       })();
       try {
-        // The subscription is live once a warm-up event comes through.
+        // The subscription listens once the server counts it (subscriptions_active); a warm-up event then comes through.
+        await waitFor(async () => (await t.app.metrics.subscriptions.get()).values.some((v) => v.labels.field === 'events' && v.value > 0), 10_000, 'subscription listening');
         const warm = new PassGenerator({ deviceId: `WARM-${driver.name}` }).next(Date.UTC(2024, 5, 17, 7, 0, 0));
-        let n = 0;
-        await waitFor(
-          async () => {
-            if (yields.some((y) => y.deviceId === `WARM-${driver.name}`)) return true;
-            await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs + n++) }, { packetCounter: 1 }) });
-            await new Promise((r) => setTimeout(r, 50));
-            return false;
-          },
-          10_000,
-          'subscription live',
-        );
+        await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs) }, { packetCounter: 1 }) });
+        await waitFor(() => yields.some((y) => y.deviceId === `WARM-${driver.name}`), 10_000, 'subscription live');
 
         const deviceId = `SUB-${driver.name}`;
         const p = new PassGenerator({ deviceId }).next(Date.UTC(2024, 5, 17, 7, 5, 0));
