@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { print } from 'graphql';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { eventSubscriptions } from '../helpers/subscriptions.ts';
 import { drivers } from '../helpers/db.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
@@ -117,7 +118,7 @@ for (const driver of drivers) {
     });
 
     it('streams over SSE too', async () => {
-      const active = async () => (await t.app.metrics.subscriptions.get()).values.find((v) => v.labels.field === 'events')?.value ?? 0;
+      const active = () => eventSubscriptions(t.app);
       await waitFor(async () => (await active()) === 0, 10_000, 'earlier subscriptions closed');
       const ctrl = new AbortController();
       const res = await fetch(`${t.url}/graphql`, {
