@@ -53,6 +53,8 @@ export interface IvmsSimulatorStats {
   playlistFetches: number;
   segmentFetches: number;
   wsConnections: number;
+  /** REST requests the 'hang' fault holds unanswered (until stop()). */
+  hung: number;
 }
 
 interface EventSpec {
@@ -66,7 +68,7 @@ const SEGMENT_GRACE = 10;
 
 export class IvmsSimulator {
   fault: IvmsFault = 'none';
-  readonly stats: IvmsSimulatorStats = { startLive: 0, startArchive: 0, keepalives: 0, stops: 0, playlistFetches: 0, segmentFetches: 0, wsConnections: 0 };
+  readonly stats: IvmsSimulatorStats = { startLive: 0, startArchive: 0, keepalives: 0, stops: 0, playlistFetches: 0, segmentFetches: 0, wsConnections: 0, hung: 0 };
   private readonly records = new Map<string, SessionRecord>();
   readonly sessions: Map<string, SimSession> = this.records;
   private channels: SimChannel[];
@@ -261,6 +263,7 @@ export class IvmsSimulator {
         res.writeHead(500, { 'content-type': 'text/html;charset=utf-8' }).end(containerErrorPage());
         return;
       default:
+        this.stats.hung++;
         return; // 'hang': never answer; stop() cuts the connection
     }
   }

@@ -7,7 +7,7 @@
  * stored and queryable on the survivor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamlyticsSimulator } from '@unified-surveillance/simulators/camlytics';
+import { CamlyticsSimulator, formatDotNetTime } from '@unified-surveillance/simulators/camlytics';
 import { gql, startServerProcess, type ServerProcess } from '../helpers/process.ts';
 import { createPostgresDatabase, TEST_DATABASE_URL } from '../helpers/db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -62,12 +62,13 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
     procs.push(...(await Promise.all([0, 1].map(() => startServerProcess({ config, env: { DATABASE_URL: created.url }, readyTimeoutMs: 90_000 })))));
   }, 120_000);
 
-  /** Camlytics events a few ms apart: the adapter's dedupe key has millisecond resolution. */
-  const emitSpaced = async (n: number) => {
+  /** Camlytics events at distinct milliseconds (now, or just after the last): the adapter's dedupe key has millisecond resolution. */
+  let lastMs = 0;
+  const emitSpaced = (n: number) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      ids.push(sim.emit().event_id);
-      await new Promise((r) => setTimeout(r, 5));
+      lastMs = Math.max(Date.now(), lastMs + 1);
+      ids.push(sim.emit({ time: formatDotNetTime(lastMs, sim.utcOffsetMinutes) }).event_id);
     }
     return ids;
   };
@@ -80,7 +81,10 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
 
   it('exactly one process polls; the other says standby; the simulator sees one long-poll in flight', async () => {
     await waitFor(async () => (await Promise.all(procs.map(leaseOf))).some((l) => l.held), 15_000, 'a lease holder');
-    await new Promise((r) => setTimeout(r, 1500)); // several lease retries of the other, several long-polls
+    // Three more long-polls begin: two whole polls (pollTimeoutSec 1) ran in between, over which
+    // the other process retried its lease (leaseRetrySec 0.5) several times.
+    const polls = sim.stats.eventRequests;
+    await waitFor(() => sim.stats.eventRequests >= polls + 3, 15_000, 'three more long-polls');
     const views = await Promise.all(procs.map(leaseOf));
     expect(views.filter((v) => v.held)).toHaveLength(1);
     const standby = views.find((v) => !v.held)!;
@@ -93,7 +97,7 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
     const gauges = await Promise.all(procs.map(leaseGauge));
     expect(gauges.sort()).toEqual(['0', '1']);
 
-    const before = await emitSpaced(3);
+    const before = emitSpaced(3);
     await waitFor(
       async () => {
         const ids = await storedEventIds(procs[0]);
@@ -114,7 +118,7 @@ describe.skipIf(skip)('Camlytics polling on exactly one of two server processes,
     holder.kill('SIGKILL');
     const killedAt = Date.now();
     await holder.exited;
-    const after = await emitSpaced(4);
+    const after = emitSpaced(4);
 
     await waitFor(async () => (await leaseOf(survivor)).held, 10_000, 'takeover by the survivor');
     const tookMs = Date.now() - killedAt;

@@ -26,7 +26,14 @@ interface Subscriber {
   stop(): void;
 }
 
-function subscribe(p: ServerProcess, name: string, after?: string): Promise<Subscriber> {
+/** Live `events` subscriptions the server holds (its subscriptions_active gauge). */
+async function activeSubscriptions(p: ServerProcess): Promise<number> {
+  const m = /^subscriptions_active\{field="events"\} (\d+)/m.exec(await (await fetch(`${p.base}/metrics`)).text());
+  return Number(m?.[1] ?? 0);
+}
+
+async function subscribe(p: ServerProcess, name: string, after?: string): Promise<Subscriber> {
+  const before = await activeSubscriptions(p);
   const client = createClient({ url: `${p.base.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
   const seqs: bigint[] = [];
   return new Promise((resolve, reject) => {
@@ -34,11 +41,11 @@ function subscribe(p: ServerProcess, name: string, after?: string): Promise<Subs
     let stop = () => {};
     const off = client.on('connected', () => {
       off();
-      // The server subscribes to the bus when the operation starts; give it a beat before ingest.
-      setTimeout(() => {
+      // The server listens on the bus once the operation has started (its gauge counts it): only then ingest.
+      waitFor(async () => (await activeSubscriptions(p)) > before, 10_000, `${name} subscribed on the server`).then(() => {
         started = true;
         resolve({ name, seqs, client, stop });
-      }, 200);
+      }, reject);
     });
     stop = client.subscribe<{ events: { seq: string } }>(
       { query: SUB, variables: after ? { after } : {} },
@@ -50,6 +57,17 @@ function subscribe(p: ServerProcess, name: string, after?: string): Promise<Subs
       },
     );
   });
+}
+
+/**
+ * A positive barrier for "nothing more arrives": one more event, posted after everything else,
+ * reaches every subscriber in `subs`. Delivery is in seq order, so anything extra (a duplicate)
+ * would have come before it. Resolves with its seq.
+ */
+async function marker(p: ServerProcess, i: number, subs: Subscriber[]): Promise<bigint> {
+  const seq = BigInt((await postTo(p, i)).seq!);
+  await waitFor(() => subs.every((s) => s.seqs.includes(seq)), 20_000, `marker ${seq} at ${subs.map((s) => s.name).join(', ')}`);
+  return seq;
 }
 
 const postTo = async (p: ServerProcess, i: number) => {
@@ -123,10 +141,10 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     expect(expected.length).toBe(N);
 
     await waitFor(() => subs.every((s) => s.seqs.length >= N), 30_000, `all subscribers to get ${N} events (${subs.map((s) => `${s.name}=${s.seqs.length}`).join(' ')})`);
-    await new Promise((r) => setTimeout(r, 300)); // anything extra (a duplicate) would arrive now
-    const counts = subs.map((s) => `${s.name}=${s.seqs.length}`).join(' ');
+    const end = await marker(procs[0], 999, subs);
+    const counts = subs.map((s) => `${s.name}=${s.seqs.length - 1}`).join(' ');
     console.log(`multi-instance: acked=${N} (+${dupAnswers} duplicate re-sends) stored=${expected.length} deliveries: ${counts}`);
-    for (const s of subs) expect(s.seqs, s.name).toEqual(expected);
+    for (const s of subs) expect(s.seqs, s.name).toEqual([...expected, end]);
     // Redis carried them (the log is only the fallback): each instance received the others' events over it.
     for (const p of procs) {
       const m = /^bus_events_received_total (\d+)/m.exec(await (await fetch(`${p.base}/metrics`)).text());
@@ -167,8 +185,8 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
     const resumed = await subscribe(procs[2], 'p0-a resumed on p2', lastSeen.toString());
     subs.push(resumed);
     await waitFor(() => resumed.seqs.length >= acked.length, 20_000, 'resumed subscriber to catch up');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(resumed.seqs).toEqual(acked);
+    const end = await marker(procs[1], 1999, [resumed]);
+    expect(resumed.seqs).toEqual([...acked, end]);
   }, 60_000);
 
   it('an instance SIGKILLed mid-ingest: the others keep delivering every event they acknowledge', async () => {
@@ -181,13 +199,13 @@ describe.skipIf(skip)('three instances on one PostgreSQL and one Redis', () => {
         if (r.status === 200) acked.push(BigInt(r.seq!));
       }
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => acked.length >= 10, 20_000, 'ingest under way'); // killed mid-ingest, not before it
     procs[0].kill('SIGKILL');
     await load;
     expect(acked.length).toBe(150);
     await waitFor(() => survivors.every((s) => s.seqs.length - before.get(s.name)! >= acked.length), 20_000, 'survivors to receive every event');
-    await new Promise((r) => setTimeout(r, 200));
-    for (const s of survivors) expect(s.seqs.slice(before.get(s.name)!), s.name).toEqual(acked);
+    const end = await marker(procs[1], 2999, survivors);
+    for (const s of survivors) expect(s.seqs.slice(before.get(s.name)!), s.name).toEqual([...acked, end]);
     expect((await fetch(`${procs[1].base}/health`)).status).toBe(200);
   }, 60_000);
 });

@@ -26,6 +26,7 @@ import { Ingest } from '../../src/core/events/ingest.ts';
 import { FileMediaStore } from '../../src/core/media/store.ts';
 import { CameraCache } from '../../src/core/cameras/cache.ts';
 import { createSafeFetch } from '../../src/core/http/safe-fetch.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
 import type { AdapterInstanceInfo } from '../../src/core/ports.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -106,7 +107,9 @@ describe('adapter lifecycle in the app', () => {
   it('a failing start() puts only that instance in ERROR with detail, retries with backoff, the rest keeps serving, /ready is 503 until it runs', async () => {
     const flaky = flakyAdapter(1);
     const thing = thingAdapter();
+    const clock = new ManualClock(); // the restart backoff runs on it: the test moves time
     const t = await startTestApp({
+      clock,
       adapters: [ffAdapter as unknown as AdapterDefinition, flaky.def, thing.def],
       config: {
         adapters: [
@@ -129,11 +132,15 @@ describe('adapter lifecycle in the app', () => {
     const ingest = await fetch(`${t.url}/adapters/ff/default/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sample });
     expect(ingest.status).toBe(200);
 
+    // The first retry waits 0.5–1 s (backoff with jitter) after the ERROR: not yet at 499 ms, done by 1 s.
+    await clock.advance(499);
+    expect(flaky.state.starts).toBe(1);
+    expect((await adaptersQuery(t)).get('flaky/f1')?.status).toBe('ERROR');
+    await clock.advance(501);
     await waitFor(async () => (await adaptersQuery(t)).get('flaky/f1')?.status === 'READY', 10_000, 'flaky READY');
     const ready = (await adaptersQuery(t)).get('flaky/f1')!;
     expect(ready.detail).toBeNull();
-    // The first retry waits 0.5–1 s (backoff with jitter) after the ERROR.
-    expect(Date.parse(ready.since) - Date.parse(first.get('flaky/f1')!.since)).toBeGreaterThanOrEqual(450);
+    expect(Date.parse(ready.since) - Date.parse(first.get('flaky/f1')!.since)).toBeGreaterThanOrEqual(500);
     expect(flaky.state.starts).toBe(2);
     expect((await fetch(`${t.url}/ready`)).status).toBe(200);
   });

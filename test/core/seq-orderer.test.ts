@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/events/model.ts';
 import { SeqOrderer } from '../../src/core/events/seq-orderer.ts';
+import { ManualClock } from '../../src/core/time/manual-clock.ts';
 
 const ev = (seq: number): StoredEvent =>
   ({
@@ -27,7 +28,9 @@ const ev = (seq: number): StoredEvent =>
     media: [],
   }) as StoredEvent;
 
+/** Log reads take 1 ms of a ManualClock (a database answers later), so batches can arrive while one is read. */
 function harness(start = 0, pageSize = 1000) {
+  const clock = new ManualClock();
   const log: StoredEvent[] = [];
   const got: bigint[] = [];
   let reads = 0;
@@ -36,7 +39,7 @@ function harness(start = 0, pageSize = 1000) {
     {
       readAfter: async (after, limit) => {
         reads += 1;
-        await new Promise((r) => setTimeout(r, 1));
+        await clock.sleep(1);
         if (failNext) {
           failNext = false;
           throw new Error('db down');
@@ -54,10 +57,13 @@ function harness(start = 0, pageSize = 1000) {
     log.push(...evs);
     return evs;
   };
-  return { o, log, got, commit, reads: () => reads, failOnce: () => (failNext = true) };
+  return { o, clock, log, got, commit, reads: () => reads, failOnce: () => (failNext = true) };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Let every log read in flight (and the reads they lead to) finish: run the clock until no read waits. */
+const settle = async (h: { clock: ManualClock }) => {
+  while (await h.clock.runNext());
+};
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 describe('SeqOrderer', () => {
@@ -75,7 +81,7 @@ describe('SeqOrderer', () => {
     const b = h.commit(3, 4);
     h.o.offer(b);
     expect(h.got).toEqual([]); // held until the gap is read
-    await settle();
+    await settle(h);
     expect(h.got).toEqual([1n, 2n, 3n, 4n]);
     h.o.offer(a); // the late message
     h.o.offer(b); // an echo
@@ -86,11 +92,11 @@ describe('SeqOrderer', () => {
     const h = harness();
     h.commit(1, 2); // announced to nobody
     h.o.poke();
-    await settle();
+    await settle(h);
     expect(h.got).toEqual([1n, 2n]);
     h.commit(3); // lost
     h.o.offer(h.commit(4));
-    await settle();
+    await settle(h);
     expect(h.got).toEqual([1n, 2n, 3n, 4n]);
   });
 
@@ -98,7 +104,7 @@ describe('SeqOrderer', () => {
     const h = harness();
     h.o.offer(h.commit(1));
     h.o.offer(h.commit(3, 5)); // 2 and 4 are holes
-    await settle();
+    await settle(h);
     h.o.offer(h.commit(6));
     expect(h.got).toEqual([1n, 3n, 5n, 6n]);
   });
@@ -111,7 +117,7 @@ describe('SeqOrderer', () => {
     h.o.offer(batches[0]);
     h.o.offer(batches[3]);
     h.o.offer(batches[1]);
-    await settle();
+    await settle(h);
     h.o.offer(h.commit(11));
     expect(h.got).toEqual(range(1, 11).map(BigInt));
   });
@@ -120,10 +126,10 @@ describe('SeqOrderer', () => {
     const h = harness();
     h.failOnce();
     h.o.offer(h.commit(2)); // gap at 1 (hole or lost) → read fails
-    await settle();
+    await settle(h);
     expect(h.got).toEqual([]);
     h.o.offer(h.commit(3)); // must not jump the queue
-    await settle();
+    await settle(h);
     expect(h.got).toEqual([2n, 3n]);
   });
 
@@ -145,12 +151,11 @@ describe('SeqOrderer', () => {
           if (rnd() > 0.1) h.o.offer(b); // some messages are lost
           if (rnd() < 0.1) h.o.offer(b); // some arrive twice
         }
-        if (rnd() < 0.2) await new Promise((r) => setTimeout(r, 1));
+        if (rnd() < 0.2) await h.clock.advance(1); // reads in flight finish between these offers
       }
       inFlight.forEach((b) => h.o.offer(b));
       h.o.poke();
-      await settle();
-      await settle();
+      await settle(h);
       expect(h.got).toEqual(h.log.map((e) => e.seq));
     }
   });

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { print } from 'graphql';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { eventSubscriptions } from '../helpers/subscriptions.ts';
 import { drivers } from '../helpers/db.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
@@ -117,6 +118,8 @@ for (const driver of drivers) {
     });
 
     it('streams over SSE too', async () => {
+      const active = () => eventSubscriptions(t.app);
+      await waitFor(async () => (await active()) === 0, 10_000, 'earlier subscriptions closed');
       const ctrl = new AbortController();
       const res = await fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -126,7 +129,7 @@ for (const driver of drivers) {
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const reader = res.body!.getReader();
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(async () => (await active()) === 1, 10_000, 'the SSE subscription listening');
       await postMany(t, 9000, 2);
       let text = '';
       while ((text.match(/"plate"/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
+import { eventSubscriptions } from '../helpers/subscriptions.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { EXAMPLE_DIR, EXAMPLE_PACKAGE, startPluginApp, userProject, type PluginApp, type UserProject } from './helpers.ts';
 import { HmacWebhookVendor, SNAPSHOT_JPEG } from '../../examples/adapter-example/src/simulator/index.ts';
 
@@ -51,10 +53,14 @@ for (const driver of drivers) {
     });
 
     it('a signed webhook arrives live on the events subscription, with its snapshot served', async () => {
+      const listening = await eventSubscriptions(t.app);
       const client = wsClient(t.url);
       let sent: Awaited<ReturnType<typeof vendor.emit>> | undefined;
       const [{ events: ev }] = await collect<{ events: Record<string, any> }>(client, `subscription { events(filter: { adapters: ["hmac-webhook"] }) { ${EVENT_FIELDS} } }`, {}, 1, () => {
-        setTimeout(() => void vendor.emit(ingest(), { type: 'line.crossed' }).then((e) => (sent = e)), 50);
+        // Sent once the subscription listens (the server counts it): no `after`, so earlier would be missed.
+        void waitFor(async () => (await eventSubscriptions(t.app)) > listening, 10_000, 'subscription listening')
+          .then(() => vendor.emit(ingest(), { type: 'line.crossed' }))
+          .then((e) => (sent = e));
       });
       await client.dispose();
       expect(ev).toMatchObject({

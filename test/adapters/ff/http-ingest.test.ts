@@ -212,13 +212,18 @@ for (const driver of drivers) {
       });
       await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
       const deviceId = `BUF-${driver.name}`;
+      const markerId = `BUF-END-${driver.name}`;
       const live: Ev[] = [];
+      let markerSeen = false;
       const ws = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
       // Subscribe from the current end of the log (`after`), so no event can slip past unseen.
       const top = (await t.gql('{ events(first: 1) { edges { node { seq } } } }')).data.events.edges[0]?.node.seq ?? '0';
       const sub = ws.iterate<Ev>({ query: 'subscription($after: String) { events(after: $after) { seq ... on FfPlateEvent { deviceId } } }', variables: { after: top } });
       const reading = (async () => {
-        for await (const m of sub) if (m.data?.events.deviceId === deviceId) live.push(m.data.events);
+        for await (const m of sub) {
+          if (m.data?.events.deviceId === deviceId) live.push(m.data.events);
+          if (m.data?.events.deviceId === markerId) markerSeen = true;
+        }
       })();
       const sim = new FfCameraSimulator({
         deviceId,
@@ -249,7 +254,9 @@ for (const driver of drivers) {
         expect(evs).toHaveLength(n);
         expect(evs.map((e) => e.phase).sort()).toEqual(p.events.map((e) => PHASE[e.carState]).sort());
         await waitFor(() => live.length >= n, 5000, 'live events');
-        await new Promise((r) => setTimeout(r, 100));
+        // A marker event stored after all of them: delivery is in seq order, so a duplicate would come before it.
+        expect((await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent(pass(markerId).update.json, { packetCounter: 1 }) })).status).toBe(200);
+        await waitFor(() => markerSeen, 5000, 'the marker event');
         expect(live.map((e) => e.seq).sort()).toEqual(evs.map((e) => e.seq).sort());
       } finally {
         await sim.stop();

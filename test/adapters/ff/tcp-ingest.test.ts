@@ -31,6 +31,7 @@ async function sendRaw(port: number, chunks: Array<string | Buffer>, o: { end?: 
   await new Promise<void>((r) => s.once('connect', () => r()));
   for (const c of chunks) {
     await new Promise<void>((r) => s.write(c, () => r()));
+    // Not synchronisation: the scenario drips bytes, so each chunk reaches the listener as a read of its own.
     await new Promise((r) => setTimeout(r, 5));
   }
   if (o.end !== false) await new Promise<void>((r) => s.end(() => r()));

@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
+import { eventSubscriptions } from '../../helpers/subscriptions.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { FfCameraSimulator, PassGenerator, postEvent, stampEvent, type VehiclePass } from '@unified-surveillance/simulators/ff';
 
@@ -126,19 +127,11 @@ for (const driver of drivers) {
         }
       })();
       try {
-        // The subscription is live once a warm-up event comes through.
+        // The subscription listens once the server counts it (subscriptions_active); a warm-up event then comes through.
+        await waitFor(async () => (await eventSubscriptions(t.app)) > 0, 10_000, 'subscription listening');
         const warm = new PassGenerator({ deviceId: `WARM-${driver.name}` }).next(Date.UTC(2024, 5, 17, 7, 0, 0));
-        let n = 0;
-        await waitFor(
-          async () => {
-            if (yields.some((y) => y.deviceId === `WARM-${driver.name}`)) return true;
-            await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs + n++) }, { packetCounter: 1 }) });
-            await new Promise((r) => setTimeout(r, 50));
-            return false;
-          },
-          10_000,
-          'subscription live',
-        );
+        await postEvent({ url: ingestUrl, mode: 'json', event: stampEvent({ ...warm.events[0].json, capture_timestamp: String(warm.startMs) }, { packetCounter: 1 }) });
+        await waitFor(() => yields.some((y) => y.deviceId === `WARM-${driver.name}`), 10_000, 'subscription live');
 
         const deviceId = `SUB-${driver.name}`;
         const p = new PassGenerator({ deviceId }).next(Date.UTC(2024, 5, 17, 7, 5, 0));

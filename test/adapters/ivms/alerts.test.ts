@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { waitFor } from '../../helpers/wait-for.ts';
+import { eventSubscriptions } from '../../helpers/subscriptions.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
 import { collect, wsClient } from '../../helpers/ws-client.ts';
 import { startIvms, type IvmsHarness } from './harness.ts';
@@ -44,11 +45,13 @@ for (const driver of drivers) {
 
     it('an alert arrives live as IvmsAlertEvent with its snapshot stored and served', async () => {
       const after = await lastSeq();
+      const listening = await eventSubscriptions(h.t.app);
       const client = wsClient(h.t.url);
       const eventTime = new Date(Date.UTC(2024, 5, 14, 10, 30, 15));
       let sent: ReturnType<typeof h.sim.alert> | undefined;
       const got = collect<{ events: Ev }>(client, `subscription($after: String) { events(after: $after, filter: { adapters: ["ivms"] }) { ${ALERT_FIELDS} } }`, { after }, 1, () => {
-        setTimeout(() => (sent = h.sim.alert({ cameraId: 1, eventTime, imageBytes: 12_000 })), 50);
+        // Sent once the subscription listens, so it arrives live (the `after` would replay it anyway).
+        void waitFor(async () => (await eventSubscriptions(h.t.app)) > listening, 10_000, 'subscription listening').then(() => (sent = h.sim.alert({ cameraId: 1, eventTime, imageBytes: 12_000 })));
       });
       const [{ events: ev }] = await got;
       await client.dispose();

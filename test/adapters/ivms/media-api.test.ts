@@ -11,6 +11,7 @@ import { FileMediaStore } from '../../../src/core/media/store.ts';
 import type { IvmsClient } from '../../../src/adapters/ivms/client.ts';
 import { asIvmsApi, eventMediaApi } from '../../../src/adapters/ivms/media.ts';
 import { AppError } from '../../../src/sdk.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ivms-media-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +21,8 @@ const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(
 const TS = Buffer.from(Array.from({ length: 188 * 3 }, (_, i) => (i % 188 === 0 ? 0x47 : 0)));
 const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(16)]);
 
-function api(bodies: Record<string, Buffer>, o: { maxConcurrent?: number; delayMs?: number } = {}) {
+/** A scripted client; with `vendorAnswers`, every download hangs until that promise resolves (a slow vendor the test lets go). */
+function api(bodies: Record<string, Buffer>, o: { maxConcurrent?: number; vendorAnswers?: Promise<void> } = {}) {
   const calls: string[] = [];
   let active = 0;
   let peak = 0;
@@ -29,13 +31,13 @@ function api(bodies: Record<string, Buffer>, o: { maxConcurrent?: number; delayM
       const key = segments.join('/');
       calls.push(key);
       peak = Math.max(peak, ++active);
-      await new Promise((r) => setTimeout(r, o.delayMs ?? 0));
+      await o.vendorAnswers;
       active--;
       return { bytes: bodies[key] ?? JPEG, contentType: 'application/octet-stream' };
     },
   } as unknown as IvmsClient;
   const limits = { maxBytes: 1 << 20, timeoutMs: 1000 };
-  return { calls, peak: () => peak, api: eventMediaApi({ client, media: store, snap: limits, clip: limits, maxConcurrent: o.maxConcurrent }) };
+  return { calls, active: () => active, peak: () => peak, api: eventMediaApi({ client, media: store, snap: limits, clip: limits, maxConcurrent: o.maxConcurrent }) };
 }
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
@@ -63,8 +65,13 @@ describe('IVMS event media API', () => {
   });
 
   it('the same request in flight is fetched once; downloads are bounded', async () => {
-    const a = api({}, { maxConcurrent: 2, delayMs: 30 });
-    const refs = await Promise.all([a.api.eventMedia('9', 'snap'), a.api.eventMedia('9', 'snap'), a.api.eventMedia('10', 'snap'), a.api.eventMedia('11', 'snap'), a.api.eventMedia('12', 'snap')]);
+    let answer = () => {};
+    const a = api({}, { maxConcurrent: 2, vendorAnswers: new Promise<void>((r) => (answer = r)) });
+    const all = Promise.all([a.api.eventMedia('9', 'snap'), a.api.eventMedia('9', 'snap'), a.api.eventMedia('10', 'snap'), a.api.eventMedia('11', 'snap'), a.api.eventMedia('12', 'snap')]);
+    await waitFor(() => a.active() === 2, 5000, 'two downloads under way');
+    expect(a.calls).toHaveLength(2); // the other two wait for a slot
+    answer();
+    const refs = await all;
     expect(refs[0]).toEqual(refs[1]);
     expect(a.calls.filter((c) => c === 'event/9/snap')).toHaveLength(1);
     expect(a.calls).toHaveLength(4);

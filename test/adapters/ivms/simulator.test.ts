@@ -374,7 +374,7 @@ describe('IVMS simulator WebSocket notifications', () => {
     const c = await connect(sim.wsUrl);
     sim.fault = 'hang';
     const hanging = fetch(`${url}${PREFIX}/REST/local/channel`).catch((e: Error) => e);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => sim.stats.hung === 1, 5000, 'the request held by the hang fault');
     await sim.stop();
     expect(await c.closed).toBe(1001);
     expect(c.messages.at(-1).message).toBe('Connection Closed!');

@@ -3,6 +3,7 @@ import { fingerprint, IdempotencyStore } from '../../../src/adapters/vxg/idempot
 import { EventTypeCache } from '../../../src/adapters/vxg/event-types.ts';
 import { vendorUnavailable, type InstanceState } from '../../../src/sdk.ts';
 import type { VxgEventType } from '../../../src/adapters/vxg/map.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 function memoryState(): InstanceState & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
@@ -25,12 +26,17 @@ describe('IdempotencyStore', () => {
   it('concurrent calls with one key act once', async () => {
     const store = new IdempotencyStore({ state: memoryState(), ttlMs: 60_000, now: () => 1000 });
     let calls = 0;
+    let answer = () => {};
+    const vendorAnswers = new Promise<void>((r) => (answer = r));
     const act = async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 20));
+      await vendorAnswers; // the vendor is still acting while the other four calls come in
       return { accepted: true, vendorEventId: 'x' };
     };
-    const results = await Promise.all(Array.from({ length: 5 }, () => store.run('k', { a: 1 }, () => null, act)));
+    const all = Promise.all(Array.from({ length: 5 }, () => store.run('k', { a: 1 }, () => null, act)));
+    await waitFor(() => calls === 1, 5000, 'the first call acting');
+    answer();
+    const results = await all;
     expect(calls).toBe(1);
     expect(new Set(results.map((r) => r.vendorEventId))).toEqual(new Set(['x']));
   });
@@ -135,11 +141,15 @@ describe('EventTypeCache', () => {
     let listings = 0;
     let names = ['motion'];
     const changes: string[][] = [];
+    let answer = () => {};
+    const vendorAnswers = new Promise<void>((r) => (answer = r));
     const cache = new EventTypeCache(
-      { listEventTypes: async () => (listings++, await new Promise((r) => setTimeout(r, 5)), names.map(type)) },
+      { listEventTypes: async () => (listings++, await vendorAnswers, names.map(type)) },
       { ttlMs: 10_000, now: () => now, onChange: (t) => changes.push(t.map((x) => x.name)) },
     );
-    await Promise.all([cache.list(), cache.list(), cache.list()]);
+    const three = Promise.all([cache.list(), cache.list(), cache.list()]); // all while the first listing is unanswered
+    answer();
+    await three;
     expect(listings).toBe(1);
     expect(await cache.find('motion')).toMatchObject({ name: 'motion' });
     expect(listings).toBe(1);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import { badInput, isAppError } from '../../../src/core/errors.ts';
 import { locateJsonError, parseJsonText, readBody, readJsonBody, sendError, sendJson } from '../../../src/core/http/body.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -75,10 +76,13 @@ describe('readBody', () => {
   });
 
   it('rejects with BAD_USER_INPUT when the client goes away mid-body', async () => {
-    const { port, outcomes } = await startReader((req) => readBody(req, 1000));
+    const reading: http.IncomingMessage[] = [];
+    const { port, outcomes } = await startReader((req) => (reading.push(req), readBody(req, 1000)));
     const sock = net.connect(port, '127.0.0.1');
-    sock.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc');
-    await new Promise((r) => setTimeout(r, 30));
+    const sent = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc';
+    sock.write(sent);
+    // Gone only once the server is reading the body and has received the part that was sent.
+    await waitFor(() => reading[0]?.socket.bytesRead === sent.length, 5000, 'the partial body received');
     sock.destroy();
     await expect.poll(() => outcomes.length).toBe(1);
     expect(isAppError(outcomes[0]) && outcomes[0].code).toBe('BAD_USER_INPUT');

@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { isAppError } from '../../../src/core/errors.ts';
 import { sendError, sendJson } from '../../../src/core/http/body.ts';
 import { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from '../../../src/core/http/multipart.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const MiB = 1024 * 1024;
 const LIMITS: MultipartLimits = { maxFileBytes: 2 * MiB, maxFiles: 3, maxFields: 3, maxParts: 5, maxFieldBytes: 64 * 1024 };
@@ -38,7 +39,9 @@ afterEach(async () => {
 /** A server that parses and answers a summary; `outcomes` records what each parse produced. */
 async function startServer(limits = LIMITS) {
   const outcomes: Array<{ parts?: MultipartPart[]; error?: unknown }> = [];
+  const requests: http.IncomingMessage[] = [];
   const server = http.createServer(async (req, res) => {
+    requests.push(req);
     try {
       const parts = await parseMultipart(req, limits);
       outcomes.push({ parts });
@@ -55,7 +58,7 @@ async function startServer(limits = LIMITS) {
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { url, outcomes, port: (server.address() as AddressInfo).port };
+  return { url, outcomes, requests, port: (server.address() as AddressInfo).port };
 }
 
 async function post(url: string, body: Buffer | Readable, contentType = CT) {
@@ -141,13 +144,15 @@ describe('parseMultipart', () => {
   });
 
   it('rejects with BAD_USER_INPUT when the client disconnects mid-body', async () => {
-    const { port, outcomes } = await startServer();
+    const { port, outcomes, requests } = await startServer();
     const body = multipartBody([{ name: 'image', filename: 'a.jpg', data: Buffer.alloc(100_000, 1) }]);
     const sock = net.connect(port, '127.0.0.1');
     await new Promise((r) => sock.once('connect', r));
-    sock.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${CT}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const head = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${CT}\r\nContent-Length: ${body.length}\r\n\r\n`;
+    sock.write(head);
     sock.write(body.subarray(0, 50_000));
-    await new Promise((r) => setTimeout(r, 50));
+    // Gone only once the server is parsing and has received the half that was sent.
+    await waitFor(() => requests[0]?.socket.bytesRead === Buffer.byteLength(head) + 50_000, 5000, 'half the body received');
     sock.destroy();
     await expect.poll(() => outcomes.length).toBe(1);
     expect(isAppError(outcomes[0].error) && outcomes[0].error.code).toBe('BAD_USER_INPUT');

@@ -191,10 +191,9 @@ describe('createSafeFetch: limits and failures', () => {
   });
 
   it('rethrows the caller abort reason', async () => {
-    const srv = await serve(() => {});
     const ac = new AbortController();
+    const srv = await serve(() => ac.abort(new Error('caller gave up'))); // gives up while the request is in flight
     const p = client({ allowPrivate: true })(srv.url, { signal: ac.signal });
-    setTimeout(() => ac.abort(new Error('caller gave up')), 50);
     await expect(p).rejects.toThrow('caller gave up');
   });
 
