@@ -7,6 +7,10 @@ import * as crypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretsEqual } from '../../src/core/auth/secrets-equal.ts';
 
+// The test workers share one module graph (isolate: false): another file may have loaded secrets-equal.ts
+// with the real node:crypto already. A copy of our own (a query makes it another module) imports the mock.
+const mocked: typeof import('../../src/core/auth/secrets-equal.ts') = await import(/* @vite-ignore */ `${'../../src/core/auth/secrets-equal.ts'}?mocked-crypto`);
+
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
   return { ...actual, timingSafeEqual: vi.fn((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => actual.timingSafeEqual(a, b)) };
@@ -36,7 +40,7 @@ describe('secretsEqual', () => {
   });
 
   it('compares two 32-byte digests whatever the lengths, so a shorter or longer guess takes the same comparison', () => {
-    for (const given of ['x', SECRET.slice(0, 8), SECRET, `${SECRET}${'y'.repeat(200)}`]) secretsEqual(given, SECRET);
+    for (const given of ['x', SECRET.slice(0, 8), SECRET, `${SECRET}${'y'.repeat(200)}`]) mocked.secretsEqual(given, SECRET);
     expect(compared).toHaveBeenCalledTimes(4);
     for (const [a, b] of compared.mock.calls) {
       expect(a.byteLength).toBe(32);
