@@ -78,5 +78,14 @@ export { combineHealth, type PartHealth } from './core/adapter/combine-health.ts
 /** Since 1.3.0: one backoff with jitter (attempt → delay) and one abortable sleep (prefer ctx.clock.sleep, which tests control). */
 export { backoffDelay, type BackoffOptions, type Jitter } from './core/time/backoff.ts';
 export { sleep } from './core/time/sleep.ts';
+/**
+ * Since 1.4.0: a client's Relay global id ↔ the internal id (global-id.ts). `decodeGlobalId(id, 'Camera')`
+ * is the internal id or a BAD_USER_INPUT AppError; `services.cameraById` also takes the global id as it is.
+ */
+export { decodeGlobalId, encodeGlobalId } from './core/util/global-id.ts';
+/** Since 1.4.0: a credential a vendor sent against the configured secret, in constant time, length not revealed (secrets-equal.ts). */
+export { secretsEqual } from './core/auth/secrets-equal.ts';
+/** Since 1.4.0: the parent object of a field an adapter adds to Camera (`builder.objectField(refs.Camera, …)`). */
+export type { CameraRecord } from './core/cameras/repo.ts';
 /** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
 export { z } from 'zod';

@@ -28,6 +28,10 @@ export interface CoreServices {
   listEvents(filter: EventFilter | null | undefined, page: PageArgs): Promise<EventPage>;
   eventBySeq(seq: bigint): Promise<StoredEvent | null>;
   subscribeEvents(filter: EventFilter | null | undefined, after: bigint | null, signal?: AbortSignal): AsyncIterable<StoredEvent>;
+  /**
+   * A camera by its internal id (`adapter/instance/vendorId`) or, since SDK 1.4.0, by the Camera
+   * global id a client sends (never ambiguous: core/util/global-id.ts); null when there is none.
+   */
   cameraById(id: string): Promise<CameraRecord | null>;
   listCameras(filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }>;
   adapters(): AdapterInstanceInfo[];

@@ -9,6 +9,7 @@ import { camerasById, listCameras, type CameraRecord } from './cameras/repo.ts';
 import type { EventBus } from './events/bus.ts';
 import { EventSubscription } from './events/subscription.ts';
 import { Semaphore } from './util/semaphore.ts';
+import { cameraIdFrom } from './util/global-id.ts';
 import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
@@ -33,7 +34,8 @@ export interface ServiceDeps {
 /** Cameras change rarely and every streamed event resolves its camera: keep them ~2 s. */
 function cameraLookup(db: Db, ttlMs = 2000) {
   const cache = new Map<string, { at: number; rec: Promise<CameraRecord | null> }>();
-  return (id: string): Promise<CameraRecord | null> => {
+  return (idOrGlobalId: string): Promise<CameraRecord | null> => {
+    const id = cameraIdFrom(idOrGlobalId); // resolvers may pass on what the client sent
     const now = Date.now();
     const hit = cache.get(id);
     if (hit && now - hit.at < ttlMs) return hit.rec;

@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../core/ports.ts';
 import { fieldCost } from './cost.ts';
 import { parseJsonScalar } from './json-scalar.ts';
 import { decodeNodeId } from './ids.ts';
+import { encodeGlobalId } from '../core/util/global-id.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
@@ -46,6 +47,7 @@ export function createBuilder() {
       clientMutationId: 'omit',
       cursorType: 'String',
       edgesFieldOptions: { nullable: false },
+      encodeGlobalID: (typename, id) => encodeGlobalId(typename, id), // the one codec (core/util/global-id.ts), also the SDK's
       decodeGlobalID: (id: string) => decodeNodeId(id, (name) => isObjectType(name)),
     },
   });

@@ -1,8 +1,8 @@
 /** Id helpers shared by root fields: Relay global ids or raw ids, and camera loading. */
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { GraphQLContext } from '../core/ports.ts';
+import { parseGlobalId } from '../core/util/global-id.ts';
 
 /** The largest seq the store can hold (PostgreSQL bigint). */
 export const MAX_SEQ = 2n ** 63n - 1n;
@@ -19,12 +19,7 @@ export function seqOf(text: string): bigint | null {
  * object type of this schema, is the client's mistake (BAD_USER_INPUT), not a server error.
  */
 export function decodeNodeId(globalID: string, isObjectType: (typename: string) => boolean): { typename: string; id: string } {
-  let decoded: { typename: string; id: string } | null = null;
-  try {
-    decoded = decodeGlobalID(globalID);
-  } catch {
-    /* reported below */
-  }
+  const decoded = parseGlobalId(globalID);
   if (!decoded || !isObjectType(decoded.typename)) {
     throw new GraphQLError(`id: not an object id of this API: ${JSON.stringify(globalID.slice(0, 80))}`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
@@ -33,13 +28,8 @@ export function decodeNodeId(globalID: string, isObjectType: (typename: string) 
 
 /** Accepts a Relay global id of the given type, or the raw id. */
 export function localId(id: string, expect: (typename: string) => boolean): string {
-  try {
-    const g = decodeGlobalID(id);
-    if (g.typename && g.id && expect(g.typename)) return g.id;
-  } catch {
-    /* not a global id */
-  }
-  return id;
+  const g = parseGlobalId(id);
+  return g && expect(g.typename) ? g.id : id;
 }
 
 export async function loadCamera(ctx: GraphQLContext, id: string): Promise<CameraRecord> {

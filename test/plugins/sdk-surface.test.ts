@@ -25,6 +25,7 @@ const SDK_EXPORTS: Record<string, string> = Object.fromEntries([
   ['Scope', '1.2.0'],
   ...'zonedTimeToDate isTimeZone WallTime combineHealth PartHealth'.split(' ').map((name) => [name, '1.3.0']),
   ...'Timer backoffDelay BackoffOptions Jitter sleep'.split(' ').map((name) => [name, '1.3.0']),
+  ...'decodeGlobalId encodeGlobalId secretsEqual CameraRecord'.split(' ').map((name) => [name, '1.4.0']),
 ]);
 const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries([
   ...'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'

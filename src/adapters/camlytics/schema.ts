@@ -3,7 +3,7 @@
  * Camlytics fields), Camera.camlyticsChannel (stream URI without credentials) and the
  * camlyticsAggregates query over stored hourly/daily webhook aggregates.
  */
-import { badInput, notFound, requireScope, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
+import { badInput, decodeGlobalId, notFound, requireScope, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
 import { AGGREGATE_GRANULARITIES, type AggregateGranularity, type EventTypeCount, type RuleCount } from './aggregate.ts';
 import { aggregateMatch, asStoredAggregate, toBucket, type AggregateBucket, type AggregateFilter } from './aggregate-query.ts';
 import { CAMLYTICS_EVENT_TYPE } from './map.ts';
@@ -14,9 +14,7 @@ const bad = (message: string) => badInput(message);
 
 /** A Camera argument: its Relay global id or the raw `camlytics/<instance>/<channelId>`. */
 export function cameraChannel(id: string, adapterType: string): { instance: string; channelId: string } {
-  let raw = id;
-  const decoded = Buffer.from(id, 'base64').toString('utf8');
-  if (decoded.startsWith('Camera:')) raw = decoded.slice('Camera:'.length);
+  const raw = /^[a-z]/.test(id) ? id : decodeGlobalId(id, 'Camera', 'cameraId'); // an internal camera id starts with its adapter type
   const m = /^([^/]+)\/([^/]+)\/(.+)$/.exec(raw);
   if (!m || m[1] !== adapterType) throw bad(`cameraId: ${JSON.stringify(id)} is not a Camlytics camera`);
   return { instance: m[2], channelId: m[3] };

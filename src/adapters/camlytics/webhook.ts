@@ -5,8 +5,7 @@
  * share the poller's dedupe key, so an event that also arrives by polling is stored once.
  * Aggregates go to the `aggregates` record collection, one record per channel and period.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { AppError, discardBody, readJsonBody, sendError, sendJson, type AdapterContext, type RouteRequest } from '../../sdk.ts';
+import { AppError, discardBody, readJsonBody, secretsEqual, sendError, sendJson, type AdapterContext, type RouteRequest } from '../../sdk.ts';
 import { aggregateKey, classifyWebhook } from './aggregate.ts';
 import type { CamlyticsConfig } from './config.ts';
 import { mapCamlyticsEvent } from './map.ts';
@@ -14,18 +13,11 @@ import type { SeenEvents } from './seen.ts';
 
 export const AGGREGATES_COLLECTION = 'aggregates';
 
-function tokenMatches(got: string | null, expected: string): boolean {
-  if (got === null) return false;
-  const a = Buffer.from(got);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function camlyticsWebhookHandler(ctx: AdapterContext<CamlyticsConfig>, seen: SeenEvents) {
   const { config } = ctx;
   return async ({ req, res, query }: RouteRequest): Promise<void> => {
     try {
-      if (!config.webhookToken || !tokenMatches(query.get('token'), config.webhookToken)) {
+      if (!secretsEqual(query.get('token'), config.webhookToken)) {
         discardBody(req);
         throw new AppError('UNAUTHENTICATED', query.has('token') ? 'wrong webhook token' : 'missing webhook token: add ?token=… to the webhook URL');
       }

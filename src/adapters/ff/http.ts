@@ -2,30 +2,23 @@
  * POST /adapters/ff/{id}/events: multipart/form-data as cameras send it, or application/json with
  * base64 `ImageArray`. Answers 200 only after the event is durably stored (duplicates too).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AppError, discardBody, parseMultipart, readJsonBody, sendError, sendJson, unsupportedMedia, type AdapterContext, type RouteRequest } from '../../sdk.ts';
+import { AppError, discardBody, parseMultipart, readJsonBody, secretsEqual, sendError, sendJson, unsupportedMedia, type AdapterContext, type RouteRequest } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { publishFfJson } from './ingest-event.ts';
 import { splitFfParts } from './parts.ts';
-
-const safeEqual = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** Checks the instance's ingest secret (header key or basic auth). */
 export function checkIngestAuth(req: IncomingMessage, auth: FfConfig['auth']): void {
   if (!auth) return;
   if ('key' in auth) {
     const got = req.headers[auth.header.toLowerCase()];
-    if (typeof got === 'string' && safeEqual(got, auth.key)) return;
+    if (typeof got === 'string' && secretsEqual(got, auth.key)) return;
     throw new AppError('UNAUTHENTICATED', `missing or wrong ${auth.header} header`);
   }
   const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
-  if (m && safeEqual(decoded, `${auth.username}:${auth.password}`)) return;
+  if (m && secretsEqual(decoded, `${auth.username}:${auth.password}`)) return;
   throw new AppError('UNAUTHENTICATED', 'missing or wrong basic auth credentials');
 }
 

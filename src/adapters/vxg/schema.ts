@@ -10,15 +10,8 @@ import { VXG_EVENT_TYPE_NAME, type VxgEventType, type VxgEventTypeCaps, type Vxg
 
 const str = (ev: StoredEvent, k: string): string | null => (typeof ev.data[k] === 'string' ? (ev.data[k] as string) : null);
 
-/** A Relay global id of a Camera ("Camera:<id>" in base64) or the raw camera id. */
-export function cameraIdOf(id: string): string {
-  const decoded = Buffer.from(id, 'base64').toString('utf8');
-  const m = /^Camera:(.+)$/s.exec(decoded);
-  return m && Buffer.from(decoded, 'utf8').toString('base64') === id ? m[1] : id;
-}
-
 async function instanceFor(ctx: GraphQLContext, adapterType: string, cameraId: string | number): Promise<{ api: VxgInstanceApi; vendorId: string }> {
-  const cam = await ctx.services.cameraById(cameraIdOf(String(cameraId)));
+  const cam = await ctx.services.cameraById(String(cameraId)); // the Camera global id or the raw id (SDK 1.4.0)
   if (!cam) throw notFound(`camera ${cameraId} not found`);
   if (cam.adapter !== adapterType) throw badInput(`cameraId: camera ${cam.name} belongs to ${cam.adapter}, not to VXG`, { field: 'cameraId' });
   const api = ctx.services.adapterApi(adapterType, cam.instance) as VxgInstanceApi | null;

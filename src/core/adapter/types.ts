@@ -15,8 +15,9 @@ import type { Clock } from '../time/clock.ts';
  * 1.3.0: zonedTimeToDate, isTimeZone and WallTime (one zone arithmetic for vendor wall-clock times);
  * combineHealth and PartHealth (one status from the health of an instance's parts).
  * 1.3.0: Clock gains nowMs, timers and sleep (ctx.clock, which tests control); backoffDelay and sleep.
+ * 1.4.0: decodeGlobalId/encodeGlobalId (services.cameraById takes a Camera global id too), secretsEqual, CameraRecord.
  */
-export const SDK_VERSION = '1.3.0';
+export const SDK_VERSION = '1.4.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

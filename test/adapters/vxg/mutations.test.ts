@@ -63,6 +63,15 @@ for (const driver of drivers) {
       expect(types.find((t: any) => t.name === 'snapshot')).toMatchObject({ period: 0, caps: { isPeriodic: true }, record: null });
     });
 
+    it('takes the Camera global id a client has as well as the internal id (services.cameraById)', async () => {
+      const globalId = (await gql(`{ camera(id: "${h.cameraId(CAM_A)}") { id } }`)).data.camera.id;
+      expect(globalId).not.toBe(h.cameraId(CAM_A));
+      const r = await gql(TYPES, { c: globalId });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.vxgEventTypes).toHaveLength(25);
+      expect(codeOf(await gql(TYPES, { c: Buffer.from(`GenericEvent:${h.cameraId(CAM_A)}`).toString('base64') }))).toBe('NOT_FOUND');
+    });
+
     it('camera capabilities follow the event types (TRIGGER_EVENT only with a triggerable type)', async () => {
       const r = await gql(`{ cameras(first: 10, filter: { adapters: ["vxg"] }) { edges { node { name capabilities sources { vendorId } } } } }`);
       const byVendor = Object.fromEntries(r.data.cameras.edges.map((e: any) => [e.node.sources[0].vendorId, e.node]));
