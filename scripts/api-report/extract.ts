@@ -94,6 +94,7 @@ function extractorConfig(projectDir: string, entry: ApiEntry, entryDts: string, 
 
 /** The report text of each entry (by `reportName`), generated from the project's current source. */
 export function extractApiReports(projectDir: string, entries: ApiEntry[]): Map<string, string> {
+  if (entries.length === 0) return new Map();
   mkdirSync(join(projectDir, SCRATCH_DIR), { recursive: true });
   const scratch = mkdtempSync(join(projectDir, SCRATCH_DIR, 'run-'));
   try {
