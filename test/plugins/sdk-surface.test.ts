@@ -2,7 +2,8 @@
  * The semver promise of the public entries (`unified-surveillance-api/sdk` and `/testkit`):
  * nothing exported may disappear within a major SDK version, and every export is recorded here
  * with the SDK version that added it — so adding one means a minor bump of SDK_VERSION, and
- * removing or renaming one fails until SDK_VERSION's major is bumped.
+ * removing or renaming one fails until SDK_VERSION's major is bumped. What each export is (its
+ * signature, its fields) is locked by the API reports in etc/ (api-report.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
