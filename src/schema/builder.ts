@@ -118,6 +118,7 @@ export interface EventFilterInput {
   adapters?: string[] | null;
   instances?: string[] | null;
   cameraIds?: string[] | null;
+  vendorTypes?: string[] | null;
   from?: Date | null;
   to?: Date | null;
   plate?: string | null;

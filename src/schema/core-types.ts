@@ -3,7 +3,7 @@
  * EventFilter, and the eventType() helper adapters use to add vendor event types.
  */
 import { GraphQLError } from 'graphql';
-import { CAMERA_STATUSES, CAPABILITIES, DIRECTIONS, EVENT_KINDS, MEDIA_ROLES, normalizePlate, PLATE_PHASES, type MediaRef, type StoredEvent } from '../core/events/model.ts';
+import { CAMERA_STATUSES, CAPABILITIES, DIRECTIONS, EVENT_FIELD_LIMITS, EVENT_KINDS, MEDIA_ROLES, normalizePlate, PLATE_PHASES, type MediaRef, type StoredEvent } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
@@ -48,6 +48,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
       adapters: t.stringList(),
       instances: t.stringList(),
       cameraIds: t.idList({ description: 'Camera.id values' }),
+      vendorTypes: t.stringList({ description: `Event.vendorType values, exact match (any of); each at most ${EVENT_FIELD_LIMITS.vendorType} characters` }),
       from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
       plate: t.string({ description: 'Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix' }),
@@ -201,6 +202,10 @@ export function toEventFilter(input: EventFilterInput | null | undefined): Event
     if (!body) throw new GraphQLError('filter.plate: expected at least one plate character', { extensions: { code: 'BAD_USER_INPUT' } });
     plate = prefix ? `${body}*` : body;
   }
+  // A longer vendorType is never stored, so it is the client's mistake rather than an empty page.
+  const longVendorType = input.vendorTypes?.find((v) => v.length > EVENT_FIELD_LIMITS.vendorType);
+  if (longVendorType !== undefined)
+    throw new GraphQLError(`filter.vendorTypes: each at most ${EVENT_FIELD_LIMITS.vendorType} characters, got ${longVendorType.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
   const cameraIds = input.cameraIds?.map((id) => localId(String(id), (t) => t === 'Camera'));
   return { ...input, cameraIds, plate };
 }

@@ -10,6 +10,7 @@ import { LocalEventBus } from '../../src/core/events/bus.ts';
 import { createMetrics } from '../../src/core/ops/metrics.ts';
 import { AppError } from '../../src/core/errors.ts';
 import type { StoredEvent } from '../../src/core/events/model.ts';
+import { matchesFilter } from '../../src/core/events/subscription.ts';
 import { eventsAfter, insertEvents, listEvents, seqsByDedupeKey, type EventFilter, type NewEventRow } from '../../src/core/db/event-repo.ts';
 import { camerasById, listCameras, setCameraStatus, upsertCamera } from '../../src/core/cameras/repo.ts';
 import { instanceState } from '../../src/core/adapter/state-repo.ts';
@@ -157,6 +158,7 @@ for (const driver of drivers) {
             adapter: i % 3 === 0 ? 'cl' : 'ff',
             instance: i % 2 ? 'east' : 'west',
             kind: i % 4 === 0 ? 'LINE_CROSSED' : 'PLATE_READ',
+            vendorType: i % 5 === 0 ? 'Line crossed' : i % 2 ? 'update' : 'new',
             cameraId: `cam${i % 3}`,
             occurredAt: new Date(T0 + i * 3_600_000),
             plateNormalized: p,
@@ -272,6 +274,37 @@ for (const driver of drivers) {
         expect(await seqsOf({ plate: 'AB_*' })).toEqual(byPlate((p) => p.startsWith('AB_')));
         expect(await seqsOf({ plate: 'AB_1' })).toHaveLength(1);
         expect(await seqsOf({ plate: "AB1' OR '1'='1" })).toEqual([]);
+      });
+
+      it('filters by vendorTypes (exact, any of), alone and with kinds, as the live matcher does', async () => {
+        const cases: Array<[EventFilter, number]> = [
+          [{ vendorTypes: ['Line crossed'] }, 3],
+          [{ vendorTypes: ['Line crossed', 'update'] }, 8],
+          [{ vendorTypes: ['new'], kinds: ['LINE_CROSSED'] }, 2],
+          [{ vendorTypes: ['new', 'update'], kinds: ['PLATE_READ'], adapters: ['ff'] }, 4],
+          [{ vendorTypes: ['line crossed'] }, 0], // exact: case matters
+          [{ vendorTypes: ['Line'] }, 0], // exact: no prefix
+          [{ vendorTypes: [] }, 12], // empty list: no condition, like the other lists
+        ];
+        for (const [f, n] of cases) {
+          const want = newestFirst((e) => matchesFilter(e, f));
+          expect(want, JSON.stringify(f)).toHaveLength(n);
+          expect(await seqsOf(f), JSON.stringify(f)).toEqual(want);
+          expect(
+            (await eventsAfter(t.database.db, 0n, f, 100)).map((e) => e.seq),
+            JSON.stringify(f),
+          ).toEqual([...want].reverse());
+        }
+        // Pages of two through a vendorType filter, newest first to the end.
+        const got: bigint[] = [];
+        let after: bigint | null = null;
+        for (let guard = 0; guard < 10; guard++) {
+          const page = await listEvents(t.database.db, { vendorTypes: ['update'] }, { first: 2, after });
+          got.push(...page.events.map((e) => e.seq));
+          if (!page.hasNextPage) break;
+          after = page.events.at(-1)!.seq;
+        }
+        expect(got).toEqual(newestFirst((e) => e.vendorType === 'update'));
       });
 
       it('eventsAfter returns events after a seq, oldest first, filtered and limited', async () => {

@@ -73,6 +73,27 @@ for (const driver of drivers) {
       expect(rows.map((r) => r.events.plate)).toEqual(['S-000 0', 'S-000 1', 'S-000 2']);
     });
 
+    it('filters live events by vendorTypes (with kinds) like the stored query and the replay', async () => {
+      const active = () => eventSubscriptions(t.app);
+      await waitFor(async () => (await active()) === 0, 10_000, 'earlier subscriptions closed');
+      const filter = { vendorTypes: ['lost'], kinds: ['PLATE_READ'] };
+      const client = wsClient(t.url);
+      const got = collect<{ events: { seq: string; plate: string } }>(client, LIVE, { filter }, 2);
+      await waitFor(async () => (await active()) === 1, 10_000, 'the subscription listening');
+      // FF's vendorType is the carState: new (the default), update, lost.
+      const states = ['new', 'lost', 'update', 'new', 'lost'];
+      for (const [i, carState] of states.entries()) expect((await postFf(t.url, ffJson(6000 + i, { carState, plateText: `V-${i}` }))).status).toBe(200);
+      const rows = await got;
+      await client.dispose();
+      expect(rows.map((r) => r.events.plate)).toEqual(['V-1', 'V-4']);
+      const stored = await t.gql('query($f: EventFilter) { events(filter: $f) { edges { node { seq } } } }', { f: filter });
+      expect(stored.data.events.edges.map((e: { node: { seq: string } }) => e.node.seq).reverse()).toEqual(rows.map((r) => r.events.seq));
+      const replayClient = wsClient(t.url);
+      const replayed = await collect<{ events: { seq: string } }>(replayClient, LIVE, { filter, after: '0' }, 2);
+      await replayClient.dispose();
+      expect(replayed.map((r) => r.events.seq)).toEqual(rows.map((r) => r.events.seq));
+    });
+
     it('closes a stalled WebSocket with 4429 while others get everything; it resumes with after', async () => {
       const healthy = wsClient(t.url);
       const start = Number((await t.gql('{ events(first: 1) { edges { node { seq } } } }')).data.events.edges[0].node.seq);

@@ -49,6 +49,8 @@ export type EventFilter = {
   plate?: string | null | undefined;
   /** occurredAt ≤ to */
   to?: string | null | undefined;
+  /** Event.vendorType values, exact match (any of); each at most 200 characters */
+  vendorTypes?: Array<string> | null | undefined;
 };
 
 export type EventKind =

@@ -100,6 +100,31 @@ describe('NUL characters in strings', () => {
   });
 });
 
+describe('EventFilter.vendorTypes bounds', () => {
+  const EVENTS = 'query($f: EventFilter) { events(filter: $f) { edges { cursor } } }';
+  const MAX_ITEMS = 100; // the default limits.maxListItems
+  it('more items than limits.maxListItems answer BAD_USER_INPUT naming the field, in a variable and inline', async () => {
+    const many = Array.from({ length: MAX_ITEMS + 1 }, (_, i) => `t${i}`);
+    const r = await t.gql(EVENTS, { f: { vendorTypes: many } });
+    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', listItems: MAX_ITEMS + 1, maxListItems: MAX_ITEMS });
+    expect(r.errors![0].message).toMatch(/^\$f\.vendorTypes: 101 items/);
+    const inline = await t.gql(`{ events(filter: { vendorTypes: ${JSON.stringify(many)} }) { edges { cursor } } }`);
+    expect(inline.errors![0].message).toMatch(/^argument vendorTypes: 101 items/);
+    const ok = await t.gql(EVENTS, { f: { vendorTypes: many.slice(0, MAX_ITEMS) } });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.events.edges).toEqual([]);
+  });
+
+  it('a string longer than a stored vendorType can be answers BAD_USER_INPUT naming the field, over HTTP and graphql-ws', async () => {
+    const r = await t.gql(EVENTS, { f: { vendorTypes: ['ok', 'x'.repeat(201)] } });
+    expect(r.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe('filter.vendorTypes: each at most 200 characters, got 201');
+    const ok = await t.gql(EVENTS, { f: { vendorTypes: ['x'.repeat(200)], kinds: ['PLATE_READ'] } });
+    expect(ok.errors).toBeUndefined();
+    expect(await wsFirstErrorCode('subscription($f: EventFilter) { events(filter: $f) { seq } }', { f: { vendorTypes: ['x'.repeat(201)] } })).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('JSON scalar depth', () => {
   const trigger = 'mutation($i: TriggerEventInput!) { triggerEvent(input: $i) { accepted } }';
   it(`a JSON variable nested deeper than ${JSON_MAX_DEPTH} levels answers BAD_USER_INPUT, even 100,000 levels (no stack overflow)`, async () => {

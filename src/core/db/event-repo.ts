@@ -13,6 +13,8 @@ export interface EventFilter {
   adapters?: readonly string[] | null;
   instances?: readonly string[] | null;
   cameraIds?: readonly string[] | null;
+  /** Event.vendorType, exact, any of. */
+  vendorTypes?: readonly string[] | null;
   from?: Date | null;
   to?: Date | null;
   /** Normalized plate; a trailing `*` makes it a prefix match. */
@@ -54,6 +56,7 @@ export function filterConditions(f: EventFilter | null | undefined): SQL[] {
   if (f.adapters?.length) c.push(inArray(events.adapter, [...f.adapters]));
   if (f.instances?.length) c.push(inArray(events.instance, [...f.instances]));
   if (f.cameraIds?.length) c.push(inArray(events.cameraId, [...f.cameraIds]));
+  if (f.vendorTypes?.length) c.push(inArray(events.vendorType, [...f.vendorTypes]));
   if (f.from) c.push(gte(events.occurredAt, f.from));
   if (f.to) c.push(lte(events.occurredAt, f.to));
   if (f.trackId) c.push(eq(events.trackId, f.trackId));

@@ -33,6 +33,7 @@ export const events = pgTable(
     index('events_occurred_seq_idx').on(t.occurredAt, t.seq), // time windows read seqs from the index alone (event-repo.ts)
     index('events_camera_seq_idx').on(t.cameraId, t.seq),
     index('events_kind_seq_idx').on(t.kind, t.seq),
+    index('events_vendor_type_seq_idx').on(t.vendorType, t.seq), // a rare vendorType would otherwise walk the whole seq index
     index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
     index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
     index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone

@@ -33,6 +33,7 @@ export function matchesFilter(e: StoredEvent, f: EventFilter | null | undefined)
   if (f.adapters?.length && !f.adapters.includes(e.adapter)) return false;
   if (f.instances?.length && !f.instances.includes(e.instance)) return false;
   if (f.cameraIds?.length && (e.cameraId == null || !f.cameraIds.includes(e.cameraId))) return false;
+  if (f.vendorTypes?.length && !f.vendorTypes.includes(e.vendorType)) return false;
   if (f.from && e.occurredAt < f.from) return false;
   if (f.to && e.occurredAt > f.to) return false;
   if (f.trackId && e.plate?.trackId !== f.trackId) return false;

@@ -1,0 +1,1 @@
+CREATE INDEX "events_vendor_type_seq_idx" ON "events" USING btree ("vendor_type","seq");
