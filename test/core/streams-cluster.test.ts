@@ -6,7 +6,12 @@
  * use on the non-holder keeps the session alive; holds count across instances; when the holder's
  * database session dies, the other takes the sessions over and keeps them alive. Both apps run on
  * one ManualClock: keepalives, syncs, lease retries and heartbeats happen as the test moves time
- * (`tick`: a step of the clock, then a breath of real time for the database and HTTP to answer).
+ * (`step`: the clock moves, then the lease sessions answer what that asked; `tick`: steps until a
+ * condition holds, with a breath of real time for the database and HTTP in between).
+ * The clock moves far faster than real time here, so time waits for the database where it matters:
+ * a heartbeat whose query is still in flight would otherwise time out (0.5 s of this clock can be
+ * 10 ms of real time) and the lease would flap between the instances; and viewers watch while the
+ * lease moves, so no session idles out (1 s) however long the database takes to notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -15,7 +20,9 @@ import { openPostgresTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/d
 import { startStreamOrigin, streamTestAdapter, type StreamOrigin } from '../helpers/stream-origin.ts';
 import { streamSessions } from '../../src/core/db/schema.ts';
 import { eq, sql } from 'drizzle-orm';
-import { LEASE_LOCK_CLASS } from '../../src/core/cluster/pg-lock-session.ts';
+import { LEASE_LOCK_CLASS, openPgLockSession } from '../../src/core/cluster/pg-lock-session.ts';
+import type { LockConnector } from '../../src/core/cluster/lease.ts';
+import { PgLeases } from '../../src/core/cluster/pg-leases.ts';
 import { ManualClock } from '../../src/core/time/manual-clock.ts';
 
 const START = 'mutation($input: StartStreamInput!) { startStream(input: $input) { id state playlistUrl } }';
@@ -31,11 +38,35 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
   const apps: TestApp[] = [];
   let width = 10;
   const clock = new ManualClock();
-  /** Move the clock by `ms` and check `cond`, until it holds (each try also gives real I/O a moment). */
-  const tick = (cond: () => Promise<boolean> | boolean, what: string, ms = 100) => waitFor(async () => (await clock.advance(ms), cond()), 20_000, what);
+  /** Lock-session calls (connect, lock, check, unlock, close) of both apps still in flight. */
+  let leaseCalls = 0;
+  const counted = async <T>(call: () => Promise<T>): Promise<T> => {
+    leaseCalls++;
+    try {
+      return await call();
+    } finally {
+      leaseCalls--;
+    }
+  };
+  /** The apps' lease sessions, every call counted (otherwise the same as the database's own). */
+  const countedSessions =
+    (url: string): LockConnector =>
+    () =>
+      counted(async () => {
+        const s = await openPgLockSession(url);
+        return { id: s.id, tryLock: (n) => counted(() => s.tryLock(n)), unlock: (n) => counted(() => s.unlock(n)), check: () => counted(() => s.check()), close: () => counted(() => s.close()) };
+      });
+  let leasesDb: TestDb;
+  /** Move the clock by `ms`, then let the lease sessions answer what that asked before time moves on. */
+  const step = async (ms: number) => {
+    await clock.advance(ms);
+    await waitFor(() => leaseCalls === 0, 5000, 'lease-session calls answered');
+  };
+  /** Step the clock by `ms` and check `cond`, until it holds (each try also gives real I/O a moment). */
+  const tick = (cond: () => Promise<boolean> | boolean, what: string, ms = 100) => waitFor(async () => (await step(ms), cond()), 20_000, what);
   const boot = () =>
     startTestApp({
-      db: tdb,
+      db: leasesDb,
       adapters: [streamTestAdapter],
       logLevel: process.env.TEST_LOG_LEVEL,
       config: {
@@ -62,6 +93,10 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
   beforeAll(async () => {
     origin = await startStreamOrigin();
     tdb = await openPostgresTestDb();
+    const [{ d }] = (await tdb.database.db.execute(sql`select current_database() as d`)) as unknown as Array<{ d: string }>;
+    const url = new URL(TEST_DATABASE_URL!);
+    url.pathname = `/${d}`;
+    leasesDb = { ...tdb, database: { ...tdb.database, createLeases: (options) => new PgLeases(countedSessions(url.toString()), options) } };
     apps.push(await boot(), await boot());
     await waitFor(() => apps.some((a) => a.app.streams.driving), 5000, 'a holder of the streams lease');
   });
@@ -102,7 +137,7 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     const until = clock.nowMs() + 2200; // over twice the idle timeout (1 s), used through `other` only
     while (clock.nowMs() < until) {
       expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
-      await clock.advance(150);
+      await step(150);
     }
     expect(origin.stops).not.toContain(s.sid);
     expect((await row(s.id))?.lastUsedAt.getTime()).toBeGreaterThan(clock.nowMs() - 1000);
@@ -136,24 +171,27 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     const { holder, other } = roles();
     const s = await start(holder);
     const t = await start(other);
-    await tick(() => keepalives(t.sid) > 0, 'the holder took t in');
-    let stoppedDriving = false;
-    const watch = setInterval(() => (stoppedDriving ||= !holder.app.streams.driving), 5); // it may take the lease again at once
+    // Viewers watch both, each through the instance that did not start it, all along.
+    const watch = async () => {
+      expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
+      expect((await fetch(new URL(t.playlistUrl, holder.url))).status).toBe(200);
+    };
+    await tick(async () => (await watch(), keepalives(t.sid) > 0), 'the holder took t in');
     // Kill the holder's lease connection, as if it had been cut (the app itself stays up).
     const killed = (await tdb.database.db.execute(
       sql`select pg_terminate_backend(pid) as ok from pg_locks where locktype = 'advisory' and classid = ${LEASE_LOCK_CLASS} and objid = hashtext('streams')::oid and granted and database = (select oid from pg_database where datname = current_database())`,
     )) as unknown as Array<{ ok: boolean }>;
     expect(killed).toHaveLength(1);
-    await tick(() => stoppedDriving, 'the holder noticed the loss (its next heartbeat)', 50);
-    clearInterval(watch);
-    await tick(() => apps.filter((a) => a.app.streams.driving).length === 1, 'a holder again');
+    // Its next heartbeat fails and it stops driving; it could take the lease again only at a later retry
+    // (retries come every 200 ms, heartbeats every 100 ms, and each step waits for the heartbeat's answer).
+    await tick(async () => (await watch(), !holder.app.streams.driving), 'the holder noticed the loss (its next heartbeat)', 50);
+    await tick(async () => (await watch(), apps.filter((a) => a.app.streams.driving).length === 1), 'a holder again');
     const [ks, kt] = [keepalives(s.sid), keepalives(t.sid)];
     for (let i = 0; i < 6; i++) {
-      expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
-      expect((await fetch(new URL(t.playlistUrl, holder.url))).status).toBe(200);
-      await clock.advance(150);
+      await watch();
+      await step(150);
     }
-    await tick(() => keepalives(s.sid) > ks + 3 && keepalives(t.sid) > kt + 3, 'keepalives from the new holder', 50);
+    await tick(async () => (await watch(), keepalives(s.sid) > ks + 3 && keepalives(t.sid) > kt + 3), 'keepalives from the new holder', 50);
     expect(origin.stops).not.toContain(s.sid);
     expect(origin.stops).not.toContain(t.sid);
   });
@@ -166,11 +204,12 @@ describe.skipIf(!TEST_DATABASE_URL)('stream sessions across two instances (postg
     expect(origin.stops).not.toContain(s.sid); // left open for the next holder
     await tick(() => other.app.streams.driving, 'takeover after shutdown');
     const k = keepalives(s.sid);
+    const watch = async () => expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
     for (let i = 0; i < 6; i++) {
-      expect((await fetch(new URL(s.playlistUrl, other.url))).status).toBe(200);
-      await clock.advance(150);
+      await watch();
+      await step(150);
     }
-    await tick(() => keepalives(s.sid) > k + 3, 'keepalives after the takeover', 50);
+    await tick(async () => (await watch(), keepalives(s.sid) > k + 3), 'keepalives after the takeover', 50);
     expect((await other.gql(STOP, { id: s.id })).data.stopStream.state).toBe('STOPPED');
     expect(origin.stops.filter((x) => x === s.sid)).toHaveLength(1);
     // Every session of this suite was stopped once at the vendor, or is stopped now.

@@ -77,6 +77,9 @@ export function resumePersisted(deps: ResumeDeps): { done: Promise<void>; cancel
     const s = newSession(row.id, camera, row.request, clock.nowMs(), row.createdAt, row.urlKey ?? undefined);
     s.holders = row.holders;
     if (cancelled) return; // shutting down: the row stays as it is for the next start
+    // Taken in meanwhile (a viewer's lookup on this instance read the row while the keepalive was out):
+    // that copy drives this very vendor session, so it must not be stopped as a duplicate.
+    if (deps.skip?.(row)) return;
     if (!deps.adopt(s, row.vendor)) return stopAndForget(row, inst.handlers, 'a live session with the same camera and parameters exists');
     deps.log.info({ session: row.id, camera: camera.id }, 'stream session resumed');
   };
