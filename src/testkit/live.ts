@@ -35,8 +35,11 @@ export class LiveServer {
     return this.app;
   }
 
-  /** Start a server with one instance; the database survives restarts (same store, same state). */
-  async start(instance: Record<string, unknown>): Promise<void> {
+  /**
+   * Start a server with one instance; the database survives restarts (same store, same state).
+   * `beforeListen` sees the app before the instance starts (e.g. to watch every status it reports).
+   */
+  async start(instance: Record<string, unknown>, beforeListen?: (app: App) => void): Promise<void> {
     this.database ??= await openDatabase({ pgliteDir: 'memory://' });
     const app = await createApp({
       env: { port: 0, host: '127.0.0.1', dataDir: this.dataDir, logLevel: this.logLevel },
@@ -46,6 +49,7 @@ export class LiveServer {
       log: pino({ level: this.logLevel }),
     });
     this.app = app;
+    beforeListen?.(app);
     await app.listen();
   }
 
@@ -63,9 +67,10 @@ export class LiveServer {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  env(type: string, id: string): ConformanceEnv {
+  /** `whenNotRunning`: what `running` is while the instance is not (e.g. its start() failed and is retried). */
+  env(type: string, id: string, whenNotRunning?: ConformanceEnv['running']): ConformanceEnv {
     const app = this.running;
-    const running = app.registry.find(type, id)?.running;
+    const running = app.registry.find(type, id)?.running ?? whenNotRunning;
     if (!running) throw new Error(`${type}/${id} is not running`);
     const appUrl = app.url();
     return {

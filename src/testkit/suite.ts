@@ -20,6 +20,7 @@ import { LiveServer, waitUntil } from './live.ts';
 import { newRecording, recordingDefinition, type PublishRecord } from './recorder.ts';
 import type { ConformanceCheck, ConformanceOptions } from './types.ts';
 import { healthCheck } from './health-check.ts';
+import { startDownCheck } from './start-down-check.ts';
 
 export type { ConformanceCheck } from './types.ts';
 
@@ -222,6 +223,21 @@ export function createConformanceSuite(adapter: AdapterDefinition, options: Conf
           throw new Error(`after a restart and one new event, ${after.length - before} events were stored (expected ${perEvent}): old events were published again under new dedupe keys`);
       },
     },
+    startDownCheck({
+      server,
+      sim,
+      type,
+      id,
+      timeoutMs: t.healthMs,
+      instance,
+      live,
+      statusText,
+      ingests: async (e) => {
+        const before = (await events()).length;
+        await sim.produceEvent(e);
+        await storedAtLeast(before, perEvent || 1, 'a new event after the vendor came back');
+      },
+    }),
     {
       name: 'stop: leaves no timers, sockets or process listeners behind',
       run: async () => {
@@ -240,7 +256,7 @@ export function createConformanceSuite(adapter: AdapterDefinition, options: Conf
   return {
     title: `adapter conformance: ${type} (${adapter.version})`,
     checks,
-    timeoutMs: Math.max(t.startMs, t.eventMs, t.healthMs) * 2 + t.settleMs + 10_000,
+    timeoutMs: Math.max(t.startMs, t.eventMs, t.healthMs) * 3 + t.settleMs + 10_000, // the start-while-down check waits up to three times
     teardown: async () => {
       leaks.stop();
       await server.close().catch(() => {});

@@ -35,7 +35,11 @@ export interface ConformanceSimulator {
   produceEvent(env: ConformanceEnv): Promise<void> | void;
   /** Make the vendor deliver an event already delivered (a webhook retry, a re-read); optional. */
   produceDuplicate?(env: ConformanceEnv): Promise<void> | void;
-  /** Make the vendor fail (down, errors) so the instance reports DEGRADED or ERROR; optional, with restoreVendor. */
+  /**
+   * Make the vendor fail (down, errors) so the instance reports DEGRADED or ERROR; optional, with
+   * restoreVendor. Also called before an instance starts (the starts-while-down check): `env` is then
+   * the previous run's, its routes not served meanwhile.
+   */
   breakVendor?(env: ConformanceEnv): Promise<void> | void;
   /** Undo breakVendor: the instance must come back to READY. */
   restoreVendor?(env: ConformanceEnv): Promise<void> | void;

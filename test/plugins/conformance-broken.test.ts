@@ -78,6 +78,12 @@ describe('conformance kit on a broken adapter', () => {
     expect(failure('health')).toMatch(/timed out after 300 ms waiting for broken\/conformance to report DEGRADED or ERROR after breakVendor\(\) \(status READY\)/);
   });
 
+  it('starts while the vendor is down: READY all along', () => {
+    expect(failure('starts while the vendor is down')).toBe(
+      'broken/conformance reports READY while the vendor is down (breakVendor() before the start) and not DEGRADED or ERROR within 300 ms: contact the vendor and report the failure (ctx.setStatus(status, detail))',
+    );
+  });
+
   it('stop: the second stop() throws', () => {
     expect(failure('stop: stop() may be called twice')).toBe('stop() threw on the second call: already stopped');
   });
