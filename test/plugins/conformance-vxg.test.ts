@@ -9,9 +9,7 @@ const CAMERA = 248527;
 const sim = new VxgSimulator({ seed: 'conformance' });
 
 runAdapterConformance(vxgAdapter as unknown as AdapterDefinition, {
-  // Event types unreadable at start are re-read every min(30 s, eventTypesRefreshSec): the least, so
-  // an instance started while VXG is down is READY within the kit's timeout once VXG is back.
-  config: { pollIntervalSec: 0.1, backfillSec: 0, eventTypesRefreshSec: 5 },
+  config: { pollIntervalSec: 0.1, backfillSec: 0 },
   invalidConfigs: [
     { patch: { accessToken: 'not-a-token' }, path: 'accessToken', message: 'invalid VXG channel access token' },
     { patch: { accessToken: undefined }, path: 'accessToken', message: 'required' },

@@ -4,7 +4,7 @@
  * unified createEvent/triggerEvent mutations dispatch here; VXG stored events (camera-generated,
  * triggered or created) are mirrored into the log by polling. Built on the public SDK only.
  */
-import { AppError, defineAdapter, type AdapterContext, type CameraStatus } from '../../sdk.ts';
+import { AppError, backoffDelay, defineAdapter, type AdapterContext, type CameraStatus, type Timer } from '../../sdk.ts';
 import { createVxgActions, type VxgCameraRuntime } from './actions.ts';
 import { VxgClient } from './client.ts';
 import { vxgConfigSchema, type VxgConfig } from './config.ts';
@@ -16,6 +16,8 @@ import { addVxgSchema } from './schema.ts';
 import { secretsOf } from './token.ts';
 
 const TYPES_RETRY_MS = 30_000;
+/** After a failed read of a camera's event types: retry from 1 s, doubling with jitter up to TYPES_RETRY_MS. */
+const TYPES_RETRY_BASE_MS = 1000;
 
 const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
@@ -69,10 +71,15 @@ export const vxgAdapter = defineAdapter({
     }
     const mirror = new VxgMirror(ctx, [...cameras.values()], secrets, halt.signal);
 
-    /** Read (or re-read when stale) a camera's types; a failure marks the instance DEGRADED. */
-    const refreshTypes = async (cam: VxgCameraRuntime) => {
+    // Failed reads in a row per camera, and the pending retry: a camera whose types could not be read
+    // (VXG down at start, say) is retried on backoff, not only at the next periodic refresh.
+    const typeFailures = new Map<string, number>();
+    const typeRetries = new Map<string, Timer>();
+    /** Read (or re-read when stale) a camera's types; a failure marks the instance DEGRADED and schedules a retry. */
+    const refreshTypes = async (cam: VxgCameraRuntime): Promise<VxgEventType[] | null> => {
       try {
         const types = await cam.types.list();
+        typeFailures.delete(cam.vendorId);
         mirror.setProblem(`types:${cam.vendorId}`, null);
         return types;
       } catch (e) {
@@ -80,6 +87,15 @@ export const vxgAdapter = defineAdapter({
         const detail = e instanceof AppError ? e.message : 'unexpected error (see the log)';
         if (!(e instanceof AppError)) ctx.log.error({ err: e, camid: cam.channel.camid }, 'VXG event types unreadable');
         mirror.setProblem(`types:${cam.vendorId}`, `camera ${cam.vendorId}: event types unreadable: ${detail}`);
+        const failures = typeFailures.get(cam.vendorId) ?? 0;
+        typeFailures.set(cam.vendorId, failures + 1);
+        if (!typeRetries.has(cam.vendorId)) {
+          const retry = () => {
+            typeRetries.delete(cam.vendorId);
+            if (!halt.signal.aborted) void refreshTypes(cam);
+          };
+          typeRetries.set(cam.vendorId, ctx.clock.setTimeout(retry, backoffDelay(failures, { baseMs: TYPES_RETRY_BASE_MS, capMs: TYPES_RETRY_MS })).unref());
+        }
         return null;
       }
     };
@@ -127,6 +143,7 @@ export const vxgAdapter = defineAdapter({
       api,
       stop: async () => {
         ctx.clock.clearInterval(typesTimer);
+        for (const timer of typeRetries.values()) ctx.clock.clearTimeout(timer);
         halt.abort();
         await mirror.stop();
       },
