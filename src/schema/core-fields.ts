@@ -3,7 +3,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { AdapterInstanceInfo } from '../core/ports.ts';
-import { localId, seqOf } from './ids.ts';
+import { deviceByClientId, localId, seqOf } from './ids.ts';
 import type { Builder } from './builder.ts';
 import type { CoreTypes } from './core-types.ts';
 import { toDeviceFilter } from './device-types.ts';
@@ -123,7 +123,7 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
         nullable: true,
         authScopes: ANY_KEY,
         args: { id: t.arg.id({ required: true, description: 'Device.id (global id) or the internal id' }) },
-        resolve: (_r, args, ctx) => ctx.services.deviceById(String(args.id)),
+        resolve: (_r, args, ctx) => deviceByClientId(ctx, String(args.id)),
       }),
       adapters: t.field({ type: [AdapterInstance], authScopes: READ, resolve: (_r, _a, ctx) => ctx.services.adapters() }),
     }),

@@ -40,7 +40,15 @@ export async function loadCamera(ctx: GraphQLContext, id: string): Promise<Camer
 
 /** A device of any type by its global id or internal id; NOT_FOUND when there is none. */
 export async function loadDevice(ctx: GraphQLContext, id: string): Promise<DeviceRecord> {
-  const device = await ctx.services.deviceById(id);
+  const device = await deviceByClientId(ctx, id);
   if (!device) throw new GraphQLError(`device ${JSON.stringify(id.slice(0, 200))} not found`, { extensions: { code: 'NOT_FOUND' } });
   return device;
+}
+
+/**
+ * A device by what a client sends: its global id (GenericDevice's too: a device whose adapter is not
+ * loaded) or its internal id; null when there is none.
+ */
+export function deviceByClientId(ctx: GraphQLContext, id: string): Promise<DeviceRecord | null> {
+  return ctx.services.deviceById(localId(id, (t) => t === 'GenericDevice'));
 }

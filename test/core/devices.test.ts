@@ -38,7 +38,7 @@ const doorAdapter = defineAdapter({
   eventKinds: ['TEST_BATTERY_LOW'],
   capabilityScopes: { TRIGGER_EVENT: 'admin' },
   deviceTypes: ['TestDoor'],
-  graphql: (builder, refs) => {
+  graphql: (_builder, refs) => {
     refs.eventType('TestDoorEvent', { fields: (t) => ({ battery: t.int({ nullable: true, resolve: (ev) => (ev.data.battery as number | undefined) ?? null }) }) });
     refs.deviceType('TestDoor', { description: 'A test door', fields: (t) => ({ location: t.string({ resolve: (d) => String(d.details.location ?? '') }) }) });
   },
