@@ -5,9 +5,9 @@
  */
 import type { Scope } from './config/schema.ts';
 import type { EventFilter, EventPage, PageArgs } from './db/event-repo.ts';
-import type { CameraFilter, CameraRecord } from './cameras/repo.ts';
-import type { Capability, StoredEvent } from './events/model.ts';
-import type { AdapterStatus, TriggerInput } from './adapter/types.ts';
+import type { CameraFilter, CameraRecord, DeviceFilter, DeviceRecord } from './cameras/repo.ts';
+import type { CapabilityName, StoredEvent } from './events/model.ts';
+import type { AdapterStatus, DeviceActionInput, DeviceActionOutcome, TriggerInput } from './adapter/types.ts';
 import type { StartStreamInput, StreamSessionView } from './streams/session.ts';
 
 export interface AdapterInstanceInfo {
@@ -19,7 +19,7 @@ export interface AdapterInstanceInfo {
   lastEventAt: Date | null;
   since: Date;
   counters: Record<string, number>;
-  capabilities: readonly Capability[];
+  capabilities: readonly CapabilityName[];
   /** runExclusive work of this instance: held here, or on standby (another instance runs it). */
   leases: Array<{ name: string; held: boolean }>;
 }
@@ -34,10 +34,24 @@ export interface CoreServices {
    */
   cameraById(id: string): Promise<CameraRecord | null>;
   listCameras(filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }>;
+  /**
+   * A device of any type (cameras included) by its internal id or by its global id (`<device type>:<internal id>`,
+   * the type must be the device's); null when there is none. Since SDK 2.0.0.
+   */
+  deviceById(id: string): Promise<DeviceRecord | null>;
+  /** Devices of every type (or of `filter.types`), ordered by id. Since SDK 2.0.0. */
+  listDevices(filter: DeviceFilter | null | undefined, first: number, after?: string | null): Promise<{ devices: DeviceRecord[]; hasNextPage: boolean }>;
+  /**
+   * The scope a caller needs to use `capability` on a device of adapter `adapterType` (its
+   * capabilityScopes, else the defaults of core/adapter/capability-scopes.ts).
+   */
+  capabilityScope(adapterType: string, capability: CapabilityName): Scope;
   adapters(): AdapterInstanceInfo[];
   subscribeAdapterStatus(signal?: AbortSignal): AsyncIterable<AdapterInstanceInfo>;
   /** Capability dispatch to the adapter instance that owns the camera. */
   dispatch(capability: 'TRIGGER_EVENT' | 'CREATE_EVENT', camera: CameraRecord, input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
+  /** LOCK / UNLOCK dispatch to the adapter instance that owns the device. */
+  dispatchDeviceAction(capability: 'LOCK' | 'UNLOCK', device: DeviceRecord, input: DeviceActionInput): Promise<DeviceActionOutcome>;
   mediaUrl(id: string): string;
   /** The `api` a running adapter instance exposes to its own resolvers; null when it is not running. */
   adapterApi(adapter: string, instance: string): unknown;

@@ -5,11 +5,13 @@
 import { AppError } from './errors.ts';
 import type { Db } from './db/client.ts';
 import { eventsAfter, eventsBySeq, listEvents } from './db/event-repo.ts';
-import { camerasById, listCameras, type CameraRecord } from './cameras/repo.ts';
+import { camerasById, listCameras, listDevices, type DeviceRecord } from './cameras/repo.ts';
+import { CAMERA_DEVICE_TYPE } from './events/model.ts';
+import { capabilityScope } from './adapter/capability-scopes.ts';
 import type { EventBus } from './events/bus.ts';
 import { EventSubscription } from './events/subscription.ts';
 import { Semaphore } from './util/semaphore.ts';
-import { cameraIdFrom } from './util/global-id.ts';
+import { parseGlobalId } from './util/global-id.ts';
 import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
@@ -31,11 +33,10 @@ export interface ServiceDeps {
   streams: StreamManager;
 }
 
-/** Cameras change rarely and every streamed event resolves its camera: keep them ~2 s. */
-function cameraLookup(db: Db, ttlMs = 2000) {
-  const cache = new Map<string, { at: number; rec: Promise<CameraRecord | null> }>();
-  return (idOrGlobalId: string): Promise<CameraRecord | null> => {
-    const id = cameraIdFrom(idOrGlobalId); // resolvers may pass on what the client sent
+/** Devices change rarely and every streamed event resolves its device: keep them ~2 s (by internal id). */
+function deviceLookup(db: Db, ttlMs = 2000) {
+  const cache = new Map<string, { at: number; rec: Promise<DeviceRecord | null> }>();
+  return (id: string): Promise<DeviceRecord | null> => {
     const now = Date.now();
     const hit = cache.get(id);
     if (hit && now - hit.at < ttlMs) return hit.rec;
@@ -47,8 +48,24 @@ function cameraLookup(db: Db, ttlMs = 2000) {
   };
 }
 
+/**
+ * A device by internal id or global id, as resolvers may pass on what the client sent. Never
+ * ambiguous: a global id is taken only when the device it names has that type; else the text is
+ * an internal id (which starts with its adapter type, a lower-case letter).
+ */
+function deviceByAnyId(byInternalId: (id: string) => Promise<DeviceRecord | null>) {
+  return async (idOrGlobalId: string): Promise<DeviceRecord | null> => {
+    const g = parseGlobalId(idOrGlobalId);
+    if (g) {
+      const d = await byInternalId(g.id);
+      if (d && d.deviceType === g.typename) return d;
+    }
+    return byInternalId(idOrGlobalId);
+  };
+}
+
 export function createServices(deps: ServiceDeps): CoreServices {
-  const cameraById = cameraLookup(deps.db);
+  const deviceById = deviceByAnyId(deviceLookup(deps.db));
   const replaySlots = deps.maxConcurrentReplays ? new Semaphore(deps.maxConcurrentReplays) : null;
   const replays = replaySlots && {
     acquire: (signal: AbortSignal) => {
@@ -56,6 +73,13 @@ export function createServices(deps: ServiceDeps): CoreServices {
       deps.metrics.replaysWaiting.set(replaySlots.waiting);
       return slot.finally(() => deps.metrics.replaysWaiting.set(replaySlots.waiting));
     },
+  };
+  /** The capability handlers of the running instance that owns the device; VENDOR_UNAVAILABLE when it is not running. */
+  const runningCapabilities = (device: DeviceRecord) => {
+    const inst = deps.registry.find(device.adapter, device.instance);
+    const running = inst?.running;
+    if (!running) throw new AppError('VENDOR_UNAVAILABLE', `adapter instance ${device.adapter}/${device.instance} is not running (${inst?.status ?? 'not configured'})`);
+    return running.capabilities;
   };
   return {
     listEvents: (filter, page) => listEvents(deps.db, filter, page),
@@ -75,16 +99,25 @@ export function createServices(deps: ServiceDeps): CoreServices {
         after,
       );
     },
-    cameraById,
+    cameraById: async (id) => {
+      const d = await deviceById(id);
+      return d?.deviceType === CAMERA_DEVICE_TYPE ? d : null;
+    },
     listCameras: (filter, first, after) => listCameras(deps.db, filter, first, after),
+    deviceById,
+    listDevices: (filter, first, after) => listDevices(deps.db, filter, first, after),
+    capabilityScope: (adapterType, capability) => capabilityScope(deps.registry.definition(adapterType) ?? {}, capability),
     adapters: () => deps.registry.list(),
     subscribeAdapterStatus: () => deps.statusHub.subscribe(),
     dispatch: async (capability, camera, input) => {
-      const inst = deps.registry.find(camera.adapter, camera.instance);
-      const running = inst?.running;
-      if (!running) throw new AppError('VENDOR_UNAVAILABLE', `adapter instance ${camera.adapter}/${camera.instance} is not running (${inst?.status ?? 'not configured'})`);
-      const fn = capability === 'TRIGGER_EVENT' ? running.capabilities?.triggerEvent : running.capabilities?.createEvent;
+      const caps = runningCapabilities(camera);
+      const fn = capability === 'TRIGGER_EVENT' ? caps?.triggerEvent : caps?.createEvent;
       if (!fn) throw new AppError('UNSUPPORTED_CAPABILITY', `adapter ${camera.adapter} does not implement ${capability}`);
+      return fn(input);
+    },
+    dispatchDeviceAction: async (capability, device, input) => {
+      const fn = runningCapabilities(device)?.[capability === 'LOCK' ? 'lock' : 'unlock'];
+      if (!fn) throw new AppError('UNSUPPORTED_CAPABILITY', `adapter ${device.adapter} does not implement ${capability}`);
       return fn(input);
     },
     adapterApi: (adapter, instance) => deps.registry.find(adapter, instance)?.running?.api ?? null,

@@ -13,8 +13,8 @@ import { parseJsonScalar } from './json-scalar.ts';
 import { decodeNodeId } from './ids.ts';
 import { encodeGlobalId } from '../core/util/global-id.ts';
 import type { EnumRef, InputObjectRef, InterfaceRef, ObjectFieldsShape, ObjectRef } from '@pothos/core';
-import type { CameraStatus, Capability, EventKind, MediaRef, StoredEvent } from '../core/events/model.ts';
-import type { CameraRecord } from '../core/cameras/repo.ts';
+import type { CameraStatus, CapabilityName, EventKindName, MediaRef, StoredEvent } from '../core/events/model.ts';
+import type { CameraRecord, DeviceRecord } from '../core/cameras/repo.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
 import { ANY_KEY, DefaultScopes, forbidden, scopesOf, type AuthScopes } from './scopes.ts';
 
@@ -90,22 +90,35 @@ export interface EventTypeOptions {
   fields?: ObjectFieldsShape<Types, StoredEvent>;
 }
 
+export interface DeviceTypeOptions {
+  description?: string;
+  /** Vendor fields; the Device fields (id, name, sources, capabilities, status, events) are added by the core. */
+  fields?: ObjectFieldsShape<Types, DeviceRecord>;
+}
+
 /** Refs of the core types, passed to every adapter's graphql(builder, refs). */
 export interface CoreRefs {
   Event: InterfaceRef<Types, StoredEvent>;
   PlateReadEvent: InterfaceRef<Types, StoredEvent>;
   AnalyticsEvent: InterfaceRef<Types, StoredEvent>;
   Camera: ObjectRef<Types, CameraRecord>;
+  /** The interface of every device (Camera and the adapters' own device types). Since SDK 2.0.0. */
+  Device: InterfaceRef<Types, DeviceRecord>;
   Media: ObjectRef<Types, MediaRef>;
   EventFilter: InputObjectRef<Types, EventFilterInput>;
   EventConnection: ObjectRef<Types, unknown>;
-  Capability: EnumRef<Types, Capability>;
+  Capability: EnumRef<Types, CapabilityName>;
   CameraStatus: EnumRef<Types, CameraStatus>;
   /**
    * Define a vendor event type: a Relay node implementing Event (and the given interfaces) that
    * presents stored events whose `typeName` equals `name`.
    */
   eventType(name: string, options?: EventTypeOptions): ObjectRef<Types, StoredEvent>;
+  /**
+   * Define a device type of the adapter (listed in its `deviceTypes`): a Relay node implementing
+   * Node & Device that presents device rows whose type is `name`. Since SDK 2.0.0.
+   */
+  deviceType(name: string, options?: DeviceTypeOptions): ObjectRef<Types, DeviceRecord>;
   /** Turn an EventFilter argument into the store's filter (plates normalised). */
   toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null;
 }
@@ -114,7 +127,7 @@ export interface CoreRefs {
 export type AdapterGraphql = (builder: Builder, refs: CoreRefs) => void;
 
 export interface EventFilterInput {
-  kinds?: EventKind[] | null;
+  kinds?: EventKindName[] | null;
   adapters?: string[] | null;
   instances?: string[] | null;
   cameraIds?: string[] | null;

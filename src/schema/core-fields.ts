@@ -3,15 +3,17 @@
  */
 import { GraphQLError } from 'graphql';
 import type { AdapterInstanceInfo } from '../core/ports.ts';
-import { localId, seqOf } from './ids.ts';
-import type { Builder, CoreRefs } from './builder.ts';
+import { deviceByClientId, localId, seqOf } from './ids.ts';
+import type { Builder } from './builder.ts';
+import type { CoreTypes } from './core-types.ts';
+import { toDeviceFilter } from './device-types.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
 import { addMutationFields } from './core-mutations.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-export function addCoreFields(builder: Builder, refs: CoreRefs) {
+export function addCoreFields(builder: Builder, refs: CoreTypes) {
   const AdapterStatus = builder.enumType('AdapterStatus', { values: ['STARTING', 'READY', 'DEGRADED', 'ERROR', 'STOPPED'] as const });
   const Counter = builder.objectRef<{ name: string; value: number }>('AdapterCounter').implement({
     fields: (t) => ({ name: t.exposeString('name'), value: t.exposeFloat('value') }),
@@ -99,6 +101,29 @@ export function addCoreFields(builder: Builder, refs: CoreRefs) {
         authScopes: ANY_KEY,
         args: { id: t.arg.id({ required: true }) },
         resolve: (_r, args, ctx) => ctx.services.cameraById(localId(String(args.id), (tn) => tn === 'Camera')),
+      }),
+      devices: t.connection(
+        {
+          type: refs.Device,
+          description: 'Devices of every type (cameras, doors, …) ordered by id. `last`/`before` are not supported.',
+          authScopes: ANY_KEY,
+          args: { filter: t.arg({ type: refs.DeviceFilter }) },
+          resolve: async (_r, args, ctx) => {
+            const first = args.first ?? 100;
+            if (first < 0 || first > MAX_PAGE) throw bad(`first: expected 0..${MAX_PAGE}, got ${first}`);
+            const r = await ctx.services.listDevices(toDeviceFilter(args.filter), first, args.after ?? null); // cursors are internal ids
+            return connectionOf(r.devices, r.hasNextPage, false, (d) => d.id);
+          },
+        },
+        { name: 'DeviceConnection' },
+        { name: 'DeviceEdge' },
+      ),
+      device: t.field({
+        type: refs.Device,
+        nullable: true,
+        authScopes: ANY_KEY,
+        args: { id: t.arg.id({ required: true, description: 'Device.id (global id) or the internal id' }) },
+        resolve: (_r, args, ctx) => deviceByClientId(ctx, String(args.id)),
       }),
       adapters: t.field({ type: [AdapterInstance], authScopes: READ, resolve: (_r, _a, ctx) => ctx.services.adapters() }),
     }),

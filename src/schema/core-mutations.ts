@@ -6,7 +6,10 @@ import { GraphQLError } from 'graphql';
 import type { Capability } from '../core/events/model.ts';
 import type { CameraRecord } from '../core/cameras/repo.ts';
 import type { StreamSessionView } from '../core/streams/session.ts';
-import type { Builder, CoreRefs } from './builder.ts';
+import type { Builder } from './builder.ts';
+import type { CoreTypes } from './core-types.ts';
+import { requireCapabilityScope } from './capability-auth.ts';
+import { addDeviceMutations } from './device-mutations.ts';
 import type { GraphQLContext } from '../core/ports.ts';
 import { loadCamera } from './ids.ts';
 import { STREAMS, WRITE } from './scopes.ts';
@@ -26,16 +29,17 @@ interface EventActionArgs {
   idempotencyKey?: string | null;
 }
 
-/** Refuse before any vendor call when the camera lacks the capability; else dispatch to its adapter. */
-async function dispatchEventAction(ctx: GraphQLContext, cap: 'TRIGGER_EVENT' | 'CREATE_EVENT', input: EventActionArgs) {
+/** Refuse before any vendor call when the caller lacks the capability's scope or the camera the capability; else dispatch to its adapter. */
+async function dispatchEventAction(ctx: GraphQLContext, field: string, cap: 'TRIGGER_EVENT' | 'CREATE_EVENT', input: EventActionArgs) {
   const camera = await loadCamera(ctx, String(input.cameraId));
+  requireCapabilityScope(ctx, field, camera, cap);
   if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
   const { type, time, meta, idempotencyKey } = input;
   const r = await ctx.services.dispatch(cap, camera, { cameraVendorId: camera.vendorId, type, time, meta, idempotencyKey });
   return { ...r, camera };
 }
 
-export function addMutationFields(builder: Builder, refs: CoreRefs) {
+export function addMutationFields(builder: Builder, refs: CoreTypes) {
   const eventActionInput = (name: string) =>
     builder.inputType(name, {
       fields: (t) => ({
@@ -90,13 +94,13 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
         authScopes: WRITE,
         type: EventActionResult,
         args: { input: t.arg({ type: TriggerEventInput, required: true }) },
-        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'TRIGGER_EVENT', input),
+        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'Mutation.triggerEvent', 'TRIGGER_EVENT', input),
       }),
       createEvent: t.field({
         authScopes: WRITE,
         type: EventActionResult,
         args: { input: t.arg({ type: CreateEventInput, required: true }) },
-        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'CREATE_EVENT', input),
+        resolve: (_r, { input }, ctx) => dispatchEventAction(ctx, 'Mutation.createEvent', 'CREATE_EVENT', input),
       }),
       startStream: t.field({
         authScopes: STREAMS,
@@ -105,6 +109,7 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
         resolve: async (_r, { input }, ctx) => {
           const camera = await loadCamera(ctx, String(input.cameraId));
           const cap: Capability = input.mode === 'LIVE' ? 'LIVE_STREAM' : 'ARCHIVE_STREAM';
+          requireCapabilityScope(ctx, 'Mutation.startStream', camera, cap);
           if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
           return ctx.services.streams.startStream(camera, input);
         },
@@ -125,6 +130,8 @@ export function addMutationFields(builder: Builder, refs: CoreRefs) {
       }),
     }),
   });
+
+  addDeviceMutations(builder, refs);
 
   builder.subscriptionField('streamSessionChanged', (t) =>
     t.field({

@@ -3,17 +3,49 @@
  * EventFilter, and the eventType() helper adapters use to add vendor event types.
  */
 import { GraphQLError } from 'graphql';
-import { CAMERA_STATUSES, CAPABILITIES, DIRECTIONS, EVENT_FIELD_LIMITS, EVENT_KINDS, MEDIA_ROLES, normalizePlate, PLATE_PHASES, type MediaRef, type StoredEvent } from '../core/events/model.ts';
-import type { CameraRecord } from '../core/cameras/repo.ts';
+import {
+  CAMERA_DEVICE_TYPE,
+  CAMERA_STATUSES,
+  CAPABILITIES,
+  DIRECTIONS,
+  EVENT_FIELD_LIMITS,
+  EVENT_KINDS,
+  MEDIA_ROLES,
+  normalizePlate,
+  PLATE_PHASES,
+  type CapabilityName,
+  type EventKindName,
+  type MediaRef,
+  type StoredEvent,
+} from '../core/events/model.ts';
 import type { EventFilter } from '../core/db/event-repo.ts';
-import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions } from './builder.ts';
-import { eventConnectionArgs, resolveEventConnection } from './pagination.ts';
+import type { InputObjectRef } from '@pothos/core';
+import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions, Types } from './builder.ts';
+import { addDeviceTypes, type DeviceFilterInput } from './device-types.ts';
 import { localId, seqOf } from './ids.ts';
-import { ANY_KEY, READ } from './scopes.ts';
+import { READ } from './scopes.ts';
 
-export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventTypes: Set<string> } {
-  const EventKind = builder.enumType('EventKind', { values: EVENT_KINDS });
-  const Capability = builder.enumType('Capability', { values: CAPABILITIES });
+/** Kinds and capabilities the adapters of this schema declare beyond the core ones (merged into the enums). */
+export interface TaxonomyExtras {
+  eventKinds: readonly string[];
+  capabilities: readonly string[];
+}
+
+/** Core values first, then the extras in name order, each once. */
+const enumValues = (core: readonly string[], extras: readonly string[]): string[] => [...core, ...[...new Set(extras)].filter((e) => !core.includes(e)).sort()];
+
+/** The refs adapters get, plus what only the core's own fields and buildSchema use. */
+export type CoreTypes = CoreRefs & {
+  registeredEventTypes: Set<string>;
+  definedDeviceTypes: Set<string>;
+  DeviceFilter: InputObjectRef<Types, DeviceFilterInput>;
+};
+
+export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventKinds: [], capabilities: [] }): CoreTypes {
+  const kinds = enumValues(EVENT_KINDS, extras.eventKinds);
+  const kindSet = new Set(kinds);
+  const EventKind = builder.enumType('EventKind', { values: kinds as readonly EventKindName[] });
+  const Capability = builder.enumType('Capability', { values: enumValues(CAPABILITIES, extras.capabilities) as readonly CapabilityName[] });
   const CameraStatus = builder.enumType('CameraStatus', { values: CAMERA_STATUSES });
   const Direction = builder.enumType('Direction', { values: DIRECTIONS });
   const PlatePhase = builder.enumType('PlatePhase', { values: PLATE_PHASES });
@@ -34,14 +66,6 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
   const Source = builder.objectRef<{ adapter: string; instance: string }>('EventSource').implement({
     fields: (t) => ({ adapter: t.exposeString('adapter'), instance: t.exposeString('instance') }),
   });
-  const CameraSource = builder.objectRef<CameraRecord>('CameraSource').implement({
-    fields: (t) => ({
-      adapter: t.exposeString('adapter'),
-      instance: t.exposeString('instance'),
-      vendorId: t.exposeString('vendorId'),
-    }),
-  });
-
   const EventFilterRef = builder.inputType('EventFilter', {
     fields: (t) => ({
       kinds: t.field({ type: [EventKind] }),
@@ -62,15 +86,26 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
     resolveType: (ev) => (registeredEventTypes.has(ev.typeName) ? ev.typeName : 'GenericEvent'),
     fields: (t) => ({
       seq: t.string({ description: 'Position in the event log (monotonically increasing); use as `after` to resume', resolve: (ev) => ev.seq.toString() }),
-      kind: t.field({ type: EventKind, resolve: (ev) => ev.kind }),
+      // A kind declared by an adapter that is no longer loaded is not in the enum: shown as CUSTOM.
+      kind: t.field({ type: EventKind, resolve: (ev) => (kindSet.has(ev.kind) ? ev.kind : 'CUSTOM') }),
       vendorType: t.exposeString('vendorType', { description: "The vendor's own type name" }),
       occurredAt: t.field({ type: 'DateTime', resolve: (ev) => ev.occurredAt }),
       receivedAt: t.field({ type: 'DateTime', resolve: (ev) => ev.receivedAt }),
       source: t.field({ type: Source, resolve: (ev) => ev }),
       camera: t.field({
-        type: Camera,
+        type: devices.Camera,
         nullable: true,
-        resolve: (ev, _a, ctx) => (ev.cameraId ? ctx.services.cameraById(ev.cameraId) : null),
+        description: 'The camera of the event; null when its device is not a camera (see device)',
+        resolve: async (ev, _a, ctx) => {
+          const d = ev.cameraId ? await ctx.services.deviceById(ev.cameraId) : null;
+          return d?.deviceType === CAMERA_DEVICE_TYPE ? d : null;
+        },
+      }),
+      device: t.field({
+        type: devices.Device,
+        nullable: true,
+        description: 'The device of the event (a camera, a door, …)',
+        resolve: (ev, _a, ctx) => (ev.cameraId ? ctx.services.deviceById(ev.cameraId) : null),
       }),
       media: t.field({ type: [Media], resolve: (ev) => ev.media }),
       raw: t.field({ type: 'JSON', description: 'The vendor payload as received, images removed', resolve: (ev) => ev.raw ?? null }),
@@ -153,35 +188,17 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
 
   const EventConnection = builder.connectionObject({ type: Event, name: 'EventConnection' });
 
-  const Camera = builder.objectRef<CameraRecord>('Camera');
-  builder.node(Camera, {
-    description: 'A camera or channel known to an adapter instance. Any scope reads it; its events need events:read.',
-    authScopes: ANY_KEY,
-    id: { resolve: (c) => c.id },
-    loadOne: (id, ctx) => ctx.services.cameraById(id),
-    isTypeOf: (c) => typeof (c as CameraRecord).vendorId === 'string',
-    fields: (t) => ({
-      name: t.exposeString('name'),
-      sources: t.field({ type: [CameraSource], resolve: (c) => [c] }),
-      capabilities: t.field({ type: [Capability], resolve: (c) => c.capabilities }),
-      status: t.field({ type: CameraStatus, resolve: (c) => c.status }),
-      events: t.connection(
-        {
-          type: Event,
-          authScopes: READ,
-          args: { filter: t.arg({ type: EventFilterRef }) },
-          resolve: (c, args, ctx) => resolveEventConnection(ctx, { ...(toEventFilter(args.filter) ?? {}), cameraIds: [c.id] }, eventConnectionArgs(args)),
-        },
-        EventConnection,
-      ),
-    }),
-  });
+  const devices = addDeviceTypes(builder, { Event, EventConnection, EventFilter: EventFilterRef, Capability, CameraStatus, toEventFilter });
 
   return {
     Event,
     PlateReadEvent,
     AnalyticsEvent,
-    Camera,
+    Camera: devices.Camera,
+    Device: devices.Device,
+    DeviceFilter: devices.DeviceFilter,
+    deviceType: devices.deviceType,
+    definedDeviceTypes: devices.definedDeviceTypes,
     Media,
     EventFilter: EventFilterRef,
     eventType,
@@ -190,7 +207,7 @@ export function addCoreTypes(builder: Builder): CoreRefs & { registeredEventType
     EventConnection,
     Capability,
     CameraStatus,
-  } as unknown as CoreRefs & { registeredEventTypes: Set<string> };
+  } as unknown as CoreTypes;
 }
 
 export function toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null {

@@ -1,6 +1,6 @@
 /** Id helpers shared by root fields: Relay global ids or raw ids, and camera loading. */
 import { GraphQLError } from 'graphql';
-import type { CameraRecord } from '../core/cameras/repo.ts';
+import type { CameraRecord, DeviceRecord } from '../core/cameras/repo.ts';
 import type { GraphQLContext } from '../core/ports.ts';
 import { parseGlobalId } from '../core/util/global-id.ts';
 
@@ -36,4 +36,19 @@ export async function loadCamera(ctx: GraphQLContext, id: string): Promise<Camer
   const cam = await ctx.services.cameraById(localId(id, (t) => t === 'Camera'));
   if (!cam) throw new GraphQLError(`camera ${id} not found`, { extensions: { code: 'NOT_FOUND' } });
   return cam;
+}
+
+/** A device of any type by its global id or internal id; NOT_FOUND when there is none. */
+export async function loadDevice(ctx: GraphQLContext, id: string): Promise<DeviceRecord> {
+  const device = await deviceByClientId(ctx, id);
+  if (!device) throw new GraphQLError(`device ${JSON.stringify(id.slice(0, 200))} not found`, { extensions: { code: 'NOT_FOUND' } });
+  return device;
+}
+
+/**
+ * A device by what a client sends: its global id (GenericDevice's too: a device whose adapter is not
+ * loaded) or its internal id; null when there is none.
+ */
+export function deviceByClientId(ctx: GraphQLContext, id: string): Promise<DeviceRecord | null> {
+  return ctx.services.deviceById(localId(id, (t) => t === 'GenericDevice'));
 }

@@ -322,6 +322,8 @@ describe('every root field declares a scope', () => {
       'Query.adapters': read,
       'Query.camera': anyKey,
       'Query.cameras': anyKey,
+      'Query.device': anyKey,
+      'Query.devices': anyKey,
       'Query.camlyticsAggregates': read,
       'Query.event': read,
       'Query.events': read,
@@ -332,6 +334,9 @@ describe('every root field declares a scope', () => {
       'Query.node': anyKey,
       'Query.nodes': anyKey,
       'Query.vxgEventTypes': read,
+      // The device's adapter decides (capabilityScopes, default admin): checked at dispatch (test/core/devices.test.ts).
+      'Mutation.lockDevice': anyKey,
+      'Mutation.unlockDevice': anyKey,
       'Mutation.createEvent': 'events:write',
       'Mutation.triggerEvent': 'events:write',
       'Mutation.keepStreamAlive': 'streams',

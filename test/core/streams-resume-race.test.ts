@@ -15,7 +15,17 @@ import { saveSession } from '../../src/core/streams/repo.ts';
 import { newSession, streamRequestOf } from '../../src/core/streams/session.ts';
 import { ManualClock } from '../../src/core/time/manual-clock.ts';
 
-const camera: CameraRecord = { id: 'hlstest/a/cam1', adapter: 'hlstest', instance: 'a', vendorId: 'cam1', name: 'cam1', status: 'ONLINE', capabilities: ['LIVE_STREAM'], details: {} };
+const camera: CameraRecord = {
+  id: 'hlstest/a/cam1',
+  adapter: 'hlstest',
+  instance: 'a',
+  vendorId: 'cam1',
+  name: 'cam1',
+  deviceType: 'Camera',
+  status: 'ONLINE',
+  capabilities: ['LIVE_STREAM'],
+  details: {},
+};
 
 describe('resume while a viewer takes the session in', () => {
   let tdb: TestDb;

@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { media } from '../db/schema.ts';
 import type { Ingest } from '../events/ingest.ts';
-import { cameraIdOf, type CameraStatus } from '../events/model.ts';
+import { CAMERA_DEVICE_TYPE, cameraIdOf, type CameraStatus } from '../events/model.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
-import { listCameras, setCameraStatus, upsertCamera } from '../cameras/repo.ts';
+import { listDevices, setCameraStatus, upsertCamera } from '../cameras/repo.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -19,7 +19,8 @@ import { systemClock, type Clock } from '../time/clock.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { instanceState } from './state-repo.ts';
 import { recordStore } from './record-store.ts';
-import type { AdapterContext, AdapterStatus, BaseInstanceConfig, TcpListener, TcpListenOptions } from './types.ts';
+import { checkCapabilities, checkDeviceType, declaredNamesOf } from './declared-names.ts';
+import type { AdapterContext, AdapterDefinition, AdapterStatus, BaseInstanceConfig, DeviceInfo, DeviceUpsert, TcpListener, TcpListenOptions } from './types.ts';
 
 export interface ContextDeps {
   db: Db;
@@ -57,13 +58,19 @@ export interface InstanceResources {
 /** The deployment-wide lease name of an adapter instance's exclusive work. */
 export const exclusiveLeaseName = (adapter: string, instance: string, name: string): string => `adapter:${adapter}/${instance}:${name}`;
 
-export function createInstanceContext(deps: ContextDeps, def: { type: string }, config: BaseInstanceConfig, hooks: InstanceHooks): InstanceResources {
+export function createInstanceContext(
+  deps: ContextDeps,
+  def: Pick<AdapterDefinition, 'type' | 'capabilities' | 'eventKinds' | 'deviceTypes'>,
+  config: BaseInstanceConfig,
+  hooks: InstanceHooks,
+): InstanceResources {
   const adapter = def.type;
   const instance = config.id;
   const abort = new AbortController();
   const servers = new Set<{ server: Server; sockets: Set<Socket> }>();
   const log = deps.log.child({ adapter, instance });
   const clock = deps.clock ?? systemClock();
+  const names = declaredNamesOf(def);
 
   const listenTcp = (options: TcpListenOptions): Promise<TcpListener> =>
     new Promise((resolve, reject) => {
@@ -116,6 +123,19 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
   };
   const stopExclusive = () => (exclusiveStopped ??= Promise.all([...exclusive.values()].map((h) => h.stop())).then(() => exclusive.clear()));
 
+  const upsertDevice = async (d: DeviceUpsert): Promise<string> => {
+    checkDeviceType(names, d.type, adapter, 'type');
+    checkCapabilities(names, d.capabilities, adapter, 'capabilities');
+    const id = cameraIdOf(adapter, instance, d.vendorId);
+    await upsertCamera(deps.db, { id, adapter, instance, vendorId: d.vendorId, name: d.name ?? d.vendorId, deviceType: d.type, status: d.status, capabilities: d.capabilities, details: d.details });
+    deps.cameraCache.remember(id, d.name);
+    return id;
+  };
+  const instanceDevices = async (): Promise<DeviceInfo[]> => {
+    const r = await listDevices(deps.db, { adapters: [adapter], instances: [instance] }, 10_000);
+    return r.devices.map(({ id, vendorId, name, status, capabilities, deviceType }) => ({ id, vendorId, name, status, capabilities, type: deviceType }));
+  };
+
   const counted = new WeakSet<object>();
   const reportRejected = (errOrCode: unknown) => {
     if (typeof errOrCode === 'object' && errOrCode !== null) {
@@ -134,7 +154,7 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     signal: abort.signal,
     publish: async (event, opts) => {
       try {
-        const r = await deps.ingest.publish({ adapter, instance }, event, opts);
+        const r = await deps.ingest.publish({ adapter, instance, names }, event, opts);
         if (!r.duplicate) hooks.published(clock.now());
         return r;
       } catch (err) {
@@ -159,19 +179,19 @@ export function createInstanceContext(deps: ContextDeps, def: { type: string }, 
     },
     cameras: {
       idOf: (vendorId) => cameraIdOf(adapter, instance, vendorId),
-      upsert: async (c) => {
-        const id = cameraIdOf(adapter, instance, c.vendorId);
-        await upsertCamera(deps.db, { id, adapter, instance, vendorId: c.vendorId, name: c.name ?? c.vendorId, status: c.status, capabilities: c.capabilities, details: c.details });
-        deps.cameraCache.remember(id, c.name);
-        return id;
-      },
+      upsert: (c) => upsertDevice({ ...c, type: CAMERA_DEVICE_TYPE }),
       setStatus: async (vendorId: string, status: CameraStatus) => {
         await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
       },
-      list: async () => {
-        const r = await listCameras(deps.db, { adapters: [adapter], instances: [instance] }, 10_000);
-        return r.cameras.map(({ id, vendorId, name, status, capabilities }) => ({ id, vendorId, name, status, capabilities }));
+      list: async () => (await instanceDevices()).filter((d) => d.type === CAMERA_DEVICE_TYPE).map(({ type: _type, ...camera }) => camera),
+    },
+    devices: {
+      idOf: (vendorId) => cameraIdOf(adapter, instance, vendorId),
+      upsert: (d) => upsertDevice(d),
+      setStatus: async (vendorId: string, status: CameraStatus) => {
+        await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
       },
+      list: () => instanceDevices(),
     },
     state: instanceState(deps.db, adapter, instance),
     records: recordStore(deps.db, adapter, instance),

@@ -116,6 +116,11 @@ export class AdapterRegistry {
     return this.instances.find((i) => i.def.type === type && i.config.id === id);
   }
 
+  /** The definition of a configured adapter type, or undefined when no instance of it is configured. */
+  definition(type: string): AdapterDefinition | undefined {
+    return this.instances.find((i) => i.def.type === type)?.def;
+  }
+
   /**
    * Each instance's part in readiness: `up` once its start() returned (whatever status the adapter
    * reports since: a vendor that is down is DEGRADED/ERROR but the instance runs), `failed` when a

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Capability, CameraStatus, EventInput, MediaRef, MediaRole, PublishResult } from '../events/model.ts';
+import type { Scope } from '../config/schema.ts';
+import type { CameraStatus, CapabilityName, EventInput, EventKindName, MediaRef, MediaRole, PublishResult } from '../events/model.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -55,10 +56,12 @@ export interface CameraUpsert {
   vendorId: string;
   name?: string;
   status?: CameraStatus;
-  capabilities?: Capability[];
+  capabilities?: CapabilityName[];
   /** Vendor fields worth keeping (never credentials). */
   details?: Record<string, unknown>;
 }
+/** A device of any type: `type` is one of the adapter's `deviceTypes`, or 'Camera'. */
+export type DeviceUpsert = CameraUpsert & { type: string };
 export interface CameraRegistry {
   upsert(camera: CameraUpsert): Promise<string>;
   setStatus(vendorId: string, status: CameraStatus): Promise<void>;
@@ -66,6 +69,16 @@ export interface CameraRegistry {
   idOf(vendorId: string): string;
   /** This instance's cameras (e.g. to mark those that disappeared OFFLINE). */
   list(): Promise<CameraInfo[]>;
+}
+/** Devices of every type of one instance (cameras included); ids are shared with ctx.cameras. */
+export interface DeviceRegistry {
+  /** Refuses (BAD_USER_INPUT) a type that is neither 'Camera' nor one of the adapter's deviceTypes. */
+  upsert(device: DeviceUpsert): Promise<string>;
+  setStatus(vendorId: string, status: CameraStatus): Promise<void>;
+  /** Device id (global, stable) for a vendor id of this instance. */
+  idOf(vendorId: string): string;
+  /** This instance's devices of every type. */
+  list(): Promise<DeviceInfo[]>;
 }
 
 export interface InstanceState {
@@ -99,8 +112,9 @@ export interface CameraInfo {
   vendorId: string;
   name: string;
   status: CameraStatus;
-  capabilities: Capability[];
+  capabilities: CapabilityName[];
 }
+export type DeviceInfo = CameraInfo & { type: string };
 
 /** The server's clock (time/clock.ts): now() since 1.0; nowMs, timers and sleep since 1.3.0. */
 export type { Clock, Timer } from '../time/clock.ts';
@@ -127,6 +141,8 @@ export interface AdapterContext<C = BaseInstanceConfig> {
   readonly fetch: SafeFetch;
   readonly media: MediaStore;
   readonly cameras: CameraRegistry;
+  /** Devices of every type (doors, readers, cameras). */
+  readonly devices: DeviceRegistry;
   readonly state: InstanceState;
   readonly records: RecordStore;
   /** Time as the server sees it: use its now, timers and sleep (not Date.now/setTimeout) so tests can move time. */
@@ -207,11 +223,29 @@ export interface StreamHandlers {
   stop(stream: VendorStream & { mode: 'LIVE' | 'ARCHIVE' }): Promise<void>;
 }
 
+/** What LOCK / UNLOCK hand the adapter (the core checked the device, its capability and the caller's scope). */
+export interface DeviceActionInput {
+  deviceVendorId: string;
+  /** UNLOCK: seconds to keep it unlocked (1..3600); null: the vendor's default. */
+  durationSec?: number | null;
+  /** A retried mutation with the same key must not act twice (at most 200 characters). */
+  idempotencyKey?: string | null;
+}
+/** What a LOCK / UNLOCK handler answers. */
+export interface DeviceActionOutcome {
+  accepted: boolean;
+  vendorActionId?: string | null;
+}
+
 export interface CapabilityHandlers {
   triggerEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
   createEvent(input: TriggerInput): Promise<{ accepted: boolean; vendorEventId?: string | null }>;
   /** LIVE_STREAM / ARCHIVE_STREAM. */
   streams: StreamHandlers;
+  /** LOCK. */
+  lock(input: DeviceActionInput): Promise<DeviceActionOutcome>;
+  /** UNLOCK. */
+  unlock(input: DeviceActionInput): Promise<DeviceActionOutcome>;
 }
 
 export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
@@ -223,9 +257,19 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
   description?: string;
   /** Validated at start-up; issues are reported as `adapters[i].<path>`. */
   configSchema: S;
-  capabilities: readonly Capability[];
+  /** Core capabilities, and the adapter's own ones named `<PREFIX>_…` (see pluginNamePrefix). */
+  capabilities: readonly CapabilityName[];
   /** Prefix of every GraphQL name the adapter adds (e.g. "Ff"). */
   graphqlPrefix: string;
+  /** Event kinds beyond the core ones this adapter publishes, each `<PREFIX>_…` (e.g. "ACME_BATTERY_LOW"). */
+  eventKinds?: readonly EventKindName[];
+  /** The scope a caller needs per capability, overriding the defaults of adapter/capability-scopes.ts. */
+  capabilityScopes?: Readonly<Record<string, Scope>>;
+  /**
+   * GraphQL object type names (with the prefix) of the adapter's devices other than cameras, each
+   * defined in graphql() with refs.deviceType(name, …).
+   */
+  deviceTypes?: readonly string[];
   /**
    * Add the adapter's GraphQL types and fields. Called once per adapter type. Opaque here (core
    * never sees the schema builder; a function of `never` parameters accepts any function): the SDK

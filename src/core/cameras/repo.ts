@@ -1,8 +1,11 @@
-/** Camera rows: registered from events and by adapters; read by GraphQL. */
+/**
+ * Device rows (cameras and devices of adapter-declared types: doors, readers, …, one table, told
+ * apart by `deviceType`): registered from events and by adapters; read by GraphQL.
+ */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cameras } from '../db/schema.ts';
-import type { Capability, CameraStatus } from '../events/model.ts';
+import { CAMERA_DEVICE_TYPE, type CameraStatus, type CapabilityName } from '../events/model.ts';
 
 export type CameraRow = typeof cameras.$inferSelect;
 
@@ -12,10 +15,14 @@ export interface CameraRecord {
   instance: string;
   vendorId: string;
   name: string;
+  /** The GraphQL object type presenting it: 'Camera', or one of its adapter's deviceTypes. */
+  deviceType: string;
   status: CameraStatus;
-  capabilities: Capability[];
+  capabilities: CapabilityName[];
   details: Record<string, unknown>;
 }
+/** A device of any type: the same shape as a camera. */
+export type DeviceRecord = CameraRecord;
 
 export const toCamera = (r: CameraRow): CameraRecord => ({
   id: r.id,
@@ -23,8 +30,9 @@ export const toCamera = (r: CameraRow): CameraRecord => ({
   instance: r.instance,
   vendorId: r.vendorId,
   name: r.name,
+  deviceType: r.deviceType,
   status: r.status as CameraStatus,
-  capabilities: (r.capabilities ?? []) as Capability[],
+  capabilities: (r.capabilities ?? []) as CapabilityName[],
   details: (r.details ?? {}) as Record<string, unknown>,
 });
 
@@ -32,17 +40,25 @@ export interface CameraFilter {
   adapters?: readonly string[] | null;
   instances?: readonly string[] | null;
   statuses?: readonly CameraStatus[] | null;
-  capabilities?: readonly Capability[] | null;
+  capabilities?: readonly CapabilityName[] | null;
+}
+export interface DeviceFilter extends CameraFilter {
+  /** Device types (GraphQL type names: Camera, AcmeDoor, …); any of them. */
+  types?: readonly string[] | null;
 }
 
-export async function upsertCamera(db: Db, c: Omit<CameraRecord, 'status' | 'capabilities' | 'details'> & Partial<Pick<CameraRecord, 'status' | 'capabilities' | 'details'>>): Promise<void> {
+type DeviceUpsertRow = Omit<CameraRecord, 'status' | 'capabilities' | 'details' | 'deviceType'> & Partial<Pick<CameraRecord, 'status' | 'capabilities' | 'details' | 'deviceType'>>;
+
+/** Insert or update a device (default type Camera); the type is updated too. */
+export async function upsertCamera(db: Db, c: DeviceUpsertRow): Promise<void> {
   const set: Partial<typeof cameras.$inferInsert> = { name: c.name, updatedAt: new Date() };
+  if (c.deviceType) set.deviceType = c.deviceType;
   if (c.status) set.status = c.status;
   if (c.capabilities) set.capabilities = c.capabilities;
   if (c.details) set.details = c.details;
   await db
     .insert(cameras)
-    .values({ ...c, status: c.status ?? 'UNKNOWN', capabilities: c.capabilities ?? [], details: c.details ?? {} })
+    .values({ ...c, deviceType: c.deviceType ?? CAMERA_DEVICE_TYPE, status: c.status ?? 'UNKNOWN', capabilities: c.capabilities ?? [], details: c.details ?? {} })
     .onConflictDoUpdate({ target: cameras.id, set });
 }
 
@@ -59,13 +75,15 @@ export async function camerasById(db: Db, ids: readonly string[]): Promise<Camer
   return rows.map(toCamera);
 }
 
-/** Ordered by id; `after` is the last id of the previous page. */
-export async function listCameras(db: Db, filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }> {
+/** Devices of every type (or of `filter.types`) ordered by id; `after` is the last id of the previous page. */
+export async function listDevices(db: Db, filter: DeviceFilter | null | undefined, first: number, after?: string | null): Promise<{ devices: DeviceRecord[]; hasNextPage: boolean }> {
   const c = [];
+  if (filter?.types?.length) c.push(inArray(cameras.deviceType, [...filter.types]));
   if (filter?.adapters?.length) c.push(inArray(cameras.adapter, [...filter.adapters]));
   if (filter?.instances?.length) c.push(inArray(cameras.instance, [...filter.instances]));
   if (filter?.statuses?.length) c.push(inArray(cameras.status, [...filter.statuses]));
-  if (filter?.capabilities?.length) c.push(sql`${cameras.capabilities} ?| ${sql.raw(`array[${filter.capabilities.map((x) => `'${x.replace(/[^A-Z_]/g, '')}'`).join(',')}]`)}`);
+  // Capability names are UPPER_SNAKE (GraphQL enum values); anything else is dropped, never interpolated.
+  if (filter?.capabilities?.length) c.push(sql`${cameras.capabilities} ?| ${sql.raw(`array[${filter.capabilities.map((x) => `'${x.replace(/[^A-Z0-9_]/g, '')}'`).join(',')}]`)}`);
   if (after) c.push(gt(cameras.id, after));
   const rows = await db
     .select()
@@ -73,5 +91,11 @@ export async function listCameras(db: Db, filter: CameraFilter | null | undefine
     .where(and(...c))
     .orderBy(asc(cameras.id))
     .limit(first + 1);
-  return { cameras: rows.slice(0, first).map(toCamera), hasNextPage: rows.length > first };
+  return { devices: rows.slice(0, first).map(toCamera), hasNextPage: rows.length > first };
+}
+
+/** Cameras only (devices of type Camera), ordered by id; `after` is the last id of the previous page. */
+export async function listCameras(db: Db, filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }> {
+  const r = await listDevices(db, { ...filter, types: [CAMERA_DEVICE_TYPE] }, first, after);
+  return { cameras: r.devices, hasNextPage: r.hasNextPage };
 }

@@ -134,6 +134,7 @@ function camerasCte(rows: readonly CameraRow[]): SQL {
       instance: text(c.instance),
       vendor_id: text(c.vendorId),
       name: text(c.name),
+      device_type: textOrNull(c.deviceType),
       status: textOrNull(c.status),
       capabilities: c.capabilities,
       details: c.details,
@@ -141,9 +142,9 @@ function camerasCte(rows: readonly CameraRow[]): SQL {
   );
   // An event's camera name only replaces a placeholder (the vendor id), never a real name.
   return sql`new_cameras as (
-    insert into cameras (id, adapter, instance, vendor_id, name, status, capabilities, details)
-    select id, adapter, instance, vendor_id, name, coalesce(status, 'UNKNOWN'), coalesce(capabilities, '[]'::jsonb), coalesce(details, '{}'::jsonb)
-    from jsonb_to_recordset(${json}::text::jsonb) as c(id text, adapter text, instance text, vendor_id text, name text, status text, capabilities jsonb, details jsonb)
+    insert into cameras (id, adapter, instance, vendor_id, name, device_type, status, capabilities, details)
+    select id, adapter, instance, vendor_id, name, coalesce(device_type, 'Camera'), coalesce(status, 'UNKNOWN'), coalesce(capabilities, '[]'::jsonb), coalesce(details, '{}'::jsonb)
+    from jsonb_to_recordset(${json}::text::jsonb) as c(id text, adapter text, instance text, vendor_id text, name text, device_type text, status text, capabilities jsonb, details jsonb)
     on conflict (id) do update set
       name = case when excluded.name = excluded.vendor_id then cameras.name else excluded.name end,
       updated_at = now())`;

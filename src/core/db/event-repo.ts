@@ -6,10 +6,10 @@ import { and, asc, desc, eq, gt, gte, inArray, like, lt, lte, sql, type SQL } fr
 import type { Db } from './client.ts';
 import { events } from './schema.ts';
 import { eventRowJson, insertEventRowsJson, type InsertedEvent } from './event-insert.ts';
-import type { EventKind, MediaRef, StoredEvent } from '../events/model.ts';
+import type { EventKindName, MediaRef, StoredEvent } from '../events/model.ts';
 
 export interface EventFilter {
-  kinds?: readonly EventKind[] | null;
+  kinds?: readonly EventKindName[] | null;
   adapters?: readonly string[] | null;
   instances?: readonly string[] | null;
   cameraIds?: readonly string[] | null;
@@ -29,7 +29,7 @@ export function rowToEvent(r: EventRow): StoredEvent {
   return {
     seq: r.seq,
     typeName: r.typeName,
-    kind: r.kind as EventKind,
+    kind: r.kind as EventKindName,
     vendorType: r.vendorType,
     occurredAt: r.occurredAt,
     receivedAt: r.receivedAt,

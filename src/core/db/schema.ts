@@ -1,5 +1,5 @@
 /**
- * Drizzle schema of the event log, media, cameras and per-instance adapter state.
+ * Drizzle schema of the event log, media, cameras (devices of every type) and per-instance adapter state.
  * Migrations in ./migrations are generated from this file by `npm run db:generate`.
  */
 import { sql } from 'drizzle-orm';
@@ -59,13 +59,15 @@ export const cameras = pgTable(
     instance: text('instance').notNull(),
     vendorId: text('vendor_id').notNull(),
     name: text('name').notNull(),
+    /** The GraphQL object type presenting the device: 'Camera', or one its adapter declares (AcmeDoor). */
+    deviceType: text('device_type').notNull().default('Camera'),
     status: text('status').notNull().default('UNKNOWN'),
     capabilities: jsonb('capabilities').notNull().default(sql`'[]'::jsonb`),
     details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
     firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('cameras_source_uq').on(t.adapter, t.instance, t.vendorId)],
+  (t) => [uniqueIndex('cameras_source_uq').on(t.adapter, t.instance, t.vendorId), index('cameras_device_type_id_idx').on(t.deviceType, t.id)],
 );
 
 export const adapterState = pgTable(

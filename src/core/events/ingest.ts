@@ -5,7 +5,8 @@
 import { badInput, formatIssuePath, tooLarge } from '../errors.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
-import { cameraIdOf, eventInputSchema, type EventInput, type MediaRef, type PublishResult } from './model.ts';
+import { CAMERA_DEVICE_TYPE, cameraIdOf, eventInputSchema, type EventInput, type MediaRef, type PublishResult } from './model.ts';
+import { checkCapabilities, checkDeviceType, checkEventKind, CORE_NAMES, type DeclaredNames } from '../adapter/declared-names.ts';
 import type { EventWriter } from './writer.ts';
 import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
@@ -16,6 +17,8 @@ export { sanitizeJson } from './sanitize.ts';
 export interface Source {
   adapter: string;
   instance: string;
+  /** Kinds, capabilities and device types the adapter may publish (default: the core ones). */
+  names?: DeclaredNames;
 }
 
 export interface IngestOptions {
@@ -45,18 +48,26 @@ export class Ingest {
     }
     const ev = parsed.data;
     if (ev.kind === 'PLATE_READ' && !ev.plate) throw badInput('invalid event: PLATE_READ needs plate fields');
+    const names = src.names ?? CORE_NAMES;
+    checkEventKind(names, ev.kind, src.adapter);
+    if (ev.camera && ev.device) throw badInput('invalid event: give event.camera or event.device, not both', { field: 'device' });
+    // A device is stored like a camera (same table and id), with its type.
+    const ref = ev.device ?? (ev.camera && { ...ev.camera, type: CAMERA_DEVICE_TYPE });
+    if (ev.device) checkDeviceType(names, ev.device.type, src.adapter, 'event.device.type');
+    if (ref) checkCapabilities(names, ref.capabilities, src.adapter, ev.device ? 'event.device.capabilities' : 'event.camera.capabilities');
 
-    const cameraId = ev.camera ? cameraIdOf(src.adapter, src.instance, ev.camera.vendorId) : null;
+    const cameraId = ref ? cameraIdOf(src.adapter, src.instance, ref.vendorId) : null;
     const camera =
-      ev.camera && cameraId && !this.options.cameras.has(cameraId, ev.camera.name)
+      ref && cameraId && !this.options.cameras.has(cameraId, ref.name)
         ? {
             id: cameraId,
             adapter: src.adapter,
             instance: src.instance,
-            vendorId: ev.camera.vendorId,
-            name: ev.camera.name ?? ev.camera.vendorId,
+            vendorId: ref.vendorId,
+            name: ref.name ?? ref.vendorId,
+            deviceType: ref.type,
             status: 'ONLINE',
-            capabilities: ev.camera.capabilities ?? [],
+            capabilities: ref.capabilities ?? [],
           }
         : undefined;
 

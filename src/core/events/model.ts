@@ -22,15 +22,36 @@ export const EVENT_KINDS = [
   'CAMERA_DISCONNECTED',
   'CAMERA_CONNECTED',
   'ANALYTICS_ALERT',
+  'ACCESS_GRANTED',
+  'ACCESS_DENIED',
+  'DOOR_FORCED_OPEN',
+  'DOOR_HELD_OPEN',
+  'DOOR_OPENED',
+  'DOOR_CLOSED',
   'CUSTOM',
 ] as const;
+/** The core kinds (the 1.x union). */
 export type EventKind = (typeof EVENT_KINDS)[number];
+/** A core kind or one an adapter declares in `eventKinds` (`<PREFIX>_…`, see adapter/define.ts). */
+export type EventKindName = EventKind | (string & {});
 
 export const MEDIA_ROLES = ['SNAPSHOT', 'PLATE_CROP', 'VEHICLE', 'FRAME', 'CLIP'] as const;
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
-export const CAPABILITIES = ['TRIGGER_EVENT', 'CREATE_EVENT', 'LIVE_STREAM', 'ARCHIVE_STREAM', 'SNAPSHOT', 'CLIP'] as const;
+export const CAPABILITIES = ['TRIGGER_EVENT', 'CREATE_EVENT', 'LIVE_STREAM', 'ARCHIVE_STREAM', 'SNAPSHOT', 'CLIP', 'LOCK', 'UNLOCK'] as const;
+/** The core capabilities. */
 export type Capability = (typeof CAPABILITIES)[number];
+/** A core capability or one an adapter declares in `capabilities` (`<PREFIX>_…`). */
+export type CapabilityName = Capability | (string & {});
+
+/** Longest name of a kind or capability (core or declared by an adapter). */
+export const TAXONOMY_NAME_MAX = 64;
+/** Shape of every kind and capability name: UPPER_SNAKE (a GraphQL enum value). */
+export const TAXONOMY_NAME = /^[A-Z][A-Z0-9_]*$/;
+const taxonomyName = () => z.string().max(TAXONOMY_NAME_MAX).regex(TAXONOMY_NAME, 'must be UPPER_SNAKE_CASE');
+
+/** The device type of a camera (the GraphQL object type Camera). */
+export const CAMERA_DEVICE_TYPE = 'Camera';
 
 export const CAMERA_STATUSES = ['ONLINE', 'OFFLINE', 'UNKNOWN'] as const;
 export type CameraStatus = (typeof CAMERA_STATUSES)[number];
@@ -55,8 +76,10 @@ export const EVENT_FIELD_LIMITS = {
   trackId: 500,
   /** analytics ruleId, ruleName, objectClass, objectId. */
   analytics: 500,
-  /** camera vendorId (part of the indexed camera id) and camera name. */
+  /** camera (device) vendorId (part of the indexed camera id) and camera name. */
   cameraId: 200,
+  /** device type (a GraphQL type name). */
+  deviceType: 100,
   /** vendorType. */
   vendorType: 200,
   /** dedupeKey (indexed with adapter and instance). */
@@ -109,9 +132,18 @@ export const cameraRefSchema = z.object({
   /** The vendor's own id of the camera or channel, unique within one adapter instance. */
   vendorId: z.string().min(1).max(F.cameraId),
   name: z.string().max(F.cameraId).optional(),
-  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+  capabilities: z.array(taxonomyName()).max(64).optional(),
 });
-export type CameraRef = z.infer<typeof cameraRefSchema>;
+export type CameraRef = Omit<z.infer<typeof cameraRefSchema>, 'capabilities'> & { capabilities?: CapabilityName[] };
+
+/** A device that is not (necessarily) a camera: `type` is one of the adapter's deviceTypes, or 'Camera'. */
+export const deviceRefSchema = cameraRefSchema.extend({
+  type: z
+    .string()
+    .max(F.deviceType)
+    .regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a GraphQL type name'),
+});
+export type DeviceRef = CameraRef & { type: string };
 
 /**
  * What an adapter publishes. `typeName` is the GraphQL object type (vendor-prefixed, registered by
@@ -120,12 +152,15 @@ export type CameraRef = z.infer<typeof cameraRefSchema>;
  */
 export const eventInputSchema = z.object({
   typeName: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a GraphQL type name'),
-  kind: z.enum(EVENT_KINDS),
+  /** A core kind, or one the publishing adapter declares (checked at publish: adapter/declared.ts). */
+  kind: taxonomyName(),
   vendorType: z.string().min(1).max(F.vendorType),
   occurredAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'Invalid date'),
   /** Unique per adapter instance for one real-world event: re-sends with the same key are stored once. */
   dedupeKey: z.string().min(1).max(F.dedupeKey),
   camera: cameraRefSchema.optional(),
+  /** The alternative to `camera` for devices of other types (doors, readers); never both. */
+  device: deviceRefSchema.optional(),
   plate: plateReadSchema.optional(),
   analytics: analyticsSchema.optional(),
   /** Vendor-specific fields, exposed by the adapter's own GraphQL type. JSON-serialisable. */
@@ -134,8 +169,9 @@ export const eventInputSchema = z.object({
   raw: z.unknown(),
   media: z.array(mediaInputSchema).max(16).default([]),
 });
-export type EventInput = z.input<typeof eventInputSchema>;
-export type ValidEventInput = z.output<typeof eventInputSchema>;
+type Named<T> = Omit<T, 'kind' | 'camera' | 'device'> & { kind: EventKindName; camera?: CameraRef; device?: DeviceRef };
+export type EventInput = Named<z.input<typeof eventInputSchema>>;
+export type ValidEventInput = Named<z.output<typeof eventInputSchema>>;
 
 export interface MediaRef {
   id: string;
@@ -148,7 +184,7 @@ export interface MediaRef {
 export interface StoredEvent {
   seq: bigint;
   typeName: string;
-  kind: EventKind;
+  kind: EventKindName;
   vendorType: string;
   occurredAt: Date;
   receivedAt: Date;
