@@ -5,7 +5,6 @@
  * Camera receives the CameraRecord. A small adapter written against src/sdk.ts only, on a real server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterDefinition } from '../../src/core/adapter/types.ts';
 import { decodeGlobalId, defineAdapter, encodeGlobalId, z, type CameraRecord } from '../../src/sdk.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -38,7 +37,7 @@ const doorProbe = defineAdapter({
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ adapters: [doorProbe as unknown as AdapterDefinition], config: { adapters: [{ type: TYPE, id: 'a' }] } });
+  t = await startTestApp({ adapters: [doorProbe], config: { adapters: [{ type: TYPE, id: 'a' }] } });
 });
 afterAll(async () => {
   await t?.close();
