@@ -51,7 +51,7 @@ describe('conformance kit on a broken adapter', () => {
   };
 
   it('definition: names the SDK range the server cannot serve', () => {
-    expect(failure('definition')).toContain(`adapter "broken" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`);
+    expect(failure('definition')).toContain(`adapter "broken" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)`);
   });
 
   it('config: an invalid value accepted and unknown keys accepted', () => {

@@ -99,6 +99,6 @@ describe('plugins in a real server process', () => {
     writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
     const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
     expect(code).toBe(1);
-    expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}\n`);
+    expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)\n`);
   }, 30_000);
 });
