@@ -1,6 +1,6 @@
 /**
- * The API reports of the public entries (package.json `exports`: …/sdk, …/testkit), committed as
- * etc/<entry>.api.md and compared by test/plugins/api-report.test.ts:
+ * The API reports of the public entries (package.json `exports`: …/sdk, …/sdk/graphql, …/testkit),
+ * committed as etc/<entry>.api.md and compared by test/plugins/api-report.test.ts:
  *   npm run api:update   regenerate and write them (after a change to the SDK's or testkit's surface)
  *   npm run api:check    print what differs from the committed ones (exit 1), as the test does
  * An optional directory argument names another project (the test's fixture).

@@ -1,7 +1,24 @@
 /**
- * The public adapter SDK: the only module an adapter (built-in or third-party) imports from the
- * core. Semver: additions are minor releases; changes or removals of anything exported here are
- * major releases (SDK_VERSION).
+ * `unified-surveillance-api/sdk`: the public adapter SDK's run-time contract — what every adapter
+ * (built-in or third-party) needs to be declared, configured and run: defineAdapter and its
+ * definition, the context an instance runs with (ctx: cameras, records, media, routes, TCP, clock,
+ * safeFetch), the event model, the error codes, and helpers for what a vendor sends. What only an
+ * adapter's `graphql(builder, refs)` needs is the entry `unified-surveillance-api/sdk/graphql`
+ * (since 2.0.0, src/sdk/graphql.ts). Semver (SDK_VERSION): additions are minor releases; changes or
+ * removals of anything exported here are major releases.
+ *
+ * What stays here, and why:
+ * - `z` (zod, the core's own copy): an adapter's `configSchema` is checked at start-up by the core —
+ *   run time, not GraphQL — and must be a schema of the zod the core runs, so a plugin needs no zod
+ *   of its own and cannot bring a second, incompatible one.
+ * - the bounded body helpers (readBody, readJsonBody, discardBody, sendJson, sendError,
+ *   parseMultipart, safeFilename): a vendor's HTTP push into `ctx.route` is run time, and reading it
+ *   with a size limit and a clear TOO_LARGE / BAD_USER_INPUT error is how an adapter keeps the rule
+ *   that every input is bounded — with or without GraphQL additions.
+ * - decodeGlobalId/encodeGlobalId: the ids clients see; a route, a log line or a vendor callback may
+ *   carry one as well as a resolver.
+ * The GraphQL names (Builder, CoreRefs, …) are still exported at the end, deprecated, so plugins
+ * written for 1.x compile and run unchanged; they go in 3.0.0.
  */
 export { defineAdapter, type AdapterDefinition } from './sdk/define-adapter.ts';
 export { SDK_VERSION } from './core/adapter/types.ts';
@@ -62,15 +79,9 @@ export {
   vendorUnavailable,
   type ErrorCode,
 } from './core/errors.ts';
-export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from './schema/builder.ts';
-export type { GraphQLContext } from './core/ports.ts';
-/** Since 1.2.0: the scope a plugin's GraphQL field needs, `authScopes: requireScope('events:write')` (scopes.ts). */
-export { requireScope } from './schema/scopes.ts';
-export type { Scope } from './core/config/schema.ts';
 export type { SafeFetch, SafeFetchOptions, SafeResponse } from './core/http/safe-fetch.ts';
 export { readBody, readJsonBody, sendError, sendJson, discardBody } from './core/http/body.ts';
 export { parseMultipart, safeFilename, type MultipartLimits, type MultipartPart } from './core/http/multipart.ts';
-export { mapAsyncIterator } from './core/util/async-iter.ts';
 /** Since 1.3.0: a vendor's local wall-clock time + IANA zone → instant, Temporal's "compatible" disambiguation (zoned-time.ts). */
 export { isTimeZone, zonedTimeToDate, type WallTime } from './core/util/zoned-time.ts';
 /** Since 1.3.0: one instance status from the health of its parts, for ctx.setStatus (combine-health.ts). */
@@ -85,7 +96,31 @@ export { sleep } from './core/time/sleep.ts';
 export { decodeGlobalId, encodeGlobalId } from './core/util/global-id.ts';
 /** Since 1.4.0: a credential a vendor sent against the configured secret, in constant time, length not revealed (secrets-equal.ts). */
 export { secretsEqual } from './core/auth/secrets-equal.ts';
-/** Since 1.4.0: the parent object of a field an adapter adds to Camera (`builder.objectField(refs.Camera, …)`). */
-export type { CameraRecord } from './core/cameras/repo.ts';
 /** zod, as the core validates configs with it: a plugin needs no zod of its own (`z.object({ … }).strict()`). */
 export { z } from 'zod';
+
+// ─── Deprecated since 2.0.0 ─────────────────────────────────────────────────────────────────────
+// The GraphQL names of SDK 1.x (1.0.0–1.4.0), re-exported from their new entry so 1.x plugins keep
+// compiling and running unchanged. Each name carries the tag itself (a tag on the whole statement
+// does not reach the names), so editors strike an import of it through.
+/** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+export {
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type Builder,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type CoreRefs,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type EventTypeOptions,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type SchemaTypes,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type GraphQLContext,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  requireScope,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type Scope,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  type CameraRecord,
+  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
+  mapAsyncIterator,
+} from './sdk/graphql.ts';

@@ -5,4 +5,4 @@ import { ffAdapter } from './ff/index.ts';
 import { ivmsAdapter } from './ivms/index.ts';
 import { vxgAdapter } from './vxg/index.ts';
 
-export const builtInAdapters: readonly AdapterDefinition[] = [ffAdapter, camlyticsAdapter, vxgAdapter, ivmsAdapter] as unknown as AdapterDefinition[];
+export const builtInAdapters: readonly AdapterDefinition[] = [ffAdapter, camlyticsAdapter, vxgAdapter, ivmsAdapter];

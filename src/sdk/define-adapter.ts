@@ -13,7 +13,13 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> extends Core
   graphql?: (builder: Builder, refs: CoreRefs) => void;
 }
 
-/** defineAdapter: checks an adapter definition's shape when it is declared, returns it typed. */
+/**
+ * defineAdapter: checks an adapter definition's shape when it is declared, returns it typed by its
+ * config schema. The result is an `AdapterDefinition` (the default, "some config") as it is, alone or
+ * in `readonly AdapterDefinition[]`, with no cast: `start` is declared as a method, so its `ctx`
+ * parameter is compared bivariantly (keep it a method, and keep every other member independent of
+ * `S` or covariant in it; test/plugins/definition-types.test.ts fails otherwise).
+ */
 export function defineAdapter<S extends z.ZodType>(def: AdapterDefinition<S>): AdapterDefinition<S> {
   checkDefinition(def);
   return def;

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { defineAdapter, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
 import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
@@ -45,8 +45,8 @@ const boom = defineAdapter({
     });
     return { stop: () => {} };
   },
-}) as unknown as AdapterDefinition;
-const adapters = [ffAdapter as unknown as AdapterDefinition, boom];
+});
+const adapters = [ffAdapter, boom];
 
 /** Open a raw graphql-transport-ws socket; resolves its close code. */
 function rawWs(t: TestApp, first?: (ws: WebSocket) => void) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Client } from 'graphql-ws';
-import { defineAdapter, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -54,8 +54,8 @@ const chainAdapter = defineAdapter({
     builder.queryField('chainStart', (t) => t.field({ type: Step, resolve: () => ({ n: 0 }) }));
   },
   start: () => ({ stop: () => {} }),
-}) as unknown as AdapterDefinition;
-const adapters = [ffAdapter as unknown as AdapterDefinition, chainAdapter];
+});
+const adapters = [ffAdapter, chainAdapter];
 
 const NESTED = '{ events(first: 100) { edges { node { camera { events(first: 100) { edges { node { seq } } } } } } } }';
 const code = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => r.errors?.[0]?.extensions?.code;

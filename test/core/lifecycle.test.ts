@@ -12,7 +12,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { defineAdapter, readJsonBody, sendJson, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter, readJsonBody, sendJson } from '../../src/sdk.ts';
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -51,7 +51,7 @@ function flakyAdapter(failures: number) {
       return { stop: () => void (state.stops += 1) };
     },
   });
-  return { def: def as unknown as AdapterDefinition, state };
+  return { def, state };
 }
 
 /** Routes: /emit publishes a TestThingEvent, /crash calls ctx.fail(), /degrade sets DEGRADED; plus a TCP listener. */
@@ -85,7 +85,7 @@ function thingAdapter() {
       return { stop: () => void (state.stops += 1) };
     },
   });
-  return { def: def as unknown as AdapterDefinition, state };
+  return { def, state };
 }
 
 const tcpOpen = (port: number) =>
@@ -110,7 +110,7 @@ describe('adapter lifecycle in the app', () => {
     const clock = new ManualClock(); // the restart backoff runs on it: the test moves time
     const t = await startTestApp({
       clock,
-      adapters: [ffAdapter as unknown as AdapterDefinition, flaky.def, thing.def],
+      adapters: [ffAdapter, flaky.def, thing.def],
       config: {
         adapters: [
           { type: 'ff', id: 'default' },
@@ -271,7 +271,7 @@ describe('AdapterRegistry with small timeouts', () => {
       },
     });
     const { registry, routes, statuses } = await harness({ startTimeoutMs: 100, maxBackoffMs: 50 });
-    registry.add(slow as unknown as AdapterDefinition, { type: 'slow', id: 's' });
+    registry.add(slow, { type: 'slow', id: 's' });
     await registry.startAll();
     expect(statuses.find((s) => s.status === 'ERROR')?.detail).toMatch(/start did not finish within 100 ms/);
     timedOut();
@@ -301,7 +301,7 @@ describe('AdapterRegistry with small timeouts', () => {
       },
     });
     const { registry } = await harness({});
-    registry.add(careless as unknown as AdapterDefinition, { type: 'careless', id: 'c' });
+    registry.add(careless, { type: 'careless', id: 'c' });
     await registry.startAll();
     const port = (registry.find('careless', 'c')!.running as unknown as { tcpPort: number }).tcpPort;
     const client = connect(port, '127.0.0.1');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import pino from 'pino';
 import { z } from 'zod';
-import { defineAdapter, sendJson, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter, sendJson } from '../../src/sdk.ts';
 import { createApp } from '../../src/app.ts';
 import { validateConfig } from '../../src/core/config/load.ts';
 import { adapterReadiness } from '../../src/core/adapter/readiness.ts';
@@ -122,7 +122,7 @@ describe('an instance still starting (in process)', () => {
         await gate;
         return { stop: () => {} };
       },
-    }) as unknown as AdapterDefinition;
+    });
     const db = await openPgliteTestDb();
     const dataDir = mkdtempSync(join(tmpdir(), 'usa-test-'));
     const app = await createApp({

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { GraphQLSchema } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { defineAdapter, requireScope, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter } from '../../src/sdk.ts';
+import { requireScope } from '../../src/sdk/graphql.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
 import { buildSchema } from '../../src/schema/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -38,8 +39,8 @@ const pluginLike = defineAdapter({
     builder.mutationField('scopetestMark', (t) => t.boolean({ authScopes: requireScope('events:write'), resolve: () => ++actions.declared > 0 }));
   },
   start: () => ({ stop: () => {} }),
-}) as unknown as AdapterDefinition;
-const adapters = [...builtInAdapters, streamTestAdapter as unknown as AdapterDefinition, pluginLike];
+});
+const adapters = [...builtInAdapters, streamTestAdapter, pluginLike];
 
 type Gql = { data?: any; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
 const codes = (r: Gql) => (r.errors ?? []).map((e) => e.extensions?.code);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import WebSocket from 'ws';
 import { parse } from 'graphql';
-import { defineAdapter, readJsonBody, sendJson, type AdapterDefinition } from '../../src/sdk.ts';
+import { defineAdapter, readJsonBody, sendJson } from '../../src/sdk.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
 import { isSharedOperation, sharedOperationKey } from '../../src/core/http/shared-subscriptions.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -53,7 +53,7 @@ const counted = defineAdapter({
     });
     return { stop: () => {} };
   },
-}) as unknown as AdapterDefinition;
+});
 
 const COUNTED = 'subscription Counted($filter: EventFilter) { events(filter: $filter) { seq kind ... on CountedTestEvent { executions } } }';
 type Row = { events: { seq: string; kind: string; executions: number } };

@@ -6,7 +6,6 @@
  * own signal to be ended by stop().
  */
 import { describe, expect, it } from 'vitest';
-import type { AdapterDefinition } from '../../src/core/adapter/types.ts';
 import { defineAdapter, sendJson, z } from '../../src/sdk.ts';
 import { startTestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -44,7 +43,7 @@ describe('stopping an adapter instance', () => {
         };
       },
     });
-    const t = await startTestApp({ adapters: [def as unknown as AdapterDefinition], config: { adapters: [{ type: 'order', id: 'a' }] } });
+    const t = await startTestApp({ adapters: [def], config: { adapters: [{ type: 'order', id: 'a' }] } });
     expect((await fetch(`${t.url}/adapters/order/a/ping`)).status).toBe(200);
 
     try {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { defineAdapter, vendorRejected, type AdapterDefinition, type StreamRequest } from '../../src/sdk.ts';
+import { defineAdapter, vendorRejected, type StreamRequest } from '../../src/sdk.ts';
 
 export interface StreamOrigin {
   url: string;
@@ -174,4 +174,4 @@ export const streamTestAdapter = defineAdapter({
     };
     return { stop: () => {}, capabilities: ctx.config.handlers ? { streams } : {} };
   },
-}) as unknown as AdapterDefinition;
+});

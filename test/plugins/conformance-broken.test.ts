@@ -3,7 +3,7 @@
  * what is wrong and where (file:line for what it leaves running).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SDK_VERSION, type AdapterDefinition } from '../../src/sdk.ts';
+import { SDK_VERSION } from '../../src/sdk.ts';
 import { createConformanceSuite, type ConformanceSuite } from '../../src/testkit.ts';
 import { brokenAdapter } from './fixtures/broken-adapter.ts';
 
@@ -14,7 +14,7 @@ describe('conformance kit on a broken adapter', () => {
   let suite: ConformanceSuite;
   const outcome = new Map<string, string | null>();
   beforeAll(async () => {
-    suite = createConformanceSuite(brokenAdapter as unknown as AdapterDefinition, {
+    suite = createConformanceSuite(brokenAdapter, {
       config: {},
       invalidConfigs: [{ patch: { threshold: -1 }, path: 'threshold' }],
       timeouts: { healthMs: 300, settleMs: 300 },
@@ -51,7 +51,7 @@ describe('conformance kit on a broken adapter', () => {
   };
 
   it('definition: names the SDK range the server cannot serve', () => {
-    expect(failure('definition')).toContain(`adapter "broken" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`);
+    expect(failure('definition')).toContain(`adapter "broken" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)`);
   });
 
   it('config: an invalid value accepted and unknown keys accepted', () => {

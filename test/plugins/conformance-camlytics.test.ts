@@ -1,14 +1,13 @@
 /** The conformance kit on the built-in Camlytics adapter, against its simulator (long-poll, webhooks, faults). */
 import { camlyticsAdapter } from '../../src/adapters/camlytics/index.ts';
 import { CamlyticsSimulator, type RestEvent } from '@unified-surveillance/simulators/camlytics';
-import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 
 const TOKEN = 'conformance-webhook-token-0123';
 const sim = new CamlyticsSimulator({ seed: 'conformance' });
 let last: RestEvent | undefined;
 
-runAdapterConformance(camlyticsAdapter as unknown as AdapterDefinition, {
+runAdapterConformance(camlyticsAdapter, {
   config: { webhookToken: TOKEN, pollTimeoutSec: 1, minPollIntervalMs: 20, requestGraceSec: 2, backoffInitialMs: 20, backoffMaxSec: 0.2, channelRefreshSec: 0.2 },
   invalidConfigs: [
     { patch: { baseUrl: 'ftp://camlytics.local' }, path: 'baseUrl', message: 'http(s) URL' },

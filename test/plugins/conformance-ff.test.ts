@@ -2,7 +2,6 @@
 import { ffAdapter } from '../../src/adapters/ff/index.ts';
 import { PassGenerator, postEvent, stampEvent, type FfJson, type PassEvent } from '@unified-surveillance/simulators/ff';
 import { makeJpeg } from '@unified-surveillance/simulators/kit';
-import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 
 const passes = new PassGenerator({ deviceId: 'CONFORMANCE-1', seed: 'conformance', extraFieldRate: 0 });
@@ -15,7 +14,7 @@ async function push(url: string, json: FfJson, ev: PassEvent): Promise<void> {
   if (r.status !== 200) throw new Error(`FF ingest answered ${r.status}: ${r.body}`);
 }
 
-runAdapterConformance(ffAdapter as unknown as AdapterDefinition, {
+runAdapterConformance(ffAdapter, {
   config: { tcpPort: 0, tcpHost: '127.0.0.1' },
   invalidConfigs: [
     { patch: { tcpPort: 70_000 }, path: 'tcpPort' },

@@ -1,7 +1,6 @@
 /** The conformance kit on the built-in IVMS adapter, against its simulator (REST channels, WebSocket alerts with images). */
 import { ivmsAdapter } from '../../src/adapters/ivms/index.ts';
 import { IvmsSimulator, type IvmsAlertMessage } from '@unified-surveillance/simulators/ivms';
-import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -12,7 +11,7 @@ let last: IvmsAlertMessage | undefined;
 /** IVMS alerts have no id and no replay; a re-sent alert is the same message again (the simulator's hub sends it). */
 const resend = (message: unknown) => (sim as unknown as { hub: { broadcast(m: unknown): number } }).hub.broadcast(message);
 
-runAdapterConformance(ivmsAdapter as unknown as AdapterDefinition, {
+runAdapterConformance(ivmsAdapter, {
   config: { timezone: LOCAL_ZONE, maxReconnectSec: 0.3, channelRefreshSec: 1 },
   invalidConfigs: [
     { patch: { baseUrl: undefined }, path: 'baseUrl' },

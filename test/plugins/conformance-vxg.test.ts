@@ -1,14 +1,13 @@
 /** The conformance kit on the built-in VXG adapter, against its Cloud VMS simulator (stored events mirrored by polling). */
 import { vxgAdapter } from '../../src/adapters/vxg/index.ts';
 import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
-import type { AdapterDefinition } from '../../src/sdk.ts';
 import { runAdapterConformance } from '../../src/testkit.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const CAMERA = 248527;
 const sim = new VxgSimulator({ seed: 'conformance' });
 
-runAdapterConformance(vxgAdapter as unknown as AdapterDefinition, {
+runAdapterConformance(vxgAdapter, {
   config: { pollIntervalSec: 0.1, backfillSec: 0 },
   invalidConfigs: [
     { patch: { accessToken: 'not-a-token' }, path: 'accessToken', message: 'invalid VXG channel access token' },

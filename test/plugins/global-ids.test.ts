@@ -2,11 +2,12 @@
  * What a plugin's resolvers get for the ids clients send (SDK 1.4.0): `services.cameraById` takes the
  * Camera global id as well as the internal id, `decodeGlobalId` turns a global id into the internal id
  * (BAD_USER_INPUT otherwise), `encodeGlobalId` makes the ids the API shows, and a field added to
- * Camera receives the CameraRecord. A small adapter written against src/sdk.ts only, on a real server.
+ * Camera receives the CameraRecord. A small adapter written against the SDK entries only
+ * (src/sdk.ts, src/sdk/graphql.ts), on a real server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterDefinition } from '../../src/core/adapter/types.ts';
-import { decodeGlobalId, defineAdapter, encodeGlobalId, z, type CameraRecord } from '../../src/sdk.ts';
+import { decodeGlobalId, defineAdapter, encodeGlobalId, z } from '../../src/sdk.ts';
+import type { CameraRecord } from '../../src/sdk/graphql.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const TYPE = 'door-probe';
@@ -38,7 +39,7 @@ const doorProbe = defineAdapter({
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ adapters: [doorProbe as unknown as AdapterDefinition], config: { adapters: [{ type: TYPE, id: 'a' }] } });
+  t = await startTestApp({ adapters: [doorProbe], config: { adapters: [{ type: TYPE, id: 'a' }] } });
 });
 afterAll(async () => {
   await t?.close();

@@ -1,8 +1,9 @@
 /**
- * The SDK is the only door into the core: every file of a built-in adapter imports only src/sdk.ts,
- * its own adapter directory, Node built-ins and npm packages (the vendor simulators are a package of
- * their own, checked in test/simulators/boundary.test.ts). The example plugin imports only
- * `unified-surveillance-api/sdk` (and its own files).
+ * The SDK is the only door into the core: every file of a built-in adapter imports only the SDK's
+ * entries (src/sdk.ts, src/sdk/graphql.ts), its own adapter directory, Node built-ins and npm
+ * packages (the vendor simulators are a package of their own, checked in
+ * test/simulators/boundary.test.ts). The example plugin imports only `unified-surveillance-api/sdk`
+ * (and `/sdk/graphql`) and its own files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { inside, isBuiltin, sourceFiles } from '../structure/import-graph.ts';
@@ -12,9 +13,11 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
-const SDK = join(SRC, 'sdk.ts');
+/** The SDK's public entries (package.json `exports` ./sdk and ./sdk/graphql), as files and as package specifiers. */
+const SDK_ENTRIES = [join(SRC, 'sdk.ts'), join(SRC, 'sdk', 'graphql.ts')];
 const HOST_PACKAGE = 'unified-surveillance-api';
-const CORE = ['core', 'schema', 'app.ts', 'main.ts', 'testkit', 'testkit.ts'].map((p) => join(SRC, p));
+const SDK_SPECIFIERS = ['unified-surveillance-api/sdk', 'unified-surveillance-api/sdk/graphql'];
+const CORE = ['core', 'schema', 'app.ts', 'main.ts', 'testkit', 'testkit.ts', 'sdk'].map((p) => join(SRC, p));
 
 /** What one file imports that it may not. `own`: the directory its relative imports must stay in. */
 function importViolations(file: string, text: string, rule: 'adapter' | 'simulator' | 'plugin', own: string): string[] {
@@ -23,15 +26,16 @@ function importViolations(file: string, text: string, rule: 'adapter' | 'simulat
     if (isBuiltin(spec)) continue;
     if (!spec.startsWith('.') && !spec.startsWith('/')) {
       if (spec === HOST_PACKAGE || spec.startsWith(`${HOST_PACKAGE}/`)) {
-        if (spec !== `${HOST_PACKAGE}/sdk` && !(rule !== 'adapter' && spec === `${HOST_PACKAGE}/testkit`)) out.push(`${spec}: only ${HOST_PACKAGE}/sdk is public`);
+        if (!SDK_SPECIFIERS.includes(spec) && !(rule !== 'adapter' && spec === `${HOST_PACKAGE}/testkit`)) out.push(`${spec}: only ${HOST_PACKAGE}/sdk and /sdk/graphql are public`);
       } else if (rule === 'plugin') out.push(`${spec}: the example plugin needs nothing but the SDK`);
       continue;
     }
     const target = resolve(dirname(file), spec);
     if (rule === 'plugin') {
       if (!inside(target, own)) out.push(`${spec}: outside the plugin package`);
-    } else if (CORE.some((c) => inside(target, c))) out.push(`${spec}: the core (use src/sdk.ts)`);
-    else if (rule === 'adapter' && target !== SDK && !inside(target, own)) out.push(`${spec}: outside the adapter's own directory`);
+    } else if (SDK_ENTRIES.includes(target)) continue;
+    else if (CORE.some((c) => inside(target, c))) out.push(`${spec}: the core (use src/sdk.ts, src/sdk/graphql.ts)`);
+    else if (rule === 'adapter' && !inside(target, own)) out.push(`${spec}: outside the adapter's own directory`);
   }
   return out.map((v) => `${relative(ROOT, file)} imports ${v}`);
 }
@@ -52,7 +56,7 @@ describe('import boundary of adapters', () => {
     expect(violations).toEqual([]);
   });
 
-  it('the example plugin imports only unified-surveillance-api/sdk and its own files', () => {
+  it('the example plugin imports only the SDK entries and its own files', () => {
     const pkg = join(ROOT, 'examples', 'adapter-example');
     const files = sourceFiles(join(pkg, 'src'));
     expect(files.length).toBeGreaterThan(3);
@@ -68,16 +72,20 @@ describe('import boundary of adapters', () => {
       "import { x } from '../vxg/map.ts';",
       "import { y } from 'unified-surveillance-api/src/core/errors.ts';",
       "import { ok } from '../../sdk.ts';",
+      "import type { Builder as B } from '../../sdk/graphql.ts';",
+      "import { defineAdapter } from '../../sdk/define-adapter.ts';",
+      "import { requireScope } from 'unified-surveillance-api/sdk/graphql';",
       "import { z } from 'zod';",
       "import { readFile } from 'node:fs/promises';",
       "const lazy = await import('../../app.ts');",
     ].join('\n');
     expect(importViolations(file, text, 'adapter', ff)).toEqual([
-      'src/adapters/ff/parse.ts imports ../../core/errors.ts: the core (use src/sdk.ts)',
-      'src/adapters/ff/parse.ts imports ../../schema/builder.ts: the core (use src/sdk.ts)',
+      'src/adapters/ff/parse.ts imports ../../core/errors.ts: the core (use src/sdk.ts, src/sdk/graphql.ts)',
+      'src/adapters/ff/parse.ts imports ../../schema/builder.ts: the core (use src/sdk.ts, src/sdk/graphql.ts)',
       "src/adapters/ff/parse.ts imports ../vxg/map.ts: outside the adapter's own directory",
-      'src/adapters/ff/parse.ts imports unified-surveillance-api/src/core/errors.ts: only unified-surveillance-api/sdk is public',
-      'src/adapters/ff/parse.ts imports ../../app.ts: the core (use src/sdk.ts)',
+      'src/adapters/ff/parse.ts imports unified-surveillance-api/src/core/errors.ts: only unified-surveillance-api/sdk and /sdk/graphql are public',
+      'src/adapters/ff/parse.ts imports ../../sdk/define-adapter.ts: the core (use src/sdk.ts, src/sdk/graphql.ts)',
+      'src/adapters/ff/parse.ts imports ../../app.ts: the core (use src/sdk.ts, src/sdk/graphql.ts)',
     ]);
   });
 });

@@ -113,13 +113,13 @@ describe('loading plugins', () => {
     ];
     const problems = await problemsOf(loadPlugins(specs, builtInAdapters, unprefixedGraphqlNames, { configDir: FIXTURES, projectRoot: FIXTURES }));
     expect(problems).toEqual([
-      `plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`,
+      `plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)`,
       'plugins[1] (./dup-ff.ts): adapter "ff": type "ff" is already defined by the built-in adapter "ff"',
       'plugins[2] (./no-default.ts): has no default export: export default defineAdapter({ … }) (or an array of adapters)',
       'plugins[3] (./not-adapter.ts): adapter #1 is not a valid definition: type "undefined" must be lower-case letters, digits or "-"; version "undefined" must be semver; graphqlPrefix "undefined" must be a capitalised GraphQL name prefix; configSchema must be a zod schema; start(ctx) must be a function',
       `plugins[4] (./throws.ts): failed to load ${join(FIXTURES, 'throws.ts')}: boom while loading`,
       'plugins[5] (./unprefixed.ts): adapter "gadget" adds GraphQL names without its prefix "Gadget": type WidgetEvent, Query.widgets',
-      'plugins[6] (./no-sdk.ts): adapter "nosdk" does not say which SDK version it was written for (add sdk: "^1.0.0")',
+      'plugins[6] (./no-sdk.ts): adapter "nosdk" does not say which SDK version it was written for (add sdk: "^2.0.0")',
       `plugins[7] (./missing.ts): file not found: ${join(FIXTURES, 'missing.ts')}`,
       `plugins[8] (not-installed-adapter): package not found in node_modules from ${FIXTURES} (install it: npm install not-installed-adapter)`,
       'plugins[10] (./dup-alpha.ts): adapter "alpha": type "alpha" is already defined by adapter "alpha" of plugins[9] (./two-adapters.ts)',
@@ -136,7 +136,7 @@ describe('loading plugins', () => {
         pluginRoots: { configDir: FIXTURES },
       }),
     );
-    expect(problems).toEqual([`plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}`]);
+    expect(problems).toEqual([`plugins[0] (./future-sdk.ts): adapter "future" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)`]);
   });
 
   it('plugin adapters are configured under adapters: like built-ins (unknown types are named with the plugin ones)', async () => {

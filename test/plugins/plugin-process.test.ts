@@ -1,8 +1,10 @@
 /**
  * The real thing, as an operator runs it: `node --import tsx src/main.ts` with a config file whose
  * `plugins` names a plugin directory next to it — a copy outside any node_modules, so its
- * `import … from 'unified-surveillance-api/sdk'` is answered by the server's resolve hook. Also
- * `schema:print` with the configured plugins, and a plugin for another SDK stopping start-up.
+ * `import … from 'unified-surveillance-api/sdk'` is answered by the server's resolve hook. The example
+ * is a plugin written for SDK 1.x (`sdk: '^1.0.0'`); beside it, one written for 2.x that imports the
+ * `/sdk/graphql` entry too. Also `schema:print` with the configured plugins, and a plugin for an SDK
+ * the server does not provide (^3.0.0) stopping start-up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,22 @@ import { HmacWebhookVendor } from '../../examples/adapter-example/src/simulator/
 import { EXAMPLE_DIR, FIXTURES, ROOT } from './helpers.ts';
 
 const SECRET = 'process-test-secret-012345';
+
+/** A lone-file plugin written for SDK 2.x: both entries, resolved by the server's hook like the example's. */
+const SDK2_PLUGIN = `import { defineAdapter, SDK_VERSION, z } from 'unified-surveillance-api/sdk';
+import { requireScope } from 'unified-surveillance-api/sdk/graphql';
+
+export default defineAdapter({
+  type: 'current',
+  version: '1.0.0',
+  sdk: '^2.0.0',
+  configSchema: z.object({ type: z.literal('current'), id: z.string() }).strict(),
+  capabilities: [],
+  graphqlPrefix: 'Current',
+  graphql: (builder) => builder.queryField('currentSdkVersion', (t) => t.string({ authScopes: requireScope('events:read'), resolve: () => SDK_VERSION })),
+  start: () => ({ stop: () => {} }),
+});
+`;
 
 function run(args: string[], env: Record<string, string>): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
@@ -42,7 +60,8 @@ describe('plugins in a real server process', () => {
     cpSync(join(EXAMPLE_DIR, 'package.json'), join(dir, 'plugins', 'hmac-webhook', 'package.json'));
     cpSync(join(EXAMPLE_DIR, 'src'), join(dir, 'plugins', 'hmac-webhook', 'src'), { recursive: true });
     cpSync(join(FIXTURES, 'future-sdk.ts'), join(dir, 'plugins', 'future.mts')); // a lone file: .mts makes it an ES module
-    writeFileSync(config(), ['plugins: ["./plugins/hmac-webhook"]', 'adapters:', '  - { type: hmac-webhook, id: acme, secret: "${HOOK_SECRET}" }', ''].join('\n'));
+    writeFileSync(join(dir, 'plugins', 'current.mts'), SDK2_PLUGIN);
+    writeFileSync(config(), ['plugins: ["./plugins/hmac-webhook", "./plugins/current.mts"]', 'adapters:', '  - { type: hmac-webhook, id: acme, secret: "${HOOK_SECRET}" }', ''].join('\n'));
 
     server = run(['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), CONFIG_FILE: config(), HOOK_SECRET: SECRET, LOG_LEVEL: 'info' });
     serverExit = finished(server);
@@ -78,6 +97,11 @@ describe('plugins in a real server process', () => {
     expect(body.data.events.edges.map((e) => e.node)).toEqual([{ __typename: 'HmacWebhookEvent', kind: 'ZONE_ENTERED', eventId: ev.id }]);
   });
 
+  it('loads a plugin written for SDK 2.x beside the 1.x one: its field resolves, with the SDK version it runs on', async () => {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ currentSdkVersion }' }) });
+    expect(await res.json()).toEqual({ data: { currentSdkVersion: SDK_VERSION } });
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     server!.kill('SIGTERM');
     const { code, stdout } = await serverExit;
@@ -99,6 +123,6 @@ describe('plugins in a real server process', () => {
     writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
     const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
     expect(code).toBe(1);
-    expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^2.0.0, this server provides ${SDK_VERSION}\n`);
+    expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)\n`);
   }, 30_000);
 });

@@ -2,9 +2,10 @@
  * The import graph of src/, read the way the existing boundary test reads imports (the `typescript`
  * package's preProcessFile): static imports, `import type`, re-exports, `import()` calls and
  * `import('…')` types alike. Relative specifiers and the server's own package name
- * (`unified-surveillance-api/sdk`) resolve to files; other packages stay as they are written.
+ * (`unified-surveillance-api/sdk`, `…/sdk/graphql`: package.json `exports`) resolve to files;
+ * other packages stay as they are written.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -12,8 +13,10 @@ import ts from 'typescript';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SRC = join(ROOT, 'src');
 const HOST_PACKAGE = 'unified-surveillance-api';
-/** package.json `exports` of the server's own package. */
-const HOST_EXPORTS: Record<string, string> = { sdk: join(SRC, 'sdk.ts'), testkit: join(SRC, 'testkit.ts') };
+/** package.json `exports` of the server's own package: subpath (`sdk`, `sdk/graphql`) → file. */
+const HOST_EXPORTS: Record<string, string> = Object.fromEntries(
+  Object.entries((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports).map(([sub, target]) => [sub.replace(/^\.\//, ''), join(ROOT, target)]),
+);
 
 export const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]);
 export const inside = (file: string, path: string) => file === path || file.startsWith(path + sep);

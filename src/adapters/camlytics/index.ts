@@ -23,7 +23,7 @@ const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (si
 export const camlyticsAdapter = defineAdapter({
   type: 'camlytics',
   version: '1.0.0',
-  sdk: '^1.1.0', // runExclusive
+  sdk: '^2.0.0',
   description: 'Camlytics video analytics: REST long-poll of events, channels as cameras, immediate and aggregate webhooks',
   configSchema: camlyticsConfigSchema,
   capabilities: [],

@@ -3,7 +3,8 @@
  * Camlytics fields), Camera.camlyticsChannel (stream URI without credentials) and the
  * camlyticsAggregates query over stored hourly/daily webhook aggregates.
  */
-import { badInput, decodeGlobalId, notFound, requireScope, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
+import { badInput, decodeGlobalId, notFound, type StoredEvent } from '../../sdk.ts';
+import { requireScope, type Builder, type CoreRefs, type GraphQLContext } from '../../sdk/graphql.ts';
 import { AGGREGATE_GRANULARITIES, type AggregateGranularity, type EventTypeCount, type RuleCount } from './aggregate.ts';
 import { aggregateMatch, asStoredAggregate, toBucket, type AggregateBucket, type AggregateFilter } from './aggregate-query.ts';
 import { CAMLYTICS_EVENT_TYPE } from './map.ts';

@@ -11,7 +11,7 @@ import { ffTcpHandler } from './tcp.ts';
 export const ffAdapter = defineAdapter({
   type: 'ff',
   version: '1.0.0',
-  sdk: '^1.0.0',
+  sdk: '^2.0.0',
   description: 'FF-Events LPR push (HTTP multipart/JSON and TCP)',
   configSchema: ffConfigSchema,
   capabilities: [],

@@ -2,7 +2,8 @@
  * GraphQL additions of the FF adapter: FfPlateEvent (Event & PlateReadEvent with FF-only fields)
  * and plate tracks as a query and a subscription. Uses only the SDK's builder and core refs.
  */
-import { mapAsyncIterator, requireScope, type Builder, type CoreRefs, type StoredEvent } from '../../sdk.ts';
+import type { StoredEvent } from '../../sdk.ts';
+import { mapAsyncIterator, requireScope, type Builder, type CoreRefs } from '../../sdk/graphql.ts';
 import { FF_TYPE_NAME } from './map.ts';
 import { foldTrack, type PlateTrack } from './track.ts';
 

@@ -28,7 +28,7 @@ const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (si
 export const ivmsAdapter = defineAdapter({
   type: 'ivms',
   version: '1.0.0',
-  sdk: '^1.1.0', // runExclusive
+  sdk: '^2.0.0',
   description: 'Videonetics IVMS Pro: channels, notification-socket alerts, event snapshots/clips, live and archive HLS',
   configSchema: ivmsConfigSchema,
   capabilities: ['LIVE_STREAM', 'ARCHIVE_STREAM'],

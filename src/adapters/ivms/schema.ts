@@ -2,7 +2,8 @@
  * GraphQL additions of the IVMS adapter: IvmsAlertEvent (Event & AnalyticsEvent with the alert's
  * own fields) and event snapshots/clips fetched from IVMS by event id into the media store.
  */
-import { requireScope, type Builder, type CoreRefs, type StoredEvent } from '../../sdk.ts';
+import type { StoredEvent } from '../../sdk.ts';
+import { requireScope, type Builder, type CoreRefs } from '../../sdk/graphql.ts';
 import { IVMS_ALERT_TYPE_NAME } from './map.ts';
 import { asIvmsApi } from './media.ts';
 

@@ -35,7 +35,7 @@ async function upsertCamera(ctx: AdapterContext<VxgConfig>, cam: VxgCameraRuntim
 export const vxgAdapter = defineAdapter({
   type: 'vxg',
   version: '1.0.0',
-  sdk: '^1.1.0', // runExclusive
+  sdk: '^2.0.0',
   description: 'VXG Cloud VMS: event types, create and trigger events, stored events mirrored live',
   configSchema: vxgConfigSchema,
   capabilities: ['CREATE_EVENT', 'TRIGGER_EVENT'],

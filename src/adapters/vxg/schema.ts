@@ -4,7 +4,8 @@
  * change a type's settings. Uses only the SDK's builder and core refs; the resolvers reach the
  * running instance through `services.adapterApi`.
  */
-import { badInput, notFound, requireScope, vendorUnavailable, type Builder, type CoreRefs, type GraphQLContext, type StoredEvent } from '../../sdk.ts';
+import { badInput, notFound, vendorUnavailable, type StoredEvent } from '../../sdk.ts';
+import { requireScope, type Builder, type CoreRefs, type GraphQLContext } from '../../sdk/graphql.ts';
 import type { VxgInstanceApi } from './actions.ts';
 import { VXG_EVENT_TYPE_NAME, type VxgEventType, type VxgEventTypeCaps, type VxgEventTypeSettings } from './map.ts';
 

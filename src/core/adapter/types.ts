@@ -17,8 +17,11 @@ import type { Clock } from '../time/clock.ts';
  * combineHealth and PartHealth (one status from the health of an instance's parts).
  * 1.3.0: Clock gains nowMs, timers and sleep (ctx.clock, which tests control); backoffDelay and sleep.
  * 1.4.0: decodeGlobalId/encodeGlobalId (services.cameraById takes a Camera global id too), secretsEqual, CameraRecord.
+ * 2.0.0: the GraphQL names (Builder, CoreRefs, SchemaTypes, requireScope, …) move to the entry
+ * `unified-surveillance-api/sdk/graphql`; `/sdk` keeps them, deprecated, until 3.0.0. The host also
+ * loads plugins written for 1.x (SUPPORTED_SDK_VERSIONS in core/plugins/sdk-range.ts).
  */
-export const SDK_VERSION = '1.4.0';
+export const SDK_VERSION = '2.0.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

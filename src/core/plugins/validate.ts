@@ -1,12 +1,13 @@
 /**
  * Start-up checks of adapters that come from plugins: a valid definition (the defineAdapter
- * checks), an SDK range this server satisfies, type names and GraphQL prefixes not taken by
- * another adapter (built-in or plugin), every GraphQL name it adds prefixed. Each problem names
+ * checks), an SDK range satisfied by one of this server's SDK versions (SUPPORTED_SDK_VERSIONS),
+ * type names and GraphQL prefixes not taken by another adapter (built-in or plugin), every GraphQL
+ * name it adds prefixed. Each problem names
  * the plugin (`plugins[1] (./x.js): …`) and the adapter.
  */
 import { defineAdapter } from '../adapter/define.ts';
-import { SDK_VERSION, type AdapterDefinition } from '../adapter/types.ts';
-import { sdkRangeProblem } from './sdk-range.ts';
+import type { AdapterDefinition } from '../adapter/types.ts';
+import { SUPPORTED_SDK_VERSIONS, sdkRangeProblem } from './sdk-range.ts';
 
 /**
  * The GraphQL names an adapter adds without its prefix (empty when all are prefixed). Finding them
@@ -68,7 +69,7 @@ export function pluginAdapterProblems(candidates: unknown[], label: string, take
       return;
     }
     const mine: string[] = [];
-    const sdkProblem = sdkRangeProblem(def.sdk, SDK_VERSION);
+    const sdkProblem = sdkRangeProblem(def.sdk, SUPPORTED_SDK_VERSIONS);
     if (sdkProblem) mine.push(`${name} ${sdkProblem}`);
     const typeOwner = taken.types.get(def.type);
     if (typeOwner) mine.push(`${name}: type "${def.type}" is already defined by ${typeOwner}`);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { camlyticsConfigSchema } from '../../../src/adapters/camlytics/config.ts';
 import { validateAdapterEntries } from '../../../src/core/adapter/registry.ts';
 import { camlyticsAdapter } from '../../../src/adapters/camlytics/index.ts';
-import type { AdapterDefinition } from '../../../src/sdk.ts';
 
 describe('Camlytics config', () => {
   it('has working defaults (localhost:48462, 5 s long-poll, documented paths)', () => {
@@ -22,7 +21,7 @@ describe('Camlytics config', () => {
   });
 
   it('names every problem by path', () => {
-    const defs = new Map([['camlytics', camlyticsAdapter as unknown as AdapterDefinition]]);
+    const defs = new Map([['camlytics', camlyticsAdapter]]);
     const { problems } = validateAdapterEntries(
       [{ type: 'camlytics', id: 'a', baseUrl: 'ftp://10.0.0.5', webhookToken: 'short', pollTimeoutSec: 1.5, timezone: 'Mars/Olympus', channelsPath: 'v1/json/channels', bogus: 1 }],
       defs,

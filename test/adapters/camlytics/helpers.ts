@@ -7,7 +7,7 @@ import { waitFor } from '../../helpers/wait-for.ts';
 import type { TestDb } from '../../helpers/db.ts';
 
 export const TOKEN = 'camlytics-webhook-secret-0123';
-export const adapters: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'camlytics'), camlyticsAdapter as unknown as AdapterDefinition];
+export const adapters: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'camlytics'), camlyticsAdapter];
 
 /** Fast timings for tests: 1 s long-poll, short backoff and channel refresh. */
 export function camlyticsInstance(baseUrl: string, over: Record<string, unknown> = {}) {

@@ -13,7 +13,7 @@ import type { TestDb } from '../../helpers/db.ts';
 /** The simulator writes eventTime in this process's zone, so the instance reads it in the same zone. */
 export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export const IVMS_ADAPTERS: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'ivms'), ivmsAdapter as unknown as AdapterDefinition];
+export const IVMS_ADAPTERS: readonly AdapterDefinition[] = [...builtInAdapters.filter((a) => a.type !== 'ivms'), ivmsAdapter];
 
 export interface IvmsHarness {
   sim: IvmsSimulator;

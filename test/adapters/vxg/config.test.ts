@@ -6,7 +6,7 @@ import type { AdapterDefinition } from '../../../src/sdk.ts';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
 const token = (camid: number, extra: Record<string, unknown> = {}) => b64({ camid, cmngrid: 1, access: 'all', token: `share.secret-inner-${camid}`, api: '127.0.0.1', api_p: 4100, ...extra });
-const defs = new Map<string, AdapterDefinition>([['vxg', vxgAdapter as unknown as AdapterDefinition]]);
+const defs = new Map<string, AdapterDefinition>([['vxg', vxgAdapter]]);
 
 describe('VXG config', () => {
   it('one token: one channel with camera id, API base URL and a default name', () => {

@@ -12,7 +12,6 @@ import { validateConfig } from '../../../src/core/config/load.ts';
 import { builtInAdapters } from '../../../src/adapters/index.ts';
 import { vxgAdapter } from '../../../src/adapters/vxg/index.ts';
 import { VxgSimulator, type VxgSimulatorOptions } from '@unified-surveillance/simulators/vxg';
-import type { AdapterDefinition } from '../../../src/sdk.ts';
 import type { TestDb } from '../../helpers/db.ts';
 
 export const CAM_A = 248527;
@@ -58,7 +57,7 @@ export async function startVxgHarness(o: HarnessOptions): Promise<VxgHarness> {
   const app = await createApp({
     env: { port: 0, host: '127.0.0.1', dataDir, logLevel: 'trace' },
     config: validateConfig({ adapters: instances, ...(o.auth ? { auth: o.auth } : {}) }),
-    adapters: [...builtInAdapters.filter((d) => d.type !== 'vxg'), vxgAdapter as unknown as AdapterDefinition],
+    adapters: [...builtInAdapters.filter((d) => d.type !== 'vxg'), vxgAdapter],
     database: o.db.database,
     log: pino({ level: 'trace' }, sink),
   });
