@@ -46,6 +46,11 @@ export type {
   TcpListener,
   TcpListenOptions,
   TriggerInput,
+  DeviceRegistry,
+  DeviceUpsert,
+  DeviceInfo,
+  DeviceActionInput,
+  DeviceActionOutcome,
 } from './core/adapter/types.ts';
 export {
   CAPABILITIES,
@@ -65,7 +70,19 @@ export {
   type PlateRead,
   type PublishResult,
   type StoredEvent,
+  CAMERA_DEVICE_TYPE,
+  type EventKindName,
+  type CapabilityName,
+  type DeviceRef,
 } from './core/events/model.ts';
+/**
+ * Since 2.0.0: the scope each capability needs (capabilityScopes overrides DEFAULT_CAPABILITY_SCOPES; LOCK, UNLOCK and an
+ * adapter's own capabilities default to admin), and the UPPER_SNAKE prefix of an adapter's own kinds and capabilities.
+ */
+export { capabilityScope, DEFAULT_CAPABILITY_SCOPES } from './core/adapter/capability-scopes.ts';
+export { pluginNamePrefix } from './core/adapter/define.ts';
+/** Since 2.0.0 in this entry (capabilityScopes names scopes): the API key scopes. */
+export type { Scope } from './core/config/schema.ts';
 export {
   AppError,
   ERROR_CODES,
@@ -117,8 +134,6 @@ export {
   type GraphQLContext,
   /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
   requireScope,
-  /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
-  type Scope,
   /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */
   type CameraRecord,
   /** @deprecated since 2.0.0: import from 'unified-surveillance-api/sdk/graphql'; removed in 3.0.0 */

@@ -13,7 +13,7 @@
  *    compiler state shared by all entries.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, type ExtractorMessage, type IConfigFile } from '@microsoft/api-extractor';
 import ts from 'typescript';
 import type { ApiEntry } from './entries.ts';
@@ -123,7 +123,9 @@ export function extractApiReports(projectDir: string, entries: ApiEntry[]): Map<
       if (!result.succeeded || errors.length > 0) throw new ApiReportError(`API Extractor failed on ${entry.source}:\n${errors.join('\n')}`);
       // The title names the entry a plugin imports (API Extractor knows only the package name).
       const report = readFileSync(join(reportDir, `${entry.reportName}.api.md`), 'utf8');
-      reports.set(entry.reportName, report.replace(/^## API Report File for ".*"$/m, `## API Report File for "${entry.specifier}"`));
+      // Warnings name declaration files under this run's scratch directory: the same name every run.
+      const stable = report.replaceAll(`${relative(projectDir, scratch).split(sep).join('/')}/`, `${SCRATCH_DIR}/run/`);
+      reports.set(entry.reportName, stable.replace(/^## API Report File for ".*"$/m, `## API Report File for "${entry.specifier}"`));
     });
     return reports;
   } finally {

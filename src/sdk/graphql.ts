@@ -11,13 +11,14 @@
  *   import type { Builder, CoreRefs } from 'unified-surveillance-api/sdk/graphql';
  *   import { requireScope } from 'unified-surveillance-api/sdk/graphql';
  */
-export type { Builder, CoreRefs, EventTypeOptions, Types as SchemaTypes } from '../schema/builder.ts';
-// DeviceTypeOptions (refs.deviceType) and DeviceRecord (the parent of a device's fields) join here in 2.0.0.
+export type { Builder, CoreRefs, DeviceTypeOptions, EventTypeOptions, Types as SchemaTypes } from '../schema/builder.ts';
 export type { GraphQLContext } from '../core/ports.ts';
 /** The scope a plugin's GraphQL field needs, `authScopes: requireScope('events:write')` (scopes.ts). */
 export { requireScope } from '../schema/scopes.ts';
 export type { Scope } from '../core/config/schema.ts';
 /** The parent object of a field an adapter adds to Camera (`builder.objectField(refs.Camera, …)`). */
-export type { CameraRecord } from '../core/cameras/repo.ts';
+export type { CameraRecord, DeviceRecord } from '../core/cameras/repo.ts';
+/** The parent object of an event type's fields (refs.eventType), also exported by `/sdk`. */
+export type { StoredEvent } from '../core/events/model.ts';
 /** Map a subscription's source iterator (events → what the field resolves to; undefined skips one). */
 export { mapAsyncIterator } from '../core/util/async-iter.ts';

@@ -19,7 +19,11 @@ import type { Clock } from '../time/clock.ts';
  * 1.4.0: decodeGlobalId/encodeGlobalId (services.cameraById takes a Camera global id too), secretsEqual, CameraRecord.
  * 2.0.0: the GraphQL names (Builder, CoreRefs, SchemaTypes, requireScope, …) move to the entry
  * `unified-surveillance-api/sdk/graphql`; `/sdk` keeps them, deprecated, until 3.0.0. The host also
- * loads plugins written for 1.x (SUPPORTED_SDK_VERSIONS in core/plugins/sdk-range.ts).
+ * loads plugins written for 1.x (SUPPORTED_SDK_VERSIONS in core/plugins/sdk-range.ts). Beyond cameras:
+ * devices (ctx.devices, EventInput.device, deviceTypes, refs.deviceType), access-control kinds and
+ * LOCK/UNLOCK (handlers lock/unlock), an adapter's own kinds and capabilities (eventKinds, prefixed),
+ * scopes per capability (capabilityScopes, capabilityScope). Breaking for TypeScript code: EventInput.kind
+ * and capability lists widen to EventKindName/CapabilityName, StoredEvent.kind is EventKindName.
  */
 export const SDK_VERSION = '2.0.0';
 
