@@ -67,8 +67,13 @@ export function stripCredentials(r: Pick<RouteRequestRecord, 'url' | 'rawHeaders
 }
 
 function send(method: string, url: URL, headers: Array<[string, string]>, body: Buffer, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const byName: Record<string, string | string[]> = {};
+  for (const [name, value] of headers) {
+    const had = byName[name];
+    byName[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+  }
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: false, headers: [...headers.flat(), 'content-length', String(body.length), 'connection', 'close'] }, (res) => {
+    const req = http.request(url, { method, agent: false, headers: { ...byName, 'content-length': String(body.length), connection: 'close' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -106,6 +111,7 @@ export function routeAuthCheck(deps: RouteAuthCheckDeps): ConformanceCheck {
         () => rec.routeRequests.find((r) => r.replay === marker && r.handlerDone),
         deps.timeoutMs,
         `the handler of the replayed ${what} to finish`,
+        () => `it answered ${answer.status}; ${rec.routeRequests.some((r) => r.replay === marker) ? 'the handler has not returned' : 'the request did not reach the route handler'}`,
       );
       await waitUntil(() => replay.publishes.every((p) => p.result !== undefined || p.error !== undefined), deps.timeoutMs, 'the publish() of the replayed request to settle');
       const without = removed.length ? `without ${removed.join(', ')}` : 'as the vendor sent it: it carried no credentials to remove (name them in ConformanceOptions.credentials if they have other names)';
