@@ -120,7 +120,9 @@ export function capabilityCheck(deps: CapabilityCheckDeps): ConformanceCheck {
         const calls = rec.capabilityCalls.slice(from).filter((c) => c.handler === m.handler);
         const got = calls.map((c) => (c.input as Record<string, unknown> | undefined)?.[m.vendorField]);
         if (got.length && got.some((v) => v !== vendorId))
-          wrong.push(`${m.mutation} on ${node.id}: the handler capabilities.${m.handler} got ${m.vendorField} ${got.map((v) => JSON.stringify(v)).join(', ')}, expected the vendor id ${JSON.stringify(vendorId)}`);
+          wrong.push(
+            `${m.mutation} on ${node.id}: the handler capabilities.${m.handler} got ${m.vendorField} ${got.map((v) => JSON.stringify(v)).join(', ')}, expected the vendor id ${JSON.stringify(vendorId)}`,
+          );
         if (r.errors?.length)
           wrong.push(
             `${m.mutation} on ${node.id} (vendor id ${JSON.stringify(vendorId)}) failed: ${r.errors.map((e) => `${e.extensions?.code ? `${e.extensions.code}: ` : ''}${e.message}`).join('; ')}${calls.some((c) => c.error !== undefined) ? ` (thrown by capabilities.${m.handler})` : ''}`,

@@ -12,7 +12,7 @@
 import type { AdapterDefinition } from '../core/adapter/types.ts';
 import { buildSchema } from '../schema/build.ts';
 import { graphqlAdditions } from '../schema/graphql-names.ts';
-import type { LiveServer } from './live.ts';
+import type { GqlResult, LiveServer } from './live.ts';
 import type { ConformanceCheck, ConformanceDeviceIds, ConformanceOperation } from './types.ts';
 
 export interface OperationsCheckDeps {
@@ -23,13 +23,12 @@ export interface OperationsCheckDeps {
   live(): Promise<void>;
 }
 
-const errorsText = (errors: Array<{ message: string; extensions?: Record<string, unknown> }>) =>
-  errors.map((e) => `${e.extensions?.code ? `${e.extensions.code}: ` : ''}${e.message}`).join('; ');
+const errorsText = (errors: Array<{ message: string; extensions?: Record<string, unknown> }>) => errors.map((e) => `${e.extensions?.code ? `${e.extensions.code}: ` : ''}${e.message}`).join('; ');
 
 /** A device of the instance (a camera first), by its global id and vendor id. */
 async function deviceOf(server: LiveServer, type: string, id: string): Promise<ConformanceDeviceIds | string> {
   const f = { adapters: [type], instances: [id] };
-  const node = (r: { data?: any }, list: string) => r.data?.[list]?.edges?.[0]?.node as { id: string; __typename: string; sources: Array<{ vendorId: string }> } | undefined;
+  const node = (r: GqlResult, list: string) => r.data?.[list]?.edges?.[0]?.node as { id: string; __typename: string; sources: Array<{ vendorId: string }> } | undefined;
   const cams = await server.gql('query($f: CameraFilter) { cameras(first: 1, filter: $f) { edges { node { id __typename sources { vendorId } } } } }', { f });
   if (cams.errors?.length) return `listing cameras failed: ${errorsText(cams.errors)}`;
   const cam = node(cams, 'cameras');

@@ -114,16 +114,16 @@ export function routeAuthCheck(deps: RouteAuthCheckDeps): ConformanceCheck {
         () => `it answered ${answer.status}; ${rec.routeRequests.some((r) => r.replay === marker) ? 'the handler has not returned' : 'the request did not reach the route handler'}`,
       );
       await waitUntil(() => replay.publishes.every((p) => p.result !== undefined || p.error !== undefined), deps.timeoutMs, 'the publish() of the replayed request to settle');
-      const without = removed.length ? `without ${removed.join(', ')}` : 'as the vendor sent it: it carried no credentials to remove (name them in ConformanceOptions.credentials if they have other names)';
+      const without = removed.length
+        ? `without ${removed.join(', ')}`
+        : 'as the vendor sent it: it carried no credentials to remove (name them in ConformanceOptions.credentials if they have other names)';
       const stored = replay.publishes.filter((p) => p.error === undefined).length;
       if (answer.status >= 200 && answer.status < 300)
         throw new Error(
           `the route ${what} accepts a request without credentials: replayed ${without}, it answered ${answer.status}${stored ? ` and published ${stored} event(s)` : ''}. Check the vendor's credentials (ctx.config) before anything else and answer 401 or 403`,
         );
       if (replay.publishes.length)
-        throw new Error(
-          `the route ${what} called publish() for a request without credentials (replayed ${without}) before answering ${answer.status}: check the credentials before publishing`,
-        );
+        throw new Error(`the route ${what} called publish() for a request without credentials (replayed ${without}) before answering ${answer.status}: check the credentials before publishing`);
       if (answer.status !== 401 && answer.status !== 403)
         throw new Error(`the route ${what} answered ${answer.status} (${answer.body}) to a request without credentials (replayed ${without}): expected 401 or 403`);
     },

@@ -4,6 +4,7 @@ import type { Scope } from '../core/config/schema.ts';
 
 /** What a check returns when it found, once running, that it has nothing to check (e.g. no route published). */
 export interface CheckSkipped {
+  /** Why, shown as the skip note. */
   skipped: string;
 }
 

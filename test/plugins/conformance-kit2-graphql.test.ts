@@ -57,9 +57,7 @@ describe('conformance kit: GraphQL with global ids and declared scopes', () => {
   it('fails a mutation that declares no scope, naming the field', async () => {
     kit = new KitRun();
     const [scopes] = await kit.run(kitAdapter('no-scope'), [SCOPES]);
-    expect(scopes).toBe(
-      "Mutation.kitPing declares no scope: give it authScopes: requireScope(…) (SDK 2 wants a deliberate scope on every action; the server's default is admin)",
-    );
+    expect(scopes).toBe("Mutation.kitPing declares no scope: give it authScopes: requireScope(…) (SDK 2 wants a deliberate scope on every action; the server's default is admin)");
   });
 
   it('fails a mutation declaring events:write whose operation says it needs admin', async () => {
