@@ -9,6 +9,16 @@
  */
 export { runAdapterConformance } from './testkit/vitest.ts';
 export { createConformanceSuite, type ConformanceCheck, type ConformanceSuite } from './testkit/suite.ts';
-export type { ConformanceEnv, ConformanceOptions, ConformanceSimulator, ConformanceTimeouts, InvalidConfigCase } from './testkit/types.ts';
+export type {
+  CheckSkipped,
+  ConformanceCapabilityCalls,
+  ConformanceDeviceIds,
+  ConformanceEnv,
+  ConformanceOperation,
+  ConformanceOptions,
+  ConformanceSimulator,
+  ConformanceTimeouts,
+  InvalidConfigCase,
+} from './testkit/types.ts';
 /** Since 1.3.0: a clock that moves only when told (`advance(ms)`), to test an adapter's timers through `ctx.clock`. */
 export { ManualClock } from './core/time/manual-clock.ts';

@@ -3,6 +3,7 @@
  * 127.0.0.1:0, an in-memory PGlite database) running only the adapter under test, plus the reads
  * the checks make (stored events, instance status, GraphQL in process).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { validateConfig } from '../core/config/load.ts';
 import { openDatabase, type Database } from '../core/db/client.ts';
 import type { AdapterDefinition } from '../core/adapter/types.ts';
 import type { StoredEvent } from '../core/events/model.ts';
+import { SCOPES, type Scope } from '../core/config/schema.ts';
 import type { AdapterInstanceInfo } from '../core/ports.ts';
 import type { ConformanceEnv } from './types.ts';
 
@@ -20,10 +22,34 @@ export interface GqlResult {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
+/** Which API key a kit call uses: the admin key (default), or the key with every scope except `without` and admin. */
+export interface GqlAuth {
+  without?: Scope;
+}
+
+/**
+ * The server runs with API keys (so scopes are enforced): one admin key, and for each scope a key
+ * with every other scope except admin (for `admin`: every scope but admin). Random per LiveServer.
+ */
+function makeKeys(): { admin: string; without: Record<Scope, string>; config: Array<{ key: string; name: string; scopes: Scope[] }> } {
+  const key = () => randomBytes(24).toString('hex');
+  const admin = key();
+  const without = Object.fromEntries(SCOPES.map((s) => [s, key()])) as Record<Scope, string>;
+  return {
+    admin,
+    without,
+    config: [
+      { key: admin, name: 'conformance-admin', scopes: ['admin'] },
+      ...SCOPES.map((s) => ({ key: without[s], name: `conformance-without-${s}`, scopes: SCOPES.filter((x) => x !== s && x !== 'admin') })),
+    ],
+  };
+}
+
 export class LiveServer {
   private app: App | null = null;
   private database: Database | null = null;
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'usa-conformance-'));
+  private readonly keys = makeKeys();
 
   constructor(
     private readonly def: AdapterDefinition,
@@ -43,7 +69,7 @@ export class LiveServer {
     this.database ??= await openDatabase({ pgliteDir: 'memory://' });
     const app = await createApp({
       env: { port: 0, host: '127.0.0.1', dataDir: this.dataDir, logLevel: this.logLevel },
-      config: validateConfig({ adapters: [instance] }),
+      config: validateConfig({ auth: { apiKeys: this.keys.config }, adapters: [instance] }),
       adapters: [this.def],
       database: this.database,
       log: pino({ level: this.logLevel }),
@@ -101,10 +127,16 @@ export class LiveServer {
     }
   }
 
-  async gql(query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+  /** `Authorization: Bearer …` of the admin key, or of the key lacking `auth.without` (and admin). */
+  authorization(auth: GqlAuth = {}): string {
+    return `Bearer ${auth.without ? this.keys.without[auth.without] : this.keys.admin}`;
+  }
+
+  /** A GraphQL operation in process, with the admin key unless `auth.without` names the scope to lack. */
+  async gql(query: string, variables?: Record<string, unknown>, auth: GqlAuth = {}): Promise<GqlResult> {
     const res = await this.running.yoga.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: this.authorization(auth) },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlResult;

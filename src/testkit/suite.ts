@@ -21,6 +21,10 @@ import { newRecording, recordingDefinition, type PublishRecord } from './recorde
 import type { ConformanceCheck, ConformanceOptions } from './types.ts';
 import { healthCheck } from './health-check.ts';
 import { startDownCheck } from './start-down-check.ts';
+import { routeAuthCheck } from './route-auth-check.ts';
+import { DEFAULT_ROUTE_COMMIT_WINDOW_MS, routeCommitCheck } from './route-commit-check.ts';
+import { capabilityCheck } from './capability-check.ts';
+import { declaredScopesCheck, operationsCheck } from './operations-check.ts';
 
 export type { ConformanceCheck } from './types.ts';
 
@@ -138,6 +142,7 @@ export function createConformanceSuite(adapter: AdapterDefinition, options: Conf
         if (names.length) throw new Error(`names without the prefix "${adapter.graphqlPrefix}": ${names.join(', ')}`);
       },
     },
+    declaredScopesCheck(adapter),
     {
       name: 'events: what it publishes validates, carries a dedupe key and shows as its own GraphQL type',
       run: async () => {
@@ -190,6 +195,20 @@ export function createConformanceSuite(adapter: AdapterDefinition, options: Conf
           );
       },
     },
+    // After the events and duplicates checks: they recorded the route requests that led to a publish.
+    routeAuthCheck({ rec, type, id, timeoutMs: t.eventMs, credentials: options.credentials, live, appUrl: () => server.running.url() }),
+    routeCommitCheck({
+      rec,
+      sim,
+      windowMs: options.routeCommitWindowMs ?? DEFAULT_ROUTE_COMMIT_WINDOW_MS,
+      timeoutMs: t.eventMs,
+      live,
+      env,
+      count: async () => (await events()).length,
+      stored: async (before, what) => {
+        await storedAtLeast(before, perEvent || 1, what);
+      },
+    }),
     healthCheck({ server, sim, type, id, timeoutMs: t.healthMs, live, statusText }),
     {
       name: 'stop: stop() may be called twice',
@@ -238,6 +257,9 @@ export function createConformanceSuite(adapter: AdapterDefinition, options: Conf
         await storedAtLeast(before, perEvent || 1, 'a new event after the vendor came back');
       },
     }),
+    // Late: what these mutations make the vendor do (events it creates) must not disturb the counts above.
+    capabilityCheck({ server, rec, type, id, capabilities: adapter.capabilities, calls: options.capabilityCalls, live }),
+    operationsCheck({ server, type, id, operations: options.operations, live }),
     {
       name: 'stop: leaves no timers, sockets or process listeners behind',
       run: async () => {

@@ -14,7 +14,15 @@ export function runAdapterConformance(adapter: AdapterDefinition, options: Confo
     afterAll(() => suite.teardown(), suite.timeoutMs);
     for (const check of suite.checks) {
       if (check.skip) it.skip(`${check.name} (skipped: ${check.skip})`, () => {});
-      else it(check.name, () => check.run(), suite.timeoutMs);
+      else
+        it(
+          check.name,
+          async (ctx) => {
+            const outcome = await check.run();
+            if (outcome?.skipped) ctx.skip(outcome.skipped);
+          },
+          suite.timeoutMs,
+        );
     }
   });
 }

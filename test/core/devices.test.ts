@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLSchema } from 'graphql';
-import type { AdapterContext, AdapterDefinition, DeviceActionInput, TriggerInput } from '../../src/core/adapter/types.ts';
+import type { AdapterContext, DeviceActionInput, TriggerInput } from '../../src/core/adapter/types.ts';
 import { pluginNamePrefix } from '../../src/core/adapter/define.ts';
 import { capabilityScope } from '../../src/core/adapter/capability-scopes.ts';
 import { buildSchema } from '../../src/schema/build.ts';
@@ -80,7 +80,7 @@ const gql = (key: string, query: string, variables?: Record<string, unknown>) =>
 
 beforeAll(async () => {
   t = await startTestApp({
-    adapters: [doorAdapter as unknown as AdapterDefinition],
+    adapters: [doorAdapter],
     config: {
       auth: {
         apiKeys: [
@@ -141,7 +141,7 @@ describe('devices', () => {
 
 describe('declared names', () => {
   it("the EventKind and Capability enums contain the adapter's own values", () => {
-    const schema: GraphQLSchema = buildSchema([doorAdapter as unknown as AdapterDefinition]);
+    const schema: GraphQLSchema = buildSchema([doorAdapter]);
     const values = (name: string) => (schema.getType(name) as any).getValues().map((v: { name: string }) => v.name);
     expect(values('EventKind')).toEqual(expect.arrayContaining(['TEST_BATTERY_LOW', 'ACCESS_GRANTED', 'DOOR_FORCED_OPEN', 'CUSTOM']));
     expect(values('Capability')).toEqual(expect.arrayContaining(['TEST_HOLD_OPEN', 'LOCK', 'UNLOCK']));
@@ -180,9 +180,9 @@ describe('declared names', () => {
 
   it('buildSchema refuses a declared device type that is not defined, and a defined one that is not declared', () => {
     const undefinedType = defineAdapter({ ...base, type: 'nodef', capabilities: [], deviceTypes: ['TestGate'], start: () => ({ stop() {} }) });
-    expect(() => buildSchema([undefinedType as unknown as AdapterDefinition])).toThrow(/adapter "nodef".*TestGate/);
+    expect(() => buildSchema([undefinedType])).toThrow(/adapter "nodef".*TestGate/);
     const undeclared = defineAdapter({ ...base, type: 'nodecl', capabilities: [], graphql: (_b, refs) => void refs.deviceType('TestGate'), start: () => ({ stop() {} }) });
-    expect(() => buildSchema([undeclared as unknown as AdapterDefinition])).toThrow(/adapter "nodecl".*not listed.*TestGate/);
+    expect(() => buildSchema([undeclared])).toThrow(/adapter "nodecl".*not listed.*TestGate/);
   });
 
   it('capabilityScope: defaults, overrides, admin for physical and declared capabilities', () => {

@@ -74,6 +74,12 @@ describe('conformance kit on a broken adapter', () => {
     expect(failure('duplicates')).toMatch(/after a duplicate delivery and one new event, 4 events were stored \(one new event stores 2\): the duplicate got another dedupe key/);
   });
 
+  it('routes: its webhook accepts a request without credentials', () => {
+    expect(failure('routes: a request that led to an event is refused')).toMatch(
+      /^the route POST \/events accepts a request without credentials: replayed as the vendor sent it: it carried no credentials to remove .*, it answered 200/,
+    );
+  });
+
   it('health: a vendor failure never reported', () => {
     expect(failure('health')).toMatch(/timed out after 300 ms waiting for broken\/conformance to report DEGRADED or ERROR after breakVendor\(\) \(status READY\)/);
   });

@@ -7,15 +7,18 @@ import { runAdapterConformance } from '../../src/testkit.ts';
 const passes = new PassGenerator({ deviceId: 'CONFORMANCE-1', seed: 'conformance', extraFieldRate: 0 });
 let packetCounter = 0;
 let last: { json: FfJson; ev: PassEvent } | undefined;
+/** The instance's ingest secret: the kit replays a push without it and expects 401. */
+const KEY = 'conformance-ingest-key';
 
 async function push(url: string, json: FfJson, ev: PassEvent): Promise<void> {
   const images = [{ kind: 'vehicle', fileName: ev.images.first.fileName, data: makeJpeg(ev.images.first.path, 4000) }];
-  const r = await postEvent({ url, mode: 'multipart-file', event: json, images });
+  const r = await postEvent({ url, mode: 'multipart-file', event: json, images, auth: { kind: 'header', value: KEY } });
   if (r.status !== 200) throw new Error(`FF ingest answered ${r.status}: ${r.body}`);
 }
 
 runAdapterConformance(ffAdapter, {
-  config: { tcpPort: 0, tcpHost: '127.0.0.1' },
+  // With auth, TCP push (no credentials) is limited to the listed addresses.
+  config: { tcpPort: 0, tcpHost: '127.0.0.1', auth: { key: KEY }, allowIps: ['127.0.0.1'] },
   invalidConfigs: [
     { patch: { tcpPort: 70_000 }, path: 'tcpPort' },
     { patch: { timezone: 'Mars/Olympus' }, path: 'timezone', message: 'IANA' },

@@ -9,6 +9,24 @@ const sim = new VxgSimulator({ seed: 'conformance' });
 
 runAdapterConformance(vxgAdapter, {
   config: { pollIntervalSec: 0.1, backfillSec: 0 },
+  // door_bell is the simulated camera's triggerable type; motion a type events can be created with.
+  capabilityCalls: { triggerEvent: { type: 'door_bell', meta: { conformance: true } }, createEvent: { type: 'motion', meta: { conformance: true } } },
+  operations: [
+    {
+      name: 'vxgEventTypes',
+      query: 'query($c: ID!) { vxgEventTypes(cameraId: $c) { name caps { canBeTriggered } } }',
+      variables: (ids) => ({ c: ids.cameraId }),
+      scope: 'events:read',
+      check: (data) => (data.vxgEventTypes.some((t: { name: string }) => t.name === 'door_bell') ? undefined : 'door_bell is not among the event types'),
+    },
+    {
+      name: 'vxgUpdateEventType',
+      query: 'mutation($i: VxgUpdateEventTypeInput!) { vxgUpdateEventType(input: $i) { name notify } }',
+      variables: (ids) => ({ i: { cameraId: ids.cameraId, name: 'motion', notify: true } }),
+      scope: 'admin',
+      check: (data) => (data.vxgUpdateEventType.notify === true ? undefined : 'notify was not changed'),
+    },
+  ],
   invalidConfigs: [
     { patch: { accessToken: 'not-a-token' }, path: 'accessToken', message: 'invalid VXG channel access token' },
     { patch: { accessToken: undefined }, path: 'accessToken', message: 'required' },
