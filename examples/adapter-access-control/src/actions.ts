@@ -11,7 +11,9 @@ import type { AcmeAccessClient, ActionResult, DoorAction } from './client.ts';
 
 export function vendorIdempotencyKey(instanceId: string, action: DoorAction, doorVendorId: string, clientKey: string | null | undefined): string {
   if (clientKey === null || clientKey === undefined || clientKey === '') return `usa-${randomUUID()}`;
-  return `usa-${createHash('sha256').update(JSON.stringify([instanceId, action, doorVendorId, clientKey])).digest('hex')}`;
+  return `usa-${createHash('sha256')
+    .update(JSON.stringify([instanceId, action, doorVendorId, clientKey]))
+    .digest('hex')}`;
 }
 
 export function doorActions(client: AcmeAccessClient, instanceId: string, signal: AbortSignal) {

@@ -22,7 +22,10 @@ export const webhookEventSchema = z
     door: z.object({ id, name: name.optional() }).loose(),
     credential: z.object({ badge_id: id, holder: name.optional() }).loose().optional(),
     reason: z.string().min(1).max(100).optional(),
-    battery: z.object({ percent: z.number().int().min(0).max(100) }).loose().optional(),
+    battery: z
+      .object({ percent: z.number().int().min(0).max(100) })
+      .loose()
+      .optional(),
   })
   .loose();
 

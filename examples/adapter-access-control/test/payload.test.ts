@@ -9,7 +9,13 @@ const map = (raw: Record<string, unknown>, zone?: string) => toEventInput(parseW
 
 describe('payload', () => {
   it('maps an access.denied to ACCESS_DENIED on an AcmeDoor device with the badge and the reason; the event id is the dedupe key', () => {
-    const raw = vendor.nextEvent({ type: 'access.denied', reason: 'badge_expired', credential: { badge_id: 'B-004711', holder: 'J. Doe' }, door: { id: 'D-12', name: 'Lobby north' }, firmware_field: 1 });
+    const raw = vendor.nextEvent({
+      type: 'access.denied',
+      reason: 'badge_expired',
+      credential: { badge_id: 'B-004711', holder: 'J. Doe' },
+      door: { id: 'D-12', name: 'Lobby north' },
+      firmware_field: 1,
+    });
     expect(map(raw)).toEqual({
       typeName: 'AcmeAccessEvent',
       kind: 'ACCESS_DENIED',
@@ -56,7 +62,9 @@ describe('payload', () => {
 
   it('reads the REST answers, refusing an undocumented one as VENDOR_REJECTED', () => {
     expect(parseDoorList({ doors: [{ id: 'D-1', name: 'Lobby', state: 'locked', online: true, zone: 'z1' }] })).toEqual([{ id: 'D-1', name: 'Lobby', state: 'locked', online: true, zone: 'z1' }]);
-    expect(() => parseDoorList({ doors: [{ id: 'D-1', name: 'Lobby', state: 'ajar', online: true }] })).toThrow(expect.objectContaining({ code: 'VENDOR_REJECTED', message: expect.stringContaining('doors.0.state') }));
+    expect(() => parseDoorList({ doors: [{ id: 'D-1', name: 'Lobby', state: 'ajar', online: true }] })).toThrow(
+      expect.objectContaining({ code: 'VENDOR_REJECTED', message: expect.stringContaining('doors.0.state') }),
+    );
     expect(() => parseDoorList({ doors: Array.from({ length: 501 }, (_, i) => ({ id: `D-${i}`, name: 'd', state: 'locked', online: true })) })).toThrow(/doors: /);
     expect(parseActionAnswer({ actionId: 'act_1', door: 'D-1', state: 'unlocked' })).toEqual({ actionId: 'act_1', replayed: false });
     expect(() => parseActionAnswer({ ok: true })).toThrow(expect.objectContaining({ code: 'VENDOR_REJECTED' }));

@@ -38,13 +38,18 @@ describe('signature', () => {
     expect(verify(delivery(`sha256=${sign(SECRET, future, body)}`, future), SECRET, NOW, 300)).toMatchObject({ ok: false, reason: expect.stringContaining('900 s away') });
   });
 
-  it("verifies what the simulator (written from PROTOCOL.md, not from this code) sends, retries included", async () => {
+  it('verifies what the simulator (written from PROTOCOL.md, not from this code) sends, retries included', async () => {
     const seen: Array<{ ok: boolean }> = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const r = verify({ signature: req.headers['acme-signature'] as string | undefined, timestamp: req.headers['acme-timestamp'] as string | undefined, body: Buffer.concat(chunks) }, SECRET, Date.now(), 300);
+        const r = verify(
+          { signature: req.headers['acme-signature'] as string | undefined, timestamp: req.headers['acme-timestamp'] as string | undefined, body: Buffer.concat(chunks) },
+          SECRET,
+          Date.now(),
+          300,
+        );
         seen.push({ ok: r.ok });
         res.writeHead(r.ok ? 200 : 401).end();
       });

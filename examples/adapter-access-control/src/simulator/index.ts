@@ -209,7 +209,7 @@ export class AcmeAccessController {
     const timestamp = o.timestamp ?? Math.floor(this.now() / 1000);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'acme-timestamp': String(timestamp) };
     if (!o.unsigned) headers['acme-signature'] = signature(o.secret ?? this.webhookSecret, timestamp, body);
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { method: 'POST', headers, body });
     const text = await res.text();
     if (res.ok) this.delivered.push(event);
     this.lastSent = { event, body };
