@@ -52,7 +52,10 @@ for (const driver of drivers) {
       const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
     };
-    const doors = async () => (await gqlAs(ADMIN, '{ devices(first: 50, filter: { types: ["AcmeDoor"] }) { edges { node { __typename id name capabilities status ... on AcmeDoor { acmeLocked } } } } }')).data?.devices.edges.map((e: any) => e.node) ?? [];
+    const doors = async () =>
+      (
+        await gqlAs(ADMIN, '{ devices(first: 50, filter: { types: ["AcmeDoor"] }) { edges { node { __typename id name capabilities status ... on AcmeDoor { acmeLocked } } } } }')
+      ).data?.devices.edges.map((e: any) => e.node) ?? [];
 
     beforeAll(async () => {
       db = await driver.open();
