@@ -282,9 +282,19 @@ export class CamlyticsSimulator {
     }
     this.stats.eventRequests++;
     this.stats.maxConcurrentEventRequests = Math.max(this.stats.maxConcurrentEventRequests, ++this.stats.activeEventRequests);
-    res.on('close', () => {
-      this.stats.activeEventRequests--;
-    });
+    // Open until answered or abandoned, whichever comes first: a large answer the client stops reading
+    // stays on the socket until the server notices the close, after the client may already poll again.
+    let open = true;
+    const release = () => {
+      if (open) this.stats.activeEventRequests--;
+      open = false;
+    };
+    res.on('close', release);
+    const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      release();
+      return end(...args);
+    }) as typeof res.end;
     const q = parseEventQuery(u.searchParams);
     if ('error' in q) return send(res, 400, JSON_TYPE, JSON.stringify({ Message: q.error }));
     const sample = (): RestEvent => this.store.at(-1)?.event ?? this.sampleGen.next(this.chans[0] ?? DEFAULT_CHANNELS[0], this.clock(), 0);

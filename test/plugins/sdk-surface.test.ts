@@ -44,6 +44,7 @@ const SDK_GRAPHQL_EXPORTS: Record<string, string> = Object.fromEntries([...since
 const TESTKIT_EXPORTS: Record<string, string> = Object.fromEntries([
   ...since('1.0.0', 'runAdapterConformance createConformanceSuite ConformanceCheck ConformanceSuite ConformanceEnv ConformanceOptions ConformanceSimulator ConformanceTimeouts InvalidConfigCase'),
   ...since('1.3.0', 'ManualClock'),
+  ...since('2.0.0', 'CheckSkipped ConformanceCapabilityCalls ConformanceDeviceIds ConformanceOperation'),
 ]);
 
 interface Exported {
