@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
-import { relatedEvents } from '../../src/core/db/event-repo.ts';
+import { relatedEvents, type RelatedEventsQuery } from '../../src/core/db/event-repo.ts';
 
 const T = Date.UTC(2024, 5, 14, 12, 0, 0);
 /** Events by name: [camera, seconds from T]. Posted in this order (so seqs ascend in it). */
@@ -39,7 +39,7 @@ for (const driver of drivers) {
     beforeAll(async () => {
       db = await driver.open();
       t = await startTestApp({ db });
-      for (const [i, [name, camera, offset]] of EVENTS.entries()) {
+      for (const [i, [, camera, offset]] of EVENTS.entries()) {
         expect((await postFf(t.url, ffJson(i + 1, { sensorProviderID: camera, capture_timestamp: String(T + offset * 1000) }))).status).toBe(200);
       }
       const r = await t.gql('{ events(first: 50) { edges { node { id seq occurredAt } } } }');
@@ -99,7 +99,7 @@ for (const driver of drivers) {
 
     it('repo: several sources of one camera at once, nearest first across them, limit per the whole', async () => {
       const at = new Date(T);
-      const q = { at, withinMs: 10_000, excludeSeq: BigInt(seqOf.get('self')!), limit: 20 };
+      const q: Omit<RelatedEventsQuery, 'cameraIds'> = { at, withinMs: 10_000, excludeSeq: BigInt(seqOf.get('self')!), limit: 20 };
       const names = async (cameraIds: string[], over: Partial<typeof q> = {}) => (await relatedEvents(db.database.db, { cameraIds, ...q, ...over })).map((e) => nameOf.get(e.seq.toString()));
       expect(await names(['ff/default/CAM-R', 'ff/default/CAM-O'])).toEqual(['zero', 'other', 'm2', 'p2', 'p3', 'm9', 'p10', 'm10']);
       expect(await names(['ff/default/CAM-O', 'ff/default/CAM-R', 'ff/default/CAM-O'], { limit: 2 })).toEqual(['zero', 'other']);

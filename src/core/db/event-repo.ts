@@ -181,12 +181,7 @@ export async function relatedEvents(db: Db, q: RelatedEventsQuery): Promise<Stor
     cameraIds.flatMap((id) => [side(id, true), side(id, false)]),
     sql` union all `,
   );
-  const rows = await db
-    .select()
-    .from(events)
-    .where(sql`${events.seq} in (${candidates})`)
-    .orderBy(sql`abs(extract(epoch from (${events.occurredAt} - ${at})))`, asc(events.seq))
-    .limit(q.limit);
+  const rows = await db.select().from(events).where(sql`${events.seq} in (${candidates})`).orderBy(sql`abs(extract(epoch from (${events.occurredAt} - ${at})))`, asc(events.seq)).limit(q.limit);
   return rows.map(rowToEvent);
 }
 
