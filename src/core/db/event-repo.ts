@@ -155,6 +155,7 @@ export interface RelatedEventsQuery {
   withinMs: number;
   /** Left out (the event itself). */
   excludeSeq?: bigint | null;
+  /** At most this many (the nearest). */
   limit: number;
 }
 
