@@ -35,6 +35,8 @@ export interface SimSession {
   stopped: boolean;
   expired: boolean;
   lastKeepalive: number;
+  /** Archive sessions: the start timestamp as received in the path (epoch ms, or s when under 1e11). */
+  startTs?: number;
 }
 
 interface SessionRecord extends SimSession {
@@ -42,7 +44,6 @@ interface SessionRecord extends SimSession {
   width: number;
   height: number;
   withAudio: boolean;
-  startTs?: number;
 }
 
 export interface IvmsSimulatorStats {

@@ -4,7 +4,7 @@
  * CoreServices; the schema (src/schema) depends on these types, core never imports the schema.
  */
 import type { Scope } from './config/schema.ts';
-import type { EventFilter, EventPage, PageArgs } from './db/event-repo.ts';
+import type { EventFilter, EventPage, PageArgs, RelatedEventsQuery } from './db/event-repo.ts';
 import type { CameraFilter, CameraRecord, DeviceFilter, DeviceRecord } from './cameras/repo.ts';
 import type { CapabilityName, StoredEvent } from './events/model.ts';
 import type { AdapterStatus, DeviceActionInput, DeviceActionOutcome, TriggerInput } from './adapter/types.ts';
@@ -39,6 +39,16 @@ export interface CoreServices {
    * the type must be the device's); null when there is none. Since SDK 2.0.0.
    */
   deviceById(id: string): Promise<DeviceRecord | null>;
+  /**
+   * The sources of the logical camera containing the device `id` (a source's or the camera's internal
+   * or global id), in link order; [] when unknown. Since SDK 2.1.0 (sites and linked cameras).
+   */
+  cameraSources(id: string): Promise<DeviceRecord[]>;
+  /**
+   * Events of the cameras `cameraIds` (any source) within ±`withinMs` of `at`, nearest first (ties by
+   * seq), without the event `excludeSeq`; at most `limit` (callers check the bounds).
+   */
+  relatedEvents(query: RelatedEventsQuery): Promise<StoredEvent[]>;
   /** Devices of every type (or of `filter.types`), ordered by id. Since SDK 2.0.0. */
   listDevices(filter: DeviceFilter | null | undefined, first: number, after?: string | null): Promise<{ devices: DeviceRecord[]; hasNextPage: boolean }>;
   /**

@@ -4,7 +4,7 @@
  */
 import { AppError } from './errors.ts';
 import type { Db } from './db/client.ts';
-import { eventsAfter, eventsBySeq, listEvents } from './db/event-repo.ts';
+import { eventsAfter, eventsBySeq, listEvents, relatedEvents } from './db/event-repo.ts';
 import { camerasById, listCameras, listDevices, type DeviceRecord } from './cameras/repo.ts';
 import { CAMERA_DEVICE_TYPE } from './events/model.ts';
 import { capabilityScope } from './adapter/capability-scopes.ts';
@@ -105,6 +105,13 @@ export function createServices(deps: ServiceDeps): CoreServices {
     },
     listCameras: (filter, first, after) => listCameras(deps.db, filter, first, after),
     deviceById,
+    // PLACEHOLDER until the linked-cameras work (s5-sites) is merged: it replaces this with the real
+    // sources of the logical camera (link_rank order). Until then every device is its own one source.
+    cameraSources: async (id) => {
+      const d = await deviceById(id);
+      return d ? [d] : [];
+    },
+    relatedEvents: (q) => relatedEvents(deps.db, q),
     listDevices: (filter, first, after) => listDevices(deps.db, filter, first, after),
     capabilityScope: (adapterType, capability) => capabilityScope(deps.registry.definition(adapterType) ?? {}, capability),
     adapters: () => deps.registry.list(),

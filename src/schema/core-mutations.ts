@@ -10,6 +10,7 @@ import type { Builder } from './builder.ts';
 import type { CoreTypes } from './core-types.ts';
 import { requireCapabilityScope } from './capability-auth.ts';
 import { addDeviceMutations } from './device-mutations.ts';
+import { addEventLinkFields } from './event-links.ts';
 import type { GraphQLContext } from '../core/ports.ts';
 import { loadCamera } from './ids.ts';
 import { STREAMS, WRITE } from './scopes.ts';
@@ -77,6 +78,7 @@ export function addMutationFields(builder: Builder, refs: CoreTypes) {
       expiresAt: t.field({ type: 'DateTime', description: 'When the session stops unless used again', resolve: (s) => s.expiresAt }),
     }),
   });
+  addEventLinkFields(builder, refs, StreamSession);
   const StartStreamInput = builder.inputType('StartStreamInput', {
     fields: (t) => ({
       cameraId: t.id({ required: true }),

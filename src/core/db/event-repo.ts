@@ -146,6 +146,46 @@ export async function eventsAfter(db: Db, seq: bigint, filter: EventFilter | nul
   return rows.map(rowToEvent);
 }
 
+export interface RelatedEventsQuery {
+  /** Events of these cameras (the sources of one logical camera). */
+  cameraIds: readonly string[];
+  /** Centre of the window (the event's occurredAt). */
+  at: Date;
+  /** Half-width of the window: occurred_at within [at - withinMs, at + withinMs]. */
+  withinMs: number;
+  /** Left out (the event itself). */
+  excludeSeq?: bigint | null;
+  /** At most this many (the nearest). */
+  limit: number;
+}
+
+const tsParam = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/**
+ * Events of `cameraIds` around `at`, nearest first (ties by seq). Each camera and side of `at` is one
+ * range read on the (camera_id, occurred_at) index walking away from `at` and stopping after `limit`
+ * rows (the nearest `limit` overall are among them), so a busy camera's full window is never read;
+ * the union's rows are then ordered by distance. Without that index it is still correct, only slower.
+ */
+export async function relatedEvents(db: Db, q: RelatedEventsQuery): Promise<StoredEvent[]> {
+  const cameraIds = [...new Set(q.cameraIds)];
+  if (cameraIds.length === 0 || q.limit <= 0) return [];
+  const at = tsParam(q.at);
+  const lowest = tsParam(new Date(q.at.getTime() - q.withinMs));
+  const highest = tsParam(new Date(q.at.getTime() + q.withinMs));
+  const notSelf = q.excludeSeq == null ? sql`` : sql` and ${events.seq} <> ${q.excludeSeq.toString()}::bigint`;
+  const side = (cameraId: string, before: boolean) =>
+    before
+      ? sql`(select ${events.seq} from ${events} where ${events.cameraId} = ${cameraId} and ${events.occurredAt} >= ${lowest} and ${events.occurredAt} <= ${at}${notSelf} order by ${events.occurredAt} desc, ${events.seq} asc limit ${q.limit})`
+      : sql`(select ${events.seq} from ${events} where ${events.cameraId} = ${cameraId} and ${events.occurredAt} > ${at} and ${events.occurredAt} <= ${highest}${notSelf} order by ${events.occurredAt} asc, ${events.seq} asc limit ${q.limit})`;
+  const candidates = sql.join(
+    cameraIds.flatMap((id) => [side(id, true), side(id, false)]),
+    sql` union all `,
+  );
+  const rows = await db.select().from(events).where(sql`${events.seq} in (${candidates})`).orderBy(sql`abs(extract(epoch from (${events.occurredAt} - ${at})))`, asc(events.seq)).limit(q.limit);
+  return rows.map(rowToEvent);
+}
+
 export async function eventsBySeq(db: Db, seqs: readonly bigint[]): Promise<StoredEvent[]> {
   if (seqs.length === 0) return [];
   const rows = await db

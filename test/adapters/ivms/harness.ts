@@ -31,6 +31,8 @@ export interface StartIvmsOptions {
   /** Other top-level app config (e.g. streams). */
   app?: Record<string, unknown>;
   sim?: IvmsSimulatorOptions;
+  /** Other adapter instances next to ivms/hq (e.g. an FF instance). */
+  adapters?: Array<Record<string, unknown>>;
 }
 
 export async function startIvms(db: TestDb, o: StartIvmsOptions = {}): Promise<IvmsHarness> {
@@ -41,7 +43,7 @@ export async function startIvms(db: TestDb, o: StartIvmsOptions = {}): Promise<I
     adapters: IVMS_ADAPTERS,
     config: {
       ...o.app,
-      adapters: [{ type: 'ivms', id: 'hq', baseUrl: sim.url, wsUrl: sim.wsUrl, timezone: LOCAL_ZONE, maxReconnectSec: 0.5, ...o.config }],
+      adapters: [{ type: 'ivms', id: 'hq', baseUrl: sim.url, wsUrl: sim.wsUrl, timezone: LOCAL_ZONE, maxReconnectSec: 0.5, ...o.config }, ...(o.adapters ?? [])],
     },
   });
   const adapter = async () => {
