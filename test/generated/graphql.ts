@@ -29,8 +29,10 @@ export type Capability =
   | 'CLIP'
   | 'CREATE_EVENT'
   | 'LIVE_STREAM'
+  | 'LOCK'
   | 'SNAPSHOT'
-  | 'TRIGGER_EVENT';
+  | 'TRIGGER_EVENT'
+  | 'UNLOCK';
 
 export type Direction =
   | 'IN'
@@ -54,6 +56,8 @@ export type EventFilter = {
 };
 
 export type EventKind =
+  | 'ACCESS_DENIED'
+  | 'ACCESS_GRANTED'
   | 'ANALYTICS_ALERT'
   | 'CAMERA_CONNECTED'
   | 'CAMERA_DISCONNECTED'
@@ -61,6 +65,10 @@ export type EventKind =
   | 'CROWD_APPEARED'
   | 'CROWD_DISAPPEARED'
   | 'CUSTOM'
+  | 'DOOR_CLOSED'
+  | 'DOOR_FORCED_OPEN'
+  | 'DOOR_HELD_OPEN'
+  | 'DOOR_OPENED'
   | 'LINE_CROSSED'
   | 'LOITERING'
   | 'MOTION_ENDED'
