@@ -124,7 +124,7 @@ for (const driver of drivers) {
       const rows = await healthyGot;
       await healthy.dispose();
       expect(seqsOf(rows as never)).toEqual(range(start + 1, start + N));
-      await waitFor(async () => /subscription_slow_closed_total [1-9]/.test(await (await fetch(`${t.url}/metrics`)).text()), 10_000, 'slow consumer closed');
+      await waitFor(async () => /subscription_slow_closed_total [1-9]/.test(await (await fetch(`${t.url}/metrics`)).text()), 20_000, 'slow consumer closed');
       ws.removeAllListeners('message');
       ws.terminate();
       const resumeAfter = lastSeq; // the last event this client actually took
@@ -136,7 +136,7 @@ for (const driver of drivers) {
       await resumed.dispose();
       expect(seqsOf(rest as never)).toEqual(range(resumeAfter + 1, start + N));
       expect((await fetch(`${t.url}/health`)).status).toBe(200);
-    });
+    }, 60_000);
 
     it('streams over SSE too', async () => {
       const active = () => eventSubscriptions(t.app);

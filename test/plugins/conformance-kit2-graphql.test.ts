@@ -35,7 +35,8 @@ const options = {
 let kit: KitRun;
 afterEach(() => kit?.teardown());
 
-describe('conformance kit: GraphQL with global ids and declared scopes', () => {
+// Each test starts a server (PGlite, migrations) and runs checks with their own deadlines: a hang guard, not a timing.
+describe('conformance kit: GraphQL with global ids and declared scopes', { timeout: 60_000 }, () => {
   it('passes the correct adapter on every check', async () => {
     kit = new KitRun();
     expect(await kit.run(kitAdapter(), [SCOPES, CAPABILITIES, OPERATIONS], options)).toEqual([null, null, null]);

@@ -16,7 +16,8 @@ const COMMIT = 'routes: answer 2xx only after publish() resolved';
 let kit: KitRun;
 afterEach(() => kit?.teardown());
 
-describe('conformance kit: routes refuse a request without credentials', () => {
+// Each test starts a server (PGlite, migrations) and runs checks with their own deadlines: a hang guard, not a timing.
+describe('conformance kit: routes refuse a request without credentials', { timeout: 60_000 }, () => {
   it('fails a webhook that never checks the secret, naming what was removed', async () => {
     kit = new KitRun();
     const [auth] = await kit.run(kitAdapter('no-auth'), [AUTH]);

@@ -39,7 +39,8 @@ async function startDown(make: (vendor: VendorStub) => AdapterDefinition, health
   );
 }
 
-describe('conformance kit: an instance started while the vendor is down', () => {
+// Each test starts a server (PGlite, migrations) and runs checks with their own deadlines: a hang guard, not a timing.
+describe('conformance kit: an instance started while the vendor is down', { timeout: 60_000 }, () => {
   it('fails an adapter that reports READY without contacting the vendor and never changes it', async () => {
     expect(await startDown(blindAdapter)).toBe(
       'blind/conformance reports READY while the vendor is down (breakVendor() before the start) and not DEGRADED or ERROR within 500 ms: contact the vendor and report the failure (ctx.setStatus(status, detail))',
