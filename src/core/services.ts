@@ -5,7 +5,7 @@
 import { AppError } from './errors.ts';
 import type { Db } from './db/client.ts';
 import { eventsAfter, eventsBySeq, listEvents } from './db/event-repo.ts';
-import { camerasById, listDevices, type CameraFilter, type CameraRecord, type DeviceFilter, type DeviceRecord } from './cameras/repo.ts';
+import { camerasById, listDevices, type CameraRecord, type DeviceFilter, type DeviceRecord } from './cameras/repo.ts';
 import { composeCamera, sourceFor } from './cameras/logical.ts';
 import { LinkIndex } from './cameras/link-index.ts';
 import { cameraIdsOfSites, linkCameras, unlinkSource, updateCamera } from './cameras/links.ts';

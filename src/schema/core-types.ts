@@ -72,7 +72,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
       adapters: t.stringList(),
       instances: t.stringList(),
       cameraIds: t.idList({ description: 'Camera.id values; a linked camera matches the events of all its sources' }),
-      siteIds: t.idList({ description: 'Site.id values (or site keys): events of every source of the sites\' cameras' }),
+      siteIds: t.idList({ description: "Site.id values (or site keys): events of every source of the sites' cameras" }),
       vendorTypes: t.stringList({ description: `Event.vendorType values, exact match (any of); each at most ${EVENT_FIELD_LIMITS.vendorType} characters` }),
       from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),

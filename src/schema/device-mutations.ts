@@ -41,8 +41,7 @@ async function dispatchDeviceAction(ctx: GraphQLContext, field: string, cap: 'LO
   const device = await loadDevice(ctx, String(input.deviceId));
   const source = ctx.services.sourceFor(device, cap); // a linked camera: its first source having it
   requireCapabilityScope(ctx, field, source ?? device, cap);
-  if (!source)
-    throw new GraphQLError(`device ${device.name} (${device.adapter}/${device.instance}) does not support ${cap}`, { extensions: { code: 'UNSUPPORTED_CAPABILITY', capability: cap } });
+  if (!source) throw new GraphQLError(`device ${device.name} (${device.adapter}/${device.instance}) does not support ${cap}`, { extensions: { code: 'UNSUPPORTED_CAPABILITY', capability: cap } });
   const action: DeviceActionInput = { deviceVendorId: source.vendorId, durationSec: input.durationSec ?? null, idempotencyKey: input.idempotencyKey ?? null };
   const r = await ctx.services.dispatchDeviceAction(cap, source, action);
   return { ...r, device };

@@ -67,11 +67,11 @@ export function addDeviceTypes(builder: Builder, deps: DeviceTypeDeps) {
     fields: (t) => ({
       name: t.exposeString('name'),
       sources: t.field({ type: [DeviceSource], resolve: (d) => d.sources ?? [d] }),
-      capabilities: t.field({ type: [deps.Capability], description: 'For a linked camera: the union of its sources\' capabilities, in source order', resolve: (d) => d.capabilities }),
+      capabilities: t.field({ type: [deps.Capability], description: "For a linked camera: the union of its sources' capabilities, in source order", resolve: (d) => d.capabilities }),
       status: t.field({
         type: deps.CameraStatus,
         description:
-          'For a linked camera: over its sources with LIVE_STREAM or ARCHIVE_STREAM if any (else all sources), ONLINE when any is ONLINE, OFFLINE when all are OFFLINE, else UNKNOWN (each source\'s status: sources)',
+          "For a linked camera: over its sources with LIVE_STREAM or ARCHIVE_STREAM if any (else all sources), ONLINE when any is ONLINE, OFFLINE when all are OFFLINE, else UNKNOWN (each source's status: sources)",
         resolve: (d) => d.status,
       }),
       events: t.connection(

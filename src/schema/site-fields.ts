@@ -96,7 +96,7 @@ export function addSiteFields(builder: Builder, refs: CoreTypes) {
       type: refs.Camera,
       authScopes: ADMIN,
       description:
-        'The `from` cameras\' sources join camera `into` (its id stays): one camera whose events, earlier ones too, are those of every source. Stored; every instance sees it at once. Scope admin.',
+        "The `from` cameras' sources join camera `into` (its id stays): one camera whose events, earlier ones too, are those of every source. Stored; every instance sees it at once. Scope admin.",
       args: { input: t.arg({ type: LinkCamerasInput, required: true }) },
       resolve: (_r, { input }, ctx) => {
         if (input.from.length < 1 || input.from.length > LINK_FROM_MAX) throw bad(`input.from: expected 1..${LINK_FROM_MAX} camera ids, got ${input.from.length}`, 'from');

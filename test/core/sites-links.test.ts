@@ -65,7 +65,15 @@ const auth = {
     { key: READER, scopes: ['events:read', 'events:write'] },
   ],
 };
-const config = (cameras: unknown[]) => ({ auth, adapters, sites: [{ id: 'hq', name: 'Headquarters', timezone: 'Europe/Prague' }, { id: 'depot', name: 'Depot' }], cameras });
+const config = (cameras: unknown[]) => ({
+  auth,
+  adapters,
+  sites: [
+    { id: 'hq', name: 'Headquarters', timezone: 'Europe/Prague' },
+    { id: 'depot', name: 'Depot' },
+  ],
+  cameras,
+});
 const GATE_NORTH = { id: 'gate-north', name: 'North gate', site: 'hq', sources: [GATE, CH3] };
 
 type Gql = { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
@@ -84,7 +92,7 @@ async function publish(instance: string, vendorId: string, occurredAt: Date): Pr
 
 const CAMERA = `query($id: ID!) { camera(id: $id) { id key name status capabilities site { id key name timezone } sources { adapter instance vendorId status capabilities } } }`;
 const EVENTS = `query($f: EventFilter) { events(filter: $f, first: 50) { edges { node { seq camera { id } } } } }`;
-const seqsOf = (r: Gql) => (r.data?.events.edges as Array<{ node: { seq: string } }>).map((e) => e.node.seq).sort();
+const seqsOf = (r: Gql) => (r.data.events.edges as Array<{ node: { seq: string } }>).map((e) => e.node.seq).sort();
 const LINK = 'mutation($input: LinkCamerasInput!) { linkCameras(input: $input) { id sources { vendorId } } }';
 const UNLINK = 'mutation($input: UnlinkCameraSourceInput!) { unlinkCameraSource(input: $input) { id sources { vendorId } } }';
 const UPDATE = 'mutation($input: UpdateCameraInput!) { updateCamera(input: $input) { id name site { key } } }';

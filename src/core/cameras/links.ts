@@ -202,7 +202,11 @@ export async function applyCameraConfig(db: Db, cfg: { sites: readonly SiteConfi
         .from(cameras)
         .where(and(eq(cameras.linkedInto, primary), or(isNull(cameras.linkOrigin), ne(cameras.linkOrigin, 'config'))))
         .orderBy(asc(cameras.linkRank), asc(cameras.id));
-      for (const [i, r] of apiLinked.entries()) await tx.update(cameras).set({ linkRank: others.length + 1 + i }).where(eq(cameras.id, r.id));
+      for (const [i, r] of apiLinked.entries())
+        await tx
+          .update(cameras)
+          .set({ linkRank: others.length + 1 + i })
+          .where(eq(cameras.id, r.id));
     }
     // Config links no longer configured are undone.
     await tx
@@ -210,8 +214,6 @@ export async function applyCameraConfig(db: Db, cfg: { sites: readonly SiteConfi
       .set({ linkedInto: null, linkRank: 0, linkOrigin: null, updatedAt: now })
       .where(and(eq(cameras.linkOrigin, 'config'), configLinked.length ? notInArray(cameras.id, configLinked) : sql`true`));
     // A row linked into what is now itself a linked source follows it to its primary (one level).
-    await tx.execute(
-      sql`update cameras c set linked_into = p.linked_into, link_rank = c.link_rank + 1000 from cameras p where c.linked_into = p.id and p.linked_into is not null`,
-    );
+    await tx.execute(sql`update cameras c set linked_into = p.linked_into, link_rank = c.link_rank + 1000 from cameras p where c.linked_into = p.id and p.linked_into is not null`);
   });
 }
