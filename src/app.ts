@@ -29,6 +29,7 @@ import { ApiKeyAuth } from './core/auth/api-keys.ts';
 import { StatusHub } from './core/ops/status-hub.ts';
 import { createServices } from './core/services.ts';
 import { camerasById } from './core/cameras/repo.ts';
+import { applyCameraConfig } from './core/cameras/links.ts';
 import { StreamManager } from './core/streams/manager.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
@@ -92,6 +93,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const dataDirLock = lockDataDir(options.env.dataDir); // one process per DATA_DIR (spool, PGlite)
   const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir) }));
   const { db } = database;
+  // Config `sites:` and `cameras:` made true in the store before anything reads cameras (idempotent).
+  await applyCameraConfig(db, { sites: options.config.sites, cameras: options.config.cameras });
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({
     log: log.child({ component: 'leases' }),
@@ -147,6 +150,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     subscriberBuffer: options.config.limits.subscriberBuffer,
     maxConcurrentReplays: options.config.limits.maxConcurrentReplays,
     streams,
+    deviceCacheMs: options.config.cluster.deviceCacheSec * 1000,
+    cameraChanges: bus instanceof RedisEventBus ? bus.changes('cameras') : undefined,
   });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);

@@ -9,6 +9,8 @@ import type { CameraFilter, CameraRecord, DeviceFilter, DeviceRecord } from './c
 import type { CapabilityName, StoredEvent } from './events/model.ts';
 import type { AdapterStatus, DeviceActionInput, DeviceActionOutcome, TriggerInput } from './adapter/types.ts';
 import type { StartStreamInput, StreamSessionView } from './streams/session.ts';
+import type { CameraUpdate } from './cameras/links.ts';
+import type { SiteRecord } from './cameras/sites.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -33,6 +35,17 @@ export interface CoreServices {
    * global id a client sends (never ambiguous: core/util/global-id.ts); null when there is none.
    */
   cameraById(id: string): Promise<CameraRecord | null>;
+  /**
+   * The sources (device rows, each with its own status and capabilities) of the logical camera
+   * containing the device `id` (a source's or the camera's internal or global id), in link_rank
+   * order (config order, then link order; the primary first); [] when unknown. Since SDK 2.1.0.
+   */
+  cameraSources(id: string): Promise<DeviceRecord[]>;
+  /**
+   * The source of `camera` that serves `capability`: the first in link_rank order that has it and
+   * whose adapter instance is configured (else the first that has it); null when none has it.
+   */
+  sourceFor(camera: CameraRecord, capability: CapabilityName): DeviceRecord | null;
   listCameras(filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }>;
   /**
    * A device of any type (cameras included) by its internal id or by its global id (`<device type>:<internal id>`,
@@ -49,8 +62,17 @@ export interface CoreServices {
    * seq), without the event `excludeSeq`; at most `limit` (callers check the bounds).
    */
   relatedEvents(query: RelatedEventsQuery): Promise<StoredEvent[]>;
-  /** Devices of every type (or of `filter.types`), ordered by id. Since SDK 2.0.0. */
+  /** Devices of every type (or of `filter.types`), ordered by id; a linked camera once (its sources are not listed apart). Since SDK 2.0.0. */
   listDevices(filter: DeviceFilter | null | undefined, first: number, after?: string | null): Promise<{ devices: DeviceRecord[]; hasNextPage: boolean }>;
+  /** Sites ordered by key. */
+  sites(): Promise<SiteRecord[]>;
+  siteByKey(key: string): Promise<SiteRecord | null>;
+  /** The `from` cameras' sources join camera `into` (internal ids); visible on every instance at once (Redis). */
+  linkCameras(into: string, from: readonly string[]): Promise<CameraRecord>;
+  /** Source `source` (internal id) leaves camera `cameraId` and is a camera of its own again. */
+  unlinkCameraSource(cameraId: string, source: string): Promise<CameraRecord>;
+  /** Rename a camera or move it to another site (siteKey). */
+  updateCamera(id: string, update: CameraUpdate): Promise<CameraRecord>;
   /**
    * The scope a caller needs to use `capability` on a device of adapter `adapterType` (its
    * capabilityScopes, else the defaults of core/adapter/capability-scopes.ts).

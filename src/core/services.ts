@@ -5,7 +5,12 @@
 import { AppError } from './errors.ts';
 import type { Db } from './db/client.ts';
 import { eventsAfter, eventsBySeq, listEvents, relatedEvents } from './db/event-repo.ts';
-import { camerasById, listCameras, listDevices, type DeviceRecord } from './cameras/repo.ts';
+import { camerasById, listDevices, type CameraRecord, type DeviceFilter, type DeviceRecord } from './cameras/repo.ts';
+import { composeCamera, sourceFor } from './cameras/logical.ts';
+import { LinkIndex } from './cameras/link-index.ts';
+import { cameraIdsOfSites, linkCameras, unlinkSource, updateCamera } from './cameras/links.ts';
+import { listSites, siteByKey } from './cameras/sites.ts';
+import type { EventFilter } from './db/event-repo.ts';
 import { CAMERA_DEVICE_TYPE } from './events/model.ts';
 import { capabilityScope } from './adapter/capability-scopes.ts';
 import type { EventBus } from './events/bus.ts';
@@ -31,12 +36,25 @@ export interface ServiceDeps {
   /** Public base for media URLs ('' = relative to this server). */
   mediaBaseUrl?: string;
   streams: StreamManager;
+  /** How long device rows and camera links are cached (default 2000 ms): without Redis, how late another instance's link change shows. */
+  deviceCacheMs?: number;
+  /** Tells the other instances that cameras changed (links, names, sites) and hears theirs (Redis); absent on one instance. */
+  cameraChanges?: ChangeChannel;
 }
+
+/** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
+export interface ChangeChannel {
+  publish(): void;
+  subscribe(listener: () => void): () => void;
+}
+
+/** An event filter that never matches (no event has an empty camera id). */
+const NO_CAMERA = [''];
 
 /** Devices change rarely and every streamed event resolves its device: keep them ~2 s (by internal id). */
 function deviceLookup(db: Db, ttlMs = 2000) {
   const cache = new Map<string, { at: number; rec: Promise<DeviceRecord | null> }>();
-  return (id: string): Promise<DeviceRecord | null> => {
+  const lookup = (id: string): Promise<DeviceRecord | null> => {
     const now = Date.now();
     const hit = cache.get(id);
     if (hit && now - hit.at < ttlMs) return hit.rec;
@@ -46,6 +64,7 @@ function deviceLookup(db: Db, ttlMs = 2000) {
     cache.set(id, { at: now, rec });
     return rec;
   };
+  return Object.assign(lookup, { clear: () => cache.clear() });
 }
 
 /**
@@ -65,7 +84,66 @@ function deviceByAnyId(byInternalId: (id: string) => Promise<DeviceRecord | null
 }
 
 export function createServices(deps: ServiceDeps): CoreServices {
-  const deviceById = deviceByAnyId(deviceLookup(deps.db));
+  const ttlMs = deps.deviceCacheMs ?? 2000;
+  const rowById = deviceLookup(deps.db, ttlMs);
+  const rawDeviceById = deviceByAnyId(rowById);
+  const links = new LinkIndex(deps.db, ttlMs);
+  const invalidate = () => {
+    links.invalidate();
+    rowById.clear();
+  };
+  deps.cameraChanges?.subscribe(invalidate);
+  /** After a change here: this instance at once, the others over Redis (else within ttlMs). */
+  const changed = () => {
+    invalidate();
+    deps.cameraChanges?.publish();
+  };
+
+  /** The logical camera containing this source row (a camera: composed; any other device as is). */
+  const logical = async (d: DeviceRecord): Promise<DeviceRecord> => {
+    if (d.deviceType !== CAMERA_DEVICE_TYPE) return d;
+    const ids = await links.sourceIdsOf(d.id);
+    if (ids.length === 1 && ids[0] === d.id) return composeCamera(d, [d]);
+    const rows = await Promise.all(ids.map((id) => (id === d.id ? d : rowById(id))));
+    const sources = rows.filter((r): r is DeviceRecord => r !== null);
+    const primary = sources[0]?.id === ids[0] ? sources[0] : null;
+    return primary ? composeCamera(primary, sources) : composeCamera(d, [d]);
+  };
+  const deviceById = async (id: string): Promise<DeviceRecord | null> => {
+    const d = await rawDeviceById(id);
+    return d ? logical(d) : null;
+  };
+  /** A page of primaries composed; a status filter applies to the composed status (so pages are read until full). */
+  const listComposed = async (filter: DeviceFilter | null | undefined, first: number, after?: string | null) => {
+    const statuses = filter?.statuses?.length ? new Set(filter.statuses) : null;
+    const sqlFilter = statuses ? { ...filter, statuses: null } : filter;
+    const out: DeviceRecord[] = [];
+    let cursor = after ?? null;
+    for (;;) {
+      const want = statuses ? Math.max(first + 1, 100) : first;
+      const page = await listDevices(deps.db, sqlFilter, want, cursor);
+      for (const d of await Promise.all(page.devices.map(logical))) if (!statuses || statuses.has(d.status)) out.push(d);
+      if (!statuses || !page.hasNextPage || out.length > first) return { devices: out.slice(0, first), hasNextPage: statuses ? out.length > first || page.hasNextPage : page.hasNextPage };
+      cursor = page.devices[page.devices.length - 1]?.id ?? cursor;
+    }
+  };
+  /** cameraIds (a linked camera → all its sources) and siteKeys (→ all sources of the sites' cameras) as source ids. */
+  const expandFilter = async <F extends EventFilter | null | undefined>(f: F): Promise<F> => {
+    if (!f || (!f.cameraIds?.length && !f.siteKeys)) return f;
+    let ids: Set<string> | null = null;
+    if (f.cameraIds?.length) ids = new Set((await Promise.all(f.cameraIds.map((id) => links.sourceIdsOf(id)))).flat());
+    if (f.siteKeys) {
+      const cams = await cameraIdsOfSites(deps.db, f.siteKeys);
+      const siteSources = new Set((await Promise.all(cams.map((id) => links.sourceIdsOf(id)))).flat());
+      ids = ids ? new Set([...ids].filter((x) => siteSources.has(x))) : siteSources;
+    }
+    return { ...f, siteKeys: null, cameraIds: ids?.size ? [...ids] : NO_CAMERA };
+  };
+  const cameraOrThrow = async (id: string): Promise<CameraRecord> => {
+    const c = await deviceById(id);
+    if (!c || c.deviceType !== CAMERA_DEVICE_TYPE) throw new AppError('NOT_FOUND', `camera ${id} not found`);
+    return c;
+  };
   const replaySlots = deps.maxConcurrentReplays ? new Semaphore(deps.maxConcurrentReplays) : null;
   const replays = replaySlots && {
     acquire: (signal: AbortSignal) => {
@@ -81,38 +159,66 @@ export function createServices(deps: ServiceDeps): CoreServices {
     if (!running) throw new AppError('VENDOR_UNAVAILABLE', `adapter instance ${device.adapter}/${device.instance} is not running (${inst?.status ?? 'not configured'})`);
     return running.capabilities;
   };
+  const subscribe = (filter: EventFilter | null | undefined, after: bigint | null) => {
+    deps.metrics.subscriptions.inc({ field: 'events' });
+    return new EventSubscription(
+      {
+        bus: deps.bus,
+        readAfter: (a, f, limit) => eventsAfter(deps.db, a, f, limit),
+        bufferSize: deps.subscriberBuffer,
+        replays: replays ?? undefined,
+        onOverflow: () => deps.metrics.drops.inc(),
+        onClose: () => deps.metrics.subscriptions.dec({ field: 'events' }),
+      },
+      filter ?? null,
+      after,
+    );
+  };
   return {
-    listEvents: (filter, page) => listEvents(deps.db, filter, page),
+    listEvents: async (filter, page) => listEvents(deps.db, await expandFilter(filter), page),
     eventBySeq: async (seq) => (await eventsBySeq(deps.db, [seq]))[0] ?? null,
     subscribeEvents: (filter, after) => {
-      deps.metrics.subscriptions.inc({ field: 'events' });
-      return new EventSubscription(
-        {
-          bus: deps.bus,
-          readAfter: (a, f, limit) => eventsAfter(deps.db, a, f, limit),
-          bufferSize: deps.subscriberBuffer,
-          replays: replays ?? undefined,
-          onOverflow: () => deps.metrics.drops.inc(),
-          onClose: () => deps.metrics.subscriptions.dec({ field: 'events' }),
-        },
-        filter ?? null,
-        after,
-      );
+      // Links are read when the subscription starts: a link made later applies to new subscriptions.
+      if (filter && (filter.cameraIds?.length || filter.siteKeys))
+        return (async function* () {
+          const f = await expandFilter(filter);
+          yield* subscribe(f, after);
+        })();
+      return subscribe(filter, after);
     },
     cameraById: async (id) => {
       const d = await deviceById(id);
       return d?.deviceType === CAMERA_DEVICE_TYPE ? d : null;
     },
-    listCameras: (filter, first, after) => listCameras(deps.db, filter, first, after),
-    deviceById,
-    // PLACEHOLDER until the linked-cameras work (s5-sites) is merged: it replaces this with the real
-    // sources of the logical camera (link_rank order). Until then every device is its own one source.
     cameraSources: async (id) => {
       const d = await deviceById(id);
-      return d ? [d] : [];
+      return d ? (d.sources ?? [d]) : [];
     },
+    sourceFor: (camera, capability) => sourceFor(camera, capability, (adapter, instance) => deps.registry.find(adapter, instance) !== undefined),
+    listCameras: async (filter, first, after) => {
+      const r = await listComposed({ ...filter, types: [CAMERA_DEVICE_TYPE] }, first, after);
+      return { cameras: r.devices, hasNextPage: r.hasNextPage };
+    },
+    deviceById,
     relatedEvents: (q) => relatedEvents(deps.db, q),
-    listDevices: (filter, first, after) => listDevices(deps.db, filter, first, after),
+    listDevices: (filter, first, after) => listComposed(filter, first, after),
+    sites: () => listSites(deps.db),
+    siteByKey: (key) => siteByKey(deps.db, key),
+    linkCameras: async (into, from) => {
+      await linkCameras(deps.db, into, from, 'api');
+      changed();
+      return cameraOrThrow(into);
+    },
+    unlinkCameraSource: async (cameraId, source) => {
+      await unlinkSource(deps.db, cameraId, source);
+      changed();
+      return cameraOrThrow(cameraId);
+    },
+    updateCamera: async (id, update) => {
+      await updateCamera(deps.db, id, update);
+      changed();
+      return cameraOrThrow(id);
+    },
     capabilityScope: (adapterType, capability) => capabilityScope(deps.registry.definition(adapterType) ?? {}, capability),
     adapters: () => deps.registry.list(),
     subscribeAdapterStatus: () => deps.statusHub.subscribe(),

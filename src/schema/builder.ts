@@ -131,6 +131,8 @@ export interface EventFilterInput {
   adapters?: string[] | null;
   instances?: string[] | null;
   cameraIds?: string[] | null;
+  /** Site ids (global ids) or keys. Since SDK 2.1.0. */
+  siteIds?: string[] | null;
   vendorTypes?: string[] | null;
   from?: Date | null;
   to?: Date | null;

@@ -9,6 +9,7 @@ import type { CoreTypes } from './core-types.ts';
 import { toDeviceFilter } from './device-types.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
 import { addMutationFields } from './core-mutations.ts';
+import { addSiteFields } from './site-fields.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -50,7 +51,8 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
       adapters: t.stringList(),
       instances: t.stringList(),
       statuses: t.field({ type: [refs.CameraStatus] }),
-      capabilities: t.field({ type: [refs.Capability], description: 'Cameras having any of these' }),
+      capabilities: t.field({ type: [refs.Capability], description: 'Cameras having any of these (on any of their sources)' }),
+      siteIds: t.idList({ description: 'Site.id values (or site keys): cameras of these sites' }),
     }),
   });
 
@@ -81,14 +83,16 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
       cameras: t.connection(
         {
           type: refs.Camera,
-          description: 'Cameras ordered by id. `last`/`before` are not supported.',
+          description: 'Cameras ordered by id; a linked camera once (its sources are in Camera.sources). `last`/`before` are not supported.',
           authScopes: ANY_KEY,
           args: { filter: t.arg({ type: CameraFilter }) },
           resolve: async (_r, args, ctx) => {
             const first = args.first ?? 100;
             if (first < 0 || first > MAX_PAGE) throw bad(`first: expected 0..${MAX_PAGE}, got ${first}`);
             const after = args.after ? localId(args.after, (tn) => tn === 'Camera') : null;
-            const r = await ctx.services.listCameras(args.filter, first, after);
+            const f = args.filter;
+            const filter = f && { ...f, siteKeys: f.siteIds?.map((id) => localId(String(id), (tn) => tn === 'Site')) };
+            const r = await ctx.services.listCameras(filter, first, after);
             return connectionOf(r.cameras, r.hasNextPage, false, (c) => c.id);
           },
         },
@@ -150,4 +154,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   });
 
   addMutationFields(builder, refs);
+  addSiteFields(builder, refs);
 }

@@ -33,10 +33,11 @@ interface EventActionArgs {
 /** Refuse before any vendor call when the caller lacks the capability's scope or the camera the capability; else dispatch to its adapter. */
 async function dispatchEventAction(ctx: GraphQLContext, field: string, cap: 'TRIGGER_EVENT' | 'CREATE_EVENT', input: EventActionArgs) {
   const camera = await loadCamera(ctx, String(input.cameraId));
-  requireCapabilityScope(ctx, field, camera, cap);
-  if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
+  const source = ctx.services.sourceFor(camera, cap); // a linked camera: its first source having it (config order)
+  requireCapabilityScope(ctx, field, source ?? camera, cap);
+  if (!source) throw unsupported(camera, cap);
   const { type, time, meta, idempotencyKey } = input;
-  const r = await ctx.services.dispatch(cap, camera, { cameraVendorId: camera.vendorId, type, time, meta, idempotencyKey });
+  const r = await ctx.services.dispatch(cap, source, { cameraVendorId: source.vendorId, type, time, meta, idempotencyKey });
   return { ...r, camera };
 }
 
@@ -111,9 +112,10 @@ export function addMutationFields(builder: Builder, refs: CoreTypes) {
         resolve: async (_r, { input }, ctx) => {
           const camera = await loadCamera(ctx, String(input.cameraId));
           const cap: Capability = input.mode === 'LIVE' ? 'LIVE_STREAM' : 'ARCHIVE_STREAM';
-          requireCapabilityScope(ctx, 'Mutation.startStream', camera, cap);
-          if (!camera.capabilities.includes(cap)) throw unsupported(camera, cap);
-          return ctx.services.streams.startStream(camera, input);
+          const source = ctx.services.sourceFor(camera, cap);
+          requireCapabilityScope(ctx, 'Mutation.startStream', source ?? camera, cap);
+          if (!source) throw unsupported(camera, cap);
+          return ctx.services.streams.startStream(source, input);
         },
       }),
       keepStreamAlive: t.field({

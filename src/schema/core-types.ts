@@ -71,7 +71,8 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
       kinds: t.field({ type: [EventKind] }),
       adapters: t.stringList(),
       instances: t.stringList(),
-      cameraIds: t.idList({ description: 'Camera.id values' }),
+      cameraIds: t.idList({ description: 'Camera.id values; a linked camera matches the events of all its sources' }),
+      siteIds: t.idList({ description: "Site.id values (or site keys): events of every source of the sites' cameras" }),
       vendorTypes: t.stringList({ description: `Event.vendorType values, exact match (any of); each at most ${EVENT_FIELD_LIMITS.vendorType} characters` }),
       from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
@@ -224,5 +225,6 @@ export function toEventFilter(input: EventFilterInput | null | undefined): Event
   if (longVendorType !== undefined)
     throw new GraphQLError(`filter.vendorTypes: each at most ${EVENT_FIELD_LIMITS.vendorType} characters, got ${longVendorType.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
   const cameraIds = input.cameraIds?.map((id) => localId(String(id), (t) => t === 'Camera'));
-  return { ...input, cameraIds, plate };
+  const siteKeys = input.siteIds?.map((id) => localId(String(id), (t) => t === 'Site'));
+  return { ...input, cameraIds, siteKeys, plate };
 }

@@ -39,11 +39,11 @@ export function checkDeviceActionArgs(input: DeviceActionArgs): void {
 async function dispatchDeviceAction(ctx: GraphQLContext, field: string, cap: 'LOCK' | 'UNLOCK', input: DeviceActionArgs) {
   checkDeviceActionArgs(input);
   const device = await loadDevice(ctx, String(input.deviceId));
-  requireCapabilityScope(ctx, field, device, cap);
-  if (!device.capabilities.includes(cap))
-    throw new GraphQLError(`device ${device.name} (${device.adapter}/${device.instance}) does not support ${cap}`, { extensions: { code: 'UNSUPPORTED_CAPABILITY', capability: cap } });
-  const action: DeviceActionInput = { deviceVendorId: device.vendorId, durationSec: input.durationSec ?? null, idempotencyKey: input.idempotencyKey ?? null };
-  const r = await ctx.services.dispatchDeviceAction(cap, device, action);
+  const source = ctx.services.sourceFor(device, cap); // a linked camera: its first source having it
+  requireCapabilityScope(ctx, field, source ?? device, cap);
+  if (!source) throw new GraphQLError(`device ${device.name} (${device.adapter}/${device.instance}) does not support ${cap}`, { extensions: { code: 'UNSUPPORTED_CAPABILITY', capability: cap } });
+  const action: DeviceActionInput = { deviceVendorId: source.vendorId, durationSec: input.durationSec ?? null, idempotencyKey: input.idempotencyKey ?? null };
+  const r = await ctx.services.dispatchDeviceAction(cap, source, action);
   return { ...r, device };
 }
 

@@ -49,11 +49,14 @@ export function addDeviceTypes(builder: Builder, deps: DeviceTypeDeps) {
   const definedDeviceTypes = new Set<string>([CAMERA_DEVICE_TYPE]);
 
   const DeviceSource = builder.objectRef<DeviceRecord>('CameraSource').implement({
-    description: 'Where a device comes from: its adapter instance and the vendor id there.',
+    description:
+      'Where a device comes from: its adapter instance and the vendor id there. A linked camera has one per vendor source (config order, then link order), each with its own status and capabilities.',
     fields: (t) => ({
       adapter: t.exposeString('adapter'),
       instance: t.exposeString('instance'),
       vendorId: t.exposeString('vendorId'),
+      status: t.field({ type: deps.CameraStatus, description: "This source's own status", resolve: (d) => d.status }),
+      capabilities: t.field({ type: [deps.Capability], description: "This source's own capabilities", resolve: (d) => d.capabilities }),
     }),
   });
 
@@ -63,9 +66,14 @@ export function addDeviceTypes(builder: Builder, deps: DeviceTypeDeps) {
     resolveType: (d) => (definedDeviceTypes.has(d.deviceType) ? d.deviceType : GENERIC_DEVICE_TYPE),
     fields: (t) => ({
       name: t.exposeString('name'),
-      sources: t.field({ type: [DeviceSource], resolve: (d) => [d] }),
-      capabilities: t.field({ type: [deps.Capability], resolve: (d) => d.capabilities }),
-      status: t.field({ type: deps.CameraStatus, resolve: (d) => d.status }),
+      sources: t.field({ type: [DeviceSource], resolve: (d) => d.sources ?? [d] }),
+      capabilities: t.field({ type: [deps.Capability], description: "For a linked camera: the union of its sources' capabilities, in source order", resolve: (d) => d.capabilities }),
+      status: t.field({
+        type: deps.CameraStatus,
+        description:
+          "For a linked camera: over its sources with LIVE_STREAM or ARCHIVE_STREAM if any (else all sources), ONLINE when any is ONLINE, OFFLINE when all are OFFLINE, else UNKNOWN (each source's status: sources)",
+        resolve: (d) => d.status,
+      }),
       events: t.connection(
         {
           type: deps.Event,

@@ -334,6 +334,7 @@ describe('every root field declares a scope', () => {
       'Query.ivmsEventSnapshot': read,
       'Query.node': anyKey,
       'Query.nodes': anyKey,
+      'Query.sites': anyKey,
       'Query.vxgEventTypes': read,
       // The device's adapter decides (capabilityScopes, default admin): checked at dispatch (test/core/devices.test.ts).
       'Mutation.lockDevice': anyKey,
@@ -343,6 +344,9 @@ describe('every root field declares a scope', () => {
       'Mutation.keepStreamAlive': 'streams',
       'Mutation.startStream': 'streams',
       'Mutation.stopStream': 'streams',
+      'Mutation.linkCameras': 'admin',
+      'Mutation.unlinkCameraSource': 'admin',
+      'Mutation.updateCamera': 'admin',
       'Mutation.vxgAddEventType': 'admin',
       'Mutation.vxgUpdateEventType': 'admin',
       'Mutation.scopetestReboot': 'admin',

@@ -13,9 +13,11 @@ export type AdapterStatus =
 
 export type CameraFilter = {
   adapters?: Array<string> | null | undefined;
-  /** Cameras having any of these */
+  /** Cameras having any of these (on any of their sources) */
   capabilities?: Array<Capability> | null | undefined;
   instances?: Array<string> | null | undefined;
+  /** Site.id values (or site keys): cameras of these sites */
+  siteIds?: Array<string | number> | null | undefined;
   statuses?: Array<CameraStatus> | null | undefined;
 };
 
@@ -41,7 +43,7 @@ export type Direction =
 
 export type EventFilter = {
   adapters?: Array<string> | null | undefined;
-  /** Camera.id values */
+  /** Camera.id values; a linked camera matches the events of all its sources */
   cameraIds?: Array<string | number> | null | undefined;
   /** occurredAt ≥ from */
   from?: string | null | undefined;
@@ -49,6 +51,8 @@ export type EventFilter = {
   kinds?: Array<EventKind> | null | undefined;
   /** Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix */
   plate?: string | null | undefined;
+  /** Site.id values (or site keys): events of every source of the sites' cameras */
+  siteIds?: Array<string | number> | null | undefined;
   /** occurredAt ≤ to */
   to?: string | null | undefined;
   /** Event.vendorType values, exact match (any of); each at most 200 characters */

@@ -37,6 +37,8 @@ export interface StartOptions {
   log?: pino.Logger;
   /** The server's clock (e.g. a ManualClock the test moves); default real time. */
   clock?: Clock;
+  /** REDIS_URL of the app (several instances on one PostgreSQL). */
+  redisUrl?: string;
 }
 
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
@@ -44,7 +46,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const db = options.db ?? (await openPgliteTestDb());
   const config = validateConfig(options.config ?? { adapters: [{ type: 'ff', id: 'default', tcpPort: 0 }] }, process.env);
   const app = await createApp({
-    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: options.logLevel ?? 'silent' },
+    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: options.logLevel ?? 'silent', redisUrl: options.redisUrl },
     config,
     adapters: options.adapters,
     database: db.database,

@@ -100,6 +100,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = {}): Confi
     if (seen.has(k)) problems.push(`adapters[${i}].id: duplicate instance "${a.id}" of type "${a.type}"`);
     seen.add(k);
   });
+  problems.push(...cameraConfigProblems(cfg));
   cfg.plugins.forEach((p, i) => {
     const first = cfg.plugins.indexOf(p);
     if (first < i) problems.push(`plugins[${i}]: "${p}" is already listed as plugins[${first}]`);
@@ -136,4 +137,33 @@ export function loadPluginList(env: NodeJS.ProcessEnv = process.env, argv: strin
   }
   const { plugins } = validateConfig({ plugins: (doc as { plugins?: unknown }).plugins }, env);
   return { plugins, dir: dirname(resolve(file)) };
+}
+
+/** `sites:` and `cameras:` against each other and `adapters:`: each problem one line naming its path. */
+export function cameraConfigProblems(cfg: Pick<ConfigFile, 'adapters' | 'sites' | 'cameras'>): string[] {
+  const problems: string[] = [];
+  const instances = new Set(cfg.adapters.map((a) => `${a.type}/${a.id}`));
+  const siteIds = new Map<string, number>();
+  cfg.sites.forEach((s, i) => {
+    const first = siteIds.get(s.id);
+    if (first !== undefined) problems.push(`sites[${i}].id: duplicate site "${s.id}" (also sites[${first}])`);
+    else siteIds.set(s.id, i);
+  });
+  const cameraIds = new Map<string, number>();
+  const sourceAt = new Map<string, string>();
+  cfg.cameras.forEach((c, i) => {
+    const first = cameraIds.get(c.id);
+    if (first !== undefined) problems.push(`cameras[${i}].id: duplicate camera "${c.id}" (also cameras[${first}])`);
+    else cameraIds.set(c.id, i);
+    if (c.site !== undefined && !siteIds.has(c.site)) problems.push(`cameras[${i}].site: unknown site "${c.site}" (not in sites)`);
+    c.sources.forEach((src, j) => {
+      const path = `cameras[${i}].sources[${j}]`;
+      const inst = src.split('/').slice(0, 2).join('/');
+      if (!instances.has(inst)) problems.push(`${path}: unknown adapter instance "${inst}" in "${src}" (not in adapters)`);
+      const at = sourceAt.get(src);
+      if (at !== undefined) problems.push(`${path}: source "${src}" is already in ${at}; a source belongs to one camera`);
+      else sourceAt.set(src, `cameras[${i}] (${c.id})`);
+    });
+  });
+  return problems;
 }

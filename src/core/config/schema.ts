@@ -17,6 +17,41 @@ export const adapterEntrySchema = z
   })
   .passthrough();
 
+const KEY = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `sites:` entries: `{ id: hq, name: Headquarters, timezone: Europe/Prague }`. */
+export const siteEntrySchema = z
+  .object({
+    id: z.string().regex(KEY, 'must be 1-63 letters, digits, "-" or "_"'),
+    name: z.string().min(1).max(200),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { error: (iss) => `unknown IANA time zone ${JSON.stringify(iss.input)} (e.g. Europe/Prague)` })
+      .optional(),
+  })
+  .strict();
+
+/** `cameras:` entries: one physical camera and its vendor sources `adapter/instance/vendorId` (the first is its id). */
+export const cameraEntrySchema = z
+  .object({
+    id: z.string().regex(KEY, 'must be 1-63 letters, digits, "-" or "_"'),
+    name: z.string().min(1).max(200).optional(),
+    site: z.string().min(1).optional(),
+    sources: z
+      .array(z.string().regex(/^[^/\s]+\/[^/\s]+\/\S.*$/, 'must be "adapter/instance/vendorId", e.g. "ff/default/GATE-NORTH"'))
+      .min(1)
+      .max(50),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     auth: z
@@ -24,6 +59,8 @@ export const configFileSchema = z
       .strict()
       .default({ apiKeys: [] }),
     adapters: z.array(adapterEntrySchema).default([]),
+    sites: z.array(siteEntrySchema).max(10_000).default([]),
+    cameras: z.array(cameraEntrySchema).max(100_000).default([]),
     plugins: z.array(z.string().min(1)).default([]),
     limits: z
       .object({
@@ -75,9 +112,14 @@ export const configFileSchema = z
         leaseHeartbeatSec: z.number().min(0.05).max(60).default(1),
         /** A check without an answer after this long counts as failed. */
         leaseHeartbeatTimeoutSec: z.number().min(0.05).max(60).default(2),
+        /**
+         * How long an instance caches devices and camera links. With Redis a change (linkCameras,
+         * unlinkCameraSource, updateCamera) shows on every instance at once; without it, within this.
+         */
+        deviceCacheSec: z.number().min(0).max(3600).default(2),
       })
       .strict()
-      .default({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2 }),
+      .default({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2, deviceCacheSec: 2 }),
     readiness: z
       .object({
         /**

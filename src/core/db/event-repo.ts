@@ -13,6 +13,11 @@ export interface EventFilter {
   adapters?: readonly string[] | null;
   instances?: readonly string[] | null;
   cameraIds?: readonly string[] | null;
+  /**
+   * Site keys: events of every source of the sites' cameras. The services expand it (and a linked
+   * camera's id in cameraIds) into source ids before a query; the repo ignores it.
+   */
+  siteKeys?: readonly string[] | null;
   /** Event.vendorType, exact, any of. */
   vendorTypes?: readonly string[] | null;
   from?: Date | null;

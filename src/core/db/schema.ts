@@ -38,6 +38,7 @@ export const events = pgTable(
     index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
     index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone
     index('events_track_idx').on(t.trackId, t.seq),
+    index('events_camera_occurred_idx').on(t.cameraId, t.occurredAt), // events of a camera around a time (Event.related)
   ],
 );
 
@@ -66,9 +67,41 @@ export const cameras = pgTable(
     details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
     firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /**
+     * Linked cameras (core/cameras/links.ts): the id of the primary row of the logical camera this
+     * source joined; null for a primary (a camera of its own). A logical camera's id is its primary's.
+     */
+    linkedInto: text('linked_into'),
+    /** Order of the sources of a logical camera (config order, then link order); the primary is 0. */
+    linkRank: integer('link_rank').notNull().default(0),
+    /** The site (sites.key) of the logical camera, on its primary row. */
+    siteKey: text('site_key'),
+    /** The configured camera id (config `cameras[].id`, e.g. gate-north), on the primary row. */
+    cameraKey: text('camera_key'),
+    /** Name from config or updateCamera; wins over the vendor's `name`. */
+    customName: text('custom_name'),
+    /** Who linked this source: 'config' (undone at start-up when no longer configured) or 'api'. */
+    linkOrigin: text('link_origin'),
   },
-  (t) => [uniqueIndex('cameras_source_uq').on(t.adapter, t.instance, t.vendorId), index('cameras_device_type_id_idx').on(t.deviceType, t.id)],
+  (t) => [
+    uniqueIndex('cameras_source_uq').on(t.adapter, t.instance, t.vendorId),
+    index('cameras_device_type_id_idx').on(t.deviceType, t.id),
+    index('cameras_linked_into_idx').on(t.linkedInto),
+    uniqueIndex('cameras_camera_key_uq').on(t.cameraKey),
+    index('cameras_site_key_idx').on(t.siteKey),
+  ],
 );
+
+/** Sites (config `sites:`): a place whose cameras share a time zone. */
+export const sites = pgTable('sites', {
+  key: text('key').primaryKey(),
+  name: text('name').notNull(),
+  /** IANA time zone, e.g. Europe/Prague. */
+  timezone: text('timezone'),
+  /** 'config' or 'api'. */
+  origin: text('origin').notNull().default('config'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 export const adapterState = pgTable(
   'adapter_state',

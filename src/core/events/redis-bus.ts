@@ -72,6 +72,9 @@ export class RedisEventBus implements EventBus {
   private poll: NodeJS.Timeout | null = null;
   private closed = false;
   private subscribed = false;
+  private deployment = '';
+  /** Change channels (changes()): Redis channel → listeners. */
+  private readonly changeListeners = new Map<string, Set<() => void>>();
 
   private constructor(private readonly options: RedisBusOptions) {}
 
@@ -89,7 +92,8 @@ export class RedisEventBus implements EventBus {
 
   private async init(): Promise<void> {
     const { options } = this;
-    this.channel = `usa:events:${await deploymentId(options.db)}`;
+    this.deployment = await deploymentId(options.db);
+    this.channel = `usa:events:${this.deployment}`;
     const common = { lazyConnect: true, connectTimeout: 5000, retryStrategy: (n: number) => backoffDelay(n, { baseMs: 50, capMs: 2000, jitter: 'none' }) }; // ioredis reconnects: 100 ms doubling to 2 s
     // Publishing fails fast while disconnected (no unbounded offline queue): the log has the events.
     this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
@@ -100,7 +104,7 @@ export class RedisEventBus implements EventBus {
     ] as const) {
       c.on('error', (err: Error) => options.log.warn({ err, connection: name }, 'redis connection error; events are read from the log meanwhile'));
     }
-    this.sub.on('message', (_ch: string, message: string) => this.onMessage(message));
+    this.sub.on('message', (ch: string, message: string) => (ch === this.channel ? this.onMessage(message) : this.onChange(ch, message)));
     this.sub.on('ready', () => {
       // (Re)subscribed: whatever was published while we were away is in the log.
       this.subscribed = true;
@@ -129,6 +133,42 @@ export class RedisEventBus implements EventBus {
     for (const events of this.early.splice(0)) this.orderer.offer(events); // those at or below the log's end are dropped
     this.poll = setInterval(() => this.orderer?.poke(), options.logPollMs ?? 1000);
     this.poll.unref();
+  }
+
+  /**
+   * A deployment-wide "changed" signal on its own channel (e.g. 'cameras': links, names, sites),
+   * so that caches on every instance are dropped at once. At most once like all pub/sub: a missed
+   * signal is bounded by the cache's TTL. Listeners do not hear this instance's own publishes.
+   */
+  changes(topic: string): { publish(): void; subscribe(listener: () => void): () => void } {
+    const channel = `usa:changes:${this.deployment}:${topic}`;
+    return {
+      publish: () => {
+        if (this.closed || this.pub.status !== 'ready') return;
+        this.pub.publish(channel, this.node).catch((err: unknown) => this.options.log.warn({ err, topic }, 'publishing a change to redis failed; other instances see it when their cache expires'));
+      },
+      subscribe: (listener) => {
+        let set = this.changeListeners.get(channel);
+        if (!set) {
+          set = new Set();
+          this.changeListeners.set(channel, set);
+          this.sub.subscribe(channel).catch((err: unknown) => this.options.log.warn({ err, topic }, 'subscribing to redis changes failed; caches expire by their TTL'));
+        }
+        set.add(listener);
+        return () => set.delete(listener);
+      },
+    };
+  }
+
+  private onChange(channel: string, message: string): void {
+    if (this.closed || message === this.node) return;
+    for (const l of this.changeListeners.get(channel) ?? []) {
+      try {
+        l();
+      } catch (err) {
+        this.options.log.error({ err }, 'change listener failed');
+      }
+    }
   }
 
   private onMessage(message: string): void {

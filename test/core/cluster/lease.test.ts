@@ -33,7 +33,7 @@ function recorder() {
 
 describe('cluster config', () => {
   it('has defaults, and names the path of a bad timing', () => {
-    expect(validateConfig({}).cluster).toEqual({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2 });
+    expect(validateConfig({}).cluster).toEqual({ leaseRetrySec: 2, leaseHeartbeatSec: 1, leaseHeartbeatTimeoutSec: 2, deviceCacheSec: 2 });
     let err: unknown;
     try {
       validateConfig({ cluster: { leaseRetrySec: 0, leaseHeartbeatSec: 'fast', extra: 1 } });
