@@ -12,6 +12,13 @@ import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
 import { IvmsSimulator } from '@unified-surveillance/simulators/ivms';
 
 const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
+/** The simulated FF gate camera (its deviceId is the FF sensorProviderID, so the source's vendorId). */
+const GATE_CAMERA = 'GATE-NORTH';
+/** The IVMS simulator's channel 1, "Entry_View" (active; channel 3 "Parking_Gate" is inactive in the simulator). */
+const GATE_CHANNEL = 1;
+/** In GraphiQL: the last plate read at the gate, its camera (both vendors), video around it and related events. */
+const GATE_QUERY =
+  '{ events(first: 1, filter: { siteIds: ["gate"], kinds: [PLATE_READ] }) { edges { node { occurredAt camera { key name status sources { adapter status } } ... on PlateReadEvent { plate } video(beforeSec: 5) { state playlistUrl } related { kind occurredAt source { adapter } } } } } }';
 
 async function main(): Promise<void> {
   const env = readEnv({ DATA_DIR: './data/demo', ...process.env }, process.argv.slice(2));
@@ -32,6 +39,11 @@ async function main(): Promise<void> {
         { type: 'vxg', id: 'cloud', accessToken: vxgCameras.map((camid) => vxg.tokenFor(camid)), pollIntervalSec: 2 },
         { type: 'ivms', id: 'hq', baseUrl: ivmsUrl, wsUrl: ivms.wsUrl, timezone: localZone },
       ],
+      // One gate, two vendors: the FF LPR camera GATE-NORTH (simulated below) and the IVMS channel 1
+      // ("Entry_View", an active channel of the simulator that records) are one camera, so a plate
+      // read has video (Event.video → an IVMS archive session) and related IVMS alerts.
+      sites: [{ id: 'gate', name: 'Gate', timezone: 'Europe/Prague' }],
+      cameras: [{ id: 'gate-north', name: 'North gate', site: 'gate', sources: [`ff/default/${GATE_CAMERA}`, `ivms/hq/${GATE_CHANNEL}`] }],
     },
     process.env,
   );
@@ -42,7 +54,7 @@ async function main(): Promise<void> {
 
   const ffCameras = [
     new FfCameraSimulator({
-      deviceId: 'GATE-NORTH',
+      deviceId: GATE_CAMERA,
       seed: 'north',
       ratePerSec: 0.5,
       http: { url: `${base}/adapters/ff/default/events`, modes: ['multipart-file', 'multipart-file', 'multipart-field', 'json'], twoImages: true, imageBytes: 24_000 },
@@ -64,6 +76,7 @@ async function main(): Promise<void> {
   GraphiQL:   http://localhost:${port}/graphql   (open it in a browser and press ▶)
   Simulated:  FF cameras GATE-NORTH (HTTP, two images) and GATE-SOUTH (TCP :${tcpPort}),
               Camlytics "office" (long-poll + webhooks), VXG "cloud" (2 cameras), IVMS "hq" (alerts, HLS)
+  Site "gate": camera gate-north = FF GATE-NORTH + IVMS channel ${GATE_CHANNEL} (one camera, two vendors)
 
   Paste into GraphiQL:
     subscription { events { seq kind vendorType occurredAt camera { name } source { adapter } ... on PlateReadEvent { plate direction } ... on AnalyticsEvent { ruleName objectClass } } }
@@ -72,6 +85,9 @@ async function main(): Promise<void> {
     { cameras { edges { node { id name status capabilities sources { adapter instance } } } } }
   Trigger a VXG event (it comes back on the subscription): take the id of a VXG camera from cameras, then
     mutation { triggerEvent(input: { cameraId: "<id>", type: "door_bell", idempotencyKey: "demo-1" }) { accepted vendorEventId } }
+  A plate read at the gate (FF) with the video of the car (IVMS archive from 5 s before it) and the events around it:
+    ${GATE_QUERY}
+  then open http://localhost:${port}<playlistUrl> in an HLS player (or Safari).
   Watch an IVMS camera through this server (open playlistUrl with any HLS player or Safari):
     mutation { startStream(input: { cameraId: "<IVMS camera id>", mode: LIVE }) { id state playlistUrl expiresAt } }
 
