@@ -33,15 +33,33 @@ const QUERY = `query History($filter: EventFilter) {
 type Filter = { kinds?: string[]; cameraIds?: string[]; plate?: string; from?: string; to?: string } | null;
 type Shape = { name: string; make(): Filter };
 
+/**
+ * Linked cameras (sites and linked cameras): the last cameras of the seed joined in threes — each
+ * primary with the next two as its other sources, as a camera seen by three vendors would be.
+ */
+const LINKED_FROM = HISTORY_CAMERAS - 9;
+const LINKED: Array<{ primary: string; sources: string[] }> = [0, 3, 6].map((k) => {
+  const sources = [0, 1, 2].map((n) => cameraId(LINKED_FROM + k + n));
+  return { primary: sources[0], sources };
+});
+
+/** Apply LINKED to the seeded cameras (idempotent: a reused seed gets the same links). */
+async function linkCameras(sql: postgres.Sql): Promise<void> {
+  for (const { primary, sources } of LINKED)
+    for (const [rank, id] of sources.entries()) await sql`update cameras set linked_into = ${rank === 0 ? null : primary}, link_rank = ${rank} where id = ${id}`;
+}
+
 function shapes(plates: string[]): Shape[] {
   const r = createRng('bench-history');
-  const cam = () => cameraId(r.int(0, HISTORY_CAMERAS - 1));
+  const cam = () => cameraId(r.int(0, LINKED_FROM - 1)); // unlinked cameras: one source each
   const kinds = [['PLATE_READ'], ['LINE_CROSSED'], ['MOTION_STARTED', 'MOTION_ENDED']];
   const span = HISTORY_DAYS * 86_400_000;
   return [
     { name: 'no filter', make: () => null },
     { name: 'kinds', make: () => ({ kinds: r.pick(kinds) }) },
     { name: 'cameraIds', make: () => ({ cameraIds: r.chance(0.7) ? [cam()] : [cam(), cam(), cam()] }) },
+    // A linked camera by its id: the API expands it to its three sources; the SQL floor is given them.
+    { name: 'linked camera', make: () => ({ cameraIds: [r.pick(LINKED).primary] }) },
     { name: 'plate exact', make: () => ({ plate: r.pick(plates) }) },
     { name: 'plate prefix', make: () => ({ plate: `${r.pick(plates).slice(0, r.int(1, 3))}*` }) },
     {
@@ -60,7 +78,8 @@ function sqlPage(sql: postgres.Sql, f: Filter) {
   const p: Array<string | Date> = [];
   const arg = (v: string | Date) => (p.push(v), `$${p.length}`);
   if (f?.kinds) c.push(`kind in (${f.kinds.map(arg).join(', ')})`);
-  if (f?.cameraIds) c.push(`camera_id in (${f.cameraIds.map(arg).join(', ')})`);
+  const sourcesOf = (id: string) => LINKED.find((l) => l.primary === id)?.sources ?? [id];
+  if (f?.cameraIds) c.push(`camera_id in (${f.cameraIds.flatMap(sourcesOf).map(arg).join(', ')})`);
   if (f?.plate) c.push(f.plate.endsWith('*') ? `plate_normalized like ${arg(`${f.plate.slice(0, -1)}%`)}` : `plate_normalized = ${arg(f.plate)}`);
   if (f?.from) c.push(`occurred_at >= ${arg(new Date(f.from))}`);
   if (f?.to) c.push(`occurred_at <= ${arg(new Date(f.to))}`);
@@ -93,6 +112,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
   log(`history: ${fmt(rows)} events in ${seed.name} (${seed.reused ? 'reused' : `seeded in ${fmt(seed.seconds)} s`})`);
   const samples = scaled(200, 20);
   const sql = postgres(seed.url, { max: 1, onnotice: () => {} });
+  await linkCameras(sql);
   const app = await startServer(ctx, 'app', null, { BENCH_DB_URL: seed.url });
   const pool = new Pool(`http://127.0.0.1:${app.server.info.port}`, { connections: 1 });
   const out: ResultRow[] = [];
