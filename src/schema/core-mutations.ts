@@ -70,7 +70,8 @@ export function addMutationFields(builder: Builder, refs: CoreTypes) {
       'A vendor stream session behind this server. Sessions with the same camera, mode and parameters are shared; it stays open while used (playlist or segment fetches, keepStreamAlive) and stops after the idle timeout or when every startStream was matched by a stopStream. Scope streams.',
     fields: (t) => ({
       id: t.exposeID('id'),
-      camera: t.field({ type: refs.Camera, resolve: (s) => s.camera }),
+      // The session runs on one source; clients know the camera it belongs to (a linked camera's id).
+      camera: t.field({ type: refs.Camera, resolve: async (s, _a, ctx) => (await ctx.services.cameraById(s.camera.id)) ?? s.camera }),
       mode: t.field({ type: StreamMode, resolve: (s) => s.mode }),
       state: t.field({ type: StreamState, description: 'STARTING also while restarting after a failed vendor keepalive', resolve: (s) => s.state }),
       playlistUrl: t.exposeString('playlistUrl', {

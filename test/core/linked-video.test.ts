@@ -26,13 +26,13 @@ const CH2 = 'ivms/hq/2';
 const CH1 = 'ivms/hq/1';
 
 type ArchiveSession = SimSession & { startTs?: number };
-type Video = { id: string; mode: string; state: string; playlistUrl: string };
+type Video = { id: string; mode: string; state: string; playlistUrl: string; camera: { id: string } };
 type Related = { id: string; occurredAt: string; source: { adapter: string }; camera: { id: string } };
 
 const EVENT = `query($id: ID!) {
   event(id: $id) { id occurredAt camera { id key status sources { adapter instance vendorId status } site { key timezone } } }
 }`;
-const VIDEO = `query($id: ID!) { event(id: $id) { id video(beforeSec: 5) { id mode state playlistUrl } } }`;
+const VIDEO = `query($id: ID!) { event(id: $id) { id camera { id } video(beforeSec: 5) { id mode state playlistUrl camera { id } } } }`;
 const RELATED = `query($id: ID!) { event(id: $id) { related(withinSec: 10) { id occurredAt source { adapter } camera { id } } } }`;
 const LINK = 'mutation($input: LinkCamerasInput!) { linkCameras(input: $input) { id sources { adapter vendorId } } }';
 const UNLINK = 'mutation($input: UnlinkCameraSourceInput!) { unlinkCameraSource(input: $input) { id sources { adapter vendorId } } }';
@@ -120,6 +120,7 @@ for (const driver of drivers) {
       expect(r.errors).toBeUndefined();
       const v: Video = r.data.event.video;
       expect(v).toMatchObject({ mode: 'ARCHIVE', state: 'ACTIVE', playlistUrl: `/streams/${v.id}/index.m3u8` });
+      expect(v.camera.id).toBe(r.data.event.camera.id); // the linked camera, though the IVMS source serves it
       expect(newSessions(known)).toEqual([expect.objectContaining({ kind: 'archive', channelId: 2, startTs: t0 - 5000 })]);
       const playlist = await fetch(`${h.t.url}${v.playlistUrl}`, { headers: auth(VIEWER) });
       expect(playlist.status).toBe(200);
