@@ -97,7 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Config `sites:` and `cameras:` made true in the store before anything reads cameras (idempotent).
   await applyCameraConfig(db, { sites: options.config.sites, cameras: options.config.cameras });
   // Site zones in memory before any adapter reads a local time (ctx.cameras.timeZoneOf).
-  const siteZones = new SiteZones(db, options.config.cluster.deviceCacheSec * 1000, log.child({ component: 'site-zones' }));
+  const siteZones = new SiteZones(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'site-zones' }) });
   await siteZones.refresh();
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({

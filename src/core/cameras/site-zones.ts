@@ -25,18 +25,33 @@ export async function readSiteZones(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.id, r.timezone as string]));
 }
 
+export interface SiteZonesOptions {
+  /** Reload on a lookup this long after the last load (cluster.deviceCacheSec). */
+  ttlMs: number;
+  log?: Logger;
+  now?: () => number;
+  /** How the map is read (default readSiteZones). */
+  read?: (db: Db) => Promise<Map<string, string>>;
+}
+
 export class SiteZones {
   private zones = new Map<string, string>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | null = null;
   private again = false;
 
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly read: (db: Db) => Promise<Map<string, string>>;
+
   constructor(
     private readonly db: Db,
-    private readonly ttlMs: number,
-    private readonly log?: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: SiteZonesOptions,
+  ) {
+    this.ttlMs = options.ttlMs;
+    this.now = options.now ?? Date.now;
+    this.read = options.read ?? readSiteZones;
+  }
 
   /** The zone of the site of the camera containing source `id` (internal id); null when none. Never waits. */
   zoneOf(id: string): string | null {
@@ -59,9 +74,9 @@ export class SiteZones {
         this.again = false;
         const at = this.now();
         try {
-          this.zones = await readSiteZones(this.db);
+          this.zones = await this.read(this.db);
         } catch (err) {
-          this.log?.warn({ err }, 'site time zones could not be read; keeping the previous ones');
+          this.options.log?.warn({ err }, 'site time zones could not be read; keeping the previous ones');
         }
         this.loadedAt = at;
       } while (this.again);
