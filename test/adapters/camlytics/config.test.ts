@@ -19,7 +19,7 @@ describe('Camlytics config', () => {
     });
   });
 
-  it('leaves timezone unset unless given (resolved per event: the site of the channel\'s camera, else UTC)', () => {
+  it("leaves timezone unset unless given (resolved per event: the site of the channel's camera, else UTC)", () => {
     expect(camlyticsConfigSchema.parse({ type: 'camlytics', id: 'office' }).timezone).toBeUndefined();
     expect(camlyticsConfigSchema.parse({ type: 'camlytics', id: 'office', timezone: 'UTC' }).timezone).toBe('UTC');
   });
