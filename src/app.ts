@@ -30,6 +30,7 @@ import { StatusHub } from './core/ops/status-hub.ts';
 import { createServices } from './core/services.ts';
 import { camerasById } from './core/cameras/repo.ts';
 import { applyCameraConfig } from './core/cameras/links.ts';
+import { SiteZones } from './core/cameras/site-zones.ts';
 import { StreamManager } from './core/streams/manager.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
@@ -95,6 +96,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { db } = database;
   // Config `sites:` and `cameras:` made true in the store before anything reads cameras (idempotent).
   await applyCameraConfig(db, { sites: options.config.sites, cameras: options.config.cameras });
+  // Site zones in memory before any adapter reads a local time (ctx.cameras.timeZoneOf).
+  const siteZones = new SiteZones(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'site-zones' }) });
+  await siteZones.refresh();
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({
     log: log.child({ component: 'leases' }),
@@ -125,7 +129,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
   const statusHub = new StatusHub();
   const registry = new AdapterRegistry({
-    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases, clock },
+    deps: { db, ingest, media, cameraCache, routes, fetch, log, metrics, leases, clock, siteZones },
     metrics,
     log,
     onStatus: (info) => statusHub.publish(info),
@@ -152,6 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     streams,
     deviceCacheMs: options.config.cluster.deviceCacheSec * 1000,
     cameraChanges: bus instanceof RedisEventBus ? bus.changes('cameras') : undefined,
+    siteZones,
   });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);

@@ -43,7 +43,7 @@ export interface CoreServices {
   cameraSources(id: string): Promise<DeviceRecord[]>;
   /**
    * The source of `camera` that serves `capability`: the first in link_rank order that has it and
-   * whose adapter instance is configured (else the first that has it); null when none has it.
+   * whose adapter instance is configured (else the first that has it); null when none has it. Since SDK 2.1.0.
    */
   sourceFor(camera: CameraRecord, capability: CapabilityName): DeviceRecord | null;
   listCameras(filter: CameraFilter | null | undefined, first: number, after?: string | null): Promise<{ cameras: CameraRecord[]; hasNextPage: boolean }>;
@@ -53,25 +53,21 @@ export interface CoreServices {
    */
   deviceById(id: string): Promise<DeviceRecord | null>;
   /**
-   * The sources of the logical camera containing the device `id` (a source's or the camera's internal
-   * or global id), in link order; [] when unknown. Since SDK 2.1.0 (sites and linked cameras).
-   */
-  cameraSources(id: string): Promise<DeviceRecord[]>;
-  /**
    * Events of the cameras `cameraIds` (any source) within ±`withinMs` of `at`, nearest first (ties by
-   * seq), without the event `excludeSeq`; at most `limit` (callers check the bounds).
+   * seq), without the event `excludeSeq`; at most `limit` (callers check the bounds). Since SDK 2.1.0.
    */
   relatedEvents(query: RelatedEventsQuery): Promise<StoredEvent[]>;
   /** Devices of every type (or of `filter.types`), ordered by id; a linked camera once (its sources are not listed apart). Since SDK 2.0.0. */
   listDevices(filter: DeviceFilter | null | undefined, first: number, after?: string | null): Promise<{ devices: DeviceRecord[]; hasNextPage: boolean }>;
-  /** Sites ordered by key. */
+  /** Sites ordered by key. Since SDK 2.1.0. */
   sites(): Promise<SiteRecord[]>;
+  /** A site by its key (config `sites[].id`); null when there is none. Since SDK 2.1.0. */
   siteByKey(key: string): Promise<SiteRecord | null>;
-  /** The `from` cameras' sources join camera `into` (internal ids); visible on every instance at once (Redis). */
+  /** The `from` cameras' sources join camera `into` (internal ids); visible on every instance at once (Redis). Since SDK 2.1.0. */
   linkCameras(into: string, from: readonly string[]): Promise<CameraRecord>;
-  /** Source `source` (internal id) leaves camera `cameraId` and is a camera of its own again. */
+  /** Source `source` (internal id) leaves camera `cameraId` and is a camera of its own again. Since SDK 2.1.0. */
   unlinkCameraSource(cameraId: string, source: string): Promise<CameraRecord>;
-  /** Rename a camera or move it to another site (siteKey). */
+  /** Rename a camera or move it to another site (siteKey). Since SDK 2.1.0. */
   updateCamera(id: string, update: CameraUpdate): Promise<CameraRecord>;
   /**
    * The scope a caller needs to use `capability` on a device of adapter `adapterType` (its

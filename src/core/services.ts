@@ -8,6 +8,7 @@ import { eventsAfter, eventsBySeq, listEvents, relatedEvents } from './db/event-
 import { camerasById, listDevices, type CameraRecord, type DeviceFilter, type DeviceRecord } from './cameras/repo.ts';
 import { composeCamera, sourceFor } from './cameras/logical.ts';
 import { LinkIndex } from './cameras/link-index.ts';
+import type { SiteZones } from './cameras/site-zones.ts';
 import { cameraIdsOfSites, linkCameras, unlinkSource, updateCamera } from './cameras/links.ts';
 import { listSites, siteByKey } from './cameras/sites.ts';
 import type { EventFilter } from './db/event-repo.ts';
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   deviceCacheMs?: number;
   /** Tells the other instances that cameras changed (links, names, sites) and hears theirs (Redis); absent on one instance. */
   cameraChanges?: ChangeChannel;
+  /** Site time zones handed to adapters (ctx.cameras.timeZoneOf): reloaded on the same changes as the link index. */
+  siteZones?: SiteZones;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -91,12 +94,17 @@ export function createServices(deps: ServiceDeps): CoreServices {
   const invalidate = () => {
     links.invalidate();
     rowById.clear();
+    return deps.siteZones?.refresh();
   };
-  deps.cameraChanges?.subscribe(invalidate);
-  /** After a change here: this instance at once, the others over Redis (else within ttlMs). */
-  const changed = () => {
-    invalidate();
+  deps.cameraChanges?.subscribe(() => void invalidate());
+  /**
+   * After a change here: this instance at once (its site zones reloaded before the mutation
+   * answers), the others over Redis (else within ttlMs).
+   */
+  const changed = async () => {
+    const zones = invalidate();
     deps.cameraChanges?.publish();
+    await zones;
   };
 
   /** The logical camera containing this source row (a camera: composed; any other device as is). */
@@ -206,17 +214,17 @@ export function createServices(deps: ServiceDeps): CoreServices {
     siteByKey: (key) => siteByKey(deps.db, key),
     linkCameras: async (into, from) => {
       await linkCameras(deps.db, into, from, 'api');
-      changed();
+      await changed();
       return cameraOrThrow(into);
     },
     unlinkCameraSource: async (cameraId, source) => {
       await unlinkSource(deps.db, cameraId, source);
-      changed();
+      await changed();
       return cameraOrThrow(cameraId);
     },
     updateCamera: async (id, update) => {
       await updateCamera(deps.db, id, update);
-      changed();
+      await changed();
       return cameraOrThrow(id);
     },
     capabilityScope: (adapterType, capability) => capabilityScope(deps.registry.definition(adapterType) ?? {}, capability),

@@ -5,7 +5,7 @@
  */
 import { badInput } from '../../sdk.ts';
 import { isPlainObject, parseCamlyticsEvent, textField, type CamlyticsEventRecord } from './parse.ts';
-import { parseCamlyticsTime } from './time.ts';
+import { parseCamlyticsTime, type CamlyticsZone } from './time.ts';
 
 export const AGGREGATE_GRANULARITIES = ['HOURLY', 'DAILY'] as const;
 export type AggregateGranularity = (typeof AGGREGATE_GRANULARITIES)[number];
@@ -40,7 +40,7 @@ export type WebhookBody = { kind: 'immediate'; event: CamlyticsEventRecord } | {
 
 const AGGREGATE_FIELDS = ['since_time', 'until_time', 'event_type_aggregate', 'rule_id_aggregate'];
 
-export function classifyWebhook(body: unknown, timeZone = 'UTC'): WebhookBody {
+export function classifyWebhook(body: unknown, timeZone: CamlyticsZone = 'UTC'): WebhookBody {
   if (!isPlainObject(body)) throw badInput(`body: expected a JSON object, got ${Array.isArray(body) ? 'a list' : body === null ? 'null' : typeof body}`);
   if (AGGREGATE_FIELDS.some((f) => f in body)) return { kind: 'aggregate', aggregate: parseAggregate(body, timeZone) };
   if ('event_type' in body || 'type' in body) return { kind: 'immediate', event: parseCamlyticsEvent(body, 'webhook', timeZone) };
@@ -56,9 +56,10 @@ export function granularityOf(spanMs: number): AggregateGranularity | null {
   return null;
 }
 
-export function parseAggregate(o: Record<string, unknown>, timeZone = 'UTC'): StoredAggregate {
+export function parseAggregate(o: Record<string, unknown>, zone: CamlyticsZone = 'UTC'): StoredAggregate {
   const channelId = textField(o, ['channel_id'], 200);
   if (!channelId) throw badInput('channel_id: required', { field: 'channel_id' });
+  const timeZone = typeof zone === 'string' ? zone : zone(channelId);
   const since = parseCamlyticsTime(o.since_time, 'since_time', timeZone);
   const until = parseCamlyticsTime(o.until_time, 'until_time', timeZone);
   const span = until.date.getTime() - since.date.getTime();

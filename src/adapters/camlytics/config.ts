@@ -45,8 +45,11 @@ export const camlyticsConfigSchema = z
       .min(0)
       .max(7 * 86_400)
       .default(3600),
-    /** Zone of times sent without an offset. */
-    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').default('UTC'),
+    /**
+     * Zone of times sent without an offset. Absent: each channel's camera's site zone (config
+     * `sites:`), else UTC (camlyticsTimeZoneOf).
+     */
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').optional(),
     maxWebhookBytes: z
       .number()
       .int()

@@ -17,6 +17,7 @@ import { CamlyticsPoller, CURSOR_STATE_KEY } from './poller.ts';
 import { addCamlyticsSchema } from './schema.ts';
 import { SeenEvents } from './seen.ts';
 import { camlyticsWebhookHandler } from './webhook.ts';
+import { camlyticsTimeZoneOf } from './time.ts';
 
 const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
@@ -47,6 +48,7 @@ export const camlyticsAdapter = defineAdapter({
       const poller = new CamlyticsPoller({
         client,
         config: c,
+        timeZone: camlyticsTimeZoneOf(c.timezone, ctx.cameras),
         seen,
         health,
         state: ctx.state,

@@ -6,7 +6,7 @@
  * naming the field.
  */
 import { AppError, badInput, vendorRejected } from '../../sdk.ts';
-import { parseCamlyticsTime, type CamlyticsTime } from './time.ts';
+import { parseCamlyticsTime, type CamlyticsTime, type CamlyticsZone } from './time.ts';
 
 export type CamlyticsDelivery = 'poll' | 'webhook';
 
@@ -65,9 +65,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parse one event object (REST or immediate webhook). */
-export function parseCamlyticsEvent(json: unknown, via: CamlyticsDelivery, timeZone = 'UTC'): CamlyticsEventRecord {
+export function parseCamlyticsEvent(json: unknown, via: CamlyticsDelivery, zone: CamlyticsZone = 'UTC'): CamlyticsEventRecord {
   if (!isPlainObject(json)) throw badInput(`event: expected a JSON object, got ${Array.isArray(json) ? 'a list' : json === null ? 'null' : typeof json}`);
   const o = json;
+  // A zone per channel needs the channel first (so a bad channel_id is reported before the time).
+  const timeZone = typeof zone === 'string' ? zone : zone(required(o, ['channel_id'], 200));
   const typeNames = via === 'webhook' ? ['event_type', 'type'] : ['type', 'event_type'];
   const timeNames = via === 'webhook' ? ['event_time', 'time'] : ['time', 'event_time'];
   const timeField = timeNames.find((n) => o[n] !== undefined && o[n] !== null && o[n] !== '');
@@ -113,7 +115,7 @@ export interface RestEventList {
  * The `/events` answer: a JSON array (`{ "events": [...] }` tolerated). Anything else is
  * VENDOR_REJECTED, because it is the vendor's answer, not our caller's input.
  */
-export function parseRestEventList(body: unknown, timeZone = 'UTC'): RestEventList {
+export function parseRestEventList(body: unknown, timeZone: CamlyticsZone = 'UTC'): RestEventList {
   const list = Array.isArray(body) ? body : isPlainObject(body) && Array.isArray(body.events) ? body.events : null;
   if (!list) throw vendorRejected(`events: expected a JSON array, got ${body === null ? 'null' : isPlainObject(body) ? 'an object' : typeof body}`);
   const out: RestEventList = { events: [], rejected: [] };

@@ -21,6 +21,8 @@ const ERROR_AFTER = 3;
 export interface PollerDeps {
   client: Pick<CamlyticsClient, 'events'>;
   config: CamlyticsConfig;
+  /** The zone of a channel's times without offset (camlyticsTimeZoneOf); default: config.timezone, else UTC. */
+  timeZone?: (channelId: string) => string;
   seen: SeenEvents;
   health: CamlyticsHealth;
   state: InstanceState;
@@ -73,7 +75,7 @@ export class CamlyticsPoller {
       try {
         this.d.count('poll.requests');
         const body = await this.d.client.events({ timeoutMs, signal });
-        handled = await this.handle(parseRestEventList(body, c.timezone));
+        handled = await this.handle(parseRestEventList(body, this.d.timeZone ?? c.timezone ?? 'UTC'));
         if (failures > 0) log.info({ failures }, 'Camlytics polling recovered');
         failures = 0;
         unreachableRun = 0;

@@ -6,7 +6,19 @@
  * IANA zone (the SDK's zonedTimeToDate: a time in a DST gap moves forward, an ambiguous one takes
  * the earlier instant). Pure.
  */
-import { badInput, zonedTimeToDate } from '../../sdk.ts';
+import { badInput, zonedTimeToDate, type CameraRegistry } from '../../sdk.ts';
+
+/** The zone of times without offset: one zone, or the zone of a channel (camlyticsTimeZoneOf). */
+export type CamlyticsZone = string | ((channelId: string) => string);
+
+/**
+ * The zone of a channel's local times: the instance's `timezone` when the config sets it, else the
+ * zone of the site of the channel's camera (ctx.cameras.timeZoneOf, in memory), else UTC.
+ */
+export const camlyticsTimeZoneOf =
+  (configured: string | undefined, cameras: Pick<CameraRegistry, 'timeZoneOf'>) =>
+  (channelId: string): string =>
+    configured ?? cameras.timeZoneOf(channelId) ?? 'UTC';
 
 const ROUND_TRIP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 

@@ -10,11 +10,13 @@ import { aggregateKey, classifyWebhook } from './aggregate.ts';
 import type { CamlyticsConfig } from './config.ts';
 import { mapCamlyticsEvent } from './map.ts';
 import type { SeenEvents } from './seen.ts';
+import { camlyticsTimeZoneOf } from './time.ts';
 
 export const AGGREGATES_COLLECTION = 'aggregates';
 
 export function camlyticsWebhookHandler(ctx: AdapterContext<CamlyticsConfig>, seen: SeenEvents) {
   const { config } = ctx;
+  const timeZone = camlyticsTimeZoneOf(config.timezone, ctx.cameras);
   return async ({ req, res, query }: RouteRequest): Promise<void> => {
     try {
       if (!secretsEqual(query.get('token'), config.webhookToken)) {
@@ -22,7 +24,7 @@ export function camlyticsWebhookHandler(ctx: AdapterContext<CamlyticsConfig>, se
         throw new AppError('UNAUTHENTICATED', query.has('token') ? 'wrong webhook token' : 'missing webhook token: add ?token=… to the webhook URL');
       }
       const json = await readJsonBody(req, config.maxWebhookBytes);
-      const body = classifyWebhook(json, config.timezone);
+      const body = classifyWebhook(json, timeZone);
       if (body.kind === 'immediate') {
         const input = mapCamlyticsEvent(body.event);
         const r = await ctx.publish(input);

@@ -9,8 +9,11 @@ export const ffConfigSchema = z
     /** TCP push listener port; absent = HTTP only. */
     tcpPort: z.number().int().min(0).max(65535).optional(),
     tcpHost: z.string().default('0.0.0.0'),
-    /** Zone of the camera clock, for `datetime` when `capture_timestamp` is missing. */
-    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').default('UTC'),
+    /**
+     * Zone of the camera clocks, for `datetime` without offset when `capture_timestamp` is missing.
+     * Absent: each camera's site zone (config `sites:`), else UTC (ffTimeZoneOf).
+     */
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Prague)').optional(),
     /** Per-instance ingest secret: a header key (camera `x_auth_key`) or basic auth (camera user/password). */
     auth: z
       .union([

@@ -7,14 +7,16 @@ import { badInput, tooLarge } from '../../sdk.ts';
 import type { FfConfig } from './config.ts';
 import { mapFfEvent, stripFfImages } from './map.ts';
 import { parseFfEvent } from './parse.ts';
+import { ffTimeZoneOf } from './time.ts';
 
-export function ffEventInput(json: unknown, config: FfConfig, extraImages: MediaInput[] = []) {
+export function ffEventInput(json: unknown, ctx: Pick<AdapterContext<FfConfig>, 'config' | 'cameras'>, extraImages: MediaInput[] = []) {
+  const { config } = ctx;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput('event: expected a JSON object');
   // The event without its images is bounded on every path (multipart part, JSON body, TCP object).
   const jsonBytes = Buffer.byteLength(JSON.stringify(stripFfImages(json as Record<string, unknown>)));
   if (jsonBytes > config.limits.maxJsonBytes) throw tooLarge(`event: ${jsonBytes} bytes of JSON (images excluded) exceeds the limit of ${config.limits.maxJsonBytes}`);
   const ev = parseFfEvent(json);
-  const mapped = mapFfEvent(ev, json as Record<string, unknown>, { timeZone: config.timezone });
+  const mapped = mapFfEvent(ev, json as Record<string, unknown>, { timeZone: ffTimeZoneOf(config.timezone, ctx.cameras) });
   const media = [...mapped.images, ...extraImages];
   if (media.length > config.limits.maxImages) throw badInput(`images: at most ${config.limits.maxImages} per event, got ${media.length}`);
   for (const m of media) {
@@ -26,5 +28,5 @@ export function ffEventInput(json: unknown, config: FfConfig, extraImages: Media
 }
 
 export function publishFfJson(ctx: AdapterContext<FfConfig>, json: unknown, extraImages: MediaInput[] = [], deadlineMs?: number): Promise<PublishResult> {
-  return ctx.publish(ffEventInput(json, ctx.config, extraImages), { deadlineMs });
+  return ctx.publish(ffEventInput(json, ctx, extraImages), { deadlineMs });
 }

@@ -11,8 +11,8 @@ import { ffOccurredAt } from './time.ts';
 export const FF_TYPE_NAME = 'FfPlateEvent';
 
 export interface FfMapOptions {
-  /** IANA zone of the camera clock, for `datetime` without offset. */
-  timeZone: string;
+  /** IANA zone of the camera clock, for `datetime` without offset; or the zone of a Device ID (ffTimeZoneOf). */
+  timeZone: string | ((deviceId: string) => string);
 }
 
 export interface FfMapped {
@@ -161,7 +161,7 @@ export function mapFfEvent(ev: FfEvent, raw: Record<string, unknown>, opts: FfMa
       typeName: FF_TYPE_NAME,
       kind: 'PLATE_READ',
       vendorType: ev.carState,
-      occurredAt: ffOccurredAt(ev, opts.timeZone),
+      occurredAt: ffOccurredAt(ev, typeof opts.timeZone === 'string' ? opts.timeZone : opts.timeZone(device)),
       dedupeKey: ffDedupeKey(ev),
       camera: { vendorId: device, name },
       plate,

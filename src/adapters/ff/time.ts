@@ -4,8 +4,17 @@
  * (the SDK's zonedTimeToDate: a time in a DST gap moves forward, an ambiguous one takes the
  * earlier instant). Pure.
  */
-import { badInput, zonedTimeToDate } from '../../sdk.ts';
+import { badInput, zonedTimeToDate, type CameraRegistry } from '../../sdk.ts';
 import type { FfEvent } from './parse.ts';
+
+/**
+ * The zone of a camera's local times: the instance's `timezone` when the config sets it, else the
+ * zone of the camera's site (ctx.cameras.timeZoneOf, in memory), else UTC.
+ */
+export const ffTimeZoneOf =
+  (configured: string | undefined, cameras: Pick<CameraRegistry, 'timeZoneOf'>) =>
+  (deviceId: string): string =>
+    configured ?? cameras.timeZoneOf(deviceId) ?? 'UTC';
 
 /** The instant an FF event occurred (see module doc). Throws badInput when neither time is usable. */
 export function ffOccurredAt(ev: Pick<FfEvent, 'captureTimestamp' | 'datetime'>, timeZone: string): Date {

@@ -8,9 +8,11 @@
 import { isAppError, type AdapterContext } from '../../sdk.ts';
 import { decodeDataUrl, parseNotification, type IvmsAlert } from './alert.ts';
 import { alertToEvent, sha256, type AlertImage } from './map.ts';
+import type { IvmsZone } from './time.ts';
 
 export interface AlertIngestOptions {
-  timeZone: string;
+  /** The zone of eventTime, or of a channel's eventTime (ivmsTimeZoneOf). */
+  timeZone: IvmsZone;
   maxImageBytes: number;
   maxQueue: number;
   publishDeadlineMs: number;
@@ -101,7 +103,7 @@ export class AlertIngest {
         imageDigest = sha256(alert.imageUrl);
       }
     }
-    const opts = { timeZone: this.options.timeZone, image, imageDigest, imageProblem, cameraName: this.options.knownChannels().has(alert.cameraId) ? null : alert.cameraName };
+    const opts = { timeZone: alert.timeZone, image, imageDigest, imageProblem, cameraName: this.options.knownChannels().has(alert.cameraId) ? null : alert.cameraName };
     const deadline = { deadlineMs: this.options.publishDeadlineMs };
     let result;
     try {

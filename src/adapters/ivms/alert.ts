@@ -8,7 +8,7 @@
  *   "eventDetails1":"NA"}` — no event id, no zone on eventTime, the snapshot inline;
  * - anything else is invalid (counted, never stored). An array of alerts is accepted.
  */
-import { parseEventTime } from './time.ts';
+import { parseEventTime, type IvmsZone } from './time.ts';
 
 export interface IvmsAlert {
   /** Channel id as text (the camera's vendorId). */
@@ -16,6 +16,8 @@ export interface IvmsAlert {
   cameraName: string | null;
   /** The wall-clock text as sent. */
   eventTime: string;
+  /** The IANA zone eventTime was read in. */
+  timeZone: string;
   occurredAt: Date;
   /** Opaque vendor code (209 = Activity Detection is the only public one). */
   alertType: number | null;
@@ -33,8 +35,8 @@ export type Notification =
 const intOf = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v) : null);
 const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/** Parse one WebSocket text message; `timeZone` reads eventTime. */
-export function parseNotification(text: string, timeZone: string): Notification[] {
+/** Parse one WebSocket text message; `timeZone` (or the zone of the alert's channel) reads eventTime. */
+export function parseNotification(text: string, timeZone: IvmsZone): Notification[] {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -48,7 +50,7 @@ export function parseNotification(text: string, timeZone: string): Notification[
   return [parseObject(v, timeZone)];
 }
 
-function parseObject(v: unknown, timeZone: string): Notification {
+function parseObject(v: unknown, zone: IvmsZone): Notification {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { kind: 'invalid', reason: 'not a JSON object' };
   const o = v as Record<string, unknown>;
   if (!('cameraId' in o) && ('code' in o || 'status' in o) && typeof o.message === 'string') {
@@ -57,6 +59,7 @@ function parseObject(v: unknown, timeZone: string): Notification {
   const camera = intOf(o.cameraId);
   if (camera === null || camera < 0) return { kind: 'invalid', reason: `cameraId: expected a channel id, got ${preview(o.cameraId)}` };
   const eventTime = textOf(o.eventTime);
+  const timeZone = typeof zone === 'string' ? zone : zone(String(camera));
   const occurredAt = parseEventTime(eventTime, timeZone);
   if (!eventTime || !occurredAt) return { kind: 'invalid', reason: `eventTime: expected "YYYY-MM-DD HH:MM:SS", got ${preview(o.eventTime)}` };
   if ('alertType' in o && o.alertType !== null && intOf(o.alertType) === null) {
@@ -70,6 +73,7 @@ function parseObject(v: unknown, timeZone: string): Notification {
       cameraId: String(camera),
       cameraName: textOf(o.cameraName),
       eventTime: eventTime.trim(),
+      timeZone,
       occurredAt,
       alertType: intOf(o.alertType),
       alertMessage: textOf(o.alertMessage) ?? '',

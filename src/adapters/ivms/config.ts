@@ -31,8 +31,11 @@ export const ivmsConfigSchema = z
     wsUrl: wsUrl.optional(),
     /** Listen to the notification WebSocket (alerts). */
     notifications: z.boolean().default(true),
-    /** Zone of the IVMS server clock: alert `eventTime` has no offset. */
-    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Kolkata)').default('UTC'),
+    /**
+     * Zone of the IVMS server clock: alert `eventTime` has no offset. Absent: each channel's camera's
+     * site zone (config `sites:`), else UTC (ivmsTimeZoneOf).
+     */
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Kolkata)').optional(),
     /** startarchive is POST in the document and GET in the public connector. */
     archiveMethod: z.enum(['POST', 'GET']).default('POST'),
     /** How often a stream in use is kept alive (the connector: 30 s). */

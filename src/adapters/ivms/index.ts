@@ -20,6 +20,7 @@ import { eventMediaApi } from './media.ts';
 import { NotificationSocket } from './notifications.ts';
 import { addIvmsSchema } from './schema.ts';
 import { ivmsStreamHandlers } from './streams.ts';
+import { ivmsTimeZoneOf } from './time.ts';
 
 const NOTIFICATIONS_PART = 'notifications';
 
@@ -45,7 +46,7 @@ export const ivmsAdapter = defineAdapter({
     const health = new Health(cfg.notifications ? [CHANNELS_PART, NOTIFICATIONS_PART] : [CHANNELS_PART], (s, d) => ctx.setStatus(s, d));
     const channels = new ChannelSync({ client, cameras: ctx.cameras, health, refreshMs: cfg.channelRefreshSec * 1000, count: ctx.count, log: ctx.log, clock: ctx.clock });
     const alerts = new AlertIngest(ctx, {
-      timeZone: cfg.timezone,
+      timeZone: ivmsTimeZoneOf(cfg.timezone, ctx.cameras),
       maxImageBytes: cfg.limits.snapMaxBytes,
       maxQueue: cfg.limits.alertQueue,
       publishDeadlineMs: cfg.limits.alertPublishDeadlineMs,

@@ -3,7 +3,19 @@
  * the configured IANA zone of the IVMS server (the SDK's zonedTimeToDate: a time in a DST gap
  * moves forward, an ambiguous one takes the earlier instant). Pure.
  */
-import { zonedTimeToDate } from '../../sdk.ts';
+import { zonedTimeToDate, type CameraRegistry } from '../../sdk.ts';
+
+/** The zone of `eventTime`: one zone, or the zone of a channel (ivmsTimeZoneOf). */
+export type IvmsZone = string | ((channelId: string) => string);
+
+/**
+ * The zone of a channel's alert times: the instance's `timezone` when the config sets it, else the
+ * zone of the site of the channel's camera (ctx.cameras.timeZoneOf, in memory), else UTC.
+ */
+export const ivmsTimeZoneOf =
+  (configured: string | undefined, cameras: Pick<CameraRegistry, 'timeZoneOf'>) =>
+  (channelId: string): string =>
+    configured ?? cameras.timeZoneOf(channelId) ?? 'UTC';
 
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?$/;
 

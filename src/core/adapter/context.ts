@@ -10,6 +10,7 @@ import type { Ingest } from '../events/ingest.ts';
 import { CAMERA_DEVICE_TYPE, cameraIdOf, type CameraStatus } from '../events/model.ts';
 import type { FileMediaStore } from '../media/store.ts';
 import type { CameraCache } from '../cameras/cache.ts';
+import type { SiteZones } from '../cameras/site-zones.ts';
 import { listDevices, setCameraStatus, upsertCamera } from '../cameras/repo.ts';
 import type { SafeFetch } from '../http/safe-fetch.ts';
 import type { AdapterRoutes } from './routes.ts';
@@ -35,6 +36,8 @@ export interface ContextDeps {
   leases: Leases;
   /** The server's clock, handed to adapters as ctx.clock (default: real time). */
   clock?: Clock;
+  /** Site time zones of sources (ctx.cameras.timeZoneOf); absent: every source answers null. */
+  siteZones?: SiteZones;
 }
 
 export interface InstanceHooks {
@@ -136,6 +139,8 @@ export function createInstanceContext(
     return r.devices.map(({ id, vendorId, name, status, capabilities, deviceType }) => ({ id, vendorId, name, status, capabilities, type: deviceType }));
   };
 
+  const timeZoneOf = (vendorId: string): string | null => deps.siteZones?.zoneOf(cameraIdOf(adapter, instance, vendorId)) ?? null;
+
   const counted = new WeakSet<object>();
   const reportRejected = (errOrCode: unknown) => {
     if (typeof errOrCode === 'object' && errOrCode !== null) {
@@ -184,6 +189,7 @@ export function createInstanceContext(
         await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
       },
       list: async () => (await instanceDevices()).filter((d) => d.type === CAMERA_DEVICE_TYPE).map(({ type: _type, ...camera }) => camera),
+      timeZoneOf,
     },
     devices: {
       idOf: (vendorId) => cameraIdOf(adapter, instance, vendorId),
@@ -192,6 +198,7 @@ export function createInstanceContext(
         await setCameraStatus(deps.db, cameraIdOf(adapter, instance, vendorId), status);
       },
       list: () => instanceDevices(),
+      timeZoneOf,
     },
     state: instanceState(deps.db, adapter, instance),
     records: recordStore(deps.db, adapter, instance),

@@ -24,8 +24,12 @@ import type { Clock } from '../time/clock.ts';
  * LOCK/UNLOCK (handlers lock/unlock), an adapter's own kinds and capabilities (eventKinds, prefixed),
  * scopes per capability (capabilityScopes, capabilityScope). Breaking for TypeScript code: EventInput.kind
  * and capability lists widen to EventKindName/CapabilityName, StoredEvent.kind is EventKindName.
+ * 2.1.0 (additions only): sites and linked cameras. CameraRegistry/DeviceRegistry.timeZoneOf (the IANA
+ * zone of a source's site, for vendors that send local times). CoreServices (GraphQLContext.services):
+ * cameraSources, sourceFor, relatedEvents, sites, siteByKey, linkCameras, unlinkCameraSource, updateCamera;
+ * CameraRecord gains sources (a logical camera's source rows), linkedInto, linkRank, siteKey and key.
  */
-export const SDK_VERSION = '2.0.0';
+export const SDK_VERSION = '2.1.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 
@@ -76,6 +80,14 @@ export interface CameraRegistry {
   idOf(vendorId: string): string;
   /** This instance's cameras (e.g. to mark those that disappeared OFFLINE). */
   list(): Promise<CameraInfo[]>;
+  /**
+   * The IANA time zone of the site of the camera this source (vendor id of this instance) belongs
+   * to (a source linked into a camera takes that camera's site); null when it has no site or the
+   * site no zone. In memory, cheap to call per event (no query); a change of links or sites shows
+   * once the server reloaded them (at once on the instance that made it, and over Redis; else
+   * within cluster.deviceCacheSec). Since SDK 2.1.0.
+   */
+  timeZoneOf(vendorId: string): string | null;
 }
 /** Devices of every type of one instance (cameras included); ids are shared with ctx.cameras. */
 export interface DeviceRegistry {
@@ -86,6 +98,8 @@ export interface DeviceRegistry {
   idOf(vendorId: string): string;
   /** This instance's devices of every type. */
   list(): Promise<DeviceInfo[]>;
+  /** The IANA time zone of the device's site, as CameraRegistry.timeZoneOf. Since SDK 2.1.0. */
+  timeZoneOf(vendorId: string): string | null;
 }
 
 export interface InstanceState {

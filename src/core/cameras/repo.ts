@@ -20,17 +20,17 @@ export interface CameraRecord {
   status: CameraStatus;
   capabilities: CapabilityName[];
   details: Record<string, unknown>;
-  /** Primary row of the logical camera this source joined (core/cameras/links.ts); null for a primary. */
+  /** Primary row of the logical camera this source joined (core/cameras/links.ts); null for a primary. Since SDK 2.1.0. */
   linkedInto?: string | null;
-  /** Order among the sources of its logical camera (the primary is 0). */
+  /** Order among the sources of its logical camera (the primary is 0). Since SDK 2.1.0. */
   linkRank?: number;
-  /** Site key (sites.key) of the logical camera. */
+  /** Site key (sites.key) of the logical camera. Since SDK 2.1.0. */
   siteKey?: string | null;
-  /** Configured camera id (config `cameras[].id`). */
+  /** Configured camera id (config `cameras[].id`). Since SDK 2.1.0. */
   key?: string | null;
   /**
    * A logical camera (what GraphQL presents, core/cameras/logical.ts): its sources in link_rank
-   * order, each with its own status and capabilities; absent on a raw source row.
+   * order, each with its own status and capabilities; absent on a raw source row. Since SDK 2.1.0.
    */
   sources?: DeviceRecord[];
 }

@@ -16,8 +16,12 @@ describe('Camlytics config', () => {
       maxResponseBytes: 5 * 1024 * 1024,
       backoffMaxSec: 30,
       restApi: true,
-      timezone: 'UTC',
     });
+  });
+
+  it("leaves timezone unset unless given (resolved per event: the site of the channel's camera, else UTC)", () => {
+    expect(camlyticsConfigSchema.parse({ type: 'camlytics', id: 'office' }).timezone).toBeUndefined();
+    expect(camlyticsConfigSchema.parse({ type: 'camlytics', id: 'office', timezone: 'UTC' }).timezone).toBe('UTC');
   });
 
   it('names every problem by path', () => {

@@ -26,6 +26,7 @@ describe('IVMS notification messages', () => {
       cameraId: '2',
       cameraName: '192.168.1.47',
       eventTime: '2017-07-07 11:56:47',
+      timeZone: 'UTC',
       occurredAt: new Date('2017-07-07T11:56:47Z'),
       alertType: 209,
       alertMessage: 'Activity Detection',
@@ -35,7 +36,8 @@ describe('IVMS notification messages', () => {
   });
 
   it('reads eventTime in the configured zone', () => {
-    expect(alertOf(fixture('ws-alert.doc.json'), 'Asia/Kolkata').alert.occurredAt.toISOString()).toBe('2017-07-07T06:26:47.000Z');
+    const { alert } = alertOf(fixture('ws-alert.doc.json'), 'Asia/Kolkata');
+    expect([alert.occurredAt.toISOString(), alert.timeZone]).toEqual(['2017-07-07T06:26:47.000Z', 'Asia/Kolkata']);
   });
 
   it('accepts string ids and an array of alerts', () => {

@@ -18,6 +18,7 @@ function harness(replies: Record<string, Reply>) {
   let upserts = 0;
   const cameras: CameraRegistry = {
     idOf: (v) => `ivms/t/${v}`,
+    timeZoneOf: () => null,
     upsert: async (c: CameraUpsert) => {
       upserts++;
       const prev = rows.get(c.vendorId);
