@@ -126,7 +126,9 @@ describe('validateAdapterEntries (built-in adapters)', () => {
   it('applies adapter defaults', () => {
     const { configs, problems } = validateAdapterEntries([{ type: 'ff', id: 'd' }], defs);
     expect(problems).toEqual([]);
-    expect(configs[0]).toMatchObject({ type: 'ff', id: 'd', timezone: 'UTC', tcpHost: '0.0.0.0' });
+    expect(configs[0]).toMatchObject({ type: 'ff', id: 'd', tcpHost: '0.0.0.0' });
+    // No timezone default: unset, local times are read in the camera's site zone, else UTC (ff/time.ts).
+    expect(configs[0]).not.toHaveProperty('timezone');
   });
 });
 
