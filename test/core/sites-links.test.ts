@@ -235,6 +235,26 @@ describe('sites and linked cameras', () => {
     expect((await gql(CAMERA, { id: cam(CH3) })).data.camera.id).toBe(cam(CH3));
     expect((await gql(CAMERA, { id: cam(CH5) })).data.camera.sources.map((s: { vendorId: string }) => s.vendorId)).toEqual(['CH5', 'CH4']);
   });
+
+  it('an adapter instance removed from config: its links stay visible, queries keep working, its capabilities answer VENDOR_UNAVAILABLE', async () => {
+    const seq = await publish('b', 'CH4', new Date('2026-01-02T10:00:00Z')); // CH4 is linked into CH5 (previous test)
+    await t.close();
+    t = await startTestApp({ config: { ...config([{ id: 'gate-north', sources: [GATE] }]), adapters: [adapters[0]] }, adapters: [tcam], db: tdb });
+    const ch5 = await gql(CAMERA, { id: cam(CH5) });
+    expect(ch5.errors).toBeUndefined();
+    expect(ch5.data.camera.sources.map((s: { instance: string; vendorId: string }) => `${s.instance}/${s.vendorId}`)).toEqual(['b/CH5', 'b/CH4']);
+    const listed = await gql('{ cameras(first: 50) { edges { node { id sources { vendorId } } } } }');
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data.cameras.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(cam(CH5));
+    const events = await gql(EVENTS, { f: { cameraIds: [cam(CH5)] } });
+    expect(events.errors).toBeUndefined();
+    expect(events.data.events.edges).toContainEqual({ node: { seq, camera: { id: cam(CH5) } } });
+    const before = triggers.length;
+    const r = await gql('mutation($c: ID!) { triggerEvent(input: { cameraId: $c, type: "x" }) { accepted } }', { c: cam(CH5) });
+    expect(codes(r)).toEqual(['VENDOR_UNAVAILABLE']);
+    expect(r.errors?.[0]?.message).toMatch(/tcam\/b/);
+    expect(triggers.length).toBe(before);
+  });
 });
 
 describe('sites: and cameras: in config', () => {
