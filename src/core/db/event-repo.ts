@@ -47,6 +47,7 @@ export function rowToEvent(r: EventRow): StoredEvent {
     data: (r.data ?? {}) as Record<string, unknown>,
     raw: r.raw,
     media: (r.media ?? []) as MediaRef[],
+    listMatches: (r.listMatches ?? null) as StoredEvent['listMatches'],
   };
 }
 
