@@ -63,7 +63,7 @@ for (const driver of drivers) {
           plateNormalized: 'AB123',
           trackId: 'cam:1',
           cameraId: 'w/i/cam',
-          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, distance: 0 }],
+          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, entryValidFrom: null, entryValidTo: null, distance: 0 }],
         }),
         row({ dedupeKey: 'b', data: { n: 1.5, s: 'ž\'"\\', nested: [null, true, { x: [] }] }, raw: 'just a string', analytics: { ruleId: 'r1' } }),
         row({ dedupeKey: 'a', vendorType: 'resend of a' }), // duplicate within the batch
@@ -96,7 +96,7 @@ for (const driver of drivers) {
           data: {},
           raw: {},
           media: [],
-          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, distance: 0 }],
+          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, entryValidFrom: null, entryValidTo: null, distance: 0 }],
         },
         {
           seq: 2n,

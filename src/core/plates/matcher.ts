@@ -53,6 +53,9 @@ export interface ListMatch {
   kind: PlateListKind;
   entryPlate: string;
   entryLabel: string | null;
+  /** The entry's validity window then (ISO text; null: open). */
+  entryValidFrom: string | null;
+  entryValidTo: string | null;
   distance: number;
 }
 
@@ -137,6 +140,8 @@ export class PlateListMatcher {
         kind: ix.list.kind,
         entryPlate: ix.entry.plate,
         entryLabel: ix.entry.label,
+        entryValidFrom: ix.entry.validFrom?.toISOString() ?? null,
+        entryValidTo: ix.entry.validTo?.toISOString() ?? null,
         distance,
       }));
   }
