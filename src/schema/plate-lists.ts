@@ -142,7 +142,10 @@ export function addPlateListFields(builder: Builder, refs: CoreTypes) {
     fields: (t) => ({
       name: t.string({ required: true, description: `Unique, 1..${LIST_NAME_MAX} characters` }),
       kind: t.field({ type: PlateListKindRef, required: true }),
-      maxDistance: t.int({ defaultValue: 0, description: `0..${MAX_LIST_DISTANCE}: 0 matches the plate and its OCR look-alikes; 1 also one edit (indexed); 2..3 scan the list at each read (small lists)` }),
+      maxDistance: t.int({
+        defaultValue: 0,
+        description: `0..${MAX_LIST_DISTANCE}: 0 matches the plate and its OCR look-alikes; 1 also one edit (indexed); 2..3 scan the list at each read (small lists)`,
+      }),
     }),
   });
   const PlateListEntryInput = builder.inputType('PlateListEntryInput', {

@@ -25,7 +25,9 @@ describe('PlateListMatcher', () => {
 
   it('maxDistance 0: the same plate and its OCR look-alikes match at distance 0, one edit does not', () => {
     const m = new PlateListMatcher([list('a', 0, 'DENY')], [entry('a', '1AB-2345')]);
-    expect(m.match('1AB2345', at)).toEqual([{ listId: 'a', listName: 'list-a', kind: 'DENY', entryPlate: '1AB-2345', entryLabel: 'label 1AB-2345', entryValidFrom: null, entryValidTo: null, distance: 0 }]);
+    expect(m.match('1AB2345', at)).toEqual([
+      { listId: 'a', listName: 'list-a', kind: 'DENY', entryPlate: '1AB-2345', entryLabel: 'label 1AB-2345', entryValidFrom: null, entryValidTo: null, distance: 0 },
+    ]);
     expect(distances(m, 'IA82345')).toEqual([['a', 0, '1AB-2345']]); // 1/I and B/8 look alike
     expect(distances(m, '1AC2345')).toEqual([]);
     expect(distances(m, '1AB234')).toEqual([]);
