@@ -99,6 +99,14 @@ for (const driver of drivers) {
 
       expect((await ok(REMOVE, { input: { listId: list.id, plates: ['BK-00001', 'bk00002', 'NOT-THERE'] } })).removePlates.size).toBe(9_998);
       expect((await ok('{ plateLists { name size } }')).plateLists).toContainEqual({ name: 'bulk', size: 9_998 });
+      // The bulk bound holds for a variable given to the field itself and for a literal list too.
+      const direct = `mutation($id: ID!, $entries: [PlateListEntryInput!]!) { addPlates(input: { listId: $id, entries: $entries }) { size } }`;
+      expect((await ok(direct, { id: list.id, entries: entries.slice(0, 150).map((e) => ({ ...e, plate: `D${e.plate}` })) })).addPlates.size).toBe(10_148);
+      const literal = `mutation { removePlates(input: { listId: ${JSON.stringify(list.id)}, plates: [${entries
+        .slice(0, 150)
+        .map((e) => JSON.stringify(`D${e.plate}`))
+        .join(',')}] }) { size } }`;
+      expect((await ok(literal)).removePlates.size).toBe(9_998);
       expect((await ok(DELETE, { id: list.id })).deletePlateList).toBe(true);
       expect((await ok(DELETE, { id: list.id })).deletePlateList).toBe(false);
       expect((await ok('{ plateLists { name } }')).plateLists).not.toContainEqual({ name: 'bulk' });
