@@ -91,8 +91,8 @@ describe('PlateListMatcher', () => {
   it('the distance-1 index finds exactly what a full scan finds (random plates and edits)', () => {
     let seed = 7;
     const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; // 32-bit LCG (exact in integer arithmetic)
+      return (seed >>> 16) % n;
     };
     const alphabet = 'ABCDEFGHJKLMNOPQRSTUVWXYZ0123456789';
     const plate = () => Array.from({ length: 4 + rnd(4) }, () => alphabet[rnd(alphabet.length)]).join('');
@@ -107,6 +107,7 @@ describe('PlateListMatcher', () => {
       const op = rnd(3);
       return op === 0 ? p.slice(0, i) + c + p.slice(i) : op === 1 ? p.slice(0, i) + p.slice(i + 1) : p.slice(0, i) + c + p.slice(i + 1);
     };
+    let near = 0;
     for (let k = 0; k < 300; k++) {
       const q = rnd(2) ? edit(plates[rnd(plates.length)]) : edit(edit(plates[rnd(plates.length)]));
       const expected = Math.min(...plates.map((p) => ocrDistance(q, p, 1)));
