@@ -31,6 +31,7 @@ import { createServices } from './core/services.ts';
 import { camerasById } from './core/cameras/repo.ts';
 import { applyCameraConfig } from './core/cameras/links.ts';
 import { SiteZones } from './core/cameras/site-zones.ts';
+import { PlateListIndex } from './core/plates/list-index.ts';
 import { StreamManager } from './core/streams/manager.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
@@ -99,6 +100,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Site zones in memory before any adapter reads a local time (ctx.cameras.timeZoneOf).
   const siteZones = new SiteZones(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'site-zones' }) });
   await siteZones.refresh();
+  // Plate lists in memory before the first read is matched at ingest.
+  const plateLists = new PlateListIndex(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'plate-lists' }) });
+  await plateLists.refresh();
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({
     log: log.child({ component: 'leases' }),
@@ -123,7 +127,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
   const media = new FileMediaStore(options.env.mediaDir ?? join(options.env.dataDir, 'media'), db);
-  const ingest = new Ingest({ writer, media, cameras: cameraCache, maxRowBytes: options.config.limits.eventMaxBytes, clock });
+  const ingest = new Ingest({
+    writer,
+    media,
+    cameras: cameraCache,
+    maxRowBytes: options.config.limits.eventMaxBytes,
+    clock,
+    plateLists,
+    onMatchError: (err, src) => {
+      metrics.plateListMatchErrors.inc();
+      log.error({ err, adapter: src.adapter, instance: src.instance }, 'plate list matching failed; the read is stored without list matches');
+    },
+  });
   const routes = new AdapterRoutes();
   const vendorHosts = configs.flatMap((c) => hostsOf(c as unknown as Record<string, unknown>));
   const fetch = createSafeFetch({ allowHosts: vendorHosts });
@@ -157,6 +172,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     deviceCacheMs: options.config.cluster.deviceCacheSec * 1000,
     cameraChanges: bus instanceof RedisEventBus ? bus.changes('cameras') : undefined,
     siteZones,
+    plateLists,
+    plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
   });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);

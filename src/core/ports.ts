@@ -11,6 +11,8 @@ import type { AdapterStatus, DeviceActionInput, DeviceActionOutcome, TriggerInpu
 import type { StartStreamInput, StreamSessionView } from './streams/session.ts';
 import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
+import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
+import type { PlateListKind } from './plates/matcher.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -87,6 +89,30 @@ export interface CoreServices {
   records(adapter: string, instance: string): import('./adapter/types.ts').RecordStore;
   /** Stream sessions (LIVE_STREAM / ARCHIVE_STREAM), whatever the vendor. */
   streams: StreamServices;
+  /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
+  plateLists: PlateListServices;
+}
+
+/**
+ * Plate lists: callers validate inputs (bounds, normalized plates); a change is matched against
+ * from the next read on, on this instance at once and on the others over Redis (else within the TTL).
+ */
+export interface PlateListServices {
+  /** Lists ordered by name. */
+  lists(): Promise<PlateListRecord[]>;
+  /** Lists by id (absent ones left out). */
+  listsById(ids: readonly string[]): Promise<PlateListRecord[]>;
+  size(listId: string): Promise<number>;
+  /** Entries ordered by normalized plate after `after`; `plate` exact or a prefix ending in `*`. */
+  entries(listId: string, first: number, after: string | null, plate: string | null): Promise<{ entries: PlateListEntryRecord[]; hasNextPage: boolean }>;
+  /** BAD_USER_INPUT when the name is taken. */
+  create(input: { name: string; kind: PlateListKind; maxDistance: number }): Promise<PlateListRecord>;
+  /** false when there was no such list. Events keep the matches stored with them. */
+  delete(listId: string): Promise<boolean>;
+  /** Upsert by normalized plate; NOT_FOUND for an unknown list. */
+  addPlates(listId: string, entries: readonly NewEntry[]): Promise<PlateListRecord>;
+  /** Remove by normalized plate (absent ones ignored); NOT_FOUND for an unknown list. */
+  removePlates(listId: string, platesNormalized: readonly string[]): Promise<PlateListRecord>;
 }
 
 export interface StreamServices {

@@ -24,6 +24,8 @@ import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
+import type { PlateListIndex } from './plates/list-index.ts';
+import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -43,6 +45,10 @@ export interface ServiceDeps {
   cameraChanges?: ChangeChannel;
   /** Site time zones handed to adapters (ctx.cameras.timeZoneOf): reloaded on the same changes as the link index. */
   siteZones?: SiteZones;
+  /** The plate lists ingest matches against: rebuilt after a list change here or on another instance (plateListChanges). */
+  plateLists?: PlateListIndex;
+  /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
+  plateListChanges?: ChangeChannel;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -105,6 +111,19 @@ export function createServices(deps: ServiceDeps): CoreServices {
     const zones = invalidate();
     deps.cameraChanges?.publish();
     await zones;
+  };
+
+  deps.plateListChanges?.subscribe(() => void deps.plateLists?.refresh());
+  /** After a list change: this instance's index rebuilt before the mutation answers, the others told (else within the TTL). */
+  const listsChanged = async () => {
+    const rebuilt = deps.plateLists?.refresh();
+    deps.plateListChanges?.publish();
+    await rebuilt;
+  };
+  const listOrThrow = async (id: string) => {
+    const l = (await plateListsById(deps.db, [id]))[0];
+    if (!l) throw new AppError('NOT_FOUND', `plate list ${JSON.stringify(id.slice(0, 100))} not found`);
+    return l;
   };
 
   /** The logical camera containing this source row (a camera: composed; any other device as is). */
@@ -249,6 +268,34 @@ export function createServices(deps: ServiceDeps): CoreServices {
       keepStreamAlive: (id) => deps.streams.keepAlive(id),
       stopStream: (id) => deps.streams.stop(id),
       subscribeStreamSession: (id) => deps.streams.subscribe(id),
+    },
+    plateLists: {
+      lists: () => listPlateLists(deps.db),
+      listsById: (ids) => plateListsById(deps.db, ids),
+      size: (id) => plateListSize(deps.db, id),
+      entries: (id, first, after, plate) => listEntries(deps.db, id, first, after, plate),
+      create: async (input) => {
+        const l = await createPlateList(deps.db, input);
+        await listsChanged();
+        return l;
+      },
+      delete: async (id) => {
+        const gone = await deletePlateList(deps.db, id);
+        if (gone) await listsChanged();
+        return gone;
+      },
+      addPlates: async (id, entries) => {
+        const l = await listOrThrow(id);
+        await upsertEntries(deps.db, id, entries);
+        await listsChanged();
+        return l;
+      },
+      removePlates: async (id, plates) => {
+        const l = await listOrThrow(id);
+        await removeEntries(deps.db, id, plates);
+        await listsChanged();
+        return l;
+      },
     },
   };
 }

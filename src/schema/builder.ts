@@ -137,4 +137,6 @@ export interface EventFilterInput {
   from?: Date | null;
   to?: Date | null;
   plate?: string | null;
+  /** PlateList ids (global ids or internal). Since SDK 2.2.0. */
+  plateListIds?: string[] | null;
 }

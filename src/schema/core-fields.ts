@@ -10,6 +10,7 @@ import { toDeviceFilter } from './device-types.ts';
 import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEventConnection } from './pagination.ts';
 import { addMutationFields } from './core-mutations.ts';
 import { addSiteFields } from './site-fields.ts';
+import { addPlateListFields } from './plate-lists.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -155,4 +156,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
 
   addMutationFields(builder, refs);
   addSiteFields(builder, refs);
+  addPlateListFields(builder, refs);
 }

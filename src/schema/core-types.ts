@@ -77,6 +77,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
       from: t.field({ type: 'DateTime', description: 'occurredAt ≥ from' }),
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
       plate: t.string({ description: 'Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix' }),
+      plateListIds: t.idList({ description: `PlateList.id values (at most ${PLATE_LIST_IDS_MAX}): plate reads that matched any of these lists at ingest (deleted lists too)` }),
     }),
   });
 
@@ -211,6 +212,9 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
   } as unknown as CoreTypes;
 }
 
+/** Most list ids in EventFilter.plateListIds. */
+export const PLATE_LIST_IDS_MAX = 50;
+
 export function toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null {
   if (!input) return null;
   let plate: string | null = null;
@@ -226,5 +230,8 @@ export function toEventFilter(input: EventFilterInput | null | undefined): Event
     throw new GraphQLError(`filter.vendorTypes: each at most ${EVENT_FIELD_LIMITS.vendorType} characters, got ${longVendorType.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
   const cameraIds = input.cameraIds?.map((id) => localId(String(id), (t) => t === 'Camera'));
   const siteKeys = input.siteIds?.map((id) => localId(String(id), (t) => t === 'Site'));
-  return { ...input, cameraIds, siteKeys, plate };
+  if (input.plateListIds && input.plateListIds.length > PLATE_LIST_IDS_MAX)
+    throw new GraphQLError(`filter.plateListIds: at most ${PLATE_LIST_IDS_MAX} list ids, got ${input.plateListIds.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  const plateListIds = input.plateListIds?.map((id) => localId(String(id), (t) => t === 'PlateList'));
+  return { ...input, cameraIds, siteKeys, plate, plateListIds };
 }

@@ -57,7 +57,14 @@ for (const driver of drivers) {
     it('stores every column as the drizzle insert did, seqs in row order, duplicates skipped', async () => {
       const db = t.database.db;
       const rows = [
-        row({ dedupeKey: 'a', plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' }, plateNormalized: 'AB123', trackId: 'cam:1', cameraId: 'w/i/cam' }),
+        row({
+          dedupeKey: 'a',
+          plate: { plate: 'AB 123', plateNormalized: 'AB123', direction: 'IN', phase: 'NEW' },
+          plateNormalized: 'AB123',
+          trackId: 'cam:1',
+          cameraId: 'w/i/cam',
+          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, entryValidFrom: null, entryValidTo: null, distance: 0 }],
+        }),
         row({ dedupeKey: 'b', data: { n: 1.5, s: 'ž\'"\\', nested: [null, true, { x: [] }] }, raw: 'just a string', analytics: { ruleId: 'r1' } }),
         row({ dedupeKey: 'a', vendorType: 'resend of a' }), // duplicate within the batch
         row({ dedupeKey: 'lone-\ud800-surrogate', vendorType: 'half \udc00 pair', media: [{ id: 'm1', role: 'FRAME', contentType: 'image/jpeg', byteSize: 3 }] }),
@@ -89,6 +96,7 @@ for (const driver of drivers) {
           data: {},
           raw: {},
           media: [],
+          listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: null, entryValidFrom: null, entryValidTo: null, distance: 0 }],
         },
         {
           seq: 2n,
@@ -106,6 +114,7 @@ for (const driver of drivers) {
           data: { n: 1.5, s: 'ž\'"\\', nested: [null, true, { x: [] }] },
           raw: 'just a string',
           media: [],
+          listMatches: null,
         },
         {
           seq: 4n,
@@ -123,6 +132,7 @@ for (const driver of drivers) {
           data: {},
           raw: {},
           media: [{ id: 'm1', role: 'FRAME', contentType: 'image/jpeg', byteSize: 3 }],
+          listMatches: null,
         },
         {
           seq: 6n,
@@ -140,6 +150,7 @@ for (const driver of drivers) {
           data: {},
           raw: {},
           media: [],
+          listMatches: null,
         },
       ]);
       const [cols] = await rowsOf(

@@ -334,6 +334,7 @@ describe('every root field declares a scope', () => {
       'Query.ivmsEventSnapshot': read,
       'Query.node': anyKey,
       'Query.nodes': anyKey,
+      'Query.plateLists': read,
       'Query.sites': anyKey,
       'Query.vxgEventTypes': read,
       // The device's adapter decides (capabilityScopes, default admin): checked at dispatch (test/core/devices.test.ts).
@@ -347,6 +348,10 @@ describe('every root field declares a scope', () => {
       'Mutation.linkCameras': 'admin',
       'Mutation.unlinkCameraSource': 'admin',
       'Mutation.updateCamera': 'admin',
+      'Mutation.createPlateList': 'admin',
+      'Mutation.deletePlateList': 'admin',
+      'Mutation.addPlates': 'admin',
+      'Mutation.removePlates': 'admin',
       'Mutation.vxgAddEventType': 'admin',
       'Mutation.vxgUpdateEventType': 'admin',
       'Mutation.scopetestReboot': 'admin',

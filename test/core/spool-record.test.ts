@@ -24,6 +24,7 @@ const row: InsertableEventRow = {
   data: { carId: '7' },
   raw: { text: 'ž "q"\n' },
   media: [],
+  listMatches: [{ listId: 'l1', listName: 'Gate', kind: 'ALLOW', entryPlate: 'AB-123', entryLabel: 'Visitor', entryValidFrom: '2024-01-01T00:00:00.000Z', entryValidTo: null, distance: 1 }],
 };
 const mediaRows = [{ id: 'm1', contentType: 'image/jpeg', byteSize: 10 }];
 const camera = { id: 'ff:default:CAM-1', adapter: 'ff', instance: 'default', vendorId: 'CAM-1', name: 'CAM-1' };

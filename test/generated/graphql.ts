@@ -51,6 +51,8 @@ export type EventFilter = {
   kinds?: Array<EventKind> | null | undefined;
   /** Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix */
   plate?: string | null | undefined;
+  /** PlateList.id values (at most 50): plate reads that matched any of these lists at ingest (deleted lists too) */
+  plateListIds?: Array<string | number> | null | undefined;
   /** Site.id values (or site keys): events of every source of the sites' cameras */
   siteIds?: Array<string | number> | null | undefined;
   /** occurredAt ≤ to */

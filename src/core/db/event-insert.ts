@@ -53,12 +53,15 @@ export function eventRowJson(r: InsertableEventRow): string {
     data: r.data,
     raw: r.raw,
     media: r.media ?? [],
+    list_matches: r.listMatches ?? null,
   });
 }
 
-const COLUMNS = sql.raw('type_name, kind, vendor_type, occurred_at, received_at, adapter, instance, camera_id, dedupe_key, plate_normalized, track_id, plate, analytics, data, raw, media');
+const COLUMNS = sql.raw(
+  'type_name, kind, vendor_type, occurred_at, received_at, adapter, instance, camera_id, dedupe_key, plate_normalized, track_id, plate, analytics, data, raw, media, list_matches',
+);
 const RECORD_TYPE = sql.raw(
-  'type_name text, kind text, vendor_type text, occurred_at timestamptz, received_at timestamptz, adapter text, instance text, camera_id text, dedupe_key text, plate_normalized text, track_id text, plate jsonb, analytics jsonb, data jsonb, raw jsonb, media jsonb',
+  'type_name text, kind text, vendor_type text, occurred_at timestamptz, received_at timestamptz, adapter text, instance text, camera_id text, dedupe_key text, plate_normalized text, track_id text, plate jsonb, analytics jsonb, data jsonb, raw jsonb, media jsonb, list_matches jsonb',
 );
 
 /**

@@ -25,6 +25,8 @@ export interface EventFilter {
   /** Normalized plate; a trailing `*` makes it a prefix match. */
   plate?: string | null;
   trackId?: string | null;
+  /** Plate reads that matched any of these plate lists at ingest (events.list_matches, GIN index). */
+  plateListIds?: readonly string[] | null;
 }
 
 export type EventRow = typeof events.$inferSelect;
@@ -47,6 +49,7 @@ export function rowToEvent(r: EventRow): StoredEvent {
     data: (r.data ?? {}) as Record<string, unknown>,
     raw: r.raw,
     media: (r.media ?? []) as MediaRef[],
+    listMatches: (r.listMatches ?? null) as StoredEvent['listMatches'],
   };
 }
 
@@ -68,6 +71,11 @@ export function filterConditions(f: EventFilter | null | undefined): SQL[] {
   if (f.plate) {
     if (f.plate.endsWith('*')) c.push(like(events.plateNormalized, `${escapeLike(f.plate.slice(0, -1))}%`));
     else c.push(eq(events.plateNormalized, f.plate));
+  }
+  if (f.plateListIds?.length) {
+    // One containment test per list, each answered by the GIN index (jsonb_path_ops supports @>).
+    const any = f.plateListIds.map((id) => sql`${events.listMatches} @> ${JSON.stringify([{ listId: id }])}::text::jsonb`);
+    c.push(any.length === 1 ? any[0] : sql`(${sql.join(any, sql` or `)})`);
   }
   return c;
 }

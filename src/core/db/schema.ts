@@ -3,7 +3,7 @@
  * Migrations in ./migrations are generated from this file by `npm run db:generate`.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
@@ -27,6 +27,13 @@ export const events = pgTable(
     data: jsonb('data').notNull(),
     raw: jsonb('raw').notNull(),
     media: jsonb('media').notNull().default(sql`'[]'::jsonb`),
+    /**
+     * The plate lists a PLATE_READ matched at ingest (core/plates/matcher.ts ListMatch[]: listId,
+     * listName, kind, entryPlate, entryLabel, distance), as they were then: history keeps showing the
+     * match after the entry is removed or the list deleted. NULL when nothing matched (most events),
+     * so the GIN index below holds only matching events.
+     */
+    listMatches: jsonb('list_matches'),
   },
   (t) => [
     uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
@@ -39,6 +46,14 @@ export const events = pgTable(
     index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone
     index('events_track_idx').on(t.trackId, t.seq),
     index('events_camera_occurred_idx').on(t.cameraId, t.occurredAt), // events of a camera around a time (Event.related)
+    /*
+     * EventFilter.plateListIds: `list_matches @> '[{"listId": …}]'` reads the matching events from this
+     * index (bitmap), then the page is the newest of those. Chosen over a side table
+     * event_list_matches(list_id, seq): no second insert per matched event in the writer's one
+     * batch statement and nothing to keep in step, and the matches of a list are a small share of all
+     * reads (the planner keeps the seq walk when they are not).
+     */
+    index('events_list_matches_gin_idx').using('gin', sql`${t.listMatches} jsonb_path_ops`),
   ],
 );
 
@@ -160,3 +175,38 @@ export const streamSessions = pgTable('stream_sessions', {
   lastUsedAt: ts('last_used_at').notNull(),
   expiresAt: ts('expires_at').notNull(),
 });
+
+/** Plate lists (contract "Plate lists"): ALLOW / DENY / WATCH lists matched against every plate read at ingest. */
+export const plateLists = pgTable(
+  'plate_lists',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** ALLOW, DENY or WATCH. */
+    kind: text('kind').notNull(),
+    /** OCR-aware edit distance up to which a read matches an entry (0..3). */
+    maxDistance: integer('max_distance').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('plate_lists_name_uq').on(t.name), check('plate_lists_max_distance_ck', sql`${t.maxDistance} between 0 and 3`)],
+);
+
+/** Entries of a plate list, one per normalized plate (upserted by it); removed with their list. */
+export const plateListEntries = pgTable(
+  'plate_list_entries',
+  {
+    listId: text('list_id')
+      .notNull()
+      .references(() => plateLists.id, { onDelete: 'cascade' }),
+    plateNormalized: text('plate_normalized').notNull(),
+    /** The plate as entered. */
+    plate: text('plate').notNull(),
+    label: text('label'),
+    /** Valid from (inclusive) / to (exclusive) at the read's occurredAt; null: open. */
+    validFrom: ts('valid_from'),
+    validTo: ts('valid_to'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.plateNormalized] })],
+);

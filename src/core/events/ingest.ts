@@ -11,6 +11,7 @@ import type { EventWriter } from './writer.ts';
 import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
+import type { ListMatch } from '../plates/matcher.ts';
 
 export { sanitizeJson } from './sanitize.ts';
 
@@ -31,6 +32,10 @@ export interface IngestOptions {
   defaultDeadlineMs?: number;
   /** Largest stored row as JSON (raw + data + typed fields), in bytes (config limits.eventMaxBytes, default 1 MiB). */
   maxRowBytes?: number;
+  /** The plate lists every PLATE_READ is matched against (core/plates/list-index.ts); absent: none. */
+  plateLists?: { match(plateNormalized: string, at: Date): ListMatch[] };
+  /** Matching threw: the event is stored without matches (never refused for it); log and count here. */
+  onMatchError?: (err: unknown, src: Source) => void;
 }
 
 export const DEFAULT_EVENT_MAX_BYTES = 1_048_576;
@@ -72,6 +77,7 @@ export class Ingest {
         : undefined;
 
     const now = (this.options.clock ?? systemTime).now();
+    const listMatches = ev.plate ? this.matchLists(src, ev.plate.plateNormalized, ev.occurredAt) : null;
     const clean = storableRow({
       typeName: ev.typeName,
       kind: ev.kind,
@@ -89,6 +95,7 @@ export class Ingest {
       data: ev.data,
       raw: ev.raw ?? {},
       media: [],
+      listMatches,
     });
     // Every adapter's events are bounded here, whatever the adapter checked itself.
     const maxRowBytes = this.options.maxRowBytes ?? DEFAULT_EVENT_MAX_BYTES;
@@ -109,6 +116,19 @@ export class Ingest {
       deadline: (this.options.clock ?? systemTime).nowMs() + (opts.deadlineMs ?? this.options.defaultDeadlineMs ?? 10_000),
       spool: opts.spool ? 'append' : undefined,
     });
+  }
+
+  /** The lists the read matches now, as stored with it (null: none, or matching failed). */
+  private matchLists(src: Source, plateNormalized: string, at: Date): ListMatch[] | null {
+    const lists = this.options.plateLists;
+    if (!lists) return null;
+    try {
+      const m = lists.match(plateNormalized, at);
+      return m.length ? m : null;
+    } catch (err) {
+      this.options.onMatchError?.(err, src);
+      return null;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * streams (StoredEvent). Everything here is data and zod schemas; no I/O.
  */
 import { z } from 'zod';
+import type { ListMatch } from '../plates/matcher.ts';
 
 export const EVENT_KINDS = [
   'PLATE_READ',
@@ -172,7 +173,6 @@ export const eventInputSchema = z.object({
 type Named<T> = Omit<T, 'kind' | 'camera' | 'device'> & { kind: EventKindName; camera?: CameraRef; device?: DeviceRef };
 export type EventInput = Named<z.input<typeof eventInputSchema>>;
 export type ValidEventInput = Named<z.output<typeof eventInputSchema>>;
-
 export interface MediaRef {
   id: string;
   role: MediaRole;
@@ -197,6 +197,8 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   raw: unknown;
   media: MediaRef[];
+  /** The plate lists a PLATE_READ matched at ingest, as they were then (core/plates/matcher.ts); absent or null: none. */
+  listMatches?: ListMatch[] | null;
 }
 
 export interface PublishResult {

@@ -44,5 +44,6 @@ function rowOf(r: Record<string, any>): InsertableEventRow {
     data: r.data,
     raw: r.raw,
     media: r.media,
+    listMatches: r.list_matches ?? null,
   };
 }

@@ -42,6 +42,7 @@ export function matchesFilter(e: StoredEvent, f: EventFilter | null | undefined)
     if (p == null) return false;
     if (f.plate.endsWith('*') ? !p.startsWith(f.plate.slice(0, -1)) : p !== f.plate) return false;
   }
+  if (f.plateListIds?.length && !e.listMatches?.some((m) => f.plateListIds!.includes(m.listId))) return false;
   return true;
 }
 

@@ -403,5 +403,6 @@ function toStored(r: Omit<NewEventRow, 'seq'>, seq: bigint): StoredEvent {
     data: (r.data ?? {}) as Record<string, unknown>,
     raw: r.raw,
     media: (r.media ?? []) as StoredEvent['media'],
+    listMatches: (r.listMatches ?? null) as StoredEvent['listMatches'],
   };
 }

@@ -23,6 +23,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: src,
       registers: [registry],
     }),
+    plateListMatchErrors: new Counter({
+      name: 'plate_list_match_errors_total',
+      help: 'Plate reads stored without list matches because matching failed (logged)',
+      registers: [registry],
+    }),
     mediaAdded: new Counter({ name: 'events_media_added_total', help: 'Duplicates whose images the stored event lacked: added to it', labelNames: src, registers: [registry] }),
     adapterCounter: new Counter({ name: 'adapter_counter_total', help: 'Adapter-specific counters (connections, garbage bytes, ...)', labelNames: [...src, 'counter'], registers: [registry] }),
     subscriptions: new Gauge({ name: 'subscriptions_active', help: 'Active GraphQL subscriptions', labelNames: ['field'], registers: [registry] }),
