@@ -137,4 +137,6 @@ export interface EventFilterInput {
   from?: Date | null;
   to?: Date | null;
   plate?: string | null;
+  /** Plates within an OCR-aware edit distance (look-alikes free). Since the plate lists release. */
+  plateFuzzy?: { plate: string; maxDistance?: number | null } | null;
 }
