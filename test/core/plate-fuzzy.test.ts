@@ -47,7 +47,10 @@ for (const driver of drivers) {
       expect(r.errors).toBeUndefined();
       return r.data!.events.edges.map((e) => e.node.plate).sort();
     };
-    const within = (d: number) => PLATES.filter(([, dist]) => dist <= d).map(([p]) => p).sort();
+    const within = (d: number) =>
+      PLATES.filter(([, dist]) => dist <= d)
+        .map(([p]) => p)
+        .sort();
 
     beforeAll(async () => {
       t = await startTestApp({ db: await driver.open(), config: { adapters: [{ type: 'ff', id: 'default' }] } });
@@ -64,11 +67,11 @@ for (const driver of drivers) {
     it('stores the canonical plate of every read: the SQL translate() equals ocrCanonical for every character', async () => {
       const chars = 'ODQILTZSBG0123456789ACEFHJKMNPRUVWXYÄŽ%';
       expect((await postFf(t.url, ffJson(200, { plateText: chars }))).status).toBe(200);
-      const rows = await waitFor(async () => {
+      const rows = (await waitFor(async () => {
         const r = await t.db.database.db.execute(sql`select plate_normalized, plate_canonical from events where plate_normalized is not null`);
         const list = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ plate_normalized: string; plate_canonical: string }>;
-        return list.some((x) => x.plate_normalized === normalizePlate(chars)) && list;
-      });
+        return list.some((x) => x.plate_normalized === normalizePlate(chars)) ? list : undefined;
+      }))!;
       for (const r of rows) expect(r.plate_canonical, r.plate_normalized).toBe(ocrCanonical(r.plate_normalized));
       expect(rows.find((x) => x.plate_normalized === normalizePlate(chars))!.plate_canonical).toBe('00011125860123456789ACEFHJKMNPRUVWXYÄŽ%');
     });
@@ -126,13 +129,7 @@ for (const driver of drivers) {
     });
 
     it('refuses a distance outside 0–2 and an empty or too long plate with BAD_USER_INPUT', async () => {
-      for (const plateFuzzy of [
-        { plate: QUERY, maxDistance: -1 },
-        { plate: QUERY, maxDistance: 3 },
-        { plate: '' },
-        { plate: ' -- ' },
-        { plate: 'A'.repeat(21) },
-      ]) {
+      for (const plateFuzzy of [{ plate: QUERY, maxDistance: -1 }, { plate: QUERY, maxDistance: 3 }, { plate: '' }, { plate: ' -- ' }, { plate: 'A'.repeat(21) }]) {
         const r = await t.gql(EVENTS, { f: { plateFuzzy } });
         expect(r.errors?.[0]?.extensions?.code, JSON.stringify(plateFuzzy)).toBe('BAD_USER_INPUT');
         expect(r.errors?.[0]?.message).toMatch(/filter\.plateFuzzy\.(maxDistance|plate)/);
