@@ -47,9 +47,10 @@ export const events = pgTable(
     index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone
     // Fuzzy plate search (event-repo.ts, fuzzyPlateConditions): a plate within one edit of the query
     // starts with its first half or ends with its second half, so two prefix range reads — one on
-    // the canonical plate, one on it reversed — find every candidate.
+    // the canonical plate, one on it reversed — find every candidate. Both hold plate_canonical, so
+    // the exact test runs on index-only scans: only matches are read from the table.
     index('events_plate_canonical_seq_idx').using('btree', sql`${t.plateCanonical} text_pattern_ops`, t.seq),
-    index('events_plate_canonical_rev_seq_idx').using('btree', sql`reverse(${t.plateCanonical}) text_pattern_ops`, t.seq),
+    index('events_plate_canonical_rev_idx').using('btree', sql`reverse(${t.plateCanonical}) text_pattern_ops`, t.plateCanonical, t.seq),
     index('events_track_idx').on(t.trackId, t.seq),
     index('events_camera_occurred_idx').on(t.cameraId, t.occurredAt), // events of a camera around a time (Event.related)
   ],
