@@ -10,7 +10,9 @@
 import postgres from 'postgres';
 import { Pool } from 'undici';
 import { createRng } from '@unified-surveillance/simulators/kit';
-import { indexFirst } from '../src/core/db/event-repo.ts';
+import { sql as drizzleSql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { fuzzyPlateConditions, indexFirst } from '../src/core/db/event-repo.ts';
 import type { Benchmark, BenchContext } from './lib/context.ts';
 import { startServer } from './lib/context.ts';
 import { log, scaled } from './lib/env.ts';
@@ -30,8 +32,8 @@ const QUERY = `query History($filter: EventFilter) {
   }
 }`;
 
-type Filter = { kinds?: string[]; cameraIds?: string[]; plate?: string; from?: string; to?: string } | null;
-type Shape = { name: string; make(): Filter };
+type Filter = { kinds?: string[]; cameraIds?: string[]; plate?: string; from?: string; to?: string; plateFuzzy?: { plate: string; maxDistance: number } } | null;
+type Shape = { name: string; make(): Filter /** p99 target in ms; default 20. */; targetMs?: number };
 
 /**
  * Linked cameras (sites and linked cameras): the last cameras of the seed joined in threes — each
@@ -62,6 +64,22 @@ function shapes(plates: string[]): Shape[] {
     { name: 'linked camera', make: () => ({ cameraIds: [r.pick(LINKED).primary] }) },
     { name: 'plate exact', make: () => ({ plate: r.pick(plates) }) },
     { name: 'plate prefix', make: () => ({ plate: `${r.pick(plates).slice(0, r.int(1, 3))}*` }) },
+    // A seeded plate read with one error: a replaced, dropped or added character, or a look-alike (issue 15: p99 ≤ 50 ms).
+    {
+      name: 'plate fuzzy (d=1)',
+      targetMs: 50,
+      make: () => {
+        const p = [...r.pick(plates)];
+        const i = r.int(0, p.length - 1);
+        const c = String.fromCharCode(65 + r.int(0, 25));
+        const edit = r.int(0, 3);
+        if (edit === 0) p[i] = c;
+        else if (edit === 1) p.splice(i, 1);
+        else if (edit === 2) p.splice(i, 0, c);
+        else p[i] = ({ O: '0', B: '8', S: '5', Z: '2', G: '6', I: '1', '0': 'O', '8': 'B', '5': 'S', '2': 'Z', '6': 'G', '1': 'I' } as Record<string, string>)[p[i]] ?? p[i];
+        return { plateFuzzy: { plate: p.join(''), maxDistance: 1 } };
+      },
+    },
     {
       name: 'time range',
       make: () => {
@@ -71,6 +89,9 @@ function shapes(plates: string[]): Shape[] {
     },
   ];
 }
+
+const dialect = new PgDialect();
+const sql_and = (parts: SQL[]) => drizzleSql.join(parts, drizzleSql` and `);
 
 /** The page our repository reads, as plain SQL. */
 function sqlPage(sql: postgres.Sql, f: Filter) {
@@ -83,8 +104,15 @@ function sqlPage(sql: postgres.Sql, f: Filter) {
   if (f?.plate) c.push(f.plate.endsWith('*') ? `plate_normalized like ${arg(`${f.plate.slice(0, -1)}%`)}` : `plate_normalized = ${arg(f.plate)}`);
   if (f?.from) c.push(`occurred_at >= ${arg(new Date(f.from))}`);
   if (f?.to) c.push(`occurred_at <= ${arg(new Date(f.to))}`);
+  if (f?.plateFuzzy) {
+    // The repository's conditions rendered to SQL text, parameters renumbered after the others.
+    const q = dialect.sqlToQuery(sql_and(fuzzyPlateConditions(f.plateFuzzy)));
+    const base = p.length;
+    p.push(...(q.params as string[]));
+    c.push(q.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${base + Number(n)}`));
+  }
   const where = c.length ? `where ${c.join(' and ')}` : '';
-  const filter = f && { plate: f.plate, from: f.from ? new Date(f.from) : null, to: f.to ? new Date(f.to) : null };
+  const filter = f && { plate: f.plate, from: f.from ? new Date(f.from) : null, to: f.to ? new Date(f.to) : null, plateFuzzy: f.plateFuzzy };
   // The same plan choice as the repository (event-repo.ts): selective filters read seqs from their index first.
   if (indexFirst(filter)) return sql.unsafe(`select * from events where seq in (select seq from events ${where} order by seq + 0 desc limit 51) order by seq desc`, p);
   return sql.unsafe(`select * from events ${where} order by seq desc limit 51`, p);
@@ -143,8 +171,8 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
         ours: ms(ours.p99),
         floor: `${ms(floor.p99)} (SQL)`,
         ratio: ratio(ours.p99, floor.p99),
-        target,
-        pass: ours.p99 <= 20,
+        target: shape.targetMs ? `p99 ≤ ${shape.targetMs} ms` : target,
+        pass: ours.p99 <= (shape.targetMs ?? 20),
         values: { rows, samples, ours, sqlOnly: floor, emptyPages: empty },
       });
     }

@@ -139,4 +139,6 @@ export interface EventFilterInput {
   plate?: string | null;
   /** PlateList ids (global ids or internal). Since SDK 2.2.0. */
   plateListIds?: string[] | null;
+  /** Plates within an OCR-aware edit distance (look-alikes free). Since SDK 2.2.0. */
+  plateFuzzy?: { plate: string; maxDistance?: number | null } | null;
 }

@@ -18,7 +18,9 @@ import {
   type MediaRef,
   type StoredEvent,
 } from '../core/events/model.ts';
-import type { EventFilter } from '../core/db/event-repo.ts';
+import type { EventFilter, PlateFuzzyFilter } from '../core/db/event-repo.ts';
+import { OCR_LOOKALIKES } from '../core/plates/ocr.ts';
+import { badInput } from '../core/errors.ts';
 import type { InputObjectRef } from '@pothos/core';
 import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions, Types } from './builder.ts';
 import { addDeviceTypes, type DeviceFilterInput } from './device-types.ts';
@@ -66,6 +68,13 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
   const Source = builder.objectRef<{ adapter: string; instance: string }>('EventSource').implement({
     fields: (t) => ({ adapter: t.exposeString('adapter'), instance: t.exposeString('instance') }),
   });
+  const PlateFuzzyInput = builder.inputType('PlateFuzzyFilter', {
+    description: `Plate reads within an edit distance of a plate, where OCR look-alikes (${OCR_LOOKALIKES.map(([, m]) => [...m].join('/')).join(', ')}) cost nothing`,
+    fields: (t) => ({
+      plate: t.string({ required: true, description: `Plate (case, spaces and dashes ignored), 1–${PLATE_FUZZY_MAX_LENGTH} characters` }),
+      maxDistance: t.int({ defaultValue: 1, description: `Edits allowed (insert, delete, replace a character), 0–${PLATE_FUZZY_MAX_DISTANCE}` }),
+    }),
+  });
   const EventFilterRef = builder.inputType('EventFilter', {
     fields: (t) => ({
       kinds: t.field({ type: [EventKind] }),
@@ -78,6 +87,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
       to: t.field({ type: 'DateTime', description: 'occurredAt ≤ to' }),
       plate: t.string({ description: 'Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix' }),
       plateListIds: t.idList({ description: `PlateList.id values (at most ${PLATE_LIST_IDS_MAX}): plate reads that matched any of these lists at ingest (deleted lists too)` }),
+      plateFuzzy: t.field({ type: PlateFuzzyInput, description: 'Plate reads whose plate is within maxDistance of this one (OCR-aware)' }),
     }),
   });
 
@@ -228,10 +238,25 @@ export function toEventFilter(input: EventFilterInput | null | undefined): Event
   const longVendorType = input.vendorTypes?.find((v) => v.length > EVENT_FIELD_LIMITS.vendorType);
   if (longVendorType !== undefined)
     throw new GraphQLError(`filter.vendorTypes: each at most ${EVENT_FIELD_LIMITS.vendorType} characters, got ${longVendorType.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  const plateFuzzy = input.plateFuzzy == null ? null : toPlateFuzzy(input.plateFuzzy);
   const cameraIds = input.cameraIds?.map((id) => localId(String(id), (t) => t === 'Camera'));
   const siteKeys = input.siteIds?.map((id) => localId(String(id), (t) => t === 'Site'));
   if (input.plateListIds && input.plateListIds.length > PLATE_LIST_IDS_MAX)
     throw new GraphQLError(`filter.plateListIds: at most ${PLATE_LIST_IDS_MAX} list ids, got ${input.plateListIds.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
   const plateListIds = input.plateListIds?.map((id) => localId(String(id), (t) => t === 'PlateList'));
-  return { ...input, cameraIds, siteKeys, plate, plateListIds };
+  return { ...input, cameraIds, siteKeys, plate, plateListIds, plateFuzzy };
+}
+
+export const PLATE_FUZZY_MAX_LENGTH = 20;
+export const PLATE_FUZZY_MAX_DISTANCE = 2;
+
+function toPlateFuzzy(input: NonNullable<EventFilterInput['plateFuzzy']>): PlateFuzzyFilter {
+  const bad = (message: string) => badInput(`filter.plateFuzzy.${message}`);
+  const maxDistance = input.maxDistance ?? 1;
+  if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > PLATE_FUZZY_MAX_DISTANCE) throw bad(`maxDistance: expected 0–${PLATE_FUZZY_MAX_DISTANCE}, got ${maxDistance}`);
+  const plate = normalizePlate(input.plate);
+  const length = [...plate].length;
+  if (length === 0) throw bad('plate: expected at least one plate character');
+  if (length > PLATE_FUZZY_MAX_LENGTH) throw bad(`plate: at most ${PLATE_FUZZY_MAX_LENGTH} characters, got ${length}`);
+  return { plate, maxDistance };
 }

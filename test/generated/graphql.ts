@@ -51,6 +51,8 @@ export type EventFilter = {
   kinds?: Array<EventKind> | null | undefined;
   /** Normalized plate (case, spaces and dashes ignored); a trailing * matches a prefix */
   plate?: string | null | undefined;
+  /** Plate reads whose plate is within maxDistance of this one (OCR-aware) */
+  plateFuzzy?: PlateFuzzyFilter | null | undefined;
   /** PlateList.id values (at most 50): plate reads that matched any of these lists at ingest (deleted lists too) */
   plateListIds?: Array<string | number> | null | undefined;
   /** Site.id values (or site keys): events of every source of the sites' cameras */
@@ -93,6 +95,14 @@ export type MediaRole =
   | 'PLATE_CROP'
   | 'SNAPSHOT'
   | 'VEHICLE';
+
+/** Plate reads within an edit distance of a plate, where OCR look-alikes (0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G) cost nothing */
+export type PlateFuzzyFilter = {
+  /** Edits allowed (insert, delete, replace a character), 0–2 */
+  maxDistance?: number | null | undefined;
+  /** Plate (case, spaces and dashes ignored), 1–20 characters */
+  plate: string;
+};
 
 export type PlatePhase =
   | 'LOST'

@@ -28,8 +28,10 @@ import type { Clock } from '../time/clock.ts';
  * zone of a source's site, for vendors that send local times). CoreServices (GraphQLContext.services):
  * cameraSources, sourceFor, relatedEvents, sites, siteByKey, linkCameras, unlinkCameraSource, updateCamera;
  * CameraRecord gains sources (a logical camera's source rows), linkedInto, linkRank, siteKey and key.
+ * 2.2.0 (additions only): plate lists. StoredEvent.listMatches (optional); CoreServices.plateLists;
+ * EventFilterInput.plateListIds and plateFuzzy.
  */
-export const SDK_VERSION = '2.1.0';
+export const SDK_VERSION = '2.2.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

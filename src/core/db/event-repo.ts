@@ -7,6 +7,13 @@ import type { Db } from './client.ts';
 import { events } from './schema.ts';
 import { eventRowJson, insertEventRowsJson, type InsertedEvent } from './event-insert.ts';
 import type { EventKindName, MediaRef, StoredEvent } from '../events/model.ts';
+import { levenshteinPatterns, ocrCanonical } from '../plates/ocr.ts';
+
+/** EventFilter.plateFuzzy as the store takes it: a normalized plate and 0..2 (toEventFilter checks both). */
+export interface PlateFuzzyFilter {
+  plate: string;
+  maxDistance: number;
+}
 
 export interface EventFilter {
   kinds?: readonly EventKindName[] | null;
@@ -27,6 +34,8 @@ export interface EventFilter {
   trackId?: string | null;
   /** Plate reads that matched any of these plate lists at ingest (events.list_matches, GIN index). */
   plateListIds?: readonly string[] | null;
+  /** Plate reads whose OCR-aware distance (plates/ocr.ts) to `plate` is ≤ maxDistance. */
+  plateFuzzy?: PlateFuzzyFilter | null;
 }
 
 export type EventRow = typeof events.$inferSelect;
@@ -77,7 +86,75 @@ export function filterConditions(f: EventFilter | null | undefined): SQL[] {
     const any = f.plateListIds.map((id) => sql`${events.listMatches} @> ${JSON.stringify([{ listId: id }])}::text::jsonb`);
     c.push(any.length === 1 ? any[0] : sql`(${sql.join(any, sql` or `)})`);
   }
+  if (f.plateFuzzy) c.push(...fuzzyPlateConditions(f.plateFuzzy));
   return c;
+}
+
+/**
+ * EventFilter.plateFuzzy in SQL, exact and index-driven on both PostgreSQL and PGlite without an
+ * extension. `plate_canonical` (a generated column: ocrCanonical in SQL) turns OCR look-alikes into
+ * plain equal characters, so the distance is the Levenshtein distance of canonical forms, decided by
+ * `levenshteinPatterns`: the strings within the distance as `=` values and `LIKE` patterns (one
+ * `_` per inserted or substituted character) — an exact test whatever the alphabet, no levenshtein().
+ *
+ * The index part is a pigeonhole prefilter on two btree indexes, (plate_canonical text_pattern_ops,
+ * seq) and (reverse(plate_canonical) text_pattern_ops, seq): with k edits, one of k+1 pieces of
+ * the query plate is left intact. For k ≤ 1 the two pieces are its halves, which stay a prefix or a
+ * suffix: two range reads of a 2–4 character prefix, each testing its rows on the index alone
+ * (both indexes hold plate_canonical), so only matches are read from the table. For
+ * k = 2 the intact piece may be the middle one, which no btree finds, so the prefilter adds a
+ * substring test and the database scans (bounded by any other filter; no latency target for k = 2).
+ *
+ * Why not pg_trgm + fuzzystrmatch: both load in PGlite 0.5.16 (contrib), but a 6–8 character plate
+ * has only 7–9 trigrams and one edit destroys up to 3 of them, so a trigram query that keeps every
+ * distance-1 match needs a similarity threshold that lets through most plates sharing a few
+ * trigrams (and pg_trgm's threshold is a session setting, awkward on a pool); the extensions would
+ * also have to be registered when PGlite is created and created by the migration on every server.
+ * The halves prefilter is exact by construction and needs only btree.
+ */
+export function fuzzyPlateConditions(f: PlateFuzzyFilter): SQL[] {
+  const q = ocrCanonical(f.plate);
+  const col = events.plateCanonical;
+  if (f.maxDistance <= 0) return [eq(col, q)];
+  const { exact, like: patterns } = levenshteinPatterns(q, f.maxDistance);
+  const chars = [...q];
+  const n = chars.length;
+  const piece = (a: number, b: number) => chars.slice(a, b).join('');
+  const range = (expr: SQL, p: string) => {
+    if (!p) return sql`true`;
+    const next = successor(p);
+    return next == null ? sql`${expr} ~>=~ ${p}` : sql`${expr} ~>=~ ${p} and ${expr} ~<~ ${next}`;
+  };
+  const prefix = (p: string) => range(sql`${col}`, p);
+  const suffix = (s: string) => range(sql`reverse(${col})`, [...s].reverse().join(''));
+  const exactTest = sql`(${inArray(col, exact)} or ${col} like any (array[${sql.join(
+    patterns.map((p) => sql`${p}`),
+    sql`, `,
+  )}]::text[]))`;
+  if (f.maxDistance === 1) {
+    // Each half's range read tests the candidates on its index alone (index-only scans).
+    const h = Math.ceil(n / 2);
+    return [
+      sql`${events.seq} in (select ${events.seq} from ${events} where ${prefix(piece(0, h))} and ${exactTest}
+        union all select ${events.seq} from ${events} where ${suffix(piece(h, n))} and ${exactTest})`,
+    ];
+  }
+  const a = Math.floor(n / 3);
+  const b = n - a;
+  const candidates = sql`((${prefix(piece(0, a))}) or (${suffix(piece(b, n))}) or ${col} like ${`%${escapeLike(piece(a, b))}%`})`;
+  return [candidates, exactTest];
+}
+
+/**
+ * The least string greater than every string starting with `p` in byte order (text_pattern_ops):
+ * `p` with its last character's code point + 1 (UTF-8 keeps code point order); null past U+10FFFF.
+ */
+function successor(p: string): string | null {
+  const cps = [...p];
+  const last = cps.pop()!.codePointAt(0)!;
+  if (last >= 0x10ffff) return null;
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+  return cps.join('') + String.fromCodePoint(next);
 }
 
 export interface PageArgs {
@@ -106,6 +183,7 @@ export const TIME_FIRST_MAX_WINDOW_MS = 7 * 86_400_000;
 /** Whether listEvents reads this filter index-first (exported for the history benchmark's floor). */
 export function indexFirst(f: EventFilter | null | undefined): boolean {
   if (f?.from && f.to && f.to.getTime() - f.from.getTime() <= TIME_FIRST_MAX_WINDOW_MS) return true;
+  if (f?.plateFuzzy && f.plateFuzzy.maxDistance <= 1) return true;
   return !!f?.plate && f.plate.endsWith('*') && f.plate.length > 2;
 }
 

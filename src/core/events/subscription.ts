@@ -13,6 +13,7 @@
 import type { EventFilter } from '../db/event-repo.ts';
 import type { EventBus } from './bus.ts';
 import type { StoredEvent } from './model.ts';
+import { ocrDistance } from '../plates/ocr.ts';
 
 export interface SubscriptionDeps {
   bus: EventBus;
@@ -43,6 +44,10 @@ export function matchesFilter(e: StoredEvent, f: EventFilter | null | undefined)
     if (f.plate.endsWith('*') ? !p.startsWith(f.plate.slice(0, -1)) : p !== f.plate) return false;
   }
   if (f.plateListIds?.length && !e.listMatches?.some((m) => f.plateListIds!.includes(m.listId))) return false;
+  if (f.plateFuzzy) {
+    const p = e.plate?.plateNormalized;
+    if (p == null || ocrDistance(p, f.plateFuzzy.plate, f.plateFuzzy.maxDistance) > f.plateFuzzy.maxDistance) return false;
+  }
   return true;
 }
 

@@ -54,3 +54,53 @@ export function boundedLevenshtein(a: string, b: string, max = Number.POSITIVE_I
   }
   return prev[b.length] > max ? max + 1 : prev[b.length];
 }
+
+/**
+ * `ocrCanonical` as SQL's `translate(plate, OCR_TRANSLATE_FROM, OCR_TRANSLATE_TO)`: the stored
+ * `events.plate_canonical` column is generated with it (schema.ts, migration 0011).
+ */
+export const OCR_TRANSLATE_FROM = OCR_LOOKALIKES.flatMap(([rep, members]) => [...members].filter((c) => c !== rep)).join('');
+export const OCR_TRANSLATE_TO = OCR_LOOKALIKES.flatMap(([rep, members]) => [...members].filter((c) => c !== rep).map(() => rep)).join('');
+
+/**
+ * Every string within Levenshtein distance `max` of `canonical`, as SQL LIKE patterns (`_` stands
+ * for the one character an insertion or a substitution brings; `%` and `\` of the plate escaped):
+ * a string matches one of them exactly when its distance is ≤ max, whatever the alphabet. Patterns
+ * without `_` (the plate itself, deletions) are returned apart, as plain strings for `=`.
+ * Sizes for a 7-character plate: 8 + 15 at max 1, ~270 in all at max 2.
+ */
+export function levenshteinPatterns(canonical: string, max: number): { exact: string[]; like: string[] } {
+  const ANY = null;
+  type Tok = string | null;
+  let level: Tok[][] = [[...canonical]];
+  const seen = new Map<string, Tok[]>([[key(level[0]), level[0]]]);
+  for (let d = 0; d < max; d++) {
+    const next: Tok[][] = [];
+    const add = (t: Tok[]) => {
+      const k = key(t);
+      if (!seen.has(k)) {
+        seen.set(k, t);
+        next.push(t);
+      }
+    };
+    for (const t of level) {
+      for (let i = 0; i <= t.length; i++) {
+        add([...t.slice(0, i), ANY, ...t.slice(i)]); // insertion
+        if (i < t.length) {
+          add([...t.slice(0, i), ...t.slice(i + 1)]); // deletion
+          if (t[i] !== ANY) add([...t.slice(0, i), ANY, ...t.slice(i + 1)]); // substitution
+        }
+      }
+    }
+    level = next;
+  }
+  const exact: string[] = [];
+  const like: string[] = [];
+  for (const t of seen.values()) {
+    if (t.every((c) => c !== ANY)) exact.push(t.join(''));
+    else like.push(t.map((c) => (c === ANY ? '_' : c.replace(/[\\%_]/g, (x) => `\\${x}`))).join(''));
+  }
+  return { exact, like };
+}
+
+const key = (t: ReadonlyArray<string | null>) => JSON.stringify(t);

@@ -1,0 +1,3 @@
+ALTER TABLE "events" ADD COLUMN "plate_canonical" text GENERATED ALWAYS AS (translate(plate_normalized, 'ODQILTZSBG', '0001112586')) STORED;--> statement-breakpoint
+CREATE INDEX "events_plate_canonical_seq_idx" ON "events" USING btree ("plate_canonical" text_pattern_ops,"seq");--> statement-breakpoint
+CREATE INDEX "events_plate_canonical_rev_idx" ON "events" USING btree (reverse("plate_canonical") text_pattern_ops,"plate_canonical","seq");
