@@ -107,7 +107,6 @@ describe('PlateListMatcher', () => {
       const op = rnd(3);
       return op === 0 ? p.slice(0, i) + c + p.slice(i) : op === 1 ? p.slice(0, i) + p.slice(i + 1) : p.slice(0, i) + c + p.slice(i + 1);
     };
-    let near = 0;
     for (let k = 0; k < 300; k++) {
       const q = rnd(2) ? edit(plates[rnd(plates.length)]) : edit(edit(plates[rnd(plates.length)]));
       const expected = Math.min(...plates.map((p) => ocrDistance(q, p, 1)));
