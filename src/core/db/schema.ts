@@ -224,3 +224,14 @@ export const plateListEntries = pgTable(
   },
   (t) => [primaryKey({ columns: [t.listId, t.plateNormalized] })],
 );
+
+/**
+ * Cursors of log consumers (core/consumers): the last seq each consumer (the rules engine, each sink)
+ * has finished, and an epoch that a rewind (replay) bumps, so a save in flight never undoes a rewind.
+ */
+export const logCursors = pgTable('log_cursors', {
+  name: text('name').primaryKey(),
+  seq: bigint('seq', { mode: 'bigint' }).notNull(),
+  epoch: integer('epoch').notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

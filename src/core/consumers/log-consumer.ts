@@ -1,0 +1,186 @@
+/**
+ * A log consumer: work that follows the event log from a stored cursor, in seq order, on one
+ * server instance at a time (a lease), resuming where it stopped after a restart or on another
+ * instance after a failover. The rules engine and each outbound sink are one each.
+ *
+ * The loop, while the lease `log:<name>` is held: load the cursor (created at `initial()` the first
+ * time), read up to `batchSize` events after it, hand them to `handle`, save the cursor past what
+ * was handled, repeat. When the log has nothing new it waits for a committed event on the bus (this
+ * instance's or, over Redis, another's) or `pollMs`, whichever comes first, and reloads the cursor then
+ * (a rewind done on another instance is seen within `pollMs`).
+ *
+ * Why nothing is skipped: seqs become visible in seq order across the deployment (seq-orderer.ts),
+ * so reading `seq > cursor` in order never passes an event that commits later.
+ * What `handle` must tolerate: being given the same events again after a crash between handling and
+ * saving, or during the short overlap of two holders (lease.ts). At-least-once consumers (sinks)
+ * accept a duplicate; at-most-once ones (rules) record their intent under a unique key first.
+ *
+ * Failures stay here: `handle` throwing, or the store failing, is reported to `onError` and retried
+ * after a backoff (exponential with jitter, `retry`), from the last saved position; progress that
+ * `handle` reported with `progress(seq)` before it threw is saved first, so it is not repeated.
+ */
+import type { Logger } from 'pino';
+import type { EventBus } from '../events/bus.ts';
+import type { StoredEvent } from '../events/model.ts';
+import type { LeaseHandle, Leases } from '../cluster/lease.ts';
+import type { Clock } from '../time/clock.ts';
+import { backoffDelay, type BackoffOptions } from '../time/backoff.ts';
+import type { CursorPosition, CursorStore } from './cursor-store.ts';
+
+export interface ConsumerBatch {
+  /** Oldest first, all after the cursor. */
+  events: readonly StoredEvent[];
+  /** Aborted when the lease is lost or the consumer stops: return soon. */
+  signal: AbortSignal;
+  /** Everything at or below `seq` is finished (saved even if `handle` then throws). */
+  progress(seq: bigint): void;
+}
+
+export interface LogConsumerOptions {
+  /** Unique among consumers: the cursor's and the lease's name. */
+  name: string;
+  cursors: CursorStore;
+  /** Oldest first, seq > after, at most `limit`. */
+  readAfter(after: bigint, limit: number): Promise<StoredEvent[]>;
+  /** Where a consumer without a stored cursor starts (e.g. the log's current end: only new events). */
+  initial(): Promise<bigint>;
+  /**
+   * Handle a batch in order. Returning means every event of it is finished (or return the last
+   * finished seq); throwing retries from the last progress after a backoff.
+   */
+  handle(batch: ConsumerBatch): Promise<bigint | undefined | void>;
+  bus: EventBus;
+  leases: Leases;
+  clock: Clock;
+  log: Logger;
+  /** Events per read (default 100). */
+  batchSize?: number;
+  /** Longest wait for new events before the log and the cursor are read again (default 1000). */
+  pollMs?: number;
+  /** Delay between failed attempts (default 250 ms doubling to 30 s, equal jitter). */
+  retry?: BackoffOptions;
+  /** A failed attempt (attempt 0 is the first failure in a row). */
+  onError?(err: unknown, attempt: number): void;
+  /** The cursor was saved at `seq`. */
+  onProgress?(seq: bigint): void;
+  /** The lease was taken (true) or lost (false). */
+  onHeld?(held: boolean): void;
+}
+
+export class LogConsumer {
+  private lease: LeaseHandle | null = null;
+  private wake: (() => void) | null = null;
+  private poked = false;
+  private current: CursorPosition | null = null;
+
+  constructor(private readonly o: LogConsumerOptions) {}
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  /** This instance holds the lease and runs the loop. */
+  get held(): boolean {
+    return this.lease?.held ?? false;
+  }
+
+  /** The cursor as this instance last saw it while holding the lease (null otherwise). */
+  get position(): bigint | null {
+    return this.held ? (this.current?.seq ?? null) : null;
+  }
+
+  start(): this {
+    if (this.lease) return this;
+    this.lease = this.o.leases.run(`log:${this.o.name}`, (signal) => this.run(signal), { onChange: (held) => this.o.onHeld?.(held) });
+    return this;
+  }
+
+  /** Stop the loop (waits for `handle` to return, bounded by the lease's stop timeout). The cursor stays. */
+  async stop(): Promise<void> {
+    const lease = this.lease;
+    this.lease = null;
+    this.poke();
+    await lease?.stop();
+  }
+
+  /** Read the log now instead of at the next event or poll. */
+  poke(): void {
+    this.poked = true;
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Move the cursor to `seq` (a replay from seq + 1, or a skip ahead); the holder picks it up at once here, within `pollMs` elsewhere. */
+  async rewind(seq: bigint): Promise<void> {
+    await this.o.cursors.rewind(this.o.name, seq);
+    this.poke();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const o = this.o;
+    const batchSize = o.batchSize ?? 100;
+    const pollMs = o.pollMs ?? 1000;
+    const retry = o.retry ?? { baseMs: 250, capMs: 30_000 };
+    const unsubscribe = o.bus.subscribe((events) => {
+      const last = events.at(-1);
+      if (last && this.current && last.seq > this.current.seq) this.poke();
+    });
+    const onAbort = () => this.poke();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let failures = 0;
+    try {
+      while (!signal.aborted) {
+        let progressed: bigint | null = null;
+        try {
+          this.current ??= await o.cursors.load(o.name, o.initial);
+          const from = this.current;
+          this.poked = false;
+          const events = await o.readAfter(from.seq, batchSize);
+          if (events.length === 0) {
+            failures = 0;
+            await this.idle(pollMs, signal);
+            if (!signal.aborted) this.current = await o.cursors.load(o.name, o.initial);
+            continue;
+          }
+          const done = await o.handle({ events, signal, progress: (seq) => (progressed = seq > (progressed ?? from.seq) ? seq : progressed) });
+          progressed = typeof done === 'bigint' ? done : (events.at(-1)?.seq ?? from.seq);
+          await this.save(from, progressed);
+          failures = 0;
+        } catch (err) {
+          if (progressed !== null && this.current) await this.save(this.current, progressed).catch(() => {});
+          if (signal.aborted) break;
+          this.current = null; // reload: the store may have failed, or a rewind happened
+          o.onError?.(err, failures);
+          o.log.warn({ err, consumer: o.name, attempt: failures }, 'log consumer: attempt failed, retrying');
+          await o.clock.sleep(backoffDelay(failures++, retry), signal);
+        }
+      }
+    } finally {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+      this.current = null;
+    }
+  }
+
+  private async save(from: CursorPosition, seq: bigint): Promise<void> {
+    if (seq <= from.seq) return;
+    const saved = await this.o.cursors.save(this.o.name, { seq, epoch: from.epoch });
+    if (!saved) {
+      this.current = null; // rewound meanwhile: start again from the new position
+      return;
+    }
+    this.current = { seq, epoch: from.epoch };
+    this.o.onProgress?.(seq);
+  }
+
+  /** Until poked (a newer event, a rewind, stop) or `ms` passed. */
+  private idle(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.poked || signal.aborted) return Promise.resolve();
+    const ctl = new AbortController();
+    this.wake = () => ctl.abort();
+    return this.o.clock.sleep(ms, ctl.signal).finally(() => {
+      this.wake = null;
+    });
+  }
+}
