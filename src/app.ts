@@ -194,7 +194,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   let dbOk = true;
   const server = createHttpServer({
-    graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes }),
+    graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes, sseMaxStreamsPerKey: options.config.limits.sseMaxStreamsPerKey, metrics }),
     routes,
     adapterAvailability: (type, id) => registry.availability(type, id),
     cors,

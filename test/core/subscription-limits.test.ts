@@ -1,8 +1,9 @@
 /**
  * Subscription bounds over real sockets: graphql-ws sockets per API key (4430 at connection_init),
  * operations per socket (LIMIT_EXCEEDED for that operation only), concurrent log replays (the
- * others wait their turn), and an SSE subscriber that stops reading (closed after slowConsumerSec,
- * its subscription ended).
+ * others wait their turn), SSE streams per API key (429 LIMIT_EXCEEDED beyond, others unaffected, a
+ * freed slot usable), and an SSE subscriber that stops reading (closed after slowConsumerSec, its
+ * subscription ended).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
@@ -60,7 +61,7 @@ describe('subscription limits', () => {
       config: {
         auth: { apiKeys: Object.values(KEYS).map((key) => ({ key, scopes: ['events:read'] })) },
         adapters: [{ type: 'ff', id: 'default' }],
-        limits: { wsMaxSocketsPerKey: 2, wsMaxOperationsPerSocket: 2, maxConcurrentReplays: 2, slowConsumerSec: 1 },
+        limits: { wsMaxSocketsPerKey: 2, sseMaxStreamsPerKey: 2, wsMaxOperationsPerSocket: 2, maxConcurrentReplays: 2, slowConsumerSec: 1 },
       },
     });
     await post(5);
@@ -112,6 +113,37 @@ describe('subscription limits', () => {
     c.ws.close();
     await closedWs(c.ws);
     await waitFor(async () => (await activeSubscriptions()) === 0, 5000, 'subscriptions ended');
+  });
+
+  it('an SSE stream beyond sseMaxStreamsPerKey gets 429 LIMIT_EXCEEDED; other keys are unaffected; a freed slot is usable', async () => {
+    await waitFor(async () => (await activeSubscriptions()) === 0, 5000, 'no subscriptions');
+    const open = (key: string) => {
+      const ctl = new AbortController();
+      const res = fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        signal: ctl.signal,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: LIVE }),
+      });
+      return { res, close: () => ctl.abort() };
+    };
+    const a1 = open(KEYS.a);
+    const a2 = open(KEYS.a);
+    expect([(await a1.res).status, (await a2.res).status]).toEqual([200, 200]);
+    await waitFor(async () => (await activeSubscriptions()) === 2, 5000, 'two SSE subscriptions');
+    const a3 = await open(KEYS.a).res;
+    expect(a3.status).toBe(429);
+    expect((await a3.json()).errors[0].extensions.code).toBe('LIMIT_EXCEEDED');
+    const b1 = open(KEYS.b);
+    expect((await b1.res).status).toBe(200);
+    await waitFor(async () => (await activeSubscriptions()) === 3, 5000, 'three SSE subscriptions');
+
+    a1.close();
+    await waitFor(async () => (await activeSubscriptions()) === 2, 5000, 'a1 ended');
+    const a4 = open(KEYS.a);
+    expect((await a4.res).status).toBe(200);
+    for (const s of [a2, b1, a4]) s.close();
+    await waitFor(async () => (await activeSubscriptions()) === 0, 5000, 'SSE subscriptions ended');
   });
 
   it('replays beyond maxConcurrentReplays wait their turn, then deliver everything', async () => {

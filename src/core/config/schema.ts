@@ -81,6 +81,8 @@ export const configFileSchema = z
         maxListItems: z.number().int().min(1).max(100_000).default(100),
         /** Open graphql-ws sockets per API key (per client address when no keys exist); one more is closed with 4430 at connection_init. */
         wsMaxSocketsPerKey: z.number().int().min(1).max(100_000).default(256),
+        /** Open SSE responses (`Accept: text/event-stream` on /graphql) per API key (per client address when no keys exist); one more → 429 LIMIT_EXCEEDED. */
+        sseMaxStreamsPerKey: z.number().int().min(1).max(100_000).default(256),
         /** Operations (subscriptions and queries) running at once on one graphql-ws socket; one more gets a LIMIT_EXCEEDED error. */
         wsMaxOperationsPerSocket: z.number().int().min(1).max(10_000).default(32),
         /** Subscriptions reading the log at once (`after` replays, catch-up of a subscriber that fell behind); the others wait their turn. */
