@@ -106,8 +106,13 @@ export async function listEntries(db: Db, listId: string, first: number, after: 
   return { entries: rows.slice(0, first).map(toEntry), hasNextPage: rows.length > first };
 }
 
-/** Every list and entry: what the matcher is built from. */
-export async function readAllForMatching(db: Db): Promise<{ lists: PlateListRecord[]; entries: PlateListEntryRecord[] }> {
-  const [lists, entries] = await Promise.all([listPlateLists(db), db.select().from(plateListEntries)]);
-  return { lists, entries: entries.map(toEntry) };
+/** A page of every list's entries in (list, normalized plate) order, after `after`: what the matcher is rebuilt from. */
+export async function entriesPage(db: Db, after: { listId: string; plateNormalized: string } | null, limit: number): Promise<PlateListEntryRecord[]> {
+  const rows = await db
+    .select()
+    .from(plateListEntries)
+    .where(after ? sql`(${plateListEntries.listId}, ${plateListEntries.plateNormalized}) > (${after.listId}, ${after.plateNormalized})` : undefined)
+    .orderBy(asc(plateListEntries.listId), asc(plateListEntries.plateNormalized))
+    .limit(limit);
+  return rows.map(toEntry);
 }
