@@ -6,8 +6,8 @@
  *   incrementally: a batch becomes one layer, built in slices (setImmediate between them) and pushed
  *   whole, so the mutation answers once this instance matches against it. Changes apply in call order.
  * - A full rebuild (`refresh`: at start, on another instance's change over the `plate-lists` Redis
- *   channel, on a match `ttlMs` after the last build, and as a compaction when layers pile up or a
- *   list was dropped) reads the store in pages of REBUILD_PAGE entries and builds the new base in
+ *   channel, when a check on a match `ttlMs` after the last one finds the lists changed (listVersions),
+ *   and as a compaction when layers pile up or a list was dropped) reads the store in pages of REBUILD_PAGE entries and builds the new base in
  *   slices too. Local changes made while it runs are replayed onto it before it replaces the old one.
  *
  * Consistency: a read is matched against the last completed index, i.e. "the lists as they are at
@@ -20,13 +20,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { type ListMatch, type MatcherEntry, type MatcherList, type Pause, PlateListMatcher, PlateListSegment } from './matcher.ts';
-import { entriesPage, listPlateLists } from './repo.ts';
+import { entriesPage, listPlateLists, listVersions } from './repo.ts';
 
 /** Entries read per query while rebuilding. */
 export const REBUILD_PAGE = 5000;
 
 export interface PlateListIndexOptions {
-  /** Rebuild on a match this long after the last build (cluster.deviceCacheSec). */
+  /** On a match this long after the last check, check whether the lists changed (cluster.deviceCacheSec). */
   ttlMs: number;
   log?: Logger;
   now?: () => number;
@@ -45,7 +45,10 @@ const nextTurn: Pause = () => new Promise<void>((resolve) => setImmediate(resolv
 
 export class PlateListIndex {
   private matcher = new PlateListMatcher();
-  private builtAt = Number.NEGATIVE_INFINITY;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  private checking = false;
+  /** listVersions as of the last completed rebuild. */
+  private version: string | null = null;
   private building: Promise<void> | null = null;
   private again = false;
   /** Local changes applied while a rebuild runs, replayed onto its result. */
@@ -80,8 +83,26 @@ export class PlateListIndex {
 
   /** The lists a read of `plateNormalized` at `at` matches, against the last completed index. Never waits. */
   match(plateNormalized: string, at: Date): ListMatch[] {
-    if (this.now() - this.builtAt >= this.options.ttlMs) void this.refresh();
+    if (this.now() - this.checkedAt >= this.options.ttlMs) void this.check();
     return this.matcher.match(plateNormalized, at);
+  }
+
+  /**
+   * Rebuilds when the lists changed since the last rebuild (listVersions: one small query), so an
+   * unchanged store costs no rebuild however short the TTL. A change made here also shows as one, so
+   * a burst of local changes ends with one background rebuild (a compaction).
+   */
+  private async check(): Promise<void> {
+    if (this.checking || this.building) return;
+    this.checking = true;
+    this.checkedAt = this.now();
+    try {
+      if ((await listVersions(this.db)) !== this.version) void this.refresh();
+    } catch (err) {
+      this.options.log?.warn({ err }, 'plate lists could not be checked; matching against the previous ones');
+    } finally {
+      this.checking = false;
+    }
   }
 
   /**
@@ -135,16 +156,18 @@ export class PlateListIndex {
         const at = this.now();
         this.journal = [];
         try {
+          const version = await listVersions(this.db); // before the entries: a change after it shows at the next check
           const lists = await listPlateLists(this.db);
           const next = await PlateListMatcher.build(lists, this.pages(), this.pause);
           for (const step of this.journal) step(next);
           this.matcher = next;
+          this.version = version;
         } catch (err) {
           this.options.log?.warn({ err }, 'plate lists could not be read; matching against the previous ones');
         } finally {
           this.journal = null;
         }
-        this.builtAt = at;
+        this.checkedAt = at;
       } while (this.again);
     };
     const p = run().finally(() => {

@@ -80,6 +80,22 @@ export async function upsertEntries(db: Db, listId: string, entries: readonly Ne
     from jsonb_to_recordset(${json}::text::jsonb) as x(plate_normalized text, plate text, label text, valid_from timestamptz, valid_to timestamptz)
     on conflict (list_id, plate_normalized) do update set
       plate = excluded.plate, label = excluded.label, valid_from = excluded.valid_from, valid_to = excluded.valid_to, updated_at = now()`);
+  await touchList(db, listId);
+}
+
+/** Marks the list changed (listVersions): other instances without Redis rebuild on their next check. */
+async function touchList(db: Db, listId: string): Promise<void> {
+  await db.update(plateLists).set({ updatedAt: sql`clock_timestamp()` }).where(eq(plateLists.id, listId));
+}
+
+/**
+ * Every list's id and last change, as one text: it differs after any list is created, deleted or
+ * changed (addPlates / removePlates touch their list). Cheap: read instead of the entries to learn
+ * whether a rebuild is needed.
+ */
+export async function listVersions(db: Db): Promise<string> {
+  const rows = await db.select({ id: plateLists.id, at: plateLists.updatedAt }).from(plateLists).orderBy(asc(plateLists.id));
+  return rows.map((r) => `${r.id}@${r.at.getTime()}`).join(',');
 }
 
 /** Removes the entries of these normalized plates (absent ones are ignored). */
@@ -87,6 +103,7 @@ export async function removeEntries(db: Db, listId: string, platesNormalized: re
   if (!platesNormalized.length) return;
   const json = JSON.stringify([...new Set(platesNormalized)]);
   await db.execute(sql`delete from plate_list_entries where list_id = ${listId} and plate_normalized in (select jsonb_array_elements_text(${json}::text::jsonb))`);
+  await touchList(db, listId);
 }
 
 /** Entries of a list ordered by normalized plate, after `after` (a normalized plate); `plate`: exact, or a prefix with a trailing `*`. */
