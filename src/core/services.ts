@@ -25,7 +25,7 @@ import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListChange, PlateListIndex } from './plates/list-index.ts';
-import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
+import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListSizes, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -276,6 +276,7 @@ export function createServices(deps: ServiceDeps): CoreServices {
       lists: () => listPlateLists(deps.db),
       listsById: (ids) => plateListsById(deps.db, ids),
       size: (id) => plateListSize(deps.db, id),
+      sizes: (ids) => plateListSizes(deps.db, ids),
       entries: (id, first, after, plate) => listEntries(deps.db, id, first, after, plate),
       create: async (input) => {
         const l = await createPlateList(deps.db, input);

@@ -8,6 +8,7 @@ import { and, asc, count, eq, gt, inArray, like, sql, type SQL } from 'drizzle-o
 import type { Db } from '../db/client.ts';
 import { plateListEntries, plateLists } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { sqlState } from '../events/refusal.ts';
 import type { MatcherEntry, MatcherList, PlateListKind } from './matcher.ts';
 
 export interface PlateListRecord extends MatcherList {
@@ -40,6 +41,19 @@ export async function plateListsById(db: Db, ids: readonly string[]): Promise<Pl
   ).map(toList);
 }
 
+/** Entry counts of these lists (absent or empty lists: 0), in one query. */
+export async function plateListSizes(db: Db, listIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map(listIds.map((id) => [id, 0]));
+  if (!listIds.length) return out;
+  const rows = await db
+    .select({ id: plateListEntries.listId, n: count() })
+    .from(plateListEntries)
+    .where(inArray(plateListEntries.listId, [...listIds]))
+    .groupBy(plateListEntries.listId);
+  for (const r of rows) out.set(r.id, Number(r.n));
+  return out;
+}
+
 export async function plateListSize(db: Db, listId: string): Promise<number> {
   const [r] = await db.select({ n: count() }).from(plateListEntries).where(eq(plateListEntries.listId, listId));
   return Number(r?.n ?? 0);
@@ -69,23 +83,33 @@ export interface NewEntry {
   validTo: Date | null;
 }
 
-/** Insert or replace entries by (list, normalized plate); the last of duplicates within the call wins. */
+/** Insert or replace entries by (list, normalized plate); the last of duplicates within the call wins. NOT_FOUND when the list is gone. */
 export async function upsertEntries(db: Db, listId: string, entries: readonly NewEntry[]): Promise<void> {
   if (!entries.length) return;
   const unique = new Map(entries.map((e) => [e.plateNormalized, e]));
   const json = JSON.stringify([...unique.values()].map((e) => ({ plate_normalized: e.plateNormalized, plate: e.plate, label: e.label, valid_from: e.validFrom, valid_to: e.validTo })));
-  await db.execute(sql`
+  try {
+    await db.execute(sql`
     insert into plate_list_entries (list_id, plate_normalized, plate, label, valid_from, valid_to)
     select ${listId}, plate_normalized, plate, label, valid_from, valid_to
     from jsonb_to_recordset(${json}::text::jsonb) as x(plate_normalized text, plate text, label text, valid_from timestamptz, valid_to timestamptz)
     on conflict (list_id, plate_normalized) do update set
       plate = excluded.plate, label = excluded.label, valid_from = excluded.valid_from, valid_to = excluded.valid_to, updated_at = now()`);
+  } catch (err) {
+    // The list was deleted after the caller found it (a deletePlateList in between): not ours to answer INTERNAL.
+    if (sqlState(err) === FOREIGN_KEY_VIOLATION) throw listGone(listId);
+    throw err;
+  }
   await touchList(db, listId);
 }
 
+const FOREIGN_KEY_VIOLATION = '23503';
+const listGone = (listId: string) => new AppError('NOT_FOUND', `plate list ${JSON.stringify(listId.slice(0, 100))} not found`);
+
 /** Marks the list changed (listVersions): other instances without Redis rebuild on their next check. */
 async function touchList(db: Db, listId: string): Promise<void> {
-  await db.update(plateLists).set({ updatedAt: sql`clock_timestamp()` }).where(eq(plateLists.id, listId));
+  const rows = await db.update(plateLists).set({ updatedAt: sql`clock_timestamp()` }).where(eq(plateLists.id, listId)).returning({ id: plateLists.id });
+  if (!rows.length) throw listGone(listId); // deleted in between
 }
 
 /**
@@ -98,7 +122,7 @@ export async function listVersions(db: Db): Promise<string> {
   return rows.map((r) => `${r.id}@${r.at.getTime()}`).join(',');
 }
 
-/** Removes the entries of these normalized plates (absent ones are ignored). */
+/** Removes the entries of these normalized plates (absent ones are ignored). NOT_FOUND when the list is gone. */
 export async function removeEntries(db: Db, listId: string, platesNormalized: readonly string[]): Promise<void> {
   if (!platesNormalized.length) return;
   const json = JSON.stringify([...new Set(platesNormalized)]);
