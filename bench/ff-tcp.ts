@@ -19,15 +19,15 @@ import { ratio, type ResultRow } from './lib/report.ts';
 import { alternate, medianOf, ROUNDS, roundsNote } from './lib/rounds.ts';
 import { fmt, perSec } from './lib/stats.ts';
 
-type Streams = ReturnType<typeof ffTcpStreams>;
+export type Streams = ReturnType<typeof ffTcpStreams>;
 
 async function writeStream(sock: net.Socket, bufs: Buffer[]): Promise<void> {
   for (const b of bufs) if (!sock.write(b)) await once(sock, 'drain');
   await new Promise<void>((r) => sock.end(r));
 }
 
-/** Sends one round and waits until `total` rows (all rounds so far) are committed. */
-function sender(s: StartedServer) {
+/** Sends one round and waits until `total` rows (all rounds so far) are committed (also plate-lists.ts). */
+export function sender(s: StartedServer) {
   const probe = s.dbUrl ? postgres(s.dbUrl, { max: 1, onnotice: () => {} }) : null;
   let total = 0;
   return {

@@ -17,14 +17,16 @@ import { chooseDatabase } from './lib/pg.ts';
 import { failedRow, printTable, writeJson, type ResultRow } from './lib/report.ts';
 import { ffTcp } from './ff-tcp.ts';
 import { ffMultipart } from './ff-multipart.ts';
+import { plateLists } from './plate-lists.ts';
 import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
 
-const ALL: Benchmark[] = [ffTcp, ffMultipart, fanout, latency, history, idleMemory];
+const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, idleMemory];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
+  'plate-lists': '≥ 0.8× of no lists',
   'ff-multipart': '≥ 0.5× floor',
   fanout: '≥ 0.5× floor',
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',

@@ -12,13 +12,14 @@ import { createHash } from 'node:crypto';
 import { FileMediaStore } from '../src/core/media/store.ts';
 import { media } from '../src/core/db/schema.ts';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../src/app.ts';
 import { validateConfig } from '../src/core/config/load.ts';
 import { eventsAfter } from '../src/core/db/event-repo.ts';
-import type { StoredEvent } from '../src/core/events/model.ts';
+import { normalizePlate, type StoredEvent } from '../src/core/events/model.ts';
 import { failChild, serveChild } from './lib/child.ts';
 import { multipartFloor, tcpToDbFloor, wsFloor } from './lib/floors.ts';
 import { pump } from './lib/pump.ts';
@@ -45,6 +46,13 @@ async function startApp() {
   const tcpPort = (app.registry.find('ff', 'default')?.running as { tcpPort?: number } | null)?.tcpPort;
   const m = app.metrics;
   let fanoutEvents: StoredEvent[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const listMatched = async () => {
+    const r = await app.database.db.execute(sql`select count(*)::text as n from events where list_matches is not null`);
+    const rows = (r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[]);
+    return Number((rows[0] as { n: string }).n);
+  };
   return {
     info: { port, tcpPort, database: app.database.kind, pid: process.pid, dataDir },
     handlers: {
@@ -58,12 +66,28 @@ async function startApp() {
         slowClosed: await total(m.slowClosed),
         subscriptions: await total(m.subscriptions),
         writerQueued: app.writer.queued,
+        listMatched: await listMatched(),
+        /** Longest event loop delay since the last resetLoopDelay (ms). */
+        loopDelayMaxMs: loopDelay.max / 1e6,
         ...memory(),
       }),
       rows: async () => {
         const r = await app.database.db.execute(sql`select coalesce(max(seq), 0)::text as m, (select count(*) from events)::text as n, (select count(*) from media)::text as media from events`);
         const row = ((r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[]))[0] as { m: string; n: string; media: string };
         return { maxSeq: Number(row.m), count: Number(row.n), mediaRows: Number(row.media) };
+      },
+      resetLoopDelay: () => loopDelay.reset(),
+      /** Creates an ALLOW list and adds `plates` through the services (addPlates, 10,000 per call). */
+      loadPlateList: async (a: { plates: string[]; maxDistance: number }) => {
+        const t0 = performance.now();
+        const list = await app.services.plateLists.create({ name: 'bench', kind: 'ALLOW', maxDistance: a.maxDistance });
+        for (let i = 0; i < a.plates.length; i += 10_000)
+          await app.services.plateLists.addPlates(
+            list.id,
+            a.plates.slice(i, i + 10_000).map((p) => ({ plateNormalized: normalizePlate(p), plate: p, label: null, validFrom: null, validTo: null })),
+          );
+        await app.plateLists.refresh(); // one base layer, as after a restart
+        return { size: app.plateLists.size, seconds: (performance.now() - t0) / 1000 };
       },
       /** Media rows whose bytes read back from the store hash to their id (content-addressed). */
       mediaVerified: async () => {

@@ -59,6 +59,11 @@ export interface AppOptions {
   pluginRoots?: PluginRoots;
   /** The one clock of the server (default: real time; tests pass a ManualClock). */
   clock?: Clock;
+  /**
+   * How plate list rebuilds yield to ingest between slices of work (default: setImmediate). Tests
+   * hold it to observe ingest while a rebuild is in progress.
+   */
+  plateListPause?: () => Promise<void>;
 }
 
 export interface App {
@@ -74,6 +79,8 @@ export interface App {
   metrics: Metrics;
   bus: EventBus;
   writer: EventWriter;
+  /** The plate lists every read is matched against at ingest. */
+  plateLists: PlateListIndex;
   log: Logger;
   /** Listen on env.port/env.host, then start the adapters. Returns the bound port. */
   listen(): Promise<number>;
@@ -101,7 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const siteZones = new SiteZones(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'site-zones' }) });
   await siteZones.refresh();
   // Plate lists in memory before the first read is matched at ingest.
-  const plateLists = new PlateListIndex(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'plate-lists' }) });
+  const plateLists = new PlateListIndex(db, { ttlMs: options.config.cluster.deviceCacheSec * 1000, log: log.child({ component: 'plate-lists' }), pause: options.plateListPause });
   await plateLists.refresh();
   const metrics = createMetrics({ defaultMetrics: true });
   const leases = database.createLeases({
@@ -236,6 +243,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     metrics,
     bus,
     writer,
+    plateLists,
     log,
     listen: async () => {
       await new Promise<void>((resolve, reject) => {

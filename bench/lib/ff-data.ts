@@ -24,10 +24,11 @@ export function ffEvents(deviceId: string, count: number, startMs = Date.UTC(202
 
 /**
  * The TCP streams: `connections` cameras (named with `tag`) with about count/connections events
- * each, objects back to back separated by CRLF, cut into ~64 KB write buffers.
+ * each, objects back to back separated by CRLF, cut into ~64 KB write buffers; `plates`: their plate texts.
  */
-export function ffTcpStreams(count: number, connections: number, tag = ''): { streams: Buffer[][]; bytes: number; events: number } {
+export function ffTcpStreams(count: number, connections: number, tag = ''): { streams: Buffer[][]; bytes: number; events: number; plates: string[] } {
   const streams: Buffer[][] = [];
+  const plates: string[] = [];
   let bytes = 0;
   for (let c = 0; c < connections; c++) {
     const n = Math.floor(count / connections) + (c < count % connections ? 1 : 0);
@@ -35,6 +36,7 @@ export function ffTcpStreams(count: number, connections: number, tag = ''): { st
     let pending: string[] = [];
     let pendingLen = 0;
     for (const ev of ffEvents(`BENCH-TCP${tag}-${c}`, n)) {
+      plates.push(String(ev.plateText));
       const s = `${JSON.stringify(ev)}\r\n`;
       pending.push(s);
       pendingLen += s.length;
@@ -48,7 +50,7 @@ export function ffTcpStreams(count: number, connections: number, tag = ''): { st
     bytes += bufs.reduce((a, b) => a + b.length, 0);
     streams.push(bufs);
   }
-  return { streams, bytes, events: count };
+  return { streams, bytes, events: count, plates };
 }
 
 /** Multipart bodies as cameras POST them: event.json + vehicle (~60 KB) + plate crop (~8 KB), unique. */

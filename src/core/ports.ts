@@ -103,6 +103,8 @@ export interface PlateListServices {
   /** Lists by id (absent ones left out). */
   listsById(ids: readonly string[]): Promise<PlateListRecord[]>;
   size(listId: string): Promise<number>;
+  /** Entry counts of several lists in one read (unknown ids: 0). */
+  sizes(listIds: readonly string[]): Promise<Map<string, number>>;
   /** Entries ordered by normalized plate after `after`; `plate` exact or a prefix ending in `*`. */
   entries(listId: string, first: number, after: string | null, plate: string | null): Promise<{ entries: PlateListEntryRecord[]; hasNextPage: boolean }>;
   /** BAD_USER_INPUT when the name is taken. */

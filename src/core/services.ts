@@ -24,8 +24,8 @@ import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
-import type { PlateListIndex } from './plates/list-index.ts';
-import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
+import type { PlateListChange, PlateListIndex } from './plates/list-index.ts';
+import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListSizes, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -114,11 +114,14 @@ export function createServices(deps: ServiceDeps): CoreServices {
   };
 
   deps.plateListChanges?.subscribe(() => void deps.plateLists?.refresh());
-  /** After a list change: this instance's index rebuilt before the mutation answers, the others told (else within the TTL). */
-  const listsChanged = async () => {
-    const rebuilt = deps.plateLists?.refresh();
+  /**
+   * After a list change committed here: this instance's index updated incrementally before the
+   * mutation answers (list-index.ts), the others told to rebuild (else within the TTL).
+   */
+  const listsChanged = async (change: PlateListChange) => {
+    const applied = deps.plateLists?.apply(change);
     deps.plateListChanges?.publish();
-    await rebuilt;
+    await applied;
   };
   const listOrThrow = async (id: string) => {
     const l = (await plateListsById(deps.db, [id]))[0];
@@ -273,27 +276,28 @@ export function createServices(deps: ServiceDeps): CoreServices {
       lists: () => listPlateLists(deps.db),
       listsById: (ids) => plateListsById(deps.db, ids),
       size: (id) => plateListSize(deps.db, id),
+      sizes: (ids) => plateListSizes(deps.db, ids),
       entries: (id, first, after, plate) => listEntries(deps.db, id, first, after, plate),
       create: async (input) => {
         const l = await createPlateList(deps.db, input);
-        await listsChanged();
+        await listsChanged({ type: 'putList', list: l });
         return l;
       },
       delete: async (id) => {
         const gone = await deletePlateList(deps.db, id);
-        if (gone) await listsChanged();
+        if (gone) await listsChanged({ type: 'dropList', listId: id });
         return gone;
       },
       addPlates: async (id, entries) => {
         const l = await listOrThrow(id);
         await upsertEntries(deps.db, id, entries);
-        await listsChanged();
+        await listsChanged({ type: 'upsert', listId: id, entries: entries.map((e) => ({ ...e, listId: id })) });
         return l;
       },
       removePlates: async (id, plates) => {
         const l = await listOrThrow(id);
         await removeEntries(deps.db, id, plates);
-        await listsChanged();
+        await listsChanged({ type: 'remove', listId: id, platesNormalized: plates });
         return l;
       },
     },

@@ -12,11 +12,13 @@ import type { StoredEvent } from '../core/events/model.ts';
 import { BULK_LIST_FIELDS } from '../core/http/list-items.ts';
 import { type ListMatch, MAX_LIST_DISTANCE, PLATE_LIST_KINDS, type PlateListKind } from '../core/plates/matcher.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from '../core/plates/repo.ts';
+import { batchLoader, perContext } from './batch-loader.ts';
 import type { Builder } from './builder.ts';
 import type { CoreTypes } from './core-types.ts';
 import { localId } from './ids.ts';
 import { connectionOf, MAX_PAGE } from './pagination.ts';
 import { ADMIN, READ } from './scopes.ts';
+import type { GraphQLContext } from '../core/ports.ts';
 
 /** Entries of one addPlates, plates of one removePlates. */
 export const PLATES_PER_CALL = 10_000;
@@ -43,6 +45,12 @@ function entryPlate(plate: string, field: string): string {
 function bulkCount(n: number, field: string) {
   if (n < 1 || n > PLATES_PER_CALL) throw bad(`${field}: expected 1..${PLATES_PER_CALL} per call, got ${n}`, field);
 }
+
+/** Per request: lists by id and list sizes, each batched into one read per turn (no N+1 over matches or lists). */
+const loaders = perContext((ctx: GraphQLContext) => ({
+  list: batchLoader<string, PlateListRecord>(async (ids) => new Map((await ctx.services.plateLists.listsById(ids)).map((l) => [l.id, l]))),
+  size: batchLoader<string, number>((ids) => ctx.services.plateLists.sizes(ids)),
+}));
 
 /** A match as GraphQL shows it: the stored snapshot (ListMatch). */
 type MatchView = ListMatch;
@@ -72,7 +80,7 @@ export function addPlateListFields(builder: Builder, refs: CoreTypes) {
       name: t.exposeString('name'),
       kind: t.field({ type: PlateListKindRef, resolve: (l) => l.kind }),
       maxDistance: t.exposeInt('maxDistance', { description: 'A read matches an entry when their OCR-aware edit distance (look-alikes free) is at most this (0..3)' }),
-      size: t.int({ description: 'Number of entries', resolve: (l, _a, ctx) => ctx.services.plateLists.size(l.id) }),
+      size: t.int({ description: 'Number of entries', resolve: async (l, _a, ctx) => (await loaders(ctx).size(l.id)) ?? 0 }),
       entries: t.connection(
         {
           type: PlateListEntry,
@@ -106,7 +114,7 @@ export function addPlateListFields(builder: Builder, refs: CoreTypes) {
         type: PlateList,
         nullable: true,
         description: 'The list now; null when it was deleted since',
-        resolve: async (m, _a, ctx) => (await ctx.services.plateLists.listsById([m.listId]))[0] ?? null,
+        resolve: async (m, _a, ctx) => (await loaders(ctx).list(m.listId)) ?? null,
       }),
       listName: t.string({ description: "The list's name at the read", resolve: (m) => m.listName }),
       kind: t.field({ type: PlateListKindRef, description: "The list's kind at the read", resolve: (m) => m.kind }),

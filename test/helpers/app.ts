@@ -39,6 +39,8 @@ export interface StartOptions {
   clock?: Clock;
   /** REDIS_URL of the app (several instances on one PostgreSQL). */
   redisUrl?: string;
+  /** AppOptions.plateListPause. */
+  plateListPause?: () => Promise<void>;
 }
 
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
@@ -52,6 +54,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     database: db.database,
     log: options.log ?? pino({ level: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' }),
     clock: options.clock,
+    plateListPause: options.plateListPause,
   });
   await app.listen();
   const url = app.url();

@@ -18,10 +18,22 @@ export const OCR_LOOKALIKES: ReadonlyArray<readonly [representative: string, mem
 
 const CANONICAL = new Map<string, string>(OCR_LOOKALIKES.flatMap(([rep, members]) => [...members].map((c) => [c, rep] as const)));
 
+/** Char code → its class's representative's char code (codes below 128; others map to themselves). */
+const CANONICAL_CODE = Uint16Array.from({ length: 128 }, (_, c) => CANONICAL.get(String.fromCharCode(c))?.charCodeAt(0) ?? c);
+
 /** A normalized plate with every look-alike replaced by its class's representative ("DO1Z" → "0012"). */
 export function ocrCanonical(plateNormalized: string): string {
-  let out = '';
-  for (const c of plateNormalized) out += CANONICAL.get(c) ?? c;
+  let i = 0;
+  for (; i < plateNormalized.length; i++) {
+    const c = plateNormalized.charCodeAt(i);
+    if (c < 128 && CANONICAL_CODE[c] !== c) break;
+  }
+  if (i === plateNormalized.length) return plateNormalized; // nothing to map
+  let out = plateNormalized.slice(0, i);
+  for (; i < plateNormalized.length; i++) {
+    const c = plateNormalized.charCodeAt(i);
+    out += c < 128 ? String.fromCharCode(CANONICAL_CODE[c]) : plateNormalized[i];
+  }
   return out;
 }
 

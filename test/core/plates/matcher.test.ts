@@ -1,6 +1,6 @@
 /** The in-memory plate list index: each distance case, validity windows, several lists, and the index agreeing with a plain scan. */
 import { describe, expect, it } from 'vitest';
-import { type MatcherEntry, type MatcherList, oneDeletions, PlateListMatcher } from '../../../src/core/plates/matcher.ts';
+import { MAX_LAYERS, type MatcherEntry, type MatcherList, oneDeletions, PlateListMatcher, PlateListSegment } from '../../../src/core/plates/matcher.ts';
 import { ocrDistance } from '../../../src/core/plates/ocr.ts';
 
 const at = new Date('2025-06-01T12:00:00Z');
@@ -118,5 +118,56 @@ describe('PlateListMatcher', () => {
         ).toEqual([expected]);
       else expect(got, q).toEqual([]);
     }
+  });
+
+  it('changes as layers: a newer layer replaces or removes an entry of an older one, a dropped list stops matching at once', () => {
+    const m = new PlateListMatcher([list('a', 1), list('b', 0, 'DENY'), list('c', 2)], [entry('a', 'AAA111', { label: 'old' }), entry('b', 'BBB222'), entry('c', 'CCC333')]);
+    expect(m.size).toBe(3);
+    const lists = new Map([list('a', 1), list('b', 0, 'DENY'), list('c', 2)].map((l) => [l.id, l]));
+
+    const upsert = new PlateListSegment();
+    upsert.add(lists.get('a')!, entry('a', 'AAA111', { label: 'new' })); // replaces
+    upsert.add(lists.get('a')!, entry('a', 'DDD444'));
+    upsert.add(lists.get('c')!, entry('c', 'CCC999'));
+    m.push(upsert);
+    expect(m.size).toBe(5);
+    expect(m.match('AAA11', at).map((x) => [x.listId, x.distance, x.entryLabel])).toEqual([['a', 1, 'new']]);
+    expect(distances(m, 'DDD444')).toEqual([['a', 0, 'DDD444']]);
+    expect(distances(m, 'CCC993')).toEqual([['c', 1, 'CCC999']]); // closest of the two layers' entries
+
+    const removal = new PlateListSegment();
+    removal.remove('a', 'AAA111');
+    removal.remove('b', 'BBB222');
+    removal.remove('b', 'NOT-THERE');
+    m.push(removal);
+    expect(m.size).toBe(3);
+    expect(distances(m, 'AAA111')).toEqual([]);
+    expect(distances(m, 'BBB222')).toEqual([]);
+    expect(m.depth).toBe(3);
+
+    const again = new PlateListSegment();
+    again.add(lists.get('b')!, entry('b', 'BBB222', { label: 'back' }));
+    m.push(again);
+    expect(m.match('8BB222', at).map((x) => [x.listId, x.entryLabel])).toEqual([['b', 'back']]);
+    expect(m.size).toBe(4);
+
+    expect(m.wantsCompaction).toBe(false);
+    m.dropList('c');
+    expect(distances(m, 'CCC333')).toEqual([]);
+    expect(m.size).toBe(2);
+    expect(m.wantsCompaction).toBe(true); // the dropped list's entries are still held
+  });
+
+  it('asks for a compaction past MAX_LAYERS layers', () => {
+    const m = new PlateListMatcher([list('a', 0)], []);
+    for (let i = 0; i <= MAX_LAYERS; i++) {
+      expect(m.wantsCompaction).toBe(false);
+      const l = new PlateListSegment();
+      l.add(list('a', 0), entry('a', `P${i}`));
+      m.push(l);
+    }
+    expect(m.depth).toBe(MAX_LAYERS + 1);
+    expect(m.wantsCompaction).toBe(true);
+    expect(m.size).toBe(MAX_LAYERS + 1);
   });
 });
