@@ -102,15 +102,21 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')) {
     if (deps.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
-    return serveMedia(deps, req, res, path.slice('/media/'.length));
+    return serveMedia(deps, req, res, path.slice('/media/'.length), url);
   }
   if (path.startsWith('/streams/')) return deps.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }
 
-async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const auth = deps.auth.authenticate(req.headers.authorization);
+/**
+ * Auth as on /streams: `Authorization: Bearer <key>`, or `?access_token=<key>` for `<img src>` and
+ * video elements, which cannot set headers (same trade-off: a key in a URL may reach logs and
+ * history, so give such pages a key with only the scopes they need).
+ */
+async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
+  const queryKey = req.headers.authorization ? null : url.searchParams.get('access_token');
+  const auth = deps.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
   if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
   const meta = await deps.media.meta(id);
   if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
