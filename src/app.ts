@@ -40,6 +40,8 @@ import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { createCorsPolicy } from './core/http/cors.ts';
+import { fileURLToPath } from 'node:url';
+import { createConsoleStatic } from './core/http/console-static.ts';
 import { systemClock, type Clock } from './core/time/clock.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
@@ -59,6 +61,8 @@ export interface AppOptions {
   pluginRoots?: PluginRoots;
   /** The one clock of the server (default: real time; tests pass a ManualClock). */
   clock?: Clock;
+  /** The web console's build folder served under /console/ (default: console/dist of this package). */
+  consoleDir?: string;
 }
 
 export interface App {
@@ -84,6 +88,9 @@ export interface App {
 
 /** The adapters a server runs when given none (the testkit checks a plugin beside them). */
 export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
+
+/** Where `vite build` writes the web console (console/vite.config.ts). */
+export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta.url));
 
 export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? createLogger(options.env.logLevel);
@@ -206,6 +213,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     upgrade: ws.handleUpgrade,
     slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
     clock,
+    console: createConsoleStatic(options.consoleDir ?? CONSOLE_DIST),
     ready: async () => {
       dbOk = await database.ping().then(
         () => true,
