@@ -108,7 +108,10 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       async () => {
         const r = await admin('{ cameras(first: 50) { edges { node { key capabilities } } } }');
         const cams = r.data?.cameras.edges.map((e: { node: { key: string | null; capabilities: string[] } }) => e.node) ?? [];
-        return cams.find((c: { key: string | null; capabilities: string[] }) => c.key === 'gate-north')?.capabilities.includes('ARCHIVE_STREAM') && cams.some((c: { capabilities: string[] }) => c.capabilities.includes('TRIGGER_EVENT'));
+        return (
+          cams.find((c: { key: string | null; capabilities: string[] }) => c.key === 'gate-north')?.capabilities.includes('ARCHIVE_STREAM') &&
+          cams.some((c: { capabilities: string[] }) => c.capabilities.includes('TRIGGER_EVENT'))
+        );
       },
       20_000,
       'the gate camera with archive and a triggerable VXG camera',
@@ -118,7 +121,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    page = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage(); // axe needs a page of a context
     page.on('pageerror', (e) => pageErrors.push(e.message));
   }, 120_000);
 
@@ -184,7 +187,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
   }, 90_000);
 
   it('triggers a VXG event from Cameras and sees it arrive on Live; Live resumes after a pause without a gap', async () => {
-    const live = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    const live = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage();
     live.on('pageerror', (e) => pageErrors.push(e.message));
     try {
       await signIn(live, ADMIN);
@@ -230,7 +233,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await page.getByLabel('Plate', { exact: true }).fill('VIS4242');
     await page.getByLabel('Label').fill('courier');
     await page.getByRole('button', { name: 'Add plate' }).click();
-    await page.getByRole('cell', { name: 'VIS4242' }).waitFor();
+    await page.getByRole('cell', { name: 'VIS4242', exact: true }).waitFor();
     await axe('lists');
     await shot('lists');
 
@@ -241,8 +244,8 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(await page.locator('[data-list="Visitors"]').textContent()).toContain('courier');
   }, 60_000);
 
-  it("hides what a read-only key may not do", async () => {
-    const p = await browser.newPage();
+  it('hides what a read-only key may not do', async () => {
+    const p = await (await browser.newContext()).newPage();
     try {
       await signIn(p, READER);
       await p.getByRole('link', { name: 'Cameras' }).click();

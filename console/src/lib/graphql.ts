@@ -58,6 +58,8 @@ export async function request<R, V>(doc: TypedDocumentString<R, V>, variables?: 
 
 export interface SubscriptionSink<R> {
   next(data: R): void;
+  /** The server acknowledged the connection (the key was accepted). */
+  connected?(): void;
   /** The socket closed or the server refused the operation; the caller decides whether to retry. */
   error(err: RequestError): void;
   complete?(): void;
@@ -76,6 +78,7 @@ export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, si
     retryAttempts: 0,
     lazy: true,
     keepAlive: 15_000,
+    on: { connected: () => sink.connected?.() },
   });
   let ended = false;
   const end = client.subscribe<R>(

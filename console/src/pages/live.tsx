@@ -80,12 +80,12 @@ export default function LivePage() {
         LiveEventsDocument,
         { after: lastSeq.current, filter },
         {
-          next: (d) => {
+          connected: () => {
             attempt = 0;
             setStatus('live');
             setError(null);
-            accept(d.events);
           },
+          next: (d) => accept(d.events),
           error: (err) => {
             stop?.();
             if (cancelled) return;
@@ -100,8 +100,6 @@ export default function LivePage() {
           },
         },
       );
-      // The socket opens lazily; "live" once it is acknowledged is close enough for the indicator.
-      setStatus((s) => (s === 'connecting' || s === 'reconnecting' ? s : 'live'));
     };
 
     const start = async () => {
@@ -119,7 +117,6 @@ export default function LivePage() {
           lastSeq.current = null;
         }
       }
-      setStatus('live');
       connect();
     };
     void start();
