@@ -3,7 +3,7 @@
  * subscription continues `after` the newest seq seen; after a disconnect (or Pause → Resume) it
  * resubscribes `after` the last seq received, so nothing is missed and nothing shown twice (the
  * server replays the gap; rows are also de-duplicated by seq). At 200 events/s the page stays
- * responsive: arrivals are batched once per animation frame, at most MAX_ROWS are kept in memory,
+ * responsive: arrivals are batched (one render per 100 ms at most, in an animation frame), at most MAX_ROWS are kept in memory,
  * and only the rows in view are rendered (fixed-height rows). Images load lazily.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -18,6 +18,8 @@ export const MAX_ROWS = 500;
 const ROW_HEIGHT = 64;
 const VIEW_ROWS = 12;
 const INITIAL = 50;
+/** Arrivals are shown at most this often (one render per batch, in an animation frame). */
+const BATCH_MS = 100;
 
 type Status = 'connecting' | 'live' | 'paused' | 'reconnecting';
 
@@ -70,7 +72,7 @@ export default function LivePage() {
       lastSeq.current = e.seq;
       pending.current.push(e);
       if (pending.current.length > MAX_ROWS) pending.current.splice(0, pending.current.length - MAX_ROWS);
-      if (frame.current === null) frame.current = requestAnimationFrame(flush);
+      if (frame.current === null) frame.current = window.setTimeout(() => requestAnimationFrame(flush), BATCH_MS);
     };
 
     const connect = () => {
@@ -123,7 +125,7 @@ export default function LivePage() {
     return () => {
       cancelled = true;
       if (retry) clearTimeout(retry);
-      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      if (frame.current !== null) clearTimeout(frame.current);
       frame.current = null;
       flush();
       stop?.();
