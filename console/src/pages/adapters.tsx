@@ -28,8 +28,8 @@ export default function AdaptersPage() {
         AdapterStatusChangedDocument,
         {},
         {
+          connected: () => setConnected(true),
           next: (d) => {
-            setConnected(true);
             setLive((m) => ({ ...m, [keyOf(d.adapterStatusChanged)]: d.adapterStatusChanged }));
           },
           error: () => {
@@ -39,7 +39,6 @@ export default function AdaptersPage() {
           },
         },
       );
-      setConnected(true);
     };
     connect(false);
     return () => {

@@ -3,7 +3,7 @@
  * camera, site, kind and time range; newest first, keyset paging (`after` = the page's end cursor).
  * Every filter and the page cursor are in the URL.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { type EventFilter, type EventKind, FilterOptionsDocument, SearchEventsDocument } from '../generated/graphql.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Thumb } from '../components/thumb.tsx';
@@ -37,6 +37,10 @@ export default function EventsPage() {
   const [search, setSearch] = useSearch();
   const current = Object.fromEntries(FIELDS.map((k) => [k, search.get(k) ?? ''])) as Record<Field, string>;
   const [form, setForm] = useState(current);
+  const query = search.toString();
+  // Back/forward (or a link) changed the URL: the form shows its filters.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the URL only
+  useEffect(() => setForm(Object.fromEntries(FIELDS.map((k) => [k, search.get(k) ?? ''])) as Record<Field, string>), [query]);
   const after = search.get('after');
   const options = useQuery(FilterOptionsDocument, {});
   const result = useQuery(SearchEventsDocument, { first: PAGE, after, filter: filterFromSearch(search) });
