@@ -19,7 +19,7 @@ export default function EventPage({ params }: { params: Record<string, string> }
   const id = params.id;
   const can = useCan();
   const q = useQuery(EventDetailDocument, { id });
-  const [video, setVideo] = useState<{ url: string | null; error: RequestError | null; loading: boolean }>({ url: null, error: null, loading: false });
+  const [video, setVideo] = useState<{ url: string | null; error: RequestError | Error | null; loading: boolean }>({ url: null, error: null, loading: false });
 
   const e = q.data?.event;
   if (q.loading && !e) return <p>Loading…</p>;
@@ -40,8 +40,7 @@ export default function EventPage({ params }: { params: Record<string, string> }
     try {
       const r = await request(EventVideoDocument, { id, beforeSec: 10, afterSec: 20 });
       const s = r.event?.video;
-      if (!s)
-        setVideo({ url: null, error: { name: 'none', message: 'No source of this camera records video (ARCHIVE_STREAM).', code: undefined, errors: [] } as unknown as RequestError, loading: false });
+      if (!s) setVideo({ url: null, error: new Error('No source of this camera records video (ARCHIVE_STREAM).'), loading: false });
       else setVideo({ url: s.playlistUrl, error: null, loading: false });
     } catch (err) {
       setVideo({ url: null, error: err as RequestError, loading: false });
