@@ -3,7 +3,8 @@
  * server with API keys and simulators of FF (plate reads posted here), IVMS (archive HLS, linked
  * into the gate camera) and VXG (triggerable camera): sign in with a key, a live plate read with its
  * image, search it (exact and fuzzy), open it, play its video (hls.js reaches "playing"), trigger a
- * VXG event from Cameras and see it arrive on Live, pause/resume Live without a gap, add a plate to
+ * VXG event from Cameras and see it arrive on Live, pause/resume Live without a gap, an adapter's
+ * status change shown live, add a plate to
  * a list and see the next read match, a read-only key sees no actions. Every page gets an axe check
  * (no serious or critical violations) and a screenshot in test/browser/screenshots/ (git-ignored).
  * Skipped, saying so, where /usr/bin/chromium is not installed (`.ci/run` installs it).
@@ -216,12 +217,20 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     }
   }, 120_000);
 
-  it('shows adapters with their status, counters and leases', async () => {
+  it('shows adapters with their status, counters and leases, and status changes live', async () => {
     await page.getByRole('link', { name: 'Adapters' }).click();
     for (const a of ['ff/default', 'ivms/hq', 'vxg/cloud']) await page.locator(`[data-adapter="${a}"]`).waitFor();
-    expect(await page.locator('[data-adapter="ivms/hq"] .badge').first().textContent()).toBe('READY');
+    const ivmsBadge = page.locator('[data-adapter="ivms/hq"] h2 .badge');
+    expect(await ivmsBadge.textContent()).toBe('READY');
     await axe('adapters');
     await shot('adapters');
+    // A status change arrives live (adapterStatusChanged), without reloading the page.
+    await page.getByText('status changes arrive live').waitFor();
+    ivms.refuseWebSockets = true;
+    ivms.dropWebSockets();
+    await expect.poll(() => ivmsBadge.textContent(), { timeout: 20_000 }).toBe('DEGRADED');
+    ivms.refuseWebSockets = false;
+    await expect.poll(() => ivmsBadge.textContent(), { timeout: 20_000 }).toBe('READY');
   }, 60_000);
 
   it('adds a plate to a new list and the next read matches it', async () => {
