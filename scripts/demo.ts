@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   process.stdout.write(`
   Unified Surveillance API demo
   ─────────────────────────────
+  Console:    http://localhost:${port}/console/   (live plate reads, search, video, cameras, lists)
   GraphiQL:   http://localhost:${port}/graphql   (open it in a browser and press ▶)
   Simulated:  FF cameras GATE-NORTH (HTTP, two images) and GATE-SOUTH (TCP :${tcpPort}),
               Camlytics "office" (long-poll + webhooks), VXG "cloud" (2 cameras), IVMS "hq" (alerts, HLS)

@@ -40,6 +40,8 @@ import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { createCorsPolicy } from './core/http/cors.ts';
+import { fileURLToPath } from 'node:url';
+import { createConsoleStatic } from './core/http/console-static.ts';
 import { systemClock, type Clock } from './core/time/clock.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
 import { builtInAdapters } from './adapters/index.ts';
@@ -64,6 +66,8 @@ export interface AppOptions {
    * hold it to observe ingest while a rebuild is in progress.
    */
   plateListPause?: () => Promise<void>;
+  /** The web console's build folder served under /console/ (default: console/dist of this package). */
+  consoleDir?: string;
 }
 
 export interface App {
@@ -91,6 +95,9 @@ export interface App {
 
 /** The adapters a server runs when given none (the testkit checks a plugin beside them). */
 export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
+
+/** Where `vite build` writes the web console (console/vite.config.ts). */
+export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta.url));
 
 export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? createLogger(options.env.logLevel);
@@ -213,6 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     upgrade: ws.handleUpgrade,
     slowConsumerMs: options.config.limits.slowConsumerSec * 1000,
     clock,
+    console: createConsoleStatic(options.consoleDir ?? CONSOLE_DIST),
     ready: async () => {
       dbOk = await database.ping().then(
         () => true,

@@ -147,6 +147,22 @@ describe('with API keys', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe(media[0].contentType);
     expect((await fetch(`${t.url}/media/nope`, { headers: bearer(READ) })).status).toBe(404);
+    // For <img src> and video elements, which cannot send headers: the key as ?access_token=.
+    const viaQuery = await fetch(`${url}?access_token=${READ}`);
+    expect(viaQuery.status).toBe(200);
+    expect(viaQuery.headers.get('content-type')).toBe(media[0].contentType);
+    expect((await fetch(`${url}?access_token=bad-key-0123456789abcdef`)).status).toBe(401);
+    expect((await fetch(`${url}?access_token=${WRITE}`)).status).toBe(403);
+  });
+
+  it("answers viewer with the key's effective scopes, for any key", async () => {
+    const q = '{ viewer { open keyName scopes } }';
+    expect((await t.gql(q, undefined, bearer(READ))).data?.viewer).toEqual({ open: false, keyName: 'key1', scopes: ['events:read'] });
+    expect((await t.gql(q, undefined, bearer(WRITE))).data?.viewer).toEqual({ open: false, keyName: 'key3', scopes: ['events:write'] });
+    expect((await t.gql(q, undefined, bearer(ADMIN))).data?.viewer.scopes).toEqual(['events:read', 'events:write', 'streams', 'admin']);
+    const anon = await t.gql(q);
+    expect(anon.status).toBe(401);
+    expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('rejects operations past maxDepth, maxAliases and maxTokens at validation', async () => {
@@ -236,6 +252,8 @@ describe('without API keys', () => {
       expect(warning).toBeDefined();
       const r = await fetch(`${app.url()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ adapters { id } }' }) });
       expect(r.status).toBe(200);
+      const viewer = await fetch(`${app.url()}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { open keyName scopes } }' }) });
+      expect(((await viewer.json()) as { data: unknown }).data).toEqual({ viewer: { open: true, keyName: null, scopes: ['events:read', 'events:write', 'streams', 'admin'] } });
       expect((await fetch(`${app.url()}/graphql?query=${encodeURIComponent('{__typename}')}`)).status).toBe(403);
       expect((await fetch(`${app.url()}/graphql?query=${encodeURIComponent('{__typename}')}`, { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(200);
     } finally {

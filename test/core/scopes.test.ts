@@ -336,6 +336,7 @@ describe('every root field declares a scope', () => {
       'Query.nodes': anyKey,
       'Query.plateLists': read,
       'Query.sites': anyKey,
+      'Query.viewer': anyKey,
       'Query.vxgEventTypes': read,
       // The device's adapter decides (capabilityScopes, default admin): checked at dispatch (test/core/devices.test.ts).
       'Mutation.lockDevice': anyKey,

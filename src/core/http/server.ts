@@ -1,6 +1,6 @@
 /**
  * The one HTTP server: /graphql (graphql-http.ts → yoga; graphql-ws upgrade; GraphiQL assets under /graphql/graphiql/), /health, /ready, /metrics,
- * /media/{id}, /streams/{sessionId}/... (HLS proxy), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
+ * /media/{id}, /streams/{sessionId}/... (HLS proxy), / and /console/* (the web console, console-static.ts), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
  * for an ingest server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,6 +19,7 @@ import type { GraphQLHttp } from './graphql-http.ts';
 import { closeWhenStalled } from './slow-consumer.ts';
 import type { Clock } from '../time/clock.ts';
 import type { CorsPolicy } from './cors.ts';
+import { CONSOLE_PATH, type ConsoleStatic } from './console-static.ts';
 
 export interface HttpDeps {
   /** /graphql over HTTP (auth and body cap before yoga) and GraphiQL's assets. */
@@ -40,6 +41,8 @@ export interface HttpDeps {
   slowConsumerMs?: number;
   /** Slow-consumer timing (default: real time). */
   clock?: Clock;
+  /** The web console's built files under /console/ (console-static.ts); absent: /console/ is a 404. */
+  console?: ConsoleStatic;
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
@@ -87,8 +90,14 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith(GRAPHIQL_ASSETS_PATH)) return deps.graphql.asset(req, res, url);
   if (path === '/' && method === 'GET') {
-    res.writeHead(302, { location: '/graphql' });
+    // A browser (it asks for HTML) gets the web console; other clients keep the GraphQL endpoint.
+    const browser = deps.console && req.headers.accept?.includes('text/html');
+    res.writeHead(302, { location: browser ? CONSOLE_PATH : '/graphql' });
     return void res.end();
+  }
+  if (deps.console && (path === '/console' || path.startsWith(CONSOLE_PATH))) {
+    discardBody(req);
+    return deps.console(req, res, path);
   }
   if (path === '/health') return sendJson(res, 200, { status: 'ok' });
   if (path === '/ready') {
@@ -102,15 +111,21 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')) {
     if (deps.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
-    return serveMedia(deps, req, res, path.slice('/media/'.length));
+    return serveMedia(deps, req, res, path.slice('/media/'.length), url);
   }
   if (path.startsWith('/streams/')) return deps.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }
 
-async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const auth = deps.auth.authenticate(req.headers.authorization);
+/**
+ * Auth as on /streams: `Authorization: Bearer <key>`, or `?access_token=<key>` for `<img src>` and
+ * video elements, which cannot set headers (same trade-off: a key in a URL may reach logs and
+ * history, so give such pages a key with only the scopes they need).
+ */
+async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
+  const queryKey = req.headers.authorization ? null : url.searchParams.get('access_token');
+  const auth = deps.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
   if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
   const meta = await deps.media.meta(id);
   if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);

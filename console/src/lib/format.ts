@@ -1,0 +1,40 @@
+/** Small display helpers shared by the pages. */
+import type { EventKind, EventRowFragment } from '../generated/graphql.ts';
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** The image to show small for an event: the plate crop, else the first image. */
+export function thumbnailOf(e: Pick<EventRowFragment, 'media'>): EventRowFragment['media'][number] | null {
+  const images = e.media.filter((m) => m.contentType.startsWith('image/'));
+  return images.find((m) => m.role === 'PLATE_CROP') ?? images[0] ?? null;
+}
+
+export function plateOf(e: EventRowFragment): string | null {
+  return 'plate' in e && typeof e.plate === 'string' ? e.plate : null;
+}
+
+/** The core kinds, for filters (adapters may add more; the API lists them in its EventKind enum). */
+export const EVENT_KINDS: readonly EventKind[] = [
+  'PLATE_READ',
+  'LINE_CROSSED',
+  'ZONE_ENTERED',
+  'ZONE_LEFT',
+  'MOTION_STARTED',
+  'MOTION_ENDED',
+  'LOITERING',
+  'CROWD_APPEARED',
+  'CROWD_DISAPPEARED',
+  'TAILGATING',
+  'OBJECT_ABANDONED',
+  'OBJECT_APPEARED',
+  'OBJECT_DISAPPEARED',
+  'CAMERA_TAMPERED',
+  'CAMERA_DISCONNECTED',
+  'CAMERA_CONNECTED',
+  'ANALYTICS_ALERT',
+  'CUSTOM',
+];
