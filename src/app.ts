@@ -10,7 +10,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ConfigError, type ServerEnv } from './core/config/load.ts';
 import type { ConfigFile } from './core/config/schema.ts';
 import { openDatabase, pgliteDirFor, type Database } from './core/db/client.ts';
-import type { Leases } from './core/cluster/lease.ts';
+import type { LeaseHandle, Leases } from './core/cluster/lease.ts';
 import { createMetrics, type Metrics } from './core/ops/metrics.ts';
 import { LocalEventBus, type EventBus } from './core/events/bus.ts';
 import { RedisEventBus } from './core/events/redis-bus.ts';
@@ -46,6 +46,9 @@ import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import { unprefixedGraphqlNames } from './schema/graphql-names.ts';
 import type { CoreServices } from './core/ports.ts';
+import { AuditLog } from './core/audit/audit-log.ts';
+import { startAuditPrune } from './core/audit/prune.ts';
+import { isAuditedField } from './schema/audit.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -179,7 +182,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
-  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: options.config.limits, introspection: options.config.graphql.introspection, cors });
+  const audit = new AuditLog({ db, clock, log: log.child({ component: 'audit' }), onWriteError: () => metrics.auditWriteErrors.inc() });
+  const yoga = createGraphQLHandler({
+    schema,
+    services,
+    auth,
+    log,
+    limits: options.config.limits,
+    introspection: options.config.graphql.introspection,
+    cors,
+    audit: { audit, audited: isAuditedField },
+  });
   const ws = createWsServer({
     yoga,
     auth,
@@ -192,6 +205,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket,
     clock,
   });
+  let auditPrune: LeaseHandle | null = null;
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes }),
@@ -249,6 +263,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       await registry.startAll();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
+      auditPrune ??= startAuditPrune({
+        db,
+        leases,
+        clock,
+        log: log.child({ component: 'audit-prune' }),
+        retainDays: options.config.audit.retainDays,
+        intervalMs: options.config.audit.pruneIntervalSec * 1000,
+        onPruned: (n) => metrics.auditPruned.inc(n),
+      });
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
@@ -260,6 +283,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
+        await auditPrune?.stop();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();

@@ -13,6 +13,7 @@ import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
+import type { AuditEntryRecord } from './audit/repo.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -91,6 +92,13 @@ export interface CoreServices {
   streams: StreamServices;
   /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
   plateLists: PlateListServices;
+  /** The audit log of admin actions (contract "Data lifecycle"); recording is automatic (core/audit/use-audit-log.ts). */
+  audit: AuditServices;
+}
+
+export interface AuditServices {
+  /** Entries newest first, older than the entry `before` (an id) when given. */
+  entries(first: number, before: bigint | null): Promise<{ entries: AuditEntryRecord[]; hasNextPage: boolean }>;
 }
 
 /**
@@ -131,6 +139,8 @@ export interface AuthInfo {
   open: boolean;
   scopes: ReadonlySet<Scope>;
   keyName?: string;
+  /** The key's stable non-secret id (auth/api-keys.ts keyIdOf): what the audit log records. */
+  keyId?: string;
 }
 
 export interface GraphQLContext {

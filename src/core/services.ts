@@ -25,6 +25,7 @@ import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListIndex } from './plates/list-index.ts';
+import { listAuditEntries } from './audit/repo.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
@@ -268,6 +269,9 @@ export function createServices(deps: ServiceDeps): CoreServices {
       keepStreamAlive: (id) => deps.streams.keepAlive(id),
       stopStream: (id) => deps.streams.stop(id),
       subscribeStreamSession: (id) => deps.streams.subscribe(id),
+    },
+    audit: {
+      entries: (first, before) => listAuditEntries(deps.db, first, before),
     },
     plateLists: {
       lists: () => listPlateLists(deps.db),

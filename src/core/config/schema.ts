@@ -130,6 +130,15 @@ export const configFileSchema = z
       })
       .strict()
       .default({ allowFailedAdapters: false }),
+    audit: z
+      .object({
+        /** Days an audit log entry is kept; older ones are deleted by the `audit-prune` job. */
+        retainDays: z.number().int().min(1).max(36_500).default(365),
+        /** How often the `audit-prune` job runs (on one instance of the deployment). */
+        pruneIntervalSec: z.number().min(1).max(86_400).default(3600),
+      })
+      .strict()
+      .prefault({}),
     cors: z
       .object({
         /**
