@@ -49,6 +49,7 @@ import type { CoreServices } from './core/ports.ts';
 import { AuditLog } from './core/audit/audit-log.ts';
 import { startAuditPrune } from './core/audit/prune.ts';
 import { isAuditedField } from './schema/audit.ts';
+import { DataExports } from './core/exports/data-exports.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -163,6 +164,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  const auth = new ApiKeyAuth(options.config.auth.apiKeys);
+  const audit = new AuditLog({ db, clock, log: log.child({ component: 'audit' }), onWriteError: () => metrics.auditWriteErrors.inc() });
+  const dataExports = new DataExports({
+    db,
+    media,
+    dir: join(options.env.dataDir, 'exports'),
+    clock,
+    log: log.child({ component: 'exports' }),
+    audit,
+    auth,
+    ttlMs: options.config.exports.ttlSec * 1000,
+    sweepMs: options.config.exports.sweepSec * 1000,
+    maxEvents: options.config.exports.maxEvents,
+    maxBytes: options.config.exports.maxBytes,
+  });
   const services = createServices({
     db,
     bus,
@@ -177,12 +193,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     siteZones,
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
+    exports: dataExports,
   });
   const schema = buildSchema([...defs.values()]);
-  const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
-  const audit = new AuditLog({ db, clock, log: log.child({ component: 'audit' }), onWriteError: () => metrics.auditWriteErrors.inc() });
   const yoga = createGraphQLHandler({
     schema,
     services,
@@ -215,6 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     media,
     auth,
     streams: createHlsProxy({ streams, auth, fetch, log, cors }),
+    exports: (req, res, path) => dataExports.serve(req, res, path),
     metrics,
     log,
     upgrade: ws.handleUpgrade,
@@ -263,6 +279,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await registry.startAll();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
+      dataExports.startSweeper();
       auditPrune ??= startAuditPrune({
         db,
         leases,
@@ -284,6 +301,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
         await auditPrune?.stop();
+        dataExports.stop();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();

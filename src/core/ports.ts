@@ -94,6 +94,13 @@ export interface CoreServices {
   plateLists: PlateListServices;
   /** The audit log of admin actions (contract "Data lifecycle"); recording is automatic (core/audit/use-audit-log.ts). */
   audit: AuditServices;
+  /** Subject access exports (contract "Data lifecycle": exportPlate). */
+  exports: ExportServices;
+}
+
+export interface ExportServices {
+  /** Build the export of a plate's reads in [from, to] (bounds checked here: BAD_USER_INPUT); `keyId` of the caller. */
+  exportPlate(input: { plateNormalized: string; from: Date | null; to: Date | null }, keyId: string | null): Promise<import('./exports/data-exports.ts').DataExportView>;
 }
 
 export interface AuditServices {

@@ -26,6 +26,7 @@ import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListIndex } from './plates/list-index.ts';
 import { listAuditEntries } from './audit/repo.ts';
+import type { DataExports } from './exports/data-exports.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   siteZones?: SiteZones;
   /** The plate lists ingest matches against: rebuilt after a list change here or on another instance (plateListChanges). */
   plateLists?: PlateListIndex;
+  /** exportPlate (core/exports); absent: exportPlate answers SERVICE_UNAVAILABLE. */
+  exports?: Pick<DataExports, 'exportPlate'>;
   /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
   plateListChanges?: ChangeChannel;
 }
@@ -272,6 +275,12 @@ export function createServices(deps: ServiceDeps): CoreServices {
     },
     audit: {
       entries: (first, before) => listAuditEntries(deps.db, first, before),
+    },
+    exports: {
+      exportPlate: async (input, keyId) => {
+        if (!deps.exports) throw new AppError('SERVICE_UNAVAILABLE', 'exports are not available on this server');
+        return deps.exports.exportPlate(input, keyId);
+      },
     },
     plateLists: {
       lists: () => listPlateLists(deps.db),

@@ -139,6 +139,24 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    exports: z
+      .object({
+        /** How long an exportPlate download stays available (its URL and file). */
+        ttlSec: z
+          .number()
+          .int()
+          .min(60)
+          .max(7 * 86_400)
+          .default(3600),
+        /** How often each instance deletes the files and rows of expired exports. */
+        sweepSec: z.number().min(1).max(3600).default(60),
+        /** Most plate reads in one export; more → BAD_USER_INPUT (narrow from/to). */
+        maxEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** Most image bytes in one export; more → BAD_USER_INPUT. */
+        maxBytes: z.number().int().min(1_048_576).max(68_719_476_736).default(1_073_741_824),
+      })
+      .strict()
+      .prefault({}),
     cors: z
       .object({
         /**
