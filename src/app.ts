@@ -50,6 +50,10 @@ import { AuditLog } from './core/audit/audit-log.ts';
 import { startAuditPrune } from './core/audit/prune.ts';
 import { isAuditedField } from './schema/audit.ts';
 import { DataExports } from './core/exports/data-exports.ts';
+import { DiskWatermark } from './core/media/disk-watermark.ts';
+import { registerStorageMetrics } from './core/ops/storage-metrics.ts';
+import { StorageUsageCache } from './core/ops/storage-usage.ts';
+import { AppError } from './core/errors.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -130,7 +134,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
     clock,
   });
-  const media = new FileMediaStore(options.env.mediaDir ?? join(options.env.dataDir, 'media'), db);
+  const mediaDir = options.env.mediaDir ?? join(options.env.dataDir, 'media');
+  const media = new FileMediaStore(mediaDir, db);
+  const disk = new DiskWatermark({
+    paths: [mediaDir, options.env.dataDir],
+    minFreeBytes: options.config.storage.minFreeBytes,
+    refreshMs: options.config.storage.checkIntervalSec * 1000,
+    clock,
+    onChange: (low, disks) =>
+      low
+        ? log.warn({ disks, minFreeBytes: options.config.storage.minFreeBytes }, 'free disk space below storage.minFreeBytes: new media are refused, events are still stored')
+        : log.info({ disks }, 'free disk space above storage.minFreeBytes again: media are stored'),
+  });
+  registerStorageMetrics(metrics.registry, disk, new StorageUsageCache(db, clock));
   const ingest = new Ingest({
     writer,
     media,
@@ -138,6 +154,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxRowBytes: options.config.limits.eventMaxBytes,
     clock,
     plateLists,
+    disk,
+    onMediaRefused: (src, count, reason) => metrics.mediaRefused.inc({ adapter: src.adapter, instance: src.instance, reason }, count),
     onMatchError: (err, src) => {
       metrics.plateListMatchErrors.inc();
       log.error({ err, adapter: src.adapter, instance: src.instance }, 'plate list matching failed; the read is stored without list matches');
@@ -178,6 +196,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     sweepMs: options.config.exports.sweepSec * 1000,
     maxEvents: options.config.exports.maxEvents,
     maxBytes: options.config.exports.maxBytes,
+    diskCheck: async () => {
+      if (!(await disk.allowsMedia())) throw new AppError('SERVICE_UNAVAILABLE', `free disk space is below storage.minFreeBytes (${disk.describe()}); exports are refused until space is freed`);
+    },
   });
   const services = createServices({
     db,
@@ -194,6 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
     exports: dataExports,
+    disk,
   });
   const schema = buildSchema([...defs.values()]);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
@@ -241,11 +263,14 @@ export async function createApp(options: AppOptions): Promise<App> {
         () => true,
         () => false,
       );
+      await disk.refresh();
       const adapters = adapterReadiness(registry.readiness(), options.config.readiness.allowFailedAdapters);
       const checks = {
         database: dbOk ? 'ok' : 'unreachable',
         ...adapters.checks,
         streams: streams.resumed ? 'resumed' : 'resuming',
+        // Not a readiness condition: below the watermark ingest still works (events without images).
+        disk: disk.describe(),
         // Not a readiness condition: without Redis, events from other instances come from the log, up to a second late.
         bus: bus instanceof RedisEventBus ? (bus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
       };

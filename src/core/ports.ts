@@ -96,6 +96,15 @@ export interface CoreServices {
   audit: AuditServices;
   /** Subject access exports (contract "Data lifecycle": exportPlate). */
   exports: ExportServices;
+  /** Disk usage and free space (contract "Data lifecycle"). */
+  storage: StorageServices;
+}
+
+export interface StorageServices {
+  /** Events and image bytes per adapter instance and kind, read now (one aggregate over the log). */
+  usage(): Promise<import('./ops/storage-usage.ts').StorageUsageRow[]>;
+  /** Free space of MEDIA_DIR and DATA_DIR, read now, and whether media are being refused. */
+  disks(): Promise<{ disks: readonly import('./media/disk-watermark.ts').DiskSpace[]; low: boolean; minFreeBytes: number }>;
 }
 
 export interface ExportServices {

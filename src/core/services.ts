@@ -27,6 +27,8 @@ import type { StreamManager } from './streams/manager.ts';
 import type { PlateListIndex } from './plates/list-index.ts';
 import { listAuditEntries } from './audit/repo.ts';
 import type { DataExports } from './exports/data-exports.ts';
+import type { DiskWatermark } from './media/disk-watermark.ts';
+import { storageUsage } from './ops/storage-usage.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
@@ -51,6 +53,8 @@ export interface ServiceDeps {
   plateLists?: PlateListIndex;
   /** exportPlate (core/exports); absent: exportPlate answers SERVICE_UNAVAILABLE. */
   exports?: Pick<DataExports, 'exportPlate'>;
+  /** The free-space watermark (absent: no disk figures). */
+  disk?: DiskWatermark;
   /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
   plateListChanges?: ChangeChannel;
 }
@@ -280,6 +284,14 @@ export function createServices(deps: ServiceDeps): CoreServices {
       exportPlate: async (input, keyId) => {
         if (!deps.exports) throw new AppError('SERVICE_UNAVAILABLE', 'exports are not available on this server');
         return deps.exports.exportPlate(input, keyId);
+      },
+    },
+    storage: {
+      usage: () => storageUsage(deps.db),
+      disks: async () => {
+        if (!deps.disk) return { disks: [], low: false, minFreeBytes: 0 };
+        await deps.disk.refresh();
+        return { ...deps.disk.space(), minFreeBytes: deps.disk.minFreeBytes };
       },
     },
     plateLists: {

@@ -13,6 +13,7 @@ import { addSiteFields } from './site-fields.ts';
 import { addPlateListFields } from './plate-lists.ts';
 import { addAuditFields } from './audit.ts';
 import { addDataExportFields } from './data-export.ts';
+import { addStorageFields } from './storage.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -161,4 +162,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addPlateListFields(builder, refs);
   addAuditFields(builder);
   addDataExportFields(builder);
+  addStorageFields(builder);
 }

@@ -139,6 +139,18 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    storage: z
+      .object({
+        /**
+         * Below this many free bytes on MEDIA_DIR or DATA_DIR, new images are not stored (their events
+         * are, counted in media_refused_total); /ready stays 200 and names the condition. 0 = off.
+         */
+        minFreeBytes: z.number().int().min(0).default(1_073_741_824),
+        /** How often free space is read while ingesting (also after 64 MiB of images written). */
+        checkIntervalSec: z.number().min(0.1).max(300).default(5),
+      })
+      .strict()
+      .prefault({}),
     exports: z
       .object({
         /** How long an exportPlate download stays available (its URL and file). */
