@@ -109,7 +109,16 @@ export interface StorageServices {
 
 export interface ExportServices {
   /** Build the export of a plate's reads in [from, to] (bounds checked here: BAD_USER_INPUT); `keyId` of the caller. */
-  exportPlate(input: { plateNormalized: string; from: Date | null; to: Date | null }, keyId: string | null): Promise<import('./exports/data-exports.ts').DataExportView>;
+  exportPlate(input: { plateNormalized: string; from: Date | null; to: Date | null }, keyId: string | null): Promise<DataExportView>;
+}
+
+/** A built export (exportPlate): where to download it and until when. */
+export interface DataExportView {
+  url: string;
+  expiresAt: Date;
+  events: number;
+  mediaFiles: number;
+  bytes: number;
 }
 
 export interface AuditServices {

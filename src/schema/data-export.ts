@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { normalizePlate } from '../core/events/model.ts';
-import type { DataExportView } from '../core/exports/data-exports.ts';
+import type { DataExportView } from '../core/ports.ts';
 import type { Builder } from './builder.ts';
 import { ADMIN } from './scopes.ts';
 

@@ -18,6 +18,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { drivers, type TestDb } from '../helpers/db.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { collect, wsClient } from '../helpers/ws-client.ts';
 
 const ADMIN = 'admin-key-0123456789abcdef';
 const ADMIN2 = 'second-admin-key-0123456789';
@@ -156,13 +157,25 @@ for (const driver of drivers) {
       expect(await countAuditEntries(t.db.database.db)).toBe(before);
     });
 
+    it('records a mutation sent over graphql-ws the same way (one hook where GraphQL executes)', async () => {
+      const client = wsClient(t.url, { authorization: `Bearer ${ADMIN}` });
+      try {
+        const [r] = await collect(client, `mutation($id: ID!) { deletePlateList(id: $id) }`, { id: 'over-ws' }, 1);
+        expect(r).toEqual({ deletePlateList: false });
+      } finally {
+        await client.dispose();
+      }
+      const [e] = await newest(1);
+      expect(e).toMatchObject({ keyId: 'ops-admin', action: 'deletePlateList', outcome: 'ok', args: { id: 'over-ws' } });
+    });
+
     it('auditLog is FORBIDDEN for keys without admin; pages newest first with after', async () => {
       const denied = await gql(AUDIT, { first: 5 }, READER);
       expect(codes(denied)).toEqual(['FORBIDDEN']);
       expect(denied.data?.auditLog ?? null).toBeNull();
 
       const all = await newest(100);
-      expect(all.length).toBeGreaterThanOrEqual(7);
+      expect(all.length).toBeGreaterThanOrEqual(8);
       const seen: string[] = [];
       let after: string | null = null;
       for (;;) {

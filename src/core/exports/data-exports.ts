@@ -26,6 +26,7 @@ import type { Db } from '../db/client.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { sendError } from '../http/body.ts';
 import type { FileMediaStore } from '../media/store.ts';
+import type { DataExportView } from '../ports.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { collectPlateExport, type ExportLimits, type PlateExportQuery, writePlateExport } from './plate-export.ts';
 import { deleteExpiredExports, exportById, insertExport, liveExportIds } from './repo.ts';
@@ -44,14 +45,6 @@ export interface DataExportsOptions extends ExportLimits {
   baseUrl?: string;
   /** Refuses a new export while the disk is short of space (storage.minFreeBytes); absent: never. */
   diskCheck?: () => Promise<void>;
-}
-
-export interface DataExportView {
-  url: string;
-  expiresAt: Date;
-  events: number;
-  mediaFiles: number;
-  bytes: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
