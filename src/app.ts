@@ -10,7 +10,7 @@ import type { GraphQLSchema } from 'graphql';
 import { ConfigError, type ServerEnv } from './core/config/load.ts';
 import type { ConfigFile } from './core/config/schema.ts';
 import { openDatabase, pgliteDirFor, type Database } from './core/db/client.ts';
-import type { Leases } from './core/cluster/lease.ts';
+import type { LeaseHandle, Leases } from './core/cluster/lease.ts';
 import { createMetrics, type Metrics } from './core/ops/metrics.ts';
 import { LocalEventBus, type EventBus } from './core/events/bus.ts';
 import { RedisEventBus } from './core/events/redis-bus.ts';
@@ -48,6 +48,14 @@ import { builtInAdapters } from './adapters/index.ts';
 import { withPluginAdapters, type PluginRoots } from './core/plugins/load.ts';
 import { unprefixedGraphqlNames } from './schema/graphql-names.ts';
 import type { CoreServices } from './core/ports.ts';
+import { AuditLog } from './core/audit/audit-log.ts';
+import { startAuditPrune } from './core/audit/prune.ts';
+import { isAuditedField } from './schema/audit.ts';
+import { DataExports } from './core/exports/data-exports.ts';
+import { DiskWatermark } from './core/media/disk-watermark.ts';
+import { registerStorageMetrics } from './core/ops/storage-metrics.ts';
+import { StorageUsageCache } from './core/ops/storage-usage.ts';
+import { AppError } from './core/errors.ts';
 
 export interface AppOptions {
   env: ServerEnv;
@@ -140,7 +148,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     onCommitted: (_events, cameraRows) => cameraRows.forEach((c) => cameraCache.remember(c.id, c.name === c.vendorId ? undefined : c.name)),
     clock,
   });
-  const media = new FileMediaStore(options.env.mediaDir ?? join(options.env.dataDir, 'media'), db);
+  const mediaDir = options.env.mediaDir ?? join(options.env.dataDir, 'media');
+  const media = new FileMediaStore(mediaDir, db);
+  const disk = new DiskWatermark({
+    paths: [mediaDir, options.env.dataDir],
+    minFreeBytes: options.config.storage.minFreeBytes,
+    refreshMs: options.config.storage.checkIntervalSec * 1000,
+    clock,
+    onChange: (low, disks) =>
+      low
+        ? log.warn({ disks, minFreeBytes: options.config.storage.minFreeBytes }, 'free disk space below storage.minFreeBytes: new media are refused, events are still stored')
+        : log.info({ disks }, 'free disk space above storage.minFreeBytes again: media are stored'),
+  });
+  registerStorageMetrics(metrics.registry, disk, new StorageUsageCache(db, clock));
   const ingest = new Ingest({
     writer,
     media,
@@ -148,6 +168,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxRowBytes: options.config.limits.eventMaxBytes,
     clock,
     plateLists,
+    disk,
+    onMediaRefused: (src, count, reason) => metrics.mediaRefused.inc({ adapter: src.adapter, instance: src.instance, reason }, count),
     onMatchError: (err, src) => {
       metrics.plateListMatchErrors.inc();
       log.error({ err, adapter: src.adapter, instance: src.instance }, 'plate list matching failed; the read is stored without list matches');
@@ -174,6 +196,24 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  const auth = new ApiKeyAuth(options.config.auth.apiKeys);
+  const audit = new AuditLog({ db, clock, log: log.child({ component: 'audit' }), onWriteError: () => metrics.auditWriteErrors.inc() });
+  const dataExports = new DataExports({
+    db,
+    media,
+    dir: join(options.env.dataDir, 'exports'),
+    clock,
+    log: log.child({ component: 'exports' }),
+    audit,
+    auth,
+    ttlMs: options.config.exports.ttlSec * 1000,
+    sweepMs: options.config.exports.sweepSec * 1000,
+    maxEvents: options.config.exports.maxEvents,
+    maxBytes: options.config.exports.maxBytes,
+    diskCheck: async () => {
+      if (!(await disk.allowsMedia())) throw new AppError('SERVICE_UNAVAILABLE', `free disk space is below storage.minFreeBytes (${disk.describe()}); exports are refused until space is freed`);
+    },
+  });
   const services = createServices({
     db,
     bus,
@@ -188,12 +228,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     siteZones,
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
+    exports: dataExports,
+    disk,
   });
   const schema = buildSchema([...defs.values()]);
-  const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
-  const yoga = createGraphQLHandler({ schema, services, auth, log, limits: options.config.limits, introspection: options.config.graphql.introspection, cors });
+  const yoga = createGraphQLHandler({
+    schema,
+    services,
+    auth,
+    log,
+    limits: options.config.limits,
+    introspection: options.config.graphql.introspection,
+    cors,
+    audit: { audit, audited: isAuditedField },
+  });
   const ws = createWsServer({
     yoga,
     auth,
@@ -206,6 +256,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxOperationsPerSocket: options.config.limits.wsMaxOperationsPerSocket,
     clock,
   });
+  let auditPrune: LeaseHandle | null = null;
   let dbOk = true;
   const server = createHttpServer({
     graphql: createGraphQLHttp({ yoga, auth, maxBodyBytes: options.config.graphql.maxBodyBytes, sseMaxStreamsPerKey: options.config.limits.sseMaxStreamsPerKey, metrics }),
@@ -215,6 +266,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     media,
     auth,
     streams: createHlsProxy({ streams, auth, fetch, log, cors }),
+    exports: (req, res, path) => dataExports.serve(req, res, path),
     metrics,
     log,
     upgrade: ws.handleUpgrade,
@@ -226,11 +278,14 @@ export async function createApp(options: AppOptions): Promise<App> {
         () => true,
         () => false,
       );
+      await disk.refresh();
       const adapters = adapterReadiness(registry.readiness(), options.config.readiness.allowFailedAdapters);
       const checks = {
         database: dbOk ? 'ok' : 'unreachable',
         ...adapters.checks,
         streams: streams.resumed ? 'resumed' : 'resuming',
+        // Not a readiness condition: below the watermark ingest still works (events without images).
+        disk: disk.describe(),
         // Not a readiness condition: without Redis, events from other instances come from the log, up to a second late.
         bus: bus instanceof RedisEventBus ? (bus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
       };
@@ -265,6 +320,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       await registry.startAll();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
+      dataExports.startSweeper();
+      auditPrune ??= startAuditPrune({
+        db,
+        leases,
+        clock,
+        log: log.child({ component: 'audit-prune' }),
+        retainDays: options.config.audit.retainDays,
+        intervalMs: options.config.audit.pruneIntervalSec * 1000,
+        onPruned: (n) => metrics.auditPruned.inc(n),
+      });
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
@@ -276,6 +341,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
+        await auditPrune?.stop();
+        dataExports.stop();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();

@@ -13,6 +13,7 @@ import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
+import type { AuditEntryRecord } from './audit/repo.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -91,6 +92,38 @@ export interface CoreServices {
   streams: StreamServices;
   /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
   plateLists: PlateListServices;
+  /** The audit log of admin actions (contract "Data lifecycle"); recording is automatic (core/audit/use-audit-log.ts). */
+  audit: AuditServices;
+  /** Subject access exports (contract "Data lifecycle": exportPlate). */
+  exports: ExportServices;
+  /** Disk usage and free space (contract "Data lifecycle"). */
+  storage: StorageServices;
+}
+
+export interface StorageServices {
+  /** Events and image bytes per adapter instance and kind, read now (one aggregate over the log). */
+  usage(): Promise<import('./ops/storage-usage.ts').StorageUsageRow[]>;
+  /** Free space of MEDIA_DIR and DATA_DIR, read now, and whether media are being refused. */
+  disks(): Promise<{ disks: readonly import('./media/disk-watermark.ts').DiskSpace[]; low: boolean; minFreeBytes: number }>;
+}
+
+export interface ExportServices {
+  /** Build the export of a plate's reads in [from, to] (bounds checked here: BAD_USER_INPUT); `keyId` of the caller. */
+  exportPlate(input: { plateNormalized: string; from: Date | null; to: Date | null }, keyId: string | null): Promise<DataExportView>;
+}
+
+/** A built export (exportPlate): where to download it and until when. */
+export interface DataExportView {
+  url: string;
+  expiresAt: Date;
+  events: number;
+  mediaFiles: number;
+  bytes: number;
+}
+
+export interface AuditServices {
+  /** Entries newest first, older than the entry `before` (an id) when given. */
+  entries(first: number, before: bigint | null): Promise<{ entries: AuditEntryRecord[]; hasNextPage: boolean }>;
 }
 
 /**
@@ -133,6 +166,8 @@ export interface AuthInfo {
   open: boolean;
   scopes: ReadonlySet<Scope>;
   keyName?: string;
+  /** The key's stable non-secret id (auth/api-keys.ts keyIdOf): what the audit log records. */
+  keyId?: string;
 }
 
 export interface GraphQLContext {

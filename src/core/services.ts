@@ -25,6 +25,10 @@ import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListChange, PlateListIndex } from './plates/list-index.ts';
+import { listAuditEntries } from './audit/repo.ts';
+import type { DataExports } from './exports/data-exports.ts';
+import type { DiskWatermark } from './media/disk-watermark.ts';
+import { storageUsage } from './ops/storage-usage.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListSizes, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
@@ -47,6 +51,10 @@ export interface ServiceDeps {
   siteZones?: SiteZones;
   /** The plate lists ingest matches against: rebuilt after a list change here or on another instance (plateListChanges). */
   plateLists?: PlateListIndex;
+  /** exportPlate (core/exports); absent: exportPlate answers SERVICE_UNAVAILABLE. */
+  exports?: Pick<DataExports, 'exportPlate'>;
+  /** The free-space watermark (absent: no disk figures). */
+  disk?: DiskWatermark;
   /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
   plateListChanges?: ChangeChannel;
 }
@@ -271,6 +279,23 @@ export function createServices(deps: ServiceDeps): CoreServices {
       keepStreamAlive: (id) => deps.streams.keepAlive(id),
       stopStream: (id) => deps.streams.stop(id),
       subscribeStreamSession: (id) => deps.streams.subscribe(id),
+    },
+    audit: {
+      entries: (first, before) => listAuditEntries(deps.db, first, before),
+    },
+    exports: {
+      exportPlate: async (input, keyId) => {
+        if (!deps.exports) throw new AppError('SERVICE_UNAVAILABLE', 'exports are not available on this server');
+        return deps.exports.exportPlate(input, keyId);
+      },
+    },
+    storage: {
+      usage: () => storageUsage(deps.db),
+      disks: async () => {
+        if (!deps.disk) return { disks: [], low: false, minFreeBytes: 0 };
+        await deps.disk.refresh();
+        return { ...deps.disk.space(), minFreeBytes: deps.disk.minFreeBytes };
+      },
     },
     plateLists: {
       lists: () => listPlateLists(deps.db),

@@ -12,6 +12,9 @@ import { addMutationFields } from './core-mutations.ts';
 import { addSiteFields } from './site-fields.ts';
 import { addPlateListFields } from './plate-lists.ts';
 import { addViewerField } from './viewer.ts';
+import { addAuditFields } from './audit.ts';
+import { addDataExportFields } from './data-export.ts';
+import { addStorageFields } from './storage.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -159,4 +162,7 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addSiteFields(builder, refs);
   addPlateListFields(builder, refs);
   addViewerField(builder);
+  addAuditFields(builder);
+  addDataExportFields(builder);
+  addStorageFields(builder);
 }

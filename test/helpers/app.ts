@@ -41,6 +41,8 @@ export interface StartOptions {
   redisUrl?: string;
   /** AppOptions.plateListPause. */
   plateListPause?: () => Promise<void>;
+  /** MEDIA_DIR (default: DATA_DIR/media), e.g. on a small filesystem. */
+  mediaDir?: string;
 }
 
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
@@ -48,7 +50,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const db = options.db ?? (await openPgliteTestDb());
   const config = validateConfig(options.config ?? { adapters: [{ type: 'ff', id: 'default', tcpPort: 0 }] }, process.env);
   const app = await createApp({
-    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: options.logLevel ?? 'silent', redisUrl: options.redisUrl },
+    env: { port: 0, host: '127.0.0.1', dataDir, logLevel: options.logLevel ?? 'silent', redisUrl: options.redisUrl, mediaDir: options.mediaDir },
     config,
     adapters: options.adapters,
     database: db.database,

@@ -16,10 +16,10 @@ export interface ApiKeyConfig {
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export class ApiKeyAuth {
-  private readonly keys: Array<{ digest: Buffer; name: string; scopes: Set<Scope> }>;
+  private readonly keys: Array<{ digest: Buffer; name: string; id: string; scopes: Set<Scope> }>;
 
   constructor(keys: ApiKeyConfig[]) {
-    this.keys = keys.map((k, i) => ({ digest: digest(k.key), name: k.name ?? `key${i + 1}`, scopes: new Set(k.scopes) }));
+    this.keys = keys.map((k, i) => ({ digest: digest(k.key), name: k.name ?? `key${i + 1}`, id: keyIdOf(k), scopes: new Set(k.scopes) }));
   }
 
   get open(): boolean {
@@ -35,8 +35,17 @@ export class ApiKeyAuth {
     const d = digest(m[1]);
     const found = this.keys.find((k) => timingSafeEqual(k.digest, d));
     if (!found) throw new AppError('UNAUTHENTICATED', 'invalid API key');
-    return { open: false, scopes: found.scopes, keyName: found.name };
+    return { open: false, scopes: found.scopes, keyName: found.name, keyId: found.id };
   }
+}
+
+/**
+ * A key's stable, non-secret id (the audit log's keyId): its configured `name`, else `sha256:` and
+ * the first 12 hex digits of the key's SHA-256 (48 bits: tells keys apart, never gives one away; keys
+ * are at least 16 characters). It does not change when keys are reordered in the config.
+ */
+export function keyIdOf(k: Pick<ApiKeyConfig, 'key' | 'name'>): string {
+  return k.name ?? `sha256:${digest(k.key).toString('hex').slice(0, 12)}`;
 }
 
 export function hasScope(auth: AuthInfo, scope: Scope): boolean {

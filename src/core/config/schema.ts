@@ -132,6 +132,45 @@ export const configFileSchema = z
       })
       .strict()
       .default({ allowFailedAdapters: false }),
+    audit: z
+      .object({
+        /** Days an audit log entry is kept; older ones are deleted by the `audit-prune` job. */
+        retainDays: z.number().int().min(1).max(36_500).default(365),
+        /** How often the `audit-prune` job runs (on one instance of the deployment). */
+        pruneIntervalSec: z.number().min(1).max(86_400).default(3600),
+      })
+      .strict()
+      .prefault({}),
+    storage: z
+      .object({
+        /**
+         * Below this many free bytes on MEDIA_DIR or DATA_DIR, new images are not stored (their events
+         * are, counted in media_refused_total); /ready stays 200 and names the condition. 0 = off.
+         */
+        minFreeBytes: z.number().int().min(0).default(1_073_741_824),
+        /** How often free space is read while ingesting (also after 64 MiB of images written). */
+        checkIntervalSec: z.number().min(0.1).max(300).default(5),
+      })
+      .strict()
+      .prefault({}),
+    exports: z
+      .object({
+        /** How long an exportPlate download stays available (its URL and file). */
+        ttlSec: z
+          .number()
+          .int()
+          .min(60)
+          .max(7 * 86_400)
+          .default(3600),
+        /** How often each instance deletes the files and rows of expired exports. */
+        sweepSec: z.number().min(1).max(3600).default(60),
+        /** Most plate reads in one export; more → BAD_USER_INPUT (narrow from/to). */
+        maxEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** Most image bytes in one export; more → BAD_USER_INPUT. */
+        maxBytes: z.number().int().min(1_048_576).max(68_719_476_736).default(1_073_741_824),
+      })
+      .strict()
+      .prefault({}),
     cors: z
       .object({
         /**

@@ -235,3 +235,45 @@ export const logCursors = pgTable('log_cursors', {
   epoch: integer('epoch').notNull().default(0),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * The audit log (core/audit): one row per admin action (a root mutation field whose scope is admin,
+ * or an admin HTTP action such as an export download), append only; pruned by age under the lease
+ * `audit-prune` (config `audit.retainDays`). `args` are the action's arguments with secrets removed
+ * and large lists summarised (core/audit/redact.ts, bounded in size).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts('at').notNull(),
+    /** The API key's stable non-secret id (its configured name, else a hash prefix); null when the server runs open. */
+    keyId: text('key_id'),
+    /** The root field name (e.g. createPlateList) or the HTTP action (downloadExport). */
+    action: text('action').notNull(),
+    args: jsonb('args').notNull(),
+    /** 'ok' or the error code the action failed with (FORBIDDEN, BAD_USER_INPUT, …). */
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+/**
+ * Data exports (exportPlate): a file under DATA_DIR/exports on the instance that built it, served at
+ * /exports/{id}/{token} until `expiresAt`; only the token's SHA-256 is kept. Expired rows and files
+ * are swept by every instance (core/exports/sweeper.ts).
+ */
+export const dataExports = pgTable(
+  'data_exports',
+  {
+    id: text('id').primaryKey(),
+    tokenSha256: text('token_sha256').notNull(),
+    plateNormalized: text('plate_normalized').notNull(),
+    events: integer('events').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    keyId: text('key_id'),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('data_exports_expires_idx').on(t.expiresAt)],
+);

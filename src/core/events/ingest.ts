@@ -12,6 +12,8 @@ import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/ev
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import type { ListMatch } from '../plates/matcher.ts';
+import type { DiskWatermark } from '../media/disk-watermark.ts';
+import type { StoredMedia } from '../media/store.ts';
 
 export { sanitizeJson } from './sanitize.ts';
 
@@ -36,6 +38,10 @@ export interface IngestOptions {
   plateLists?: { match(plateNormalized: string, at: Date): ListMatch[] };
   /** Matching threw: the event is stored without matches (never refused for it); log and count here. */
   onMatchError?: (err: unknown, src: Source) => void;
+  /** The free-space watermark (media/disk-watermark.ts): below it, events are stored without their images. */
+  disk?: Pick<DiskWatermark, 'allowsMedia' | 'noteWritten' | 'markStale'>;
+  /** `count` images of an event were not stored: the disk is below the watermark ('low_disk') or full ('disk_full'). */
+  onMediaRefused?: (src: Source, count: number, reason: 'low_disk' | 'disk_full') => void;
 }
 
 export const DEFAULT_EVENT_MAX_BYTES = 1_048_576;
@@ -104,7 +110,7 @@ export class Ingest {
 
     // Check every image before writing any, so a bad second image (or a refused event) leaves nothing behind.
     for (const m of ev.media) this.options.media.check(m.data, m.role, m.contentType);
-    const stored = ev.media.length ? await Promise.all(ev.media.map((m) => this.options.media.put(m.data, m.role, m.contentType))) : [];
+    const stored = ev.media.length ? await this.putMedia(src, ev.media) : [];
     const mediaRefs: MediaRef[] = stored.map((m) => ({ id: m.id, role: m.role, contentType: m.contentType, byteSize: m.byteSize }));
     const row = mediaRefs.length ? { ...clean.row, media: mediaRefs } : clean.row;
     const rowJson = mediaRefs.length ? eventRowJson(row) : clean.rowJson;
@@ -116,6 +122,28 @@ export class Ingest {
       deadline: (this.options.clock ?? systemTime).nowMs() + (opts.deadlineMs ?? this.options.defaultDeadlineMs ?? 10_000),
       spool: opts.spool ? 'append' : undefined,
     });
+  }
+
+  /**
+   * The images into the media store, unless the disk is below the watermark or full: then the event
+   * is stored without them (counted by onMediaRefused), never refused for it.
+   */
+  private async putMedia(src: Source, media: EventInput['media'] & object): Promise<StoredMedia[]> {
+    const disk = this.options.disk;
+    if (disk && !(await disk.allowsMedia())) {
+      this.options.onMediaRefused?.(src, media.length, 'low_disk');
+      return [];
+    }
+    try {
+      const stored = await Promise.all(media.map((m) => this.options.media.put(m.data, m.role, m.contentType)));
+      disk?.noteWritten(media.reduce((n, m) => n + m.data.byteLength, 0));
+      return stored;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      disk?.markStale();
+      this.options.onMediaRefused?.(src, media.length, 'disk_full');
+      return [];
+    }
   }
 
   /** The lists the read matches now, as stored with it (null: none, or matching failed). */

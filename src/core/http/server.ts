@@ -1,6 +1,6 @@
 /**
  * The one HTTP server: /graphql (graphql-http.ts → yoga; graphql-ws upgrade; GraphiQL assets under /graphql/graphiql/), /health, /ready, /metrics,
- * /media/{id}, /streams/{sessionId}/... (HLS proxy), / and /console/* (the web console, console-static.ts), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
+ * /media/{id}, /streams/{sessionId}/... (HLS proxy), / and /console/* (the web console, console-static.ts), /exports/{id}/{token} (exportPlate downloads), /adapters/{type}/{id}/... (adapter routes). Node's generous timeouts are tightened
  * for an ingest server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -35,6 +35,8 @@ export interface HttpDeps {
   streams: HlsProxy;
   metrics: Metrics;
   log: Logger;
+  /** GET/HEAD /exports/{id}/{token}: exportPlate downloads (core/exports/data-exports.ts); `path` is after /exports/. */
+  exports?(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
   ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   /** An SSE response not drained for this long is closed (limits.slowConsumerSec); default 30 s. */
@@ -114,6 +116,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     return serveMedia(deps, req, res, path.slice('/media/'.length), url);
   }
   if (path.startsWith('/streams/')) return deps.streams(req, res, url);
+  if (path.startsWith('/exports/') && deps.exports && (method === 'GET' || method === 'HEAD')) return deps.exports(req, res, path.slice('/exports/'.length));
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }

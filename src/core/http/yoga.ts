@@ -23,6 +23,7 @@ import { useOperationLimits } from './operation-limits.ts';
 import type { CorsPolicy } from './cors.ts';
 import { useRejectNul } from './reject-nul.ts';
 import type { CoreServices, GraphQLContext } from '../ports.ts';
+import { useAuditLog, type AuditPluginOptions } from '../audit/use-audit-log.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
@@ -34,6 +35,8 @@ export interface YogaOptions {
   introspection?: boolean;
   /** Other origins allowed to call /graphql from a browser (default: none, same-origin only). */
   cors?: CorsPolicy;
+  /** Admin actions recorded in the audit log (core/audit/use-audit-log.ts); absent: none. */
+  audit?: AuditPluginOptions;
 }
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -133,6 +136,7 @@ export function createGraphQLHandler(options: YogaOptions): Yoga {
       useRejectNul(),
       useOperationLimits({ maxCost: options.limits.maxCost, maxListItems: options.limits.maxListItems }),
       useExecutionCancellation(),
+      ...(options.audit ? [useAuditLog(options.audit)] : []),
       ...(options.introspection === false ? [useNoIntrospection()] : []),
     ],
   });

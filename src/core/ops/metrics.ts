@@ -62,6 +62,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['lease'],
       registers: [registry],
     }),
+    mediaRefused: new Counter({
+      name: 'media_refused_total',
+      help: 'Images not stored (their event was): reason low_disk (below storage.minFreeBytes) or disk_full (ENOSPC)',
+      labelNames: [...src, 'reason'],
+      registers: [registry],
+    }),
+    auditWriteErrors: new Counter({ name: 'audit_write_errors_total', help: 'Audit log entries that could not be written (the action itself stood; logged)', registers: [registry] }),
+    auditPruned: new Counter({ name: 'audit_pruned_total', help: 'Audit log entries deleted past audit.retainDays', registers: [registry] }),
     adapterStatus: new Gauge({ name: 'adapter_up', help: '1 when the adapter instance is READY, 0.5 DEGRADED, 0 otherwise', labelNames: src, registers: [registry] }),
   };
 }
