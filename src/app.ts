@@ -33,6 +33,12 @@ import { applyCameraConfig } from './core/cameras/links.ts';
 import { SiteZones } from './core/cameras/site-zones.ts';
 import { PlateListIndex } from './core/plates/list-index.ts';
 import { StreamManager } from './core/streams/manager.ts';
+import { EVENT_KINDS } from './core/events/model.ts';
+import { policyProblems } from './core/lifecycle/policy.ts';
+import { policiesInForce } from './core/lifecycle/policy-store.ts';
+import { createLifecycleServices } from './core/lifecycle/lifecycle-services.ts';
+import { createRetentionMetrics } from './core/lifecycle/metrics.ts';
+import { RetentionRunner } from './core/lifecycle/retention-runner.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
@@ -69,6 +75,8 @@ export interface App {
   registry: AdapterRegistry;
   streams: StreamManager;
   database: Database;
+  /** The retention pass (runs under the lease `retention` every retentionIntervalSec). */
+  retention: RetentionRunner;
   /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
   leases: Leases;
   metrics: Metrics;
@@ -91,6 +99,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const defs = new Map((await withPluginAdapters(options.adapters ?? builtInAdapters, options.config.plugins, unprefixedGraphqlNames, options.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(options.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
+  const knownKinds = new Set<string>([...EVENT_KINDS, ...[...defs.values()].flatMap((d) => d.eventKinds ?? [])]);
+  const retentionProblems = policyProblems(options.config.retention, knownKinds, 'retention');
+  if (retentionProblems.length) throw new ConfigError(retentionProblems.map((p) => p.message));
 
   const dataDirLock = lockDataDir(options.env.dataDir); // one process per DATA_DIR (spool, PGlite)
   const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir) }));
@@ -160,6 +171,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  const retention = new RetentionRunner({
+    db,
+    media,
+    leases,
+    clock,
+    log: log.child({ component: 'retention' }),
+    metrics: createRetentionMetrics(metrics.registry),
+    intervalMs: options.config.retentionIntervalSec * 1000,
+    policies: async () => (await policiesInForce(db, options.config.retention)).policies,
+  });
   const services = createServices({
     db,
     bus,
@@ -174,6 +195,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     siteZones,
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
+    lifecycle: createLifecycleServices({ db, media, configPolicies: options.config.retention, knownKinds }),
   });
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
@@ -232,6 +254,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registry,
     streams,
     database,
+    retention,
     leases,
     metrics,
     bus,
@@ -249,6 +272,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await registry.startAll();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
+      retention.start();
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
@@ -260,6 +284,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
+        await retention.stop();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();

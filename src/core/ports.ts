@@ -13,6 +13,7 @@ import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
+import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -91,6 +92,8 @@ export interface CoreServices {
   streams: StreamServices;
   /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
   plateLists: PlateListServices;
+  /** Retention policies and erasure (contract "Data lifecycle"). */
+  lifecycle: LifecycleServices;
 }
 
 /**

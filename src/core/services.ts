@@ -25,6 +25,7 @@ import type { Metrics } from './ops/metrics.ts';
 import type { CoreServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListIndex } from './plates/list-index.ts';
+import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
 
 export interface ServiceDeps {
@@ -49,6 +50,8 @@ export interface ServiceDeps {
   plateLists?: PlateListIndex;
   /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
   plateListChanges?: ChangeChannel;
+  /** Retention policies and erasure (core/lifecycle/lifecycle-services.ts). */
+  lifecycle: LifecycleServices;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -295,6 +298,14 @@ export function createServices(deps: ServiceDeps): CoreServices {
         await removeEntries(deps.db, id, plates);
         await listsChanged();
         return l;
+      },
+    },
+    lifecycle: {
+      ...deps.lifecycle,
+      erasePlate: async (req) => {
+        const report = await deps.lifecycle.erasePlate(req);
+        if (report.listEntries) await listsChanged(); // the erased entries no longer match, here and on the other instances
+        return report;
       },
     },
   };

@@ -42,6 +42,11 @@ export const events = pgTable(
      * so the GIN index below holds only matching events.
      */
     listMatches: jsonb('list_matches'),
+    /**
+     * When the retention pass expired this event's media (core/lifecycle/media-expiry.ts): each ref
+     * in `media` then carries `expiredAt` too (Media.expiredAt). Null: its media are live (or it has none).
+     */
+    mediaExpiredAt: ts('media_expired_at'),
   },
   (t) => [
     uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
@@ -68,18 +73,34 @@ export const events = pgTable(
      * reads (the planner keeps the seq walk when they are not).
      */
     index('events_list_matches_gin_idx').using('gin', sql`${t.listMatches} jsonb_path_ops`),
+    /*
+     * Which events reference a media id (`media @> '[{"id": …}]'`): retention and erasure delete a
+     * media row only when no other live event references it (content-addressed media are shared),
+     * and GET /media answers 410 for an id whose event remains after its bytes went. Partial: events
+     * without images (most analytics) cost nothing.
+     */
+    index('events_media_gin_idx').using('gin', sql`${t.media} jsonb_path_ops`).where(sql`${t.media} <> '[]'::jsonb`),
+    /** Events whose media the retention pass has still to expire, oldest first (media-expiry.ts). */
+    index('events_media_live_occurred_idx').on(t.occurredAt, t.seq).where(sql`${t.mediaExpiredAt} is null and ${t.media} <> '[]'::jsonb`),
   ],
 );
 
-export const media = pgTable('media', {
-  id: text('id').primaryKey(),
-  contentType: text('content_type').notNull(),
-  byteSize: integer('byte_size').notNull(),
-  /** Segment file under MEDIA_DIR/segments holding the bytes at `offset`; null: one file per image (media/ab/<id>, before segments). */
-  segment: text('segment'),
-  offset: bigint('offset', { mode: 'number' }),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
+export const media = pgTable(
+  'media',
+  {
+    id: text('id').primaryKey(),
+    contentType: text('content_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    /** Segment file under MEDIA_DIR/segments holding the bytes at `offset`; null: one file per image (media/ab/<id>, before segments). */
+    segment: text('segment'),
+    offset: bigint('offset', { mode: 'number' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Segment reclamation (core/lifecycle/segment-reclaimer.ts): live rows and bytes per segment file.
+    index('media_segment_idx').on(t.segment),
+  ],
+);
 
 export const cameras = pgTable(
   'cameras',
@@ -233,5 +254,16 @@ export const logCursors = pgTable('log_cursors', {
   name: text('name').primaryKey(),
   seq: bigint('seq', { mode: 'bigint' }).notNull(),
   epoch: integer('epoch').notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Retention policies set by GraphQL (setRetentionPolicies): once any row exists they replace the
+ * config's `retention:` list (core/lifecycle/policy-source.ts). Ordered by `position` (first match wins).
+ */
+export const retentionPolicies = pgTable('retention_policies', {
+  position: integer('position').primaryKey(),
+  /** The policy (core/lifecycle/policy.ts RetentionPolicy as JSON: kinds, siteIds, adapters, cameraIds, events, media). */
+  policy: jsonb('policy').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
