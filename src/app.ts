@@ -75,6 +75,8 @@ export interface App {
   registry: AdapterRegistry;
   streams: StreamManager;
   database: Database;
+  /** The media store (MEDIA_DIR). */
+  media: FileMediaStore;
   /** The retention pass (runs under the lease `retention` every retentionIntervalSec). */
   retention: RetentionRunner;
   /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
@@ -254,6 +256,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     registry,
     streams,
     database,
+    media,
     retention,
     leases,
     metrics,

@@ -20,6 +20,8 @@ export class RetentionRunner {
   /** Passes finished since start (complete or not), and the last one's report. */
   passes = 0;
   lastReport: PassReport | null = null;
+  /** Between passes (waiting out the interval): tests move the clock then. */
+  sleeping = false;
   private readonly listeners = new Set<(r: PassReport) => void>();
 
   constructor(private readonly o: RetentionRunnerOptions) {}
@@ -50,7 +52,9 @@ export class RetentionRunner {
         this.o.metrics.passFailures.inc();
         this.o.log.error({ err }, 'retention pass failed; retried at the next interval');
       }
+      this.sleeping = true;
       await this.o.clock.sleep(this.o.intervalMs, signal);
+      this.sleeping = false;
     }
   }
 }
