@@ -335,6 +335,7 @@ describe('every root field declares a scope', () => {
       'Query.node': anyKey,
       'Query.nodes': anyKey,
       'Query.plateLists': read,
+      'Query.retentionPolicies': 'admin',
       'Query.sites': anyKey,
       'Query.vxgEventTypes': read,
       // The device's adapter decides (capabilityScopes, default admin): checked at dispatch (test/core/devices.test.ts).
@@ -352,6 +353,8 @@ describe('every root field declares a scope', () => {
       'Mutation.deletePlateList': 'admin',
       'Mutation.addPlates': 'admin',
       'Mutation.removePlates': 'admin',
+      'Mutation.setRetentionPolicies': 'admin',
+      'Mutation.erasePlate': 'admin',
       'Mutation.vxgAddEventType': 'admin',
       'Mutation.vxgUpdateEventType': 'admin',
       'Mutation.scopetestReboot': 'admin',
