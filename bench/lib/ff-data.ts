@@ -26,7 +26,7 @@ export function ffEvents(deviceId: string, count: number, startMs = Date.UTC(202
  * The TCP streams: `connections` cameras (named with `tag`) with about count/connections events
  * each, objects back to back separated by CRLF, cut into ~64 KB write buffers.
  */
-export function ffTcpStreams(count: number, connections: number, tag = ''): { streams: Buffer[][]; bytes: number; events: number } {
+export function ffTcpStreams(count: number, connections: number, tag = '', startMs?: number): { streams: Buffer[][]; bytes: number; events: number } {
   const streams: Buffer[][] = [];
   let bytes = 0;
   for (let c = 0; c < connections; c++) {
@@ -34,7 +34,7 @@ export function ffTcpStreams(count: number, connections: number, tag = ''): { st
     const bufs: Buffer[] = [];
     let pending: string[] = [];
     let pendingLen = 0;
-    for (const ev of ffEvents(`BENCH-TCP${tag}-${c}`, n)) {
+    for (const ev of ffEvents(`BENCH-TCP${tag}-${c}`, n, startMs)) {
       const s = `${JSON.stringify(ev)}\r\n`;
       pending.push(s);
       pendingLen += s.length;
