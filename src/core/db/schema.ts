@@ -6,6 +6,9 @@ import { sql } from 'drizzle-orm';
 import { OCR_TRANSLATE_FROM, OCR_TRANSLATE_TO } from '../plates/ocr.ts';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/** The ids of an event's media refs as a jsonb array (an immutable expression: indexable). */
+export const MEDIA_IDS = sql.raw(`jsonb_path_query_array(media, '$[*].id')`);
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
 export const events = pgTable(
@@ -74,12 +77,18 @@ export const events = pgTable(
      */
     index('events_list_matches_gin_idx').using('gin', sql`${t.listMatches} jsonb_path_ops`),
     /*
-     * Which events reference a media id (`media @> '[{"id": …}]'`): retention and erasure delete a
-     * media row only when no other live event references it (content-addressed media are shared),
-     * and GET /media answers 410 for an id whose event remains after its bytes went. Partial: events
-     * without images (most analytics) cost nothing.
+     * Which events reference a media id (`media_ids(media) @> '["<id>"]'`, MEDIA_IDS below):
+     * retention and erasure delete a media row only when no other live event references it
+     * (content-addressed media are shared), and GET /media answers 410 for an id whose event
+     * remains after its bytes went. Only the ids are indexed (one key per image, not one per ref
+     * field), partial (events without images cost nothing), and without GIN's pending list
+     * (fastupdate off): a search never scans a list of recent inserts, and no insert of the writer
+     * ever pays for merging one.
      */
-    index('events_media_gin_idx').using('gin', sql`${t.media} jsonb_path_ops`).where(sql`${t.media} <> '[]'::jsonb`),
+    index('events_media_ids_gin_idx')
+      .using('gin', sql`${MEDIA_IDS} jsonb_path_ops`)
+      .where(sql`${t.media} <> '[]'::jsonb`)
+      .with({ fastupdate: false }),
     /** Events whose media the retention pass has still to expire, oldest first (media-expiry.ts). */
     index('events_media_live_occurred_idx').on(t.occurredAt, t.seq).where(sql`${t.mediaExpiredAt} is null and ${t.media} <> '[]'::jsonb`),
   ],

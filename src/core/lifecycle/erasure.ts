@@ -76,7 +76,7 @@ export async function erasePlate(db: Db, store: Pick<FileMediaStore, 'erase'>, r
       await tx.execute(sql`update events set media = ${expireRefs(now, ids)}
         where media <> '[]'::jsonb and seq in (
           select e.seq from events e, jsonb_array_elements_text(${idsJson}::text::jsonb) as m(id)
-          where e.media @> jsonb_build_array(jsonb_build_object('id', m.id)) and e.media <> '[]'::jsonb)`);
+          where jsonb_path_query_array(e.media, '$[*].id') @> jsonb_build_array(m.id) and e.media <> '[]'::jsonb)`);
       return resultRows(await tx.execute(sql`delete from media where id in (select jsonb_array_elements_text(${idsJson}::text::jsonb)) returning id`)).length;
     });
     report.events += rows.length;

@@ -1,7 +1,7 @@
 /**
  * Media rows no live reference needs any more. Media are content-addressed, so one row may be
  * referenced by several events; a row goes only when no remaining event references it with a live
- * ref (one without `expiredAt`). Found through events_media_gin_idx. Runs inside the caller's
+ * ref (one without `expiredAt`). Found through events_media_ids_gin_idx (its expression: schema.ts MEDIA_IDS). Runs inside the caller's
  * transaction, after it deleted or expired the events' refs, so the check sees that change.
  */
 import { sql } from 'drizzle-orm';
@@ -26,7 +26,7 @@ export function mediaIdsOf(lists: readonly unknown[]): string[] {
 
 /** A condition: `events` row `e` still references media `m` with a live ref. */
 export const LIVE_REFERENCE = sql.raw(`exists (select from events e
-    where e.media @> jsonb_build_array(jsonb_build_object('id', m.id)) and e.media <> '[]'::jsonb
+    where jsonb_path_query_array(e.media, '$[*].id') @> jsonb_build_array(m.id) and e.media <> '[]'::jsonb
       and exists (select from jsonb_array_elements(e.media) r where r->>'id' = m.id and r->'expiredAt' is null))`);
 
 /** Delete the rows of `ids` that no live reference needs; returns them. */

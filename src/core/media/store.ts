@@ -130,8 +130,8 @@ export class FileMediaStore {
   /** Whether an event still references this id with an expired ref (its bytes went by retention): /media answers 410, not 404. */
   async expired(id: string): Promise<boolean> {
     if (!/^[0-9a-f]{64}$/.test(id)) return false;
-    const ref = JSON.stringify([{ id }]);
-    const rows = await this.db.execute(sql`select 1 from events where media @> ${ref}::text::jsonb and media <> '[]'::jsonb
+    const ids = JSON.stringify([id]);
+    const rows = await this.db.execute(sql`select 1 from events where jsonb_path_query_array(media, '$[*].id') @> ${ids}::text::jsonb and media <> '[]'::jsonb
       and exists (select from jsonb_array_elements(media) r where r->>'id' = ${id} and r->'expiredAt' is not null) limit 1`);
     return (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])).length > 0;
   }
