@@ -2,7 +2,8 @@
  * erasePlate on a real server: counts (events, media, list entries), bytes overwritten in their
  * segment, list entries gone (and no longer matched), an image shared with another plate's read
  * erased too (that read stays, its Media.expiredAt set), the time window, fuzzy (OCR-aware distance
- * 1) versus exact, idempotence, a second call finishing an interrupted first, and subscriptions
+ * 1) versus exact, idempotence, a second call finishing an interrupted first (between batches, and
+ * after the bytes were zeroed but before the rows went), and subscriptions
  * resuming with `after` never receiving an erased event. Both drivers.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
@@ -117,6 +118,18 @@ for (const driver of drivers) {
       expect(await inconsistencies(sqlDb())).toEqual({ refsWithoutRow: 0, rowsWithoutRef: 0 });
       expect(await erase({ plate: 'IN4242' })).toEqual({ events: 3, media: 3, listEntries: 0 });
       expect(await platesStored(sqlDb(), 'IN%')).toEqual([]);
+    });
+
+    it('a crash after the bytes were zeroed but before the rows went is finished by the next call', async () => {
+      await read(t, clock.nowMs(), { plate: 'ZB0001', ageMs: 0, images: [jpeg()] });
+      const [m] = await mediaOf('ZB0001');
+      const where = await location(m.id);
+      const meta = await t.app.media.meta(m.id);
+      await t.app.media.erase([meta!]); // step (2) of a batch; the process dies before step (3)
+      expect(bytesAt(where).every((b) => b === 0)).toBe(true);
+      expect(await platesStored(sqlDb(), 'ZB%')).toEqual(['ZB0001']);
+      expect(await erase({ plate: 'ZB0001' })).toEqual({ events: 1, media: 1, listEntries: 0 });
+      expect(await inconsistencies(sqlDb())).toEqual({ refsWithoutRow: 0, rowsWithoutRef: 0 });
     });
 
     it('a subscription resuming with `after` never receives an erased event', async () => {
