@@ -20,6 +20,7 @@ import { events, plateListEntries } from '../db/schema.ts';
 import type { FileMediaStore, MediaMeta } from '../media/store.ts';
 import { levenshteinPatterns, ocrCanonical, OCR_TRANSLATE_FROM, OCR_TRANSLATE_TO } from '../plates/ocr.ts';
 import { mediaIdsOf } from './media-orphans.ts';
+import { withoutJit } from './no-jit.ts';
 import { expireRefs } from './media-expiry.ts';
 
 export interface ErasureRequest {
@@ -71,6 +72,7 @@ export async function erasePlate(db: Db, store: Pick<FileMediaStore, 'erase'>, r
     const now = opts.now?.() ?? new Date();
     const seqs = JSON.stringify(rows.map((r) => r.seq));
     const deleted = await db.transaction(async (tx) => {
+      await withoutJit(tx);
       await tx.execute(sql`delete from events where seq in (select (jsonb_array_elements_text(${seqs}::text::jsonb))::bigint)`);
       if (!ids.length) return 0;
       await tx.execute(sql`update events set media = ${expireRefs(now, ids)}

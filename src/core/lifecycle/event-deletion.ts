@@ -8,6 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { resultRows } from '../db/result-rows.ts';
+import { withoutJit } from './no-jit.ts';
 import { deleteUnreferencedMedia, mediaIdsOf, type DeletedMedia } from './media-orphans.ts';
 
 /** Where a policy's walk through the log is: the last (occurredAt, seq) handled. */
@@ -34,6 +35,7 @@ export const after = (key: LogKey | null) => (key ? sql`and (occurred_at, seq) >
 
 export async function deleteExpiredEvents(db: Db, decides: SQL, cutoff: Date, from: LogKey | null, limit: number): Promise<BatchResult> {
   return db.transaction(async (tx) => {
+    await withoutJit(tx);
     const rows = resultRows<Row>(
       await tx.execute(sql`select seq::text as seq, occurred_at, media from events
         where occurred_at < ${cutoff.toISOString()}::timestamptz ${after(from)} and ${decides}

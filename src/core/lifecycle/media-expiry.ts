@@ -9,6 +9,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { resultRows } from '../db/result-rows.ts';
+import { withoutJit } from './no-jit.ts';
 import { deleteUnreferencedMedia, mediaIdsOf } from './media-orphans.ts';
 import { after, keyOf, type BatchResult, type LogKey } from './event-deletion.ts';
 
@@ -20,6 +21,7 @@ export const expireRefs = (at: Date, onlyIds?: readonly string[]) =>
 
 export async function expireMedia(db: Db, decides: SQL, cutoff: Date, from: LogKey | null, limit: number, now: Date): Promise<BatchResult> {
   return db.transaction(async (tx) => {
+    await withoutJit(tx);
     const rows = resultRows<{ seq: string; occurred_at: string | Date; media: unknown }>(
       await tx.execute(sql`select seq::text as seq, occurred_at, media from events
         where media_expired_at is null and media <> '[]'::jsonb
