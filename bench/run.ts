@@ -4,7 +4,7 @@
  * Each benchmark measures our server and a bare floor in the same run, both as child processes.
  * Env: BENCH_SCALE (counts ×, default 1), BENCH_DATABASE_URL / TEST_DATABASE_URL (else the local
  * default PostgreSQL if reachable, else PGlite), BENCH_HISTORY_ROWS (default 1,000,000),
- * BENCH_TCP_CONNECTIONS (1–4, default 2), BENCH_ROUNDS (alternating ours/floor rounds, default 3),
+ * BENCH_RETENTION_ROWS (default BENCH_HISTORY_ROWS), BENCH_TCP_CONNECTIONS (1–4, default 2), BENCH_ROUNDS (alternating ours/floor rounds, default 3),
  * BENCH_LOG_LEVEL (server log level, default error), BENCH_CPU_PROF=1 (server CPU profiles in
  * bench-profiles/; summarise one with `npx tsx bench/profile.ts <file>`). The history benchmark keeps
  * its seeded database `bench_history_<rows>` for later runs (seed-history.ts).
@@ -22,8 +22,9 @@ import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
+import { retention } from './retention.ts';
 
-const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, idleMemory];
+const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, idleMemory, retention];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
   'plate-lists': '≥ 0.8× of no lists',
@@ -32,6 +33,7 @@ const TARGETS: Record<string, string> = {
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',
   history: 'p99 ≤ 20 ms',
   'idle-memory': '≤ 300 MB RSS',
+  retention: '≥ 0.8× ingest during a pass; writer wait ≤ 100 ms',
 };
 
 async function main(): Promise<void> {

@@ -23,6 +23,11 @@ import { normalizePlate, type StoredEvent } from '../src/core/events/model.ts';
 import { failChild, serveChild } from './lib/child.ts';
 import { multipartFloor, tcpToDbFloor, wsFloor } from './lib/floors.ts';
 import { pump } from './lib/pump.ts';
+import { Registry } from 'prom-client';
+import { runRetentionPass } from '../src/core/lifecycle/retention-pass.ts';
+import { createRetentionMetrics } from '../src/core/lifecycle/metrics.ts';
+import type { RetentionPolicy } from '../src/core/lifecycle/policy.ts';
+import { systemClock } from '../src/core/time/clock.ts';
 
 type Summable = { get(): Promise<{ values: Array<{ value: number }> }> };
 const total = async (m: Summable) => (await m.get()).values.reduce((a, v) => a + v.value, 0);
@@ -102,6 +107,25 @@ async function startApp() {
         }
         return ok;
       },
+      /** One retention pass with these policies, in this process beside ingest (bench/retention.ts); its report and seconds. */
+      retentionPass: async (a: { policies: RetentionPolicy[]; batchSize?: number }) => {
+        const t0 = performance.now();
+        const report = await runRetentionPass(
+          {
+            db: app.database.db,
+            media: app.media,
+            metrics: createRetentionMetrics(new Registry()),
+            clock: systemClock(),
+            log: app.log,
+            policies: async () => a.policies,
+            batchSize: a.batchSize,
+          },
+          new AbortController().signal,
+        );
+        return { ...report, seconds: (performance.now() - t0) / 1000 };
+      },
+      /** Group-commit batch latencies so far: the histogram's cumulative bucket counts (upper bound in s → count). */
+      batchLatency: async () => (await m.batchSeconds.get()).values.filter((v) => v.metricName === 'db_batch_seconds_bucket').map((v) => ({ le: v.labels.le, count: v.value })),
       /** Loads the first `count` stored events for `fanout`; returns what the subscription selects. */
       fanoutPrepare: async (a: { count: number }) => {
         fanoutEvents = await eventsAfter(app.database.db, 0n, null, a.count);

@@ -33,6 +33,12 @@ import { applyCameraConfig } from './core/cameras/links.ts';
 import { SiteZones } from './core/cameras/site-zones.ts';
 import { PlateListIndex } from './core/plates/list-index.ts';
 import { StreamManager } from './core/streams/manager.ts';
+import { EVENT_KINDS } from './core/events/model.ts';
+import { policyProblems } from './core/lifecycle/policy.ts';
+import { policiesInForce } from './core/lifecycle/policy-store.ts';
+import { createLifecycleServices } from './core/lifecycle/lifecycle-services.ts';
+import { createRetentionMetrics } from './core/lifecycle/metrics.ts';
+import { RetentionRunner } from './core/lifecycle/retention-runner.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
@@ -86,6 +92,10 @@ export interface App {
   registry: AdapterRegistry;
   streams: StreamManager;
   database: Database;
+  /** The media store (MEDIA_DIR). */
+  media: FileMediaStore;
+  /** The retention pass (runs under the lease `retention` every retentionIntervalSec). */
+  retention: RetentionRunner;
   /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
   leases: Leases;
   metrics: Metrics;
@@ -113,6 +123,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const defs = new Map((await withPluginAdapters(options.adapters ?? builtInAdapters, options.config.plugins, unprefixedGraphqlNames, options.pluginRoots)).map((d) => [d.type, d]));
   const { configs, problems } = validateAdapterEntries(options.config.adapters, defs);
   if (problems.length) throw new ConfigError(problems);
+  const knownKinds = new Set<string>([...EVENT_KINDS, ...[...defs.values()].flatMap((d) => d.eventKinds ?? [])]);
+  const retentionProblems = policyProblems(options.config.retention, knownKinds, 'retention');
+  if (retentionProblems.length) throw new ConfigError(retentionProblems.map((p) => p.message));
 
   const dataDirLock = lockDataDir(options.env.dataDir); // one process per DATA_DIR (spool, PGlite)
   const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir) }));
@@ -214,6 +227,19 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (!(await disk.allowsMedia())) throw new AppError('SERVICE_UNAVAILABLE', `free disk space is below storage.minFreeBytes (${disk.describe()}); exports are refused until space is freed`);
     },
   });
+  const retention = new RetentionRunner({
+    db,
+    media,
+    leases,
+    clock,
+    log: log.child({ component: 'retention' }),
+    metrics: createRetentionMetrics(metrics.registry),
+    intervalMs: options.config.retentionIntervalSec * 1000,
+    // PGlite is one connection: the writer waits for a whole batch there, so batches stay small (≈ 10–40 ms).
+    // On PostgreSQL the writer never waits on the pass's row locks: larger batches cost less per row.
+    batchSize: database.kind === 'pglite' ? 200 : 1000,
+    policies: async () => (await policiesInForce(db, options.config.retention)).policies,
+  });
   const services = createServices({
     db,
     bus,
@@ -230,6 +256,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
     exports: dataExports,
     disk,
+    lifecycle: createLifecycleServices({ db, media, configPolicies: options.config.retention, knownKinds }),
   });
   const schema = buildSchema([...defs.values()]);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
@@ -302,6 +329,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     registry,
     streams,
     database,
+    media,
+    retention,
     leases,
     metrics,
     bus,
@@ -330,6 +359,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         intervalMs: options.config.audit.pruneIntervalSec * 1000,
         onPruned: (n) => metrics.auditPruned.inc(n),
       });
+      retention.start();
       const port = (server.address() as AddressInfo).port;
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
@@ -343,6 +373,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await registry.stopAll();
         await auditPrune?.stop();
         dataExports.stop();
+        await retention.stop();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();

@@ -26,7 +26,7 @@ export function ffEvents(deviceId: string, count: number, startMs = Date.UTC(202
  * The TCP streams: `connections` cameras (named with `tag`) with about count/connections events
  * each, objects back to back separated by CRLF, cut into ~64 KB write buffers; `plates`: their plate texts.
  */
-export function ffTcpStreams(count: number, connections: number, tag = ''): { streams: Buffer[][]; bytes: number; events: number; plates: string[] } {
+export function ffTcpStreams(count: number, connections: number, tag = '', startMs?: number): { streams: Buffer[][]; bytes: number; events: number; plates: string[] } {
   const streams: Buffer[][] = [];
   const plates: string[] = [];
   let bytes = 0;
@@ -35,7 +35,7 @@ export function ffTcpStreams(count: number, connections: number, tag = ''): { st
     const bufs: Buffer[] = [];
     let pending: string[] = [];
     let pendingLen = 0;
-    for (const ev of ffEvents(`BENCH-TCP${tag}-${c}`, n)) {
+    for (const ev of ffEvents(`BENCH-TCP${tag}-${c}`, n, startMs)) {
       plates.push(String(ev.plateText));
       const s = `${JSON.stringify(ev)}\r\n`;
       pending.push(s);

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, description: 'Missing or invalid credentials.' },
   FORBIDDEN: { status: 403, description: 'Credentials lack the scope for this operation.' },
   NOT_FOUND: { status: 404, description: 'No such object.' },
+  GONE: { status: 410, description: 'The object existed and was removed on purpose (media whose retention expired); it will not come back.' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'A body, part or object exceeds its size limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Content type or bytes are not accepted.' },
   UNSUPPORTED_CAPABILITY: { status: 422, description: 'The camera does not support this capability.' },

@@ -14,6 +14,7 @@ import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
 import type { AuditEntryRecord } from './audit/repo.ts';
+import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -98,6 +99,8 @@ export interface CoreServices {
   exports: ExportServices;
   /** Disk usage and free space (contract "Data lifecycle"). */
   storage: StorageServices;
+  /** Retention policies and erasure (contract "Data lifecycle"). */
+  lifecycle: LifecycleServices;
 }
 
 export interface StorageServices {

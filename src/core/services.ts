@@ -30,6 +30,7 @@ import type { DataExports } from './exports/data-exports.ts';
 import type { DiskWatermark } from './media/disk-watermark.ts';
 import { storageUsage } from './ops/storage-usage.ts';
 import { createPlateList, deletePlateList, listEntries, listPlateLists, plateListSize, plateListSizes, plateListsById, removeEntries, upsertEntries } from './plates/repo.ts';
+import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -57,6 +58,8 @@ export interface ServiceDeps {
   disk?: DiskWatermark;
   /** Tells the other instances that plate lists changed and hears theirs (Redis); absent on one instance. */
   plateListChanges?: ChangeChannel;
+  /** Retention policies and erasure (core/lifecycle/lifecycle-services.ts). */
+  lifecycle: LifecycleServices;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -324,6 +327,19 @@ export function createServices(deps: ServiceDeps): CoreServices {
         await removeEntries(deps.db, id, plates);
         await listsChanged({ type: 'remove', listId: id, platesNormalized: plates });
         return l;
+      },
+    },
+    lifecycle: {
+      ...deps.lifecycle,
+      erasePlate: async (req: Parameters<LifecycleServices['erasePlate']>[0]) => {
+        const report = await deps.lifecycle.erasePlate(req);
+        if (report.listEntries) {
+          // The erased entries no longer match: rebuilt here, and on the other instances (Redis, else their TTL check).
+          const rebuilt = deps.plateLists?.refresh();
+          deps.plateListChanges?.publish();
+          await rebuilt;
+        }
+        return report;
       },
     },
   };

@@ -15,6 +15,7 @@ import { addViewerField } from './viewer.ts';
 import { addAuditFields } from './audit.ts';
 import { addDataExportFields } from './data-export.ts';
 import { addStorageFields } from './storage.ts';
+import { addLifecycleFields } from './lifecycle.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -165,4 +166,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addAuditFields(builder);
   addDataExportFields(builder);
   addStorageFields(builder);
+  addLifecycleFields(builder, refs);
 }

@@ -52,6 +52,17 @@ export const cameraEntrySchema = z
   })
   .strict();
 
+const policyList = z.array(z.string().min(1).max(200)).max(1000).optional();
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}[hd]$/, 'must be a duration like 12h or 30d')
+  .optional();
+/**
+ * `retention:` entries (contract "Data lifecycle"): which events, and how long they and their media
+ * are kept. Kinds are checked against the server's EventKind names at start-up (core/lifecycle/policy.ts).
+ */
+export const retentionPolicySchema = z.object({ kinds: policyList, siteIds: policyList, adapters: policyList, cameraIds: policyList, events: duration, media: duration }).strict();
+
 export const configFileSchema = z
   .object({
     auth: z
@@ -62,6 +73,10 @@ export const configFileSchema = z
     sites: z.array(siteEntrySchema).max(10_000).default([]),
     cameras: z.array(cameraEntrySchema).max(100_000).default([]),
     plugins: z.array(z.string().min(1)).default([]),
+    /** Retention policies, first match wins; none: everything is kept. Replaced by setRetentionPolicies once that stored any. */
+    retention: z.array(retentionPolicySchema).max(100).default([]),
+    /** Seconds between the end of one retention pass and the start of the next (1..3600, default 60). */
+    retentionIntervalSec: z.number().min(1).max(3600).default(60),
     limits: z
       .object({
         maxDepth: z.number().int().min(2).max(50).default(12),

@@ -6,6 +6,9 @@ import { sql } from 'drizzle-orm';
 import { OCR_TRANSLATE_FROM, OCR_TRANSLATE_TO } from '../plates/ocr.ts';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/** The ids of an event's media refs as a jsonb array (an immutable expression: indexable). */
+export const MEDIA_IDS = sql.raw(`jsonb_path_query_array(media, '$[*].id')`);
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
 export const events = pgTable(
@@ -42,6 +45,11 @@ export const events = pgTable(
      * so the GIN index below holds only matching events.
      */
     listMatches: jsonb('list_matches'),
+    /**
+     * When the retention pass expired this event's media (core/lifecycle/media-expiry.ts): each ref
+     * in `media` then carries `expiredAt` too (Media.expiredAt). Null: its media are live (or it has none).
+     */
+    mediaExpiredAt: ts('media_expired_at'),
   },
   (t) => [
     uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
@@ -68,18 +76,37 @@ export const events = pgTable(
      * reads (the planner keeps the seq walk when they are not).
      */
     index('events_list_matches_gin_idx').using('gin', sql`${t.listMatches} jsonb_path_ops`),
+    /*
+     * Which events reference a media id (`media_ids(media) @> '["<id>"]'`, MEDIA_IDS below):
+     * retention and erasure delete a media row only when no other live event references it
+     * (content-addressed media are shared), and GET /media answers 410 for an id whose event
+     * remains after its bytes went. Only the ids are indexed (one key per image, not one per ref
+     * field), partial (events without images cost nothing), and without GIN's pending list
+     * (fastupdate off): a search never scans a list of recent inserts, and no insert of the writer
+     * ever pays for merging one.
+     */
+    index('events_media_ids_gin_idx').using('gin', sql`${MEDIA_IDS} jsonb_path_ops`).where(sql`${t.media} <> '[]'::jsonb`).with({ fastupdate: false }),
+    /** Events whose media the retention pass has still to expire, oldest first (media-expiry.ts). */
+    index('events_media_live_occurred_idx').on(t.occurredAt, t.seq).where(sql`${t.mediaExpiredAt} is null and ${t.media} <> '[]'::jsonb`),
   ],
 );
 
-export const media = pgTable('media', {
-  id: text('id').primaryKey(),
-  contentType: text('content_type').notNull(),
-  byteSize: integer('byte_size').notNull(),
-  /** Segment file under MEDIA_DIR/segments holding the bytes at `offset`; null: one file per image (media/ab/<id>, before segments). */
-  segment: text('segment'),
-  offset: bigint('offset', { mode: 'number' }),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
+export const media = pgTable(
+  'media',
+  {
+    id: text('id').primaryKey(),
+    contentType: text('content_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    /** Segment file under MEDIA_DIR/segments holding the bytes at `offset`; null: one file per image (media/ab/<id>, before segments). */
+    segment: text('segment'),
+    offset: bigint('offset', { mode: 'number' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Segment reclamation (core/lifecycle/segment-reclaimer.ts): live rows and bytes per segment file.
+    index('media_segment_idx').on(t.segment),
+  ],
+);
 
 export const cameras = pgTable(
   'cameras',
@@ -277,3 +304,14 @@ export const dataExports = pgTable(
   },
   (t) => [index('data_exports_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Retention policies set by GraphQL (setRetentionPolicies): once any row exists they replace the
+ * config's `retention:` list (core/lifecycle/policy-source.ts). Ordered by `position` (first match wins).
+ */
+export const retentionPolicies = pgTable('retention_policies', {
+  position: integer('position').primaryKey(),
+  /** The policy (core/lifecycle/policy.ts RetentionPolicy as JSON: kinds, siteIds, adapters, cameraIds, events, media). */
+  policy: jsonb('policy').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

@@ -178,6 +178,11 @@ export interface MediaRef {
   role: MediaRole;
   contentType: string;
   byteSize: number;
+  /**
+   * When the bytes went while the event remained (retention media expiry, or an erasure of another
+   * read sharing the image): ISO-8601. Absent while the bytes are served. Since SDK 2.3.0.
+   */
+  expiredAt?: string;
 }
 
 /** An event as stored in the log and streamed to subscribers. */

@@ -131,7 +131,10 @@ async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerRespo
   const auth = deps.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
   if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
   const meta = await deps.media.meta(id);
-  if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
+  if (!meta) {
+    if (await deps.media.expired(id)) throw new AppError('GONE', `media ${id} expired (retention): the event keeps its metadata, the bytes are gone`);
+    throw new AppError('NOT_FOUND', `no media ${id}`);
+  }
   const etag = `"${meta.id}"`;
   const headers = {
     'content-type': meta.contentType,

@@ -14,9 +14,10 @@
  * Rows from before segments (segment null) are served from media/ab/<id> files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, write as writeWithCallback } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, write as writeWithCallback } from 'node:fs';
+import { open as openFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { media } from '../db/schema.ts';
 import type { MediaRef, MediaRole } from '../events/model.ts';
@@ -39,6 +40,9 @@ export interface MediaMeta extends Partial<MediaLocation> {
 export type StoredMedia = MediaRef & MediaLocation;
 
 const SEGMENT_MAX_BYTES = 1024 ** 3;
+/** Names this store gives its segment files. */
+export const SEGMENT_NAME = /^[0-9a-z]+-[0-9a-f]{12}\.seg$/;
+const ZEROS = new Uint8Array(64 * 1024);
 
 const pwrite = (fd: number, data: Uint8Array, position: number) =>
   new Promise<void>((resolve, reject) =>
@@ -95,7 +99,9 @@ export class FileMediaStore {
   /** Reserve the range synchronously (concurrent appends never overlap), then write it. */
   private async append(data: Uint8Array): Promise<MediaLocation> {
     let seg = this.segment;
-    if (!seg || seg.size + data.byteLength > SEGMENT_MAX_BYTES) seg = this.openSegment();
+    // A segment another instance's reclaimer deleted (it held no committed media for a while: see
+    // core/lifecycle/segment-reclaimer.ts) is left for a new one: bytes never go to an unlinked file.
+    if (!seg || seg.size + data.byteLength > SEGMENT_MAX_BYTES || fstatSync(seg.fd).nlink === 0) seg = this.openSegment();
     const offset = seg.size;
     seg.size += data.byteLength;
     await pwrite(seg.fd, data, offset);
@@ -121,12 +127,69 @@ export class FileMediaStore {
     return meta;
   }
 
+  /** Whether an event still references this id with an expired ref (its bytes went by retention): /media answers 410, not 404. */
+  async expired(id: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(id)) return false;
+    const ids = JSON.stringify([id]);
+    const rows = await this.db.execute(sql`select 1 from events where jsonb_path_query_array(media, '$[*].id') @> ${ids}::text::jsonb and media <> '[]'::jsonb
+      and exists (select from jsonb_array_elements(media) r where r->>'id' = ${id} and r->'expiredAt' is not null) limit 1`);
+    return (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])).length > 0;
+  }
+
   /** The bytes of a stored item (from `meta`). */
   open(meta: MediaMeta) {
     if (meta.segment == null || meta.offset == null) return createReadStream(this.legacyPathOf(meta.id));
-    if (!/^[0-9a-z]+-[0-9a-f]{12}\.seg$/.test(meta.segment)) throw new Error(`invalid media segment name ${JSON.stringify(meta.segment)}`);
+    if (!SEGMENT_NAME.test(meta.segment)) throw new Error(`invalid media segment name ${JSON.stringify(meta.segment)}`);
     if (meta.byteSize === 0) return createReadStream(join(this.segmentsDir, meta.segment), { start: 1, end: 0 });
     return createReadStream(join(this.segmentsDir, meta.segment), { start: meta.offset, end: meta.offset + meta.byteSize - 1 });
+  }
+
+  /** The segment file this process appends to (never reclaimed); null before the first image. */
+  get activeSegment(): string | null {
+    return this.segment?.name ?? null;
+  }
+
+  /** Where this store's segments live (MEDIA_DIR/segments). */
+  get segmentsPath(): string {
+    return this.segmentsDir;
+  }
+
+  /**
+   * Forget where ids were written: their rows were deleted (retention, erasure), so a new image with
+   * the same bytes is appended again instead of pointing a new row at bytes that may be reclaimed or zeroed.
+   */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.known.delete(id);
+  }
+
+  /**
+   * Erase the bytes of stored items (erasure): the byte range in its segment overwritten with zeros
+   * (and flushed), or the pre-segment file deleted. Missing files count as erased.
+   */
+  async erase(items: readonly MediaMeta[]): Promise<void> {
+    this.forget(items.map((m) => m.id));
+    for (const m of items) {
+      if (m.segment == null || m.offset == null) {
+        await unlink(this.legacyPathOf(m.id)).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
+        continue;
+      }
+      if (!SEGMENT_NAME.test(m.segment)) throw new Error(`invalid media segment name ${JSON.stringify(m.segment)}`);
+      const fh = await openFile(join(this.segmentsDir, m.segment), 'r+').catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return null;
+        throw e;
+      });
+      if (!fh) continue;
+      try {
+        const size = (await fh.stat()).size;
+        const end = Math.min(size, m.offset + m.byteSize);
+        for (let at = m.offset; at < end; at += ZEROS.byteLength) await fh.write(ZEROS, 0, Math.min(ZEROS.byteLength, end - at), at);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+    }
   }
 
   close(): void {
