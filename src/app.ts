@@ -33,6 +33,13 @@ import { applyCameraConfig } from './core/cameras/links.ts';
 import { SiteZones } from './core/cameras/site-zones.ts';
 import { PlateListIndex } from './core/plates/list-index.ts';
 import { StreamManager } from './core/streams/manager.ts';
+import { DbCursorStore } from './core/consumers/cursor-store.ts';
+import { actionExecutors, type RuleSinkPort } from './core/rules/executors.ts';
+import { createRuleService } from './core/rules/service.ts';
+import { applyRuleConfig } from './core/rules/config.ts';
+import { RuleEngine } from './core/rules/engine.ts';
+import { siteByKey } from './core/cameras/sites.ts';
+import { plateListsById } from './core/plates/repo.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
@@ -59,6 +66,8 @@ export interface AppOptions {
   pluginRoots?: PluginRoots;
   /** The one clock of the server (default: real time; tests pass a ManualClock). */
   clock?: Clock;
+  /** Where rule `sink` actions deliver (the sinks feature); absent: rules with a sink action are refused. */
+  ruleSinks?: RuleSinkPort;
 }
 
 export interface App {
@@ -72,6 +81,8 @@ export interface App {
   /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
   leases: Leases;
   metrics: Metrics;
+  /** The rules engine (runs on the instance holding the lease `log:rules`). */
+  rules: RuleEngine;
   bus: EventBus;
   writer: EventWriter;
   log: Logger;
@@ -160,7 +171,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  // Rules: the service (GraphQL, config) and the engine (log consumer 'rules' under a lease), both
+  // acting through the services' capability dispatch (a linked camera: its first capable source).
+  const ruleChanges = bus instanceof RedisEventBus ? bus.changes('rules') : undefined;
+  const lateServices = () => services;
+  const executors = actionExecutors({
+    cameraById: (id) => lateServices().cameraById(id),
+    sourceFor: (camera, cap) => lateServices().sourceFor(camera, cap),
+    dispatch: (cap, camera, input) => lateServices().dispatch(cap, camera, input),
+    sinks: options.ruleSinks,
+  });
+  const ruleService = createRuleService({
+    db,
+    executors,
+    cameraById: (id) => lateServices().cameraById(id),
+    siteExists: async (key) => (await siteByKey(db, key)) !== null,
+    plateListExists: async (id) => (await plateListsById(db, [id])).length > 0,
+    changed: () => {
+      ruleEngine.invalidate();
+      ruleChanges?.publish();
+    },
+  });
   const services = createServices({
+    rules: ruleService,
     db,
     bus,
     registry,
@@ -175,6 +208,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
   });
+  const ruleEngine = new RuleEngine({
+    db,
+    bus,
+    leases,
+    cursors: new DbCursorStore(db),
+    clock,
+    log: log.child({ component: 'rules' }),
+    executors,
+    expandFilter: (f) => services.expandFilter(f),
+    logicalCameraId: async (id) => (await services.cameraById(id))?.id ?? id,
+    eventBySeq: (seq) => services.eventBySeq(seq),
+    cacheTtlMs: options.config.cluster.deviceCacheSec * 1000,
+    metrics: {
+      run: (status) => metrics.ruleRuns.inc({ status }),
+      actionLatency: (kind, seconds, sinceEvent) => {
+        metrics.ruleActionSeconds.observe({ kind }, seconds);
+        if (sinceEvent !== null) metrics.ruleFireDelaySeconds.observe({ kind }, sinceEvent);
+      },
+      retryQueueDepth: (n) => metrics.ruleRetryQueue.set(n),
+    },
+  });
+  ruleChanges?.subscribe(() => ruleEngine.invalidate());
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
@@ -234,6 +289,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     database,
     leases,
     metrics,
+    rules: ruleEngine,
     bus,
     writer,
     log,
@@ -247,6 +303,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       });
       await registry.startAll();
+      // Config rules once the adapters registered their cameras (a rule names them and their capabilities).
+      const ruleProblems = await applyRuleConfig(ruleService, db, options.config.rules);
+      if (ruleProblems.length) throw new ConfigError(ruleProblems);
+      ruleEngine.start();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
       const port = (server.address() as AddressInfo).port;
@@ -259,6 +319,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const httpClosed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
+        await ruleEngine.stop(); // its actions dispatch to the adapters
         await registry.stopAll();
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining

@@ -13,6 +13,9 @@ import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
+import type { RuleServices } from './rules/service.ts';
+
+export type { RuleServices } from './rules/service.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -91,6 +94,8 @@ export interface CoreServices {
   streams: StreamServices;
   /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
   plateLists: PlateListServices;
+  /** Rules (contract "Rules"): managed here, run by the rules engine on one instance. */
+  rules: RuleServices;
 }
 
 /**

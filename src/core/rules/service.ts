@@ -9,12 +9,12 @@ import type { Db } from '../db/client.ts';
 import { maxSeq } from '../db/event-repo.ts';
 import { rules } from '../db/schema.ts';
 import { eq } from 'drizzle-orm';
-import { AppError, badInput, notFound } from '../errors.ts';
+import { badInput, notFound } from '../errors.ts';
 import type { CameraRecord } from '../cameras/repo.ts';
 import { checkAction, type ActionExecutors } from './executors.ts';
 import { RULE_LIMITS } from './limits.ts';
 import type { NewRule, RuleAction, RuleOrigin, RuleRecord, RuleRunRecord, RuleUpdate, RuleWhen } from './model.ts';
-import { countRules, deleteRule, insertRule, listRuns, listRules, ruleById, ruleByName, updateRule } from './repo.ts';
+import { countRules, deleteRule, insertRule, listRuns, listRules, ruleById, updateRule } from './repo.ts';
 import { whenToFilter } from './when.ts';
 
 export interface RuleInput {
@@ -142,34 +142,4 @@ export function createRuleService(d: RuleServiceDeps): RuleServices & { createWi
     d.changed();
     return mustGet(r.id);
   }
-}
-
-/** A BAD_USER_INPUT of the service, said of config entry `path` (`rules[2]`): `rules[2].actions[0].trigger.cameraId: …`. */
-export function configProblem(path: string, err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.startsWith('input.') ? `${path}.${msg.slice('input.'.length)}` : msg.startsWith('input:') ? `${path}:${msg.slice('input:'.length)}` : `${path}: ${msg}`;
-}
-
-/**
- * Config `rules:` upserted by name at start-up (origin config): a new one starts at the log end, a
- * changed one keeps its runs. Config rules no longer in the config stay (delete them with
- * deleteRule). Returns one problem per bad entry (nothing of a bad entry is saved).
- */
-export async function applyRuleConfig(
-  service: RuleServices & { createWithOrigin(input: RuleInput, origin: RuleOrigin): Promise<RuleRecord> },
-  db: Db,
-  entries: readonly RuleInput[],
-): Promise<string[]> {
-  const problems: string[] = [];
-  for (const [i, e] of entries.entries()) {
-    try {
-      const existing = await ruleByName(db, e.name);
-      if (existing) await service.update(existing.id, e);
-      else await service.createWithOrigin(e, 'config');
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'BAD_USER_INPUT') problems.push(configProblem(`rules[${i}]`, err));
-      else throw err;
-    }
-  }
-  return problems;
 }
