@@ -30,7 +30,7 @@ import { afterFailure, planRuns, reasonOf, ruleApplies } from './evaluate.ts';
 import { runAction, type ActionExecutors } from './executors.ts';
 import { RULE_INFLIGHT_MAX, RULE_RETRY } from './limits.ts';
 import { actionKind, type RuleRecord, type RuleRunRecord } from './model.ts';
-import { enabledRules, insertRuns, lastFiredOccurredAt, markFired, recordAttempt } from './repo.ts';
+import { enabledRules, insertRuns, lastFiredOccurredAt, markFired, recordAttempt, ruleById } from './repo.ts';
 import { RetryLoop } from './retry-loop.ts';
 import { whenToFilter } from './when.ts';
 
@@ -171,7 +171,13 @@ export class RuleEngine {
     const camera = event.cameraId ? await this.d.logicalCameraId(event.cameraId) : '';
     const last = rule.cooldownSec > 0 ? await lastFiredOccurredAt(this.d.db, rule.id, camera, event.seq) : null;
     const now = this.d.clock.nowMs();
-    const created = await insertRuns(this.d.db, planRuns(rule, event, camera, last), new Date(now + RULE_RETRY.claimMs));
+    let created: RuleRunRecord[];
+    try {
+      created = await insertRuns(this.d.db, planRuns(rule, event, camera, last), new Date(now + RULE_RETRY.claimMs));
+    } catch (err) {
+      if (await ruleById(this.d.db, rule.id)) throw err;
+      return; // deleted since this batch read the rules: nothing to do (its runs would be deleted with it)
+    }
     for (const run of created) this.d.metrics?.run(run.status);
     const pending = created.filter((r) => r.status === 'PENDING');
     if (!pending.length) return;
