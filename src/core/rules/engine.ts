@@ -154,17 +154,21 @@ export class RuleEngine {
     return filter;
   }
 
-  private async handle(batch: ConsumerBatch): Promise<void> {
+  /** Returns the last event finished: on losing the lease mid-batch, the rest is left for the next holder. */
+  private async handle(batch: ConsumerBatch): Promise<bigint> {
     const rules = await enabledRules(this.d.db);
     const filters = await Promise.all(rules.map((r) => this.filterOf(r)));
+    let done = batch.events[0]!.seq - 1n;
     for (const event of batch.events) {
-      if (batch.signal.aborted) return;
+      if (batch.signal.aborted) return done;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
         if (ruleApplies(rule, filters[i]!, event)) await this.fire(rule, event);
       }
       batch.progress(event.seq);
+      done = event.seq;
     }
+    return done;
   }
 
   private async fire(rule: RuleRecord, event: StoredEvent): Promise<void> {
