@@ -21,14 +21,16 @@ import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
+import { rulesLatency } from './rules-latency.ts';
 
-const ALL: Benchmark[] = [ffTcp, ffMultipart, fanout, latency, history, idleMemory];
+const ALL: Benchmark[] = [ffTcp, ffMultipart, fanout, latency, history, rulesLatency, idleMemory];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
   'ff-multipart': '≥ 0.5× floor',
   fanout: '≥ 0.5× floor',
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',
   history: 'p99 ≤ 20 ms',
+  'rules-latency': 'p99 ≤ 100 ms',
   'idle-memory': '≤ 300 MB RSS',
 };
 

@@ -25,6 +25,8 @@ export interface VxgSimulatorOptions {
   seed?: number | string;
   /** `meta.next`/`previous` as a path ("/api/v2/…?limit=20&offset=20", Tastypie style, default) or absolute URL. */
   pageLinks?: 'path' | 'absolute';
+  /** Called when a trigger is accepted (benchmarks time the call's arrival). */
+  onTrigger?: (camid: number, name: string) => void;
 }
 
 /** One small valid JPEG (16x16 gray, 204 bytes) for every thumbnail. */
@@ -186,6 +188,7 @@ export class VxgSimulator {
     allow(call, ['POST']);
     requireAllAccess(call);
     this.store.trigger(camid, name, call.body);
+    this.opts.onTrigger?.(camid, name);
     return { status: 204 }; // response body undocumented (inferred: none)
   }
 

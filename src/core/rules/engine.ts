@@ -185,8 +185,9 @@ export class RuleEngine {
     for (const run of created) this.d.metrics?.run(run.status);
     const pending = created.filter((r) => r.status === 'PENDING');
     if (!pending.length) return;
-    await markFired(this.d.db, rule.id, new Date(now));
     for (const run of pending) await this.launch(rule, event, run);
+    // Informative (Rule.lastFiredAt): off the path to the action; cooldown reads rule_runs, not this.
+    markFired(this.d.db, rule.id, new Date(now)).catch((err) => this.d.log.warn({ err, rule: rule.name }, 'rules engine: lastFiredAt not stored'));
   }
 
   /** Start an attempt in the background (log order of starts); waits only for a free slot. */
