@@ -23,8 +23,9 @@ import { latency } from './latency.ts';
 import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
 import { retention } from './retention.ts';
+import { rulesLatency } from './rules-latency.ts';
 
-const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, idleMemory, retention];
+const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, rulesLatency, idleMemory, retention];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
   'plate-lists': '≥ 0.8× of no lists',
@@ -32,6 +33,7 @@ const TARGETS: Record<string, string> = {
   fanout: '≥ 0.5× floor',
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',
   history: 'p99 ≤ 20 ms',
+  'rules-latency': 'p99 ≤ 100 ms',
   'idle-memory': '≤ 300 MB RSS',
   retention: '≥ 0.8× ingest during a pass; writer wait ≤ 100 ms',
 };

@@ -6,16 +6,22 @@
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { ConfigError, readEnv, validateConfig } from '../src/core/config/load.ts';
-import { FfCameraSimulator } from '@unified-surveillance/simulators/ff';
-import { CamlyticsSimulator } from '@unified-surveillance/simulators/camlytics';
-import { VxgSimulator } from '@unified-surveillance/simulators/vxg';
-import { IvmsSimulator } from '@unified-surveillance/simulators/ivms';
+import { FfCameraSimulator } from '../simulators/ff/index.ts';
+import { CamlyticsSimulator } from '../simulators/camlytics/index.ts';
+import { defaultEventTypes, VxgSimulator } from '../simulators/vxg/index.ts';
+import { encodeGlobalId } from '../src/core/util/global-id.ts';
+import { IvmsSimulator } from '../simulators/ivms/index.ts';
 
 const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
 /** The simulated FF gate camera (its deviceId is the FF sensorProviderID, so the source's vendorId). */
 const GATE_CAMERA = 'GATE-NORTH';
 /** The IVMS simulator's channel 1, "Entry_View" (active; channel 3 "Parking_Gate" is inactive in the simulator). */
 const GATE_CHANNEL = 1;
+/** Regular vehicles of the north gate: the FF simulator sends these on about half of its passes; they are the ALLOW list. */
+const REGULARS = ['1AB 2345', '2BC 6789', 'M-KL 4242', 'WA 123XY', 'BA-777AB'];
+/** The VXG camera whose I/O output opens the gate: the simulator's camera 248527 with a triggerable `io_alarm`. */
+const GATE_CONTROLLER = 248527;
+const IO_ALARM = { name: 'io_alarm', caps: { can_be_triggered: true, can_record: false, can_snapshot: false, is_periodic: false }, notify: true, receive: true, record: false, snapshot: false };
 /** In GraphiQL: the last plate read at the gate, its camera (both vendors), video around it and related events. */
 const GATE_QUERY =
   '{ events(first: 1, filter: { siteIds: ["gate"], kinds: [PLATE_READ] }) { edges { node { occurredAt camera { key name status sources { adapter status } } ... on PlateReadEvent { plate } video(beforeSec: 5) { state playlistUrl } related { kind occurredAt source { adapter } } } } } }';
@@ -26,7 +32,13 @@ async function main(): Promise<void> {
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const camlytics = new CamlyticsSimulator({ ratePerSec: 0.2, seed: 'demo' });
-  const vxg = new VxgSimulator({ seed: 'demo' });
+  const vxg = new VxgSimulator({
+    seed: 'demo',
+    cameras: [
+      { camid: GATE_CONTROLLER, name: 'Front door', eventTypes: [...defaultEventTypes(), IO_ALARM] },
+      { camid: 237863, name: 'Parking' },
+    ],
+  });
   const ivms = new IvmsSimulator({ seed: 'demo' });
   const [camlyticsUrl, , ivmsUrl] = await Promise.all([camlytics.start(), vxg.start(), ivms.start()]);
   const vxgCameras = [248527, 237863]; // the simulator's default cameras (ids from the vendor examples)
@@ -59,16 +71,18 @@ async function main(): Promise<void> {
       ratePerSec: 0.5,
       http: { url: `${base}/adapters/ff/default/events`, modes: ['multipart-file', 'multipart-file', 'multipart-field', 'json'], twoImages: true, imageBytes: 24_000 },
       useEventBuffer: true,
+      passes: { regulars: { plates: REGULARS, share: 0.5 } },
     }),
     new FfCameraSimulator({ deviceId: 'GATE-SOUTH', seed: 'south', ratePerSec: 0.3, tcp: { host: '127.0.0.1', port: tcpPort, framing: 'none', writeStrategy: 'fragments' } }),
   ];
+  const ruleId = await setUpGateRule(base);
   for (const c of ffCameras) await c.start();
 
   // Camlytics aggregates arrive by webhook at xx:00 and 00:00; send one of each now so the query has data.
   const webhook = `${base}/adapters/camlytics/office/webhook?token=${WEBHOOK_TOKEN}`;
   await camlytics.sendWebhook(webhook, 'hourly').catch(() => {});
   await camlytics.sendWebhook(webhook, 'daily').catch(() => {});
-  const timers = [setInterval(() => vxg.cameraEvent(248527, 'motion', { withThumb: true }), 12_000), setInterval(() => ivms.alert({ imageBytes: 12_000 }), 9_000)];
+  const timers = [setInterval(() => vxg.cameraEvent(248527, 'motion', { withThumb: true }), 12_000), setInterval(() => ivms.alert({ imageBytes: 12_000 }), 9_000), watchGateRule(base, ruleId)];
 
   process.stdout.write(`
   Unified Surveillance API demo
@@ -84,6 +98,8 @@ async function main(): Promise<void> {
     { ffPlateTracks(first: 5) { bestPlate direction firstSeen lastSeen closed media { role url } } }
     { camlyticsAggregates(granularity: HOURLY) { channelName since until count rules { ruleName count } } }
     { cameras { edges { node { id name status capabilities sources { adapter instance } } } } }
+  Rule "open north gate": an ALLOW-list match at the gate (FF) triggers io_alarm on VXG camera ${GATE_CONTROLLER}; a line below each time.
+    { rules { name enabled cooldownSec runs(first: 5) { edges { node { status attempts error event { ... on PlateReadEvent { plate } } } } } } }
   Trigger a VXG event (it comes back on the subscription): take the id of a VXG camera from cameras, then
     mutation { triggerEvent(input: { cameraId: "<id>", type: "door_bell", idempotencyKey: "demo-1" }) { accepted vendorEventId } }
   A plate read at the gate (FF) with the video of the car (IVMS archive from 5 s before it) and the events around it:
@@ -104,6 +120,51 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+/** GraphQL on the demo server (no API keys: open). */
+async function gql(base: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: any; errors?: Array<{ message: string }> };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data;
+}
+
+/** The ALLOW list of regulars and the rule that opens the gate for them, through GraphQL (kept across demo restarts). */
+async function setUpGateRule(base: string): Promise<string> {
+  const { plateLists } = await gql(base, '{ plateLists { id name } }');
+  const listId =
+    plateLists.find((l: { name: string }) => l.name === 'regulars')?.id ??
+    (await gql(base, 'mutation { createPlateList(input: { name: "regulars", kind: ALLOW, maxDistance: 1 }) { id } }')).createPlateList.id;
+  await gql(base, 'mutation($i: AddPlatesInput!) { addPlates(input: $i) { size } }', { i: { listId, entries: REGULARS.map((plate) => ({ plate, label: 'regular' })) } });
+  const { rules } = await gql(base, '{ rules { id name } }');
+  const existing = rules.find((r: { name: string }) => r.name === 'open north gate');
+  if (existing) return existing.id;
+  const input = {
+    name: 'open north gate',
+    when: { kinds: ['PLATE_READ'], siteIds: ['gate'], plateListIds: [listId] },
+    actions: [{ trigger: { cameraId: encodeGlobalId('Camera', `vxg/cloud/${GATE_CONTROLLER}`), type: 'io_alarm', meta: { reason: 'regular at the north gate' } } }],
+    cooldownSec: 20, // one pass sends several reads (NEW, UPDATE, RELIABLE, LOST): open once
+  };
+  return (await gql(base, 'mutation($i: CreateRuleInput!) { createRule(input: $i) { id } }', { i: input })).createRule.id;
+}
+
+/** Print a line for each run of the gate rule that succeeded (polls its runs every second). */
+function watchGateRule(base: string, ruleId: string): NodeJS.Timeout {
+  const seen = new Set<string>();
+  let first = true;
+  return setInterval(() => {
+    gql(base, 'query($id: ID!) { node(id: $id) { ... on Rule { runs(first: 20) { edges { node { id status event { occurredAt ... on PlateReadEvent { plate } } } } } } } }', { id: ruleId })
+      .then((d) => {
+        for (const { node: run } of [...d.node.runs.edges].reverse()) {
+          if (run.status !== 'SUCCEEDED' || seen.has(run.id)) continue;
+          seen.add(run.id);
+          if (!first) process.stdout.write(`  rule "open north gate": ${run.event?.plate ?? '?'} at the north gate → io_alarm on VXG camera ${GATE_CONTROLLER} (gate opened)\n`);
+        }
+        first = false;
+      })
+      .catch(() => {});
+  }, 1000);
 }
 
 main().catch((e) => {

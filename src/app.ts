@@ -39,6 +39,13 @@ import { policiesInForce } from './core/lifecycle/policy-store.ts';
 import { createLifecycleServices } from './core/lifecycle/lifecycle-services.ts';
 import { createRetentionMetrics } from './core/lifecycle/metrics.ts';
 import { RetentionRunner } from './core/lifecycle/retention-runner.ts';
+import { DbCursorStore } from './core/consumers/cursor-store.ts';
+import { actionExecutors, type RuleSinkPort } from './core/rules/executors.ts';
+import { createRuleService } from './core/rules/service.ts';
+import { applyRuleConfig } from './core/rules/config.ts';
+import { RuleEngine } from './core/rules/engine.ts';
+import { siteByKey } from './core/cameras/sites.ts';
+import { plateListsById } from './core/plates/repo.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
 import { createGraphQLHandler, type Yoga } from './core/http/yoga.ts';
@@ -82,6 +89,8 @@ export interface AppOptions {
   plateListPause?: () => Promise<void>;
   /** The web console's build folder served under /console/ (default: console/dist of this package). */
   consoleDir?: string;
+  /** Where rule `sink` actions deliver (the sinks feature); absent: rules with a sink action are refused. */
+  ruleSinks?: RuleSinkPort;
 }
 
 export interface App {
@@ -99,6 +108,8 @@ export interface App {
   /** Work that runs on one instance of the deployment (adapters' runExclusive, stream keepalives). */
   leases: Leases;
   metrics: Metrics;
+  /** The rules engine (runs on the instance holding the lease `log:rules`). */
+  rules: RuleEngine;
   bus: EventBus;
   writer: EventWriter;
   /** The plate lists every read is matched against at ingest. */
@@ -240,7 +251,29 @@ export async function createApp(options: AppOptions): Promise<App> {
     batchSize: database.kind === 'pglite' ? 200 : 1000,
     policies: async () => (await policiesInForce(db, options.config.retention)).policies,
   });
+  // Rules: the service (GraphQL, config) and the engine (log consumer 'rules' under a lease), both
+  // acting through the services' capability dispatch (a linked camera: its first capable source).
+  const ruleChanges = bus instanceof RedisEventBus ? bus.changes('rules') : undefined;
+  const lateServices = () => services;
+  const executors = actionExecutors({
+    cameraById: (id) => lateServices().cameraById(id),
+    sourceFor: (camera, cap) => lateServices().sourceFor(camera, cap),
+    dispatch: (cap, camera, input) => lateServices().dispatch(cap, camera, input),
+    sinks: options.ruleSinks,
+  });
+  const ruleService = createRuleService({
+    db,
+    executors,
+    cameraById: (id) => lateServices().cameraById(id),
+    siteExists: async (key) => (await siteByKey(db, key)) !== null,
+    plateListExists: async (id) => (await plateListsById(db, [id])).length > 0,
+    changed: () => {
+      ruleEngine.invalidate();
+      ruleChanges?.publish();
+    },
+  });
   const services = createServices({
+    rules: ruleService,
     db,
     bus,
     registry,
@@ -258,6 +291,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     disk,
     lifecycle: createLifecycleServices({ db, media, configPolicies: options.config.retention, knownKinds }),
   });
+  const ruleEngine = new RuleEngine({
+    db,
+    bus,
+    leases,
+    cursors: new DbCursorStore(db),
+    clock,
+    log: log.child({ component: 'rules' }),
+    executors,
+    expandFilter: (f) => services.expandFilter(f),
+    logicalCameraId: async (id) => (await services.cameraById(id))?.id ?? id,
+    eventBySeq: (seq) => services.eventBySeq(seq),
+    cacheTtlMs: options.config.cluster.deviceCacheSec * 1000,
+    metrics: {
+      run: (status) => metrics.ruleRuns.inc({ status }),
+      actionLatency: (kind, seconds, sinceEvent) => {
+        metrics.ruleActionSeconds.observe({ kind }, seconds);
+        if (sinceEvent !== null) metrics.ruleFireDelaySeconds.observe({ kind }, sinceEvent);
+      },
+      retryQueueDepth: (n) => metrics.ruleRetryQueue.set(n),
+    },
+  });
+  ruleChanges?.subscribe(() => ruleEngine.invalidate());
   const schema = buildSchema([...defs.values()]);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
   const cors = createCorsPolicy(options.config.cors.origins);
@@ -333,6 +388,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     retention,
     leases,
     metrics,
+    rules: ruleEngine,
     bus,
     writer,
     plateLists,
@@ -347,6 +403,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       });
       await registry.startAll();
+      // Config rules once the adapters registered their cameras (a rule names them and their capabilities).
+      const ruleProblems = await applyRuleConfig(ruleService, db, options.config.rules);
+      if (ruleProblems.length) throw new ConfigError(ruleProblems);
+      ruleEngine.start();
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
       dataExports.startSweeper();
@@ -370,6 +430,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         const httpClosed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
+        await ruleEngine.stop(); // its actions dispatch to the adapters
         await registry.stopAll();
         await auditPrune?.stop();
         dataExports.stop();

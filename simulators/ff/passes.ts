@@ -172,6 +172,11 @@ export interface PassGeneratorOptions {
   extraFieldRate?: number;
   /** First carID (default: random 1000–1999). */
   firstCarID?: number;
+  /**
+   * Regular vehicles (staff, residents): the share of passes (0–1) that are one of these plates
+   * (as printed, e.g. "1AB 2345"), picked at random; the rest are random plates. Default none.
+   */
+  regulars?: { plates: readonly string[]; share: number };
   camera?: Partial<CameraInfo>;
   geotag?: { lat: number; lon: number };
 }
@@ -225,7 +230,8 @@ export class PassGenerator {
     const r = this.rng;
     const carID = String(this.nextCarId);
     this.nextCarId += r.chance(0.8) ? 1 : r.int(2, 4); // unpushed tracks also consume ids
-    const plate = r.pick(PLATE_FORMATS)(r);
+    const regular = this.opts.regulars?.plates.length && r.chance(this.opts.regulars.share) ? r.pick([...this.opts.regulars.plates]) : null;
+    const plate = regular ? spec(regular, 'XX') : r.pick(PLATE_FORMATS)(r);
     const misread = r.chance(0.4) ? this.misread(plate.text) : null;
     const vehicle = r.pick(VEHICLES);
     const direction = r.chance(0.5) ? 'in' : 'out';

@@ -10,7 +10,12 @@ import { createRng } from '../kit/rng.ts';
 import { TokenRegistry, type VxgAccess } from './tokens.ts';
 import { badParam, notFound, parseVxgTime, serializeEventType, serializeStoredEvent, toStoredEvent, VxgApiError, VxgStore, type SimCamera, type StoreStats, type StoredVxgEvent } from './store.ts';
 
-export type VxgFault = 'none' | 'down' | 'http500' | 'hang' | 'invalid-json';
+/**
+ * A fault the simulator plays until `fault` is set back to 'none': the connection dropped, HTTP 500,
+ * HTTP 503 (VXG temporarily unavailable, "standard HTTP statuses" with a JSON body, vxg.md "Errors"),
+ * no answer, a truncated JSON body.
+ */
+export type VxgFault = 'none' | 'down' | 'http500' | 'http503' | 'hang' | 'invalid-json';
 
 export interface VxgSimulatorOptions {
   port?: number;
@@ -20,6 +25,8 @@ export interface VxgSimulatorOptions {
   seed?: number | string;
   /** `meta.next`/`previous` as a path ("/api/v2/…?limit=20&offset=20", Tastypie style, default) or absolute URL. */
   pageLinks?: 'path' | 'absolute';
+  /** Called when a trigger is accepted (benchmarks time the call's arrival). */
+  onTrigger?: (camid: number, name: string) => void;
 }
 
 /** One small valid JPEG (16x16 gray, 204 bytes) for every thumbnail. */
@@ -124,6 +131,7 @@ export class VxgSimulator {
     if (this.fault === 'down') return void req.socket.destroy();
     if (this.fault === 'hang') return; // never answered; stop() closes the socket
     if (this.fault === 'http500') return send(res, { status: 500, body: apiError(new VxgApiError(500, 'internal_error', 'simulated server error')) });
+    if (this.fault === 'http503') return send(res, { status: 503, body: apiError(new VxgApiError(503, 'service_unavailable', 'simulated: temporarily unavailable')) });
     if (this.fault === 'invalid-json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"meta": {"limit": 20, "next": nu');
       return;
@@ -180,6 +188,7 @@ export class VxgSimulator {
     allow(call, ['POST']);
     requireAllAccess(call);
     this.store.trigger(camid, name, call.body);
+    this.opts.onTrigger?.(camid, name);
     return { status: 204 }; // response body undocumented (inferred: none)
   }
 

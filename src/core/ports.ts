@@ -15,6 +15,9 @@ import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/r
 import type { PlateListKind } from './plates/matcher.ts';
 import type { AuditEntryRecord } from './audit/repo.ts';
 import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
+import type { RuleServices } from './rules/service.ts';
+
+export type { RuleServices } from './rules/service.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -101,6 +104,8 @@ export interface CoreServices {
   storage: StorageServices;
   /** Retention policies and erasure (contract "Data lifecycle"). */
   lifecycle: LifecycleServices;
+  /** Rules (contract "Rules"): managed here, run by the rules engine on one instance. */
+  rules: RuleServices;
 }
 
 export interface StorageServices {

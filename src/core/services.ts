@@ -22,7 +22,7 @@ import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
-import type { CoreServices } from './ports.ts';
+import type { CoreServices, RuleServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListChange, PlateListIndex } from './plates/list-index.ts';
 import { listAuditEntries } from './audit/repo.ts';
@@ -60,6 +60,8 @@ export interface ServiceDeps {
   plateListChanges?: ChangeChannel;
   /** Retention policies and erasure (core/lifecycle/lifecycle-services.ts). */
   lifecycle: LifecycleServices;
+  /** Rule management (core/rules/service.ts); absent: every rules call answers that rules are not running here. */
+  rules?: RuleServices;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -103,7 +105,18 @@ function deviceByAnyId(byInternalId: (id: string) => Promise<DeviceRecord | null
   };
 }
 
-export function createServices(deps: ServiceDeps): CoreServices {
+/** CoreServices plus what the composition root wires into the rules engine. */
+export interface AppServices extends CoreServices {
+  /** cameraIds (a linked camera → all its sources) and siteKeys → source ids, as event queries do. */
+  expandFilter<F extends EventFilter | null | undefined>(f: F): Promise<F>;
+}
+
+const noRules = (): RuleServices => {
+  const off = () => Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'rules are not running on this server'));
+  return { list: async () => [], byId: async () => null, create: off, update: off, delete: off, runs: async () => ({ runs: [], hasNextPage: false }) };
+};
+
+export function createServices(deps: ServiceDeps): AppServices {
   const ttlMs = deps.deviceCacheMs ?? 2000;
   const rowById = deviceLookup(deps.db, ttlMs);
   const rawDeviceById = deviceByAnyId(rowById);
@@ -216,6 +229,8 @@ export function createServices(deps: ServiceDeps): CoreServices {
     );
   };
   return {
+    expandFilter,
+    rules: deps.rules ?? noRules(),
     listEvents: async (filter, page) => listEvents(deps.db, await expandFilter(filter), page),
     eventBySeq: async (seq) => (await eventsBySeq(deps.db, [seq]))[0] ?? null,
     subscribeEvents: (filter, after) => {

@@ -16,6 +16,7 @@ import { addAuditFields } from './audit.ts';
 import { addDataExportFields } from './data-export.ts';
 import { addStorageFields } from './storage.ts';
 import { addLifecycleFields } from './lifecycle.ts';
+import { addRuleFields } from './rules.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -167,4 +168,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addDataExportFields(builder);
   addStorageFields(builder);
   addLifecycleFields(builder, refs);
+  addRuleFields(builder, refs);
 }

@@ -62,6 +62,48 @@ const duration = z
  * are kept. Kinds are checked against the server's EventKind names at start-up (core/lifecycle/policy.ts).
  */
 export const retentionPolicySchema = z.object({ kinds: policyList, siteIds: policyList, adapters: policyList, cameraIds: policyList, events: duration, media: duration }).strict();
+/** The camera of a config rule action: a camera key (config `cameras[].id`) or a source id `adapter/instance/vendorId`. */
+const ruleCameraAction = z.object({ cameraId: z.string().min(1).max(500), type: z.string().min(1).max(64), meta: z.record(z.string(), z.unknown()).optional() }).strict();
+
+/**
+ * `rules:` entries, the shape of createRule (contract "Rules"): `when` an EventFilter (cameraIds by
+ * camera key or source id, siteIds by site key, plateListIds by list name), actions one of
+ * trigger / createEvent / sink each. Upserted by name at start-up; bounds and references are checked
+ * then (core/rules/service.ts), one problem per entry naming its path.
+ */
+export const ruleEntrySchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    enabled: z.boolean().default(true),
+    when: z
+      .object({
+        kinds: z.array(z.string().min(1).max(64)).max(100).optional(),
+        adapters: z.array(z.string().min(1).max(64)).max(100).optional(),
+        instances: z.array(z.string().min(1).max(64)).max(100).optional(),
+        cameraIds: z.array(z.string().min(1).max(500)).max(100).optional(),
+        siteIds: z.array(z.string().min(1).max(64)).max(100).optional(),
+        vendorTypes: z.array(z.string().min(1).max(200)).max(100).optional(),
+        plate: z.string().min(1).max(100).optional(),
+        plateListIds: z.array(z.string().min(1).max(100)).max(50).optional(),
+        plateFuzzy: z
+          .object({ plate: z.string().min(1).max(100), maxDistance: z.number().int().min(0).max(2).default(1) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    actions: z
+      .array(
+        z.union([
+          z.object({ trigger: ruleCameraAction }).strict(),
+          z.object({ createEvent: ruleCameraAction }).strict(),
+          z.object({ sink: z.object({ sinkId: z.string().min(1).max(200) }).strict() }).strict(),
+        ]),
+      )
+      .min(1)
+      .max(10),
+    cooldownSec: z.number().int().min(0).max(86_400).default(0),
+  })
+  .strict();
 
 export const configFileSchema = z
   .object({
@@ -77,6 +119,7 @@ export const configFileSchema = z
     retention: z.array(retentionPolicySchema).max(100).default([]),
     /** Seconds between the end of one retention pass and the start of the next (1..3600, default 60). */
     retentionIntervalSec: z.number().min(1).max(3600).default(60),
+    rules: z.array(ruleEntrySchema).max(1000).default([]),
     limits: z
       .object({
         maxDepth: z.number().int().min(2).max(50).default(12),

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { OCR_TRANSLATE_FROM, OCR_TRANSLATE_TO } from '../plates/ocr.ts';
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** The ids of an event's media refs as a jsonb array (an immutable expression: indexable). */
 export const MEDIA_IDS = sql.raw(`jsonb_path_query_array(media, '$[*].id')`);
@@ -315,3 +315,62 @@ export const retentionPolicies = pgTable('retention_policies', {
   policy: jsonb('policy').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Rules (core/rules): when an event matches `when` (an EventFilter as the client gave it), act
+ * (`actions`). `from_seq`: the log end when the rule was created or last enabled; events at or below
+ * it are never acted on. `origin`: config (upserted by name at start-up) or api.
+ */
+export const rules = pgTable(
+  'rules',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    when: jsonb('when').notNull(),
+    actions: jsonb('actions').notNull(),
+    cooldownSec: integer('cooldown_sec').notNull().default(0),
+    fromSeq: bigint('from_seq', { mode: 'bigint' }).notNull(),
+    lastFiredAt: ts('last_fired_at'),
+    origin: text('origin').notNull().default('api'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('rules_name_uq').on(t.name), check('rules_cooldown_ck', sql`${t.cooldownSec} between 0 and 86400`)],
+);
+
+/**
+ * One row per (rule, event, action): written before the action runs (INSERT … ON CONFLICT DO NOTHING),
+ * so an action runs only for the row its insert created: at most once per (rule, event, action).
+ */
+export const ruleRuns = pgTable(
+  'rule_runs',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    ruleId: text('rule_id')
+      .notNull()
+      .references(() => rules.id, { onDelete: 'cascade' }),
+    eventSeq: bigint('event_seq', { mode: 'bigint' }).notNull(),
+    action: integer('action').notNull(),
+    /** The logical camera of the event (cooldown is per rule and camera); '' when the event has none. */
+    cameraId: text('camera_id').notNull(),
+    /** The event's occurredAt: cooldown is measured on it. */
+    occurredAt: ts('occurred_at').notNull(),
+    /** PENDING | SUCCEEDED | FAILED | SKIPPED */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    nextAttemptAt: ts('next_attempt_at'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('rule_runs_rule_event_action_uq').on(t.ruleId, t.eventSeq, t.action),
+    /** runs(first, after): newest first per rule. */
+    index('rule_runs_rule_id_idx').on(t.ruleId, t.id),
+    /** Due retries. */
+    index('rule_runs_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'PENDING'`),
+    /** Cooldown: the last fired run of a rule and camera. */
+    index('rule_runs_cooldown_idx').on(t.ruleId, t.cameraId, t.occurredAt).where(sql`${t.status} <> 'SKIPPED'`),
+  ],
+);

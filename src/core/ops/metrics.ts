@@ -70,6 +70,27 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     auditWriteErrors: new Counter({ name: 'audit_write_errors_total', help: 'Audit log entries that could not be written (the action itself stood; logged)', registers: [registry] }),
     auditPruned: new Counter({ name: 'audit_pruned_total', help: 'Audit log entries deleted past audit.retainDays', registers: [registry] }),
+    ruleRuns: new Counter({
+      name: 'rule_runs_total',
+      help: 'Rule action runs by status reached (PENDING when created, then SUCCEEDED or FAILED; SKIPPED in a cooldown)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    ruleActionSeconds: new Histogram({
+      name: 'rule_action_seconds',
+      help: 'Duration of one attempt of a rule action (the vendor call), per action kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    ruleFireDelaySeconds: new Histogram({
+      name: 'rule_fire_delay_seconds',
+      help: 'From an event received to its rule action succeeded, per action kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
+      registers: [registry],
+    }),
+    ruleRetryQueue: new Gauge({ name: 'rule_retry_queue', help: 'Rule action runs waiting for a retry (failed at least once, PENDING)', registers: [registry] }),
     adapterStatus: new Gauge({ name: 'adapter_up', help: '1 when the adapter instance is READY, 0.5 DEGRADED, 0 otherwise', labelNames: src, registers: [registry] }),
   };
 }
