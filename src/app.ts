@@ -24,7 +24,15 @@ import { CameraCache } from './core/cameras/cache.ts';
 import { AdapterRoutes } from './core/adapter/routes.ts';
 import { AdapterRegistry, validateAdapterEntries } from './core/adapter/registry.ts';
 import type { AdapterDefinition } from './core/adapter/types.ts';
-import { createSafeFetch } from './core/http/safe-fetch.ts';
+import { createHostPolicy, createSafeFetch } from './core/http/safe-fetch.ts';
+import { createMediaUrlSigner } from './core/media/signed-url.ts';
+import { DbCursorStore } from './core/consumers/cursor-store.ts';
+import { LinkIndex } from './core/cameras/link-index.ts';
+import { expandEventFilter } from './core/cameras/expand-filter.ts';
+import { siteByKey } from './core/cameras/sites.ts';
+import { SinkDelivery } from './core/sinks/delivery.ts';
+import { SinkManager } from './core/sinks/manager.ts';
+import { WebhookSender } from './core/sinks/webhook.ts';
 import { ApiKeyAuth } from './core/auth/api-keys.ts';
 import { StatusHub } from './core/ops/status-hub.ts';
 import { createServices } from './core/services.ts';
@@ -74,6 +82,8 @@ export interface App {
   metrics: Metrics;
   bus: EventBus;
   writer: EventWriter;
+  /** Outbound sinks; also the rules engine's port (deliverNow, exists). */
+  sinks: SinkManager;
   log: Logger;
   /** Listen on env.port/env.host, then start the adapters. Returns the bound port. */
   listen(): Promise<number>;
@@ -160,6 +170,42 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  // Outbound sinks: their own HTTP client (the same guard, `outbound.allowHosts`), one log consumer per sink.
+  const outbound = options.config.outbound;
+  const sinkFetch = createSafeFetch({ allowHosts: outbound.allowHosts, userAgent: 'usa-sinks' });
+  const mediaSigner = outbound.mediaSigningKey && outbound.signedMediaTtlSec > 0 ? createMediaUrlSigner(outbound.mediaSigningKey, outbound.signedMediaTtlSec) : undefined;
+  let publicUrl = outbound.publicUrl?.replace(/\/+$/, '') ?? '';
+  let lateServices: CoreServices | null = null; // the describer is only called once sinks run, after services exist
+  const sinkLinks = new LinkIndex(db, options.config.cluster.deviceCacheSec * 1000);
+  const siteCache = new Map<string, { at: number; site: Promise<{ key: string; name: string } | null> }>();
+  const sinkPolicy = createHostPolicy(outbound.allowHosts);
+  const sinkDelivery = new SinkDelivery(db, new WebhookSender(sinkFetch, clock), sinkPolicy, {
+    camera: async (id) => (await lateServices?.deviceById(id)) ?? null,
+    site: (key) => {
+      const hit = siteCache.get(key);
+      if (hit && clock.nowMs() - hit.at < 2000) return hit.site;
+      if (siteCache.size > 1000) siteCache.clear();
+      const site = siteByKey(db, key);
+      siteCache.set(key, { at: clock.nowMs(), site });
+      return site;
+    },
+    mediaUrl: (m) => `${publicUrl}/media/${encodeURIComponent(m.id)}${mediaSigner ? `?${mediaSigner.sign(m.id, clock.nowMs())}` : ''}`,
+  });
+  const sinks = new SinkManager({
+    db,
+    bus,
+    leases,
+    cursors: new DbCursorStore(db),
+    clock,
+    log: log.child({ component: 'sinks' }),
+    metrics,
+    delivery: sinkDelivery,
+    policy: sinkPolicy,
+    expand: (f) => expandEventFilter(db, sinkLinks, f),
+    changes: bus instanceof RedisEventBus ? bus.changes('sinks') : undefined,
+  });
+  await sinks.applyConfig(options.config.sinks);
+
   const services = createServices({
     db,
     bus,
@@ -174,7 +220,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     siteZones,
     plateLists,
     plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
+    sinks,
   });
+  lateServices = services;
   const schema = buildSchema([...defs.values()]);
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   if (auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it (set auth.apiKeys in the config)');
@@ -199,6 +247,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     adapterAvailability: (type, id) => registry.availability(type, id),
     cors,
     media,
+    mediaSigner,
     auth,
     streams: createHlsProxy({ streams, auth, fetch, log, cors }),
     metrics,
@@ -236,6 +285,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     metrics,
     bus,
     writer,
+    sinks,
     log,
     listen: async () => {
       await new Promise<void>((resolve, reject) => {
@@ -250,6 +300,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       spool.start(writer); // replays what an earlier run spooled
       await streams.resume();
       const port = (server.address() as AddressInfo).port;
+      publicUrl ||= `http://${options.env.host === '0.0.0.0' || options.env.host === '::' ? '127.0.0.1' : options.env.host}:${port}`;
+      await sinks.start();
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
     },
@@ -260,6 +312,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         server.closeIdleConnections();
         await streams.close(); // persists live sessions for the next start; before the adapters stop
         await registry.stopAll();
+        await sinks.close(); // before the leases: their consumers let go of their sinks
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();
@@ -271,6 +324,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await bus.close();
         media.close();
         await fetch.close();
+        await sinkFetch.close();
         if (!options.database) await database.close();
         dataDirLock.release();
       })()),

@@ -13,6 +13,8 @@ import type { CameraUpdate } from './cameras/links.ts';
 import type { SiteRecord } from './cameras/sites.ts';
 import type { NewEntry, PlateListEntryRecord, PlateListRecord } from './plates/repo.ts';
 import type { PlateListKind } from './plates/matcher.ts';
+import type { DeliveryRecord, SinkRecord } from './sinks/repo.ts';
+import type { MqttSinkInput, WebhookSinkInput } from './sinks/manager.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -91,6 +93,30 @@ export interface CoreServices {
   streams: StreamServices;
   /** Plate lists matched against every plate read at ingest (contract "Plate lists"). Since SDK 2.2.0. */
   plateLists: PlateListServices;
+  /** Outbound sinks: signed webhooks and MQTT following the log (contract "Sinks (outbound)"). Since SDK 2.3.0. */
+  sinks: SinkServices;
+}
+
+/**
+ * Outbound sinks. Callers check scopes; inputs are validated here (BAD_USER_INPUT naming the field:
+ * url, filter.<field>, topic, qos, name). Since SDK 2.3.0.
+ */
+export interface SinkServices {
+  /** Ordered by name. */
+  list(): Promise<SinkRecord[]>;
+  byId(id: string): Promise<SinkRecord | null>;
+  /** The secret (whsec_…) is returned here only. */
+  createWebhook(input: WebhookSinkInput): Promise<{ sink: SinkRecord; secret: string }>;
+  createMqtt(input: MqttSinkInput): Promise<SinkRecord>;
+  pause(id: string): Promise<SinkRecord>;
+  resume(id: string): Promise<SinkRecord>;
+  delete(id: string): Promise<boolean>;
+  /** Deliver again from `fromSeq` (inclusive). */
+  replay(id: string, fromSeq: bigint): Promise<SinkRecord>;
+  lastDeliveredSeq(id: string): Promise<bigint | null>;
+  lag(id: string): Promise<number>;
+  /** Newest first; `before`: seqs below it. */
+  deliveries(id: string, first: number, before: bigint | null): Promise<{ deliveries: DeliveryRecord[]; hasNextPage: boolean }>;
 }
 
 /**

@@ -11,13 +11,14 @@ import type { InstanceAvailability } from '../adapter/registry.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { hasScope } from '../auth/api-keys.ts';
 import type { FileMediaStore } from '../media/store.ts';
+import type { MediaUrlSigner } from '../media/signed-url.ts';
 import type { HlsProxy } from '../streams/hls-proxy.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
 import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
 import type { GraphQLHttp } from './graphql-http.ts';
 import { closeWhenStalled } from './slow-consumer.ts';
-import type { Clock } from '../time/clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import type { CorsPolicy } from './cors.ts';
 
 export interface HttpDeps {
@@ -30,6 +31,8 @@ export interface HttpDeps {
   cors: CorsPolicy;
   media: FileMediaStore;
   auth: ApiKeyAuth;
+  /** Accepts signed media URLs (outbound sink payloads) without an API key; absent: none are. */
+  mediaSigner?: MediaUrlSigner;
   /** Stream sessions' HLS playlists and segments. */
   streams: HlsProxy;
   metrics: Metrics;
@@ -102,16 +105,17 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith('/media/') && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')) {
     if (deps.cors.handle(req, res, { methods: ['GET', 'HEAD'], allowHeaders: ['authorization', 'if-none-match'], exposeHeaders: ['content-length', 'etag'] })) return;
-    return serveMedia(deps, req, res, path.slice('/media/'.length));
+    return serveMedia(deps, req, res, path.slice('/media/'.length), url.searchParams);
   }
   if (path.startsWith('/streams/')) return deps.streams(req, res, url);
   discardBody(req);
   sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${path}` } });
 }
 
-async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string, query: URLSearchParams): Promise<void> {
+  const signed = deps.mediaSigner?.verify(id, query, (deps.clock ?? systemClock()).nowMs()) ?? false;
   const auth = deps.auth.authenticate(req.headers.authorization);
-  if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
+  if (!signed && !hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
   const meta = await deps.media.meta(id);
   if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
   const etag = `"${meta.id}"`;
