@@ -11,6 +11,7 @@ import { connectionOf, eventConnectionArgs, MAX_PAGE, parseSeqCursor, resolveEve
 import { addMutationFields } from './core-mutations.ts';
 import { addSiteFields } from './site-fields.ts';
 import { addPlateListFields } from './plate-lists.ts';
+import { addSinkFields } from './sinks.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -157,4 +158,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addMutationFields(builder, refs);
   addSiteFields(builder, refs);
   addPlateListFields(builder, refs);
+  addSinkFields(builder);
 }

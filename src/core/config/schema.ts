@@ -115,7 +115,12 @@ export const configFileSchema = z
           .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL such as https://usa.example')
           .optional(),
         /** >0: media URLs in sink payloads are signed (HMAC, expiring after this many seconds) so /media serves them without an API key. */
-        signedMediaTtlSec: z.number().int().min(0).max(30 * 86_400).default(0),
+        signedMediaTtlSec: z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400)
+          .default(0),
         /** HMAC key of signed media URLs, the same on every instance (e.g. `${MEDIA_SIGNING_KEY}`); required when signedMediaTtlSec > 0. */
         mediaSigningKey: z.string().min(32, 'at least 32 characters').max(500).optional(),
       })

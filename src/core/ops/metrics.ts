@@ -62,7 +62,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['lease'],
       registers: [registry],
     }),
-    sinkLag: new Gauge({ name: 'sink_lag_events', help: 'Events in the log after the sink\'s cursor (on the instance delivering it)', labelNames: ['sink'], registers: [registry] }),
+    sinkLag: new Gauge({ name: 'sink_lag_events', help: "Events in the log after the sink's cursor (on the instance delivering it)", labelNames: ['sink'], registers: [registry] }),
     sinkAttempts: new Counter({ name: 'sink_attempts_total', help: 'Delivery attempts of outbound sinks (webhook POSTs, MQTT publishes)', labelNames: ['sink'], registers: [registry] }),
     sinkFailures: new Counter({ name: 'sink_failures_total', help: 'Failed delivery attempts of outbound sinks (retried with backoff)', labelNames: ['sink'], registers: [registry] }),
     sinkDeliveries: new Counter({ name: 'sink_deliveries_total', help: 'Events delivered by outbound sinks', labelNames: ['sink'], registers: [registry] }),

@@ -29,7 +29,10 @@ const sinkFilterSchema = z
     vendorTypes: list(z.string().min(1).max(EVENT_FIELD_LIMITS.vendorType)),
     plate: z.string().min(1).max(EVENT_FIELD_LIMITS.plate).optional(),
     plateListIds: list(str),
-    plateFuzzy: z.object({ plate: z.string().min(1).max(20), maxDistance: z.number().int().min(0).max(2).default(1) }).strict().optional(),
+    plateFuzzy: z
+      .object({ plate: z.string().min(1).max(20), maxDistance: z.number().int().min(0).max(2).default(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 

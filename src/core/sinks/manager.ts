@@ -24,19 +24,7 @@ import type { BackoffOptions } from '../time/backoff.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SinkDelivery } from './delivery.ts';
 import { parseSinkFilter } from './filter.ts';
-import {
-  type DeliveryRecord,
-  deleteSink,
-  insertSink,
-  listDeliveries,
-  listSinks,
-  type NewSink,
-  type SinkRecord,
-  setSinkState,
-  sinkById,
-  sinkCount,
-  upsertSinkByName,
-} from './repo.ts';
+import { type DeliveryRecord, deleteSink, insertSink, listDeliveries, listSinks, type NewSink, type SinkRecord, setSinkState, sinkById, sinkCount, upsertSinkByName } from './repo.ts';
 import { consumerName, SinkRunner } from './runner.ts';
 import { checkSinkUrl } from './target.ts';
 import { DEFAULT_TOPIC, validateTopicTemplate } from './topic.ts';
