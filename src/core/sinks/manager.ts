@@ -60,6 +60,7 @@ export interface SinkManagerDeps {
   policy: HostPolicy;
   expand(f: EventFilter | null): Promise<EventFilter | null>;
   changes?: ChangeChannel;
+  /** Re-read the sinks this often (default 2000); 0: never (only on changes). */
   syncMs?: number;
   retry?: BackoffOptions;
   retryLimitMs?: number;
@@ -86,6 +87,7 @@ export class SinkManager {
         if (last) for (const r of this.runners.values()) r.noteHead(last.seq);
       }),
     );
+    if (this.d.syncMs === 0) return; // tests: changes here only
     this.loop = (async () => {
       while (!this.stop.signal.aborted) {
         await this.d.clock.sleep(this.d.syncMs ?? 2000, this.stop.signal);
