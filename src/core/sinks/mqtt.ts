@@ -52,7 +52,16 @@ export class MqttPublisher {
   async publish(topic: string, body: string, qos: 0 | 1 | 2): Promise<DeliveryOutcome> {
     try {
       const client = await this.connected();
-      await withTimeout(client.publishAsync(topic, body, { qos }), this.timeoutMs, 'no acknowledgement from the broker');
+      let onClose = () => {};
+      const closed = new Promise<never>((_r, reject) => {
+        onClose = () => reject(new Error('connection closed before the broker acknowledged'));
+        client.once('close', onClose);
+      });
+      try {
+        await withTimeout(Promise.race([client.publishAsync(topic, body, { qos }), closed]), this.timeoutMs, 'no acknowledgement from the broker');
+      } finally {
+        client.off('close', onClose);
+      }
       return { ok: true, gone: false, httpStatus: null, error: null };
     } catch (e) {
       await this.close();
@@ -116,6 +125,9 @@ export class MqttPublisher {
       throw e;
     }
     client.on('error', () => {}); // a later error shows as a failed publish
+    client.on('close', () => {
+      if (this.client === client) this.client = null; // the next publish connects again
+    });
     return client;
   }
 }
