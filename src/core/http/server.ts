@@ -114,8 +114,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
 
 async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string, query: URLSearchParams): Promise<void> {
   const signed = deps.mediaSigner?.verify(id, query, (deps.clock ?? systemClock()).nowMs()) ?? false;
-  const auth = deps.auth.authenticate(req.headers.authorization);
-  if (!signed && !hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
+  if (!signed && !hasScope(deps.auth.authenticate(req.headers.authorization), 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
   const meta = await deps.media.meta(id);
   if (!meta) throw new AppError('NOT_FOUND', `no media ${id}`);
   const etag = `"${meta.id}"`;

@@ -86,7 +86,8 @@ describe('sinks API', () => {
   });
 
   it('refuses bad input with BAD_USER_INPUT naming the field', async () => {
-    const web = (input: Record<string, unknown>) => admin('mutation($i: CreateWebhookSinkInput!) { createWebhookSink(input: $i) { secret } }', { i: { name: 'bad', url: 'http://127.0.0.1:9/', ...input } });
+    const web = (input: Record<string, unknown>) =>
+      admin('mutation($i: CreateWebhookSinkInput!) { createWebhookSink(input: $i) { secret } }', { i: { name: 'bad', url: 'http://127.0.0.1:9/', ...input } });
     const mq = (input: Record<string, unknown>) => admin('mutation($i: CreateMqttSinkInput!) { createMqttSink(input: $i) { id } }', { i: { name: 'bad', url: 'mqtt://127.0.0.1:1883', ...input } });
     const cases: Array<[Promise<any>, string]> = [
       [web({ url: 'not a url' }), 'url'],
