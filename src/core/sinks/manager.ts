@@ -106,6 +106,11 @@ export class SinkManager {
     await this.d.delivery.closeAll();
   }
 
+  /** Ids of the sinks this instance delivers now (holds their lease). */
+  deliveringHere(): string[] {
+    return [...this.runners.values()].filter((r) => r.consumer.held).map((r) => r.sinkId);
+  }
+
   list(): Promise<SinkRecord[]> {
     return listSinks(this.d.db);
   }
