@@ -21,8 +21,9 @@ import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
+import { sinks } from './sinks.ts';
 
-const ALL: Benchmark[] = [ffTcp, ffMultipart, fanout, latency, history, idleMemory];
+const ALL: Benchmark[] = [ffTcp, ffMultipart, fanout, latency, history, idleMemory, sinks];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
   'ff-multipart': '≥ 0.5× floor',
@@ -30,6 +31,7 @@ const TARGETS: Record<string, string> = {
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',
   history: 'p99 ≤ 20 ms',
   'idle-memory': '≤ 300 MB RSS',
+  sinks: 'delivery ≥ 0.5× bare undici loop; ingest with 5 sinks ≥ 0.8× none',
 };
 
 async function main(): Promise<void> {
