@@ -116,7 +116,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     );
     const ours = medianOf(delivery.ours);
     const floor = medianOf(delivery.floor);
-    log(`  webhook delivery: ours ${perSec(ours.rate, 'events')} (rounds ${delivery.ours.map((x) => fmt(x.rate)).join(', ')}), floor ${perSec(floor.rate, 'POSTs')} (rounds ${delivery.floor.map((x) => fmt(x.rate)).join(', ')})`);
+    log(
+      `  webhook delivery: ours ${perSec(ours.rate, 'events')} (rounds ${delivery.ours.map((x) => fmt(x.rate)).join(', ')}), floor ${perSec(floor.rate, 'POSTs')} (rounds ${delivery.floor.map((x) => fmt(x.rate)).join(', ')})`,
+    );
 
     // Part 2: ingest with 5 active sinks vs none.
     const ingestRounds = await alternate(
@@ -136,7 +138,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     );
     const withSinks = medianOf(ingestRounds.ours);
     const none = medianOf(ingestRounds.floor);
-    log(`  ingest: with 5 sinks ${perSec(withSinks.rate, 'events')} (rounds ${ingestRounds.ours.map((x) => fmt(x.rate)).join(', ')}), none ${perSec(none.rate, 'events')} (rounds ${ingestRounds.floor.map((x) => fmt(x.rate)).join(', ')})`);
+    log(
+      `  ingest: with 5 sinks ${perSec(withSinks.rate, 'events')} (rounds ${ingestRounds.ours.map((x) => fmt(x.rate)).join(', ')}), none ${perSec(none.rate, 'events')} (rounds ${ingestRounds.floor.map((x) => fmt(x.rate)).join(', ')})`,
+    );
     return [
       {
         benchmark: 'Webhook sink delivery rate',

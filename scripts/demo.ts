@@ -27,7 +27,9 @@ async function startWebhookReceiver(secret: string): Promise<{ url: string; clos
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
-        const msg = wh.verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { data: { seq: string; kind: string; camera: { name: string } | null; plate: { plate: string } | null } };
+        const msg = wh.verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as {
+          data: { seq: string; kind: string; camera: { name: string } | null; plate: { plate: string } | null };
+        };
         const d = msg.data;
         process.stdout.write(`  [webhook receiver] verified ${req.headers['webhook-id']}: ${d.kind} ${d.plate?.plate ?? ''} at ${d.camera?.name ?? '?'} (seq ${d.seq})\n`);
         res.writeHead(204).end();

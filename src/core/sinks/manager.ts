@@ -19,7 +19,6 @@ import type { EventBus } from '../events/bus.ts';
 import type { StoredEvent } from '../events/model.ts';
 import type { HostPolicy } from '../http/safe-fetch.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import type { ChangeChannel } from '../services.ts';
 import type { BackoffOptions } from '../time/backoff.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SinkDelivery } from './delivery.ts';
@@ -29,6 +28,12 @@ import { consumerName, SinkRunner } from './runner.ts';
 import { checkSinkUrl } from './target.ts';
 import { DEFAULT_TOPIC, validateTopicTemplate } from './topic.ts';
 import { isWebhookSecret, newWebhookSecret } from './webhook.ts';
+
+/** A deployment-wide "sinks changed" signal (Redis; the same shape as services.ts ChangeChannel). */
+export interface SinkChangeChannel {
+  publish(): void;
+  subscribe(listener: () => void): () => void;
+}
 
 export const SINKS_MAX = 100;
 export const SINK_NAME_MAX = 100;
@@ -59,7 +64,7 @@ export interface SinkManagerDeps {
   delivery: SinkDelivery;
   policy: HostPolicy;
   expand(f: EventFilter | null): Promise<EventFilter | null>;
-  changes?: ChangeChannel;
+  changes?: SinkChangeChannel;
   /** Re-read the sinks this often (default 2000); 0: never (only on changes). */
   syncMs?: number;
   retry?: BackoffOptions;

@@ -42,11 +42,15 @@ for (const driver of drivers) {
       rx.behave = () => 500;
       await h.append(2);
       await waitFor(async () => (await sinkById(t.database.db, sink.id))?.state === 'FAILING', 10_000, 'FAILING');
+      /** The consumer sleeps out its backoff: its timer is the only one, due in `ms`. */
+      const backingOff = (ms: number) => waitFor(() => h.clock.nextAt() === h.clock.nowMs() + ms, 10_000, 'the backoff timer');
       for (let i = 1; i <= 23; i++) {
+        await backingOff(HOUR);
         await h.clock.advance(HOUR);
         await waitFor(() => rx.requests.length === i + 1, 10_000, `attempt ${i + 1}`);
       }
       expect((await sinkById(t.database.db, sink.id))?.state).toBe('FAILING');
+      await backingOff(HOUR);
       await h.clock.advance(HOUR);
       await waitFor(async () => (await sinkById(t.database.db, sink.id))?.state === 'DISABLED', 10_000, 'DISABLED');
       const s = await sinkById(t.database.db, sink.id);
@@ -68,9 +72,12 @@ for (const driver of drivers) {
       await waitFor(() => rx.requests.length === 1, 10_000, 'first attempt');
       await waitFor(async () => (await sinkById(t.database.db, sink.id))?.state === 'FAILING', 10_000, 'FAILING after the timeout');
       expect((await sinkById(t.database.db, sink.id))?.lastError).toMatch(/no complete answer within 300 ms/);
+      const backingOff = () => waitFor(() => h.clock.nextAt() === h.clock.nowMs() + 1000, 10_000, 'the backoff timer');
+      await backingOff();
       await h.clock.advance(1000);
       await waitFor(() => rx.requests.length === 2, 10_000, 'second attempt (closed)');
       await waitFor(async () => (await listDeliveries(t.database.db, sink.id, 1, null)).deliveries[0]?.attempts === 2, 10_000, 'second failure recorded');
+      await backingOff();
       await h.clock.advance(1000);
       await waitFor(() => rx.delivered().length === 2, 10_000, 'both delivered');
       expect(rx.delivered()).toEqual(evs.map((e) => e.seq.toString()));

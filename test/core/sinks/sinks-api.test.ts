@@ -129,5 +129,5 @@ describe('sinks API', () => {
     const over = await admin('mutation { createMqttSink(input: { name: "one-too-many", url: "mqtt://127.0.0.1:1883" }) { id } }');
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
     for (const s of (await admin('{ sinks { id name } }')).data.sinks) if (/^m\d+$/.test(s.name)) await admin('mutation($id: ID!) { deleteSink(id: $id) }', { id: s.id });
-  });
+  }, 180_000);
 });
