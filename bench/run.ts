@@ -24,8 +24,9 @@ import { history } from './history.ts';
 import { idleMemory } from './idle-memory.ts';
 import { retention } from './retention.ts';
 import { rulesLatency } from './rules-latency.ts';
+import { sinks } from './sinks.ts';
 
-const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, rulesLatency, idleMemory, retention];
+const ALL: Benchmark[] = [ffTcp, plateLists, ffMultipart, fanout, latency, history, rulesLatency, sinks, idleMemory, retention];
 const TARGETS: Record<string, string> = {
   'ff-tcp': '≥ 0.5× and ≥ 10,000 ev/s',
   'plate-lists': '≥ 0.8× of no lists',
@@ -36,6 +37,7 @@ const TARGETS: Record<string, string> = {
   'rules-latency': 'p99 ≤ 100 ms',
   'idle-memory': '≤ 300 MB RSS',
   retention: '≥ 0.8× ingest during a pass; writer wait ≤ 100 ms',
+  sinks: 'delivery ≥ 0.5× bare undici loop; ingest with 5 sinks ≥ 0.8× none',
 };
 
 async function main(): Promise<void> {

@@ -40,7 +40,11 @@ const memory = () => {
 async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-'));
   // 100+ subscriber sockets come from one address with no API keys: above the default wsMaxSocketsPerKey (32).
-  const config = validateConfig({ adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }], limits: { wsMaxSocketsPerKey: 10_000 } }, process.env);
+  // Sinks (bench/sinks.ts) deliver to a receiver on 127.0.0.1.
+  const config = validateConfig(
+    { adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }], limits: { wsMaxSocketsPerKey: 10_000 }, outbound: { allowHosts: ['127.0.0.1'] } },
+    process.env,
+  );
   const level = process.env.BENCH_LOG_LEVEL ?? 'error';
   const app = await createApp({
     env: { port: 0, host: '127.0.0.1', dataDir, databaseUrl: process.env.BENCH_DB_URL || undefined, logLevel: level },

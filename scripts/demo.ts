@@ -3,7 +3,11 @@
  * simulator of every vendor, wired together, so live events, triggers and streams show within
  * seconds. The simulators follow the vendor documents, not the adapters (package @unified-surveillance/simulators, ./simulators).
  */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { createApp } from '../src/app.ts';
 import { ConfigError, readEnv, validateConfig } from '../src/core/config/load.ts';
 import { FfCameraSimulator } from '../simulators/ff/index.ts';
@@ -13,6 +17,31 @@ import { encodeGlobalId } from '../src/core/util/global-id.ts';
 import { IvmsSimulator } from '../simulators/ivms/index.ts';
 
 const WEBHOOK_TOKEN = 'demo-webhook-token-0123456789';
+/** Signing secret of the demo's webhook sink (a new one each run; config would take `${WH_SECRET}`). */
+const DEMO_SINK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+/** A receiver as a user would write one: verify the Standard Webhooks signature, then use the event. */
+async function startWebhookReceiver(secret: string): Promise<{ url: string; close(): void }> {
+  const wh = new Webhook(secret);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        const msg = wh.verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as {
+          data: { seq: string; kind: string; camera: { name: string } | null; plate: { plate: string } | null };
+        };
+        const d = msg.data;
+        process.stdout.write(`  [webhook receiver] verified ${req.headers['webhook-id']}: ${d.kind} ${d.plate?.plate ?? ''} at ${d.camera?.name ?? '?'} (seq ${d.seq})\n`);
+        res.writeHead(204).end();
+      } catch {
+        res.writeHead(400).end(); // not signed with our secret
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => server.close() };
+}
 /** The simulated FF gate camera (its deviceId is the FF sensorProviderID, so the source's vendorId). */
 const GATE_CAMERA = 'GATE-NORTH';
 /** The IVMS simulator's channel 1, "Entry_View" (active; channel 3 "Parking_Gate" is inactive in the simulator). */
@@ -41,6 +70,7 @@ async function main(): Promise<void> {
   });
   const ivms = new IvmsSimulator({ seed: 'demo' });
   const [camlyticsUrl, , ivmsUrl] = await Promise.all([camlytics.start(), vxg.start(), ivms.start()]);
+  const receiver = await startWebhookReceiver(DEMO_SINK_SECRET);
   const vxgCameras = [248527, 237863]; // the simulator's default cameras (ids from the vendor examples)
 
   const config = validateConfig(
@@ -56,6 +86,9 @@ async function main(): Promise<void> {
       // read has video (Event.video → an IVMS archive session) and related IVMS alerts.
       sites: [{ id: 'gate', name: 'Gate', timezone: 'Europe/Prague' }],
       cameras: [{ id: 'gate-north', name: 'North gate', site: 'gate', sources: [`ff/default/${GATE_CAMERA}`, `ivms/hq/${GATE_CHANNEL}`] }],
+      // A webhook sink delivering plate reads to the receiver below (loopback: allowed explicitly).
+      outbound: { allowHosts: ['127.0.0.1'] },
+      sinks: [{ kind: 'WEBHOOK', name: 'demo-receiver', url: receiver.url, secret: DEMO_SINK_SECRET, filter: { kinds: ['PLATE_READ'] } }],
     },
     process.env,
   );
@@ -92,12 +125,14 @@ async function main(): Promise<void> {
   Simulated:  FF cameras GATE-NORTH (HTTP, two images) and GATE-SOUTH (TCP :${tcpPort}),
               Camlytics "office" (long-poll + webhooks), VXG "cloud" (2 cameras), IVMS "hq" (alerts, HLS)
   Site "gate": camera gate-north = FF GATE-NORTH + IVMS channel ${GATE_CHANNEL} (one camera, two vendors)
+  Webhook sink "demo-receiver": plate reads POSTed (signed) to a receiver in this process, printed below
 
   Paste into GraphiQL:
     subscription { events { seq kind vendorType occurredAt camera { name } source { adapter } ... on PlateReadEvent { plate direction } ... on AnalyticsEvent { ruleName objectClass } } }
     { ffPlateTracks(first: 5) { bestPlate direction firstSeen lastSeen closed media { role url } } }
     { camlyticsAggregates(granularity: HOURLY) { channelName since until count rules { ruleName count } } }
     { cameras { edges { node { id name status capabilities sources { adapter instance } } } } }
+    { sinks { name state lag lastDeliveredSeq lastError deliveries(first: 3) { edges { node { seq status attempts httpStatus } } } } }
   Rule "open north gate": an ALLOW-list match at the gate (FF) triggers io_alarm on VXG camera ${GATE_CONTROLLER}; a line below each time.
     { rules { name enabled cooldownSec runs(first: 5) { edges { node { status attempts error event { ... on PlateReadEvent { plate } } } } } } }
   Trigger a VXG event (it comes back on the subscription): take the id of a VXG camera from cameras, then
@@ -116,6 +151,7 @@ async function main(): Promise<void> {
     for (const c of ffCameras) await c.stop();
     await app.close();
     await Promise.all([camlytics.stop(), vxg.stop(), ivms.stop()]);
+    receiver.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

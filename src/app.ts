@@ -24,7 +24,15 @@ import { CameraCache } from './core/cameras/cache.ts';
 import { AdapterRoutes } from './core/adapter/routes.ts';
 import { AdapterRegistry, validateAdapterEntries } from './core/adapter/registry.ts';
 import type { AdapterDefinition } from './core/adapter/types.ts';
-import { createSafeFetch } from './core/http/safe-fetch.ts';
+import { createHostPolicy, createSafeFetch } from './core/http/safe-fetch.ts';
+import { createMediaUrlSigner } from './core/media/signed-url.ts';
+import { DbCursorStore } from './core/consumers/cursor-store.ts';
+import { LinkIndex } from './core/cameras/link-index.ts';
+import { expandEventFilter } from './core/cameras/expand-filter.ts';
+import { siteByKey } from './core/cameras/sites.ts';
+import { SinkDelivery } from './core/sinks/delivery.ts';
+import { SinkManager } from './core/sinks/manager.ts';
+import { WebhookSender } from './core/sinks/webhook.ts';
 import { ApiKeyAuth } from './core/auth/api-keys.ts';
 import { StatusHub } from './core/ops/status-hub.ts';
 import { createServices } from './core/services.ts';
@@ -39,12 +47,10 @@ import { policiesInForce } from './core/lifecycle/policy-store.ts';
 import { createLifecycleServices } from './core/lifecycle/lifecycle-services.ts';
 import { createRetentionMetrics } from './core/lifecycle/metrics.ts';
 import { RetentionRunner } from './core/lifecycle/retention-runner.ts';
-import { DbCursorStore } from './core/consumers/cursor-store.ts';
 import { actionExecutors, type RuleSinkPort } from './core/rules/executors.ts';
 import { createRuleService } from './core/rules/service.ts';
 import { applyRuleConfig } from './core/rules/config.ts';
 import { RuleEngine } from './core/rules/engine.ts';
-import { siteByKey } from './core/cameras/sites.ts';
 import { plateListsById } from './core/plates/repo.ts';
 import { createHlsProxy } from './core/streams/hls-proxy.ts';
 import { buildSchema } from './schema/build.ts';
@@ -114,6 +120,8 @@ export interface App {
   writer: EventWriter;
   /** The plate lists every read is matched against at ingest. */
   plateLists: PlateListIndex;
+  /** Outbound sinks; also the rules engine's port (deliverNow, exists). */
+  sinks: SinkManager;
   log: Logger;
   /** Listen on env.port/env.host, then start the adapters. Returns the bound port. */
   listen(): Promise<number>;
@@ -220,6 +228,43 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
 
+  // Services are made below; what is built before them reaches them through this (called only once running).
+  const lateServices = () => services;
+  // Outbound sinks: their own HTTP client (the same guard, `outbound.allowHosts`), one log consumer per sink.
+  const outbound = options.config.outbound;
+  const sinkFetch = createSafeFetch({ allowHosts: outbound.allowHosts, userAgent: 'usa-sinks' });
+  const mediaSigner = outbound.mediaSigningKey && outbound.signedMediaTtlSec > 0 ? createMediaUrlSigner(outbound.mediaSigningKey, outbound.signedMediaTtlSec) : undefined;
+  let publicUrl = outbound.publicUrl?.replace(/\/+$/, '') ?? '';
+  const sinkLinks = new LinkIndex(db, options.config.cluster.deviceCacheSec * 1000);
+  const siteCache = new Map<string, { at: number; site: Promise<{ key: string; name: string } | null> }>();
+  const sinkPolicy = createHostPolicy(outbound.allowHosts);
+  const sinkDelivery = new SinkDelivery(db, new WebhookSender(sinkFetch, clock), sinkPolicy, {
+    camera: async (id) => (await lateServices().deviceById(id)) ?? null,
+    site: (key) => {
+      const hit = siteCache.get(key);
+      if (hit && clock.nowMs() - hit.at < 2000) return hit.site;
+      if (siteCache.size > 1000) siteCache.clear();
+      const site = siteByKey(db, key);
+      siteCache.set(key, { at: clock.nowMs(), site });
+      return site;
+    },
+    mediaUrl: (m) => `${publicUrl}/media/${encodeURIComponent(m.id)}${mediaSigner ? `?${mediaSigner.sign(m.id, clock.nowMs())}` : ''}`,
+  });
+  const sinks = new SinkManager({
+    db,
+    bus,
+    leases,
+    cursors: new DbCursorStore(db),
+    clock,
+    log: log.child({ component: 'sinks' }),
+    metrics,
+    delivery: sinkDelivery,
+    policy: sinkPolicy,
+    expand: (f) => expandEventFilter(db, sinkLinks, f),
+    changes: bus instanceof RedisEventBus ? bus.changes('sinks') : undefined,
+  });
+  await sinks.applyConfig(options.config.sinks);
+
   const auth = new ApiKeyAuth(options.config.auth.apiKeys);
   const audit = new AuditLog({ db, clock, log: log.child({ component: 'audit' }), onWriteError: () => metrics.auditWriteErrors.inc() });
   const dataExports = new DataExports({
@@ -254,12 +299,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Rules: the service (GraphQL, config) and the engine (log consumer 'rules' under a lease), both
   // acting through the services' capability dispatch (a linked camera: its first capable source).
   const ruleChanges = bus instanceof RedisEventBus ? bus.changes('rules') : undefined;
-  const lateServices = () => services;
   const executors = actionExecutors({
     cameraById: (id) => lateServices().cameraById(id),
     sourceFor: (camera, cap) => lateServices().sourceFor(camera, cap),
     dispatch: (cap, camera, input) => lateServices().dispatch(cap, camera, input),
-    sinks: options.ruleSinks,
+    sinks: options.ruleSinks ?? { exists: (id) => sinks.exists(id), deliver: (id, event, messageId) => sinks.deliverNow(id, event, messageId) },
   });
   const ruleService = createRuleService({
     db,
@@ -290,6 +334,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     exports: dataExports,
     disk,
     lifecycle: createLifecycleServices({ db, media, configPolicies: options.config.retention, knownKinds }),
+    sinks,
   });
   const ruleEngine = new RuleEngine({
     db,
@@ -346,6 +391,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     adapterAvailability: (type, id) => registry.availability(type, id),
     cors,
     media,
+    mediaSigner,
     auth,
     streams: createHlsProxy({ streams, auth, fetch, log, cors }),
     exports: (req, res, path) => dataExports.serve(req, res, path),
@@ -392,6 +438,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     bus,
     writer,
     plateLists,
+    sinks,
     log,
     listen: async () => {
       await new Promise<void>((resolve, reject) => {
@@ -421,6 +468,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
       retention.start();
       const port = (server.address() as AddressInfo).port;
+      publicUrl ||= `http://${options.env.host === '0.0.0.0' || options.env.host === '::' ? '127.0.0.1' : options.env.host}:${port}`;
+      await sinks.start();
       log.info({ url: `http://localhost:${port}/graphql`, database: database.kind, adapters: configs.map((c) => `${c.type}/${c.id}`) }, 'listening');
       return port;
     },
@@ -435,6 +484,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await auditPrune?.stop();
         dataExports.stop();
         await retention.stop();
+        await sinks.close(); // before the leases: their consumers let go of their sinks
         await leases.close();
         await spool.stop(); // no more replay: it could keep the writer from draining
         await writer.close();
@@ -446,6 +496,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await bus.close();
         media.close();
         await fetch.close();
+        await sinkFetch.close();
         if (!options.database) await database.close();
         dataDirLock.release();
       })()),

@@ -18,6 +18,8 @@ import type { LifecycleServices } from './lifecycle/lifecycle-services.ts';
 import type { RuleServices } from './rules/service.ts';
 
 export type { RuleServices } from './rules/service.ts';
+import type { DeliveryRecord, SinkRecord } from './sinks/repo.ts';
+import type { MqttSinkInput, WebhookSinkInput } from './sinks/manager.ts';
 
 export interface AdapterInstanceInfo {
   type: string;
@@ -106,6 +108,8 @@ export interface CoreServices {
   lifecycle: LifecycleServices;
   /** Rules (contract "Rules"): managed here, run by the rules engine on one instance. */
   rules: RuleServices;
+  /** Outbound sinks: signed webhooks and MQTT following the log (contract "Sinks (outbound)"). Since SDK 2.3.0. */
+  sinks: SinkServices;
 }
 
 export interface StorageServices {
@@ -132,6 +136,28 @@ export interface DataExportView {
 export interface AuditServices {
   /** Entries newest first, older than the entry `before` (an id) when given. */
   entries(first: number, before: bigint | null): Promise<{ entries: AuditEntryRecord[]; hasNextPage: boolean }>;
+}
+
+/**
+ * Outbound sinks. Callers check scopes; inputs are validated here (BAD_USER_INPUT naming the field:
+ * url, filter.<field>, topic, qos, name). Since SDK 2.3.0.
+ */
+export interface SinkServices {
+  /** Ordered by name. */
+  list(): Promise<SinkRecord[]>;
+  byId(id: string): Promise<SinkRecord | null>;
+  /** The secret (whsec_…) is returned here only. */
+  createWebhook(input: WebhookSinkInput): Promise<{ sink: SinkRecord; secret: string }>;
+  createMqtt(input: MqttSinkInput): Promise<SinkRecord>;
+  pause(id: string): Promise<SinkRecord>;
+  resume(id: string): Promise<SinkRecord>;
+  delete(id: string): Promise<boolean>;
+  /** Deliver again from `fromSeq` (inclusive). */
+  replay(id: string, fromSeq: bigint): Promise<SinkRecord>;
+  lastDeliveredSeq(id: string): Promise<bigint | null>;
+  lag(id: string): Promise<number>;
+  /** Newest first; `before`: seqs below it. */
+  deliveries(id: string, first: number, before: bigint | null): Promise<{ deliveries: DeliveryRecord[]; hasNextPage: boolean }>;
 }
 
 /**

@@ -9,7 +9,8 @@ import { camerasById, listDevices, type CameraRecord, type DeviceFilter, type De
 import { composeCamera, sourceFor } from './cameras/logical.ts';
 import { LinkIndex } from './cameras/link-index.ts';
 import type { SiteZones } from './cameras/site-zones.ts';
-import { cameraIdsOfSites, linkCameras, unlinkSource, updateCamera } from './cameras/links.ts';
+import { expandEventFilter } from './cameras/expand-filter.ts';
+import { linkCameras, unlinkSource, updateCamera } from './cameras/links.ts';
 import { listSites, siteByKey } from './cameras/sites.ts';
 import type { EventFilter } from './db/event-repo.ts';
 import { CAMERA_DEVICE_TYPE } from './events/model.ts';
@@ -22,7 +23,7 @@ import type { AdapterRegistry } from './adapter/registry.ts';
 import { recordStore } from './adapter/record-store.ts';
 import type { StatusHub } from './ops/status-hub.ts';
 import type { Metrics } from './ops/metrics.ts';
-import type { CoreServices, RuleServices } from './ports.ts';
+import type { CoreServices, RuleServices, SinkServices } from './ports.ts';
 import type { StreamManager } from './streams/manager.ts';
 import type { PlateListChange, PlateListIndex } from './plates/list-index.ts';
 import { listAuditEntries } from './audit/repo.ts';
@@ -62,6 +63,8 @@ export interface ServiceDeps {
   lifecycle: LifecycleServices;
   /** Rule management (core/rules/service.ts); absent: every rules call answers that rules are not running here. */
   rules?: RuleServices;
+  /** Outbound sinks (core/sinks/manager.ts). */
+  sinks: SinkServices;
 }
 
 /** A deployment-wide "something changed" signal (core/events/redis-bus.ts). */
@@ -69,9 +72,6 @@ export interface ChangeChannel {
   publish(): void;
   subscribe(listener: () => void): () => void;
 }
-
-/** An event filter that never matches (no event has an empty camera id). */
-const NO_CAMERA = [''];
 
 /** Devices change rarely and every streamed event resolves its device: keep them ~2 s (by internal id). */
 function deviceLookup(db: Db, ttlMs = 2000) {
@@ -182,17 +182,7 @@ export function createServices(deps: ServiceDeps): AppServices {
     }
   };
   /** cameraIds (a linked camera → all its sources) and siteKeys (→ all sources of the sites' cameras) as source ids. */
-  const expandFilter = async <F extends EventFilter | null | undefined>(f: F): Promise<F> => {
-    if (!f || (!f.cameraIds?.length && !f.siteKeys)) return f;
-    let ids: Set<string> | null = null;
-    if (f.cameraIds?.length) ids = new Set((await Promise.all(f.cameraIds.map((id) => links.sourceIdsOf(id)))).flat());
-    if (f.siteKeys) {
-      const cams = await cameraIdsOfSites(deps.db, f.siteKeys);
-      const siteSources = new Set((await Promise.all(cams.map((id) => links.sourceIdsOf(id)))).flat());
-      ids = ids ? new Set([...ids].filter((x) => siteSources.has(x))) : siteSources;
-    }
-    return { ...f, siteKeys: null, cameraIds: ids?.size ? [...ids] : NO_CAMERA };
-  };
+  const expandFilter = <F extends EventFilter | null | undefined>(f: F): Promise<F> => expandEventFilter(deps.db, links, f);
   const cameraOrThrow = async (id: string): Promise<CameraRecord> => {
     const c = await deviceById(id);
     if (!c || c.deviceType !== CAMERA_DEVICE_TYPE) throw new AppError('NOT_FOUND', `camera ${id} not found`);
@@ -315,6 +305,7 @@ export function createServices(deps: ServiceDeps): AppServices {
         return { ...deps.disk.space(), minFreeBytes: deps.disk.minFreeBytes };
       },
     },
+    sinks: deps.sinks,
     plateLists: {
       lists: () => listPlateLists(deps.db),
       listsById: (ids) => plateListsById(deps.db, ids),

@@ -17,6 +17,7 @@ import { addDataExportFields } from './data-export.ts';
 import { addStorageFields } from './storage.ts';
 import { addLifecycleFields } from './lifecycle.ts';
 import { addRuleFields } from './rules.ts';
+import { addSinkFields } from './sinks.ts';
 import { ANY_KEY, READ } from './scopes.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -169,4 +170,5 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
   addStorageFields(builder);
   addLifecycleFields(builder, refs);
   addRuleFields(builder, refs);
+  addSinkFields(builder);
 }

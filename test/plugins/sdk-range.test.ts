@@ -34,18 +34,18 @@ describe('sdk range check against one SDK version', () => {
 });
 
 describe('the SDK versions this server provides: SDK_VERSION and the last 1.x', () => {
-  it('are 2.2.0 and 1.4.0, newest first, and are what the check uses by default', () => {
-    expect(SDK_VERSION).toBe('2.2.0');
+  it('are 2.3.0 and 1.4.0, newest first, and are what the check uses by default', () => {
+    expect(SDK_VERSION).toBe('2.3.0');
     expect(SUPPORTED_SDK_VERSIONS).toEqual([SDK_VERSION, '1.4.0']);
-    expect(describeSdkVersions(SUPPORTED_SDK_VERSIONS)).toBe('2.2.0 (and 1.4.0 for 1.x plugins)');
+    expect(describeSdkVersions(SUPPORTED_SDK_VERSIONS)).toBe('2.3.0 (and 1.4.0 for 1.x plugins)');
   });
 
-  it.each(['^1.0.0', '^1.4.0', '~1.4.0', '1.x', '^2.0.0', '^2.1.0', '~2.2.0', '^2.2.0', '^2.0.0 || ^1.2.0', '>=1.0.0', '2.2.0'])('accepts %s', (range) => {
+  it.each(['^1.0.0', '^1.4.0', '~1.4.0', '1.x', '^2.0.0', '^2.1.0', '~2.3.0', '^2.2.0', '^2.3.0', '^2.0.0 || ^1.2.0', '>=1.0.0', '2.3.0'])('accepts %s', (range) => {
     expect(sdkRangeProblem(range)).toBeNull();
   });
 
-  it.each(['^3.0.0', '^1.5.0', '^2.3.0', '~2.1.0', '~1.3.0', '<1.0.0', '^2.0.0-beta.1 <2.0.0'])('refuses %s, naming both versions', (range) => {
-    expect(sdkRangeProblem(range)).toBe(`needs SDK ${range}, this server provides 2.2.0 (and 1.4.0 for 1.x plugins)`);
+  it.each(['^3.0.0', '^1.5.0', '^2.4.0', '~2.2.0', '~1.3.0', '<1.0.0', '^2.0.0-beta.1 <2.0.0'])('refuses %s, naming both versions', (range) => {
+    expect(sdkRangeProblem(range)).toBe(`needs SDK ${range}, this server provides 2.3.0 (and 1.4.0 for 1.x plugins)`);
   });
 
   it('asks an adapter that states no range for the current major', () => {
@@ -74,7 +74,7 @@ describe('plugin adapters by their sdk range, as the loader and the conformance 
 
   it('refuses a plugin written for SDK 3, naming the versions the server provides', () => {
     const r = check(plugin('future', '^3.0.0'), plugin('newer', '^2.0.0'));
-    expect(r.problems).toEqual(['plugins[0] (./p.ts): adapter "future" needs SDK ^3.0.0, this server provides 2.2.0 (and 1.4.0 for 1.x plugins)']);
+    expect(r.problems).toEqual(['plugins[0] (./p.ts): adapter "future" needs SDK ^3.0.0, this server provides 2.3.0 (and 1.4.0 for 1.x plugins)']);
     expect(r.adapters.map((a) => a.type)).toEqual(['newer']);
   });
 });

@@ -30,8 +30,10 @@ import type { Clock } from '../time/clock.ts';
  * CameraRecord gains sources (a logical camera's source rows), linkedInto, linkRank, siteKey and key.
  * 2.2.0 (additions only): plate lists. StoredEvent.listMatches (optional); CoreServices.plateLists;
  * EventFilterInput.plateListIds and plateFuzzy.
+ * 2.3.0 (additions only): rules, sinks and the data lifecycle. CoreServices (GraphQLContext.services):
+ * rules, sinks, lifecycle, audit, exports, storage; MediaRef.expiredAt (optional); AuthInfo.keyId.
  */
-export const SDK_VERSION = '2.2.0';
+export const SDK_VERSION = '2.3.0';
 
 export type AdapterStatus = 'STARTING' | 'READY' | 'DEGRADED' | 'ERROR' | 'STOPPED';
 

@@ -1,5 +1,6 @@
 /** The config file's shape (adapter entries are validated against each adapter's own schema). */
 import { z } from 'zod';
+import { createHostPolicy } from '../http/safe-fetch.ts';
 
 export const SCOPES = ['events:read', 'events:write', 'streams', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -104,6 +105,46 @@ export const ruleEntrySchema = z
     cooldownSec: z.number().int().min(0).max(86_400).default(0),
   })
   .strict();
+/** `outbound.allowHosts` entries: a host, host:port, a URL or a CIDR (10.0.0.0/8, fd00::/8). */
+const allowHostEntry = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine(
+    (e) => {
+      try {
+        createHostPolicy([e]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: (iss) => `not a host, host:port, URL or CIDR: ${JSON.stringify(iss.input)}` },
+  );
+
+/** `sinks:` entries (contract "Sinks (outbound)"); URL, filter and topic are checked at start-up by the sinks service. */
+export const sinkEntrySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('WEBHOOK'),
+      name: z.string().min(1).max(100),
+      url: z.string().min(1).max(2000),
+      /** whsec_… signing secret, e.g. `secret: "${WH_SECRET}"`. */
+      secret: z.string().min(1).max(200),
+      filter: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('MQTT'),
+      name: z.string().min(1).max(100),
+      url: z.string().min(1).max(2000),
+      topic: z.string().min(1).max(500).optional(),
+      qos: z.number().int().min(0).max(2).optional(),
+      filter: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+]);
 
 export const configFileSchema = z
   .object({
@@ -120,6 +161,29 @@ export const configFileSchema = z
     /** Seconds between the end of one retention pass and the start of the next (1..3600, default 60). */
     retentionIntervalSec: z.number().min(1).max(3600).default(60),
     rules: z.array(ruleEntrySchema).max(1000).default([]),
+    sinks: z.array(sinkEntrySchema).max(100).default([]),
+    outbound: z
+      .object({
+        /** Hosts, host:port, or CIDRs that outbound sinks may reach although loopback/private/link-local. */
+        allowHosts: z.array(allowHostEntry).max(1000).default([]),
+        /** Base URL of this server as receivers reach it, for media URLs in sink payloads (default: the address it listens on). */
+        publicUrl: z
+          .string()
+          .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL such as https://usa.example')
+          .optional(),
+        /** >0: media URLs in sink payloads are signed (HMAC, expiring after this many seconds) so /media serves them without an API key. */
+        signedMediaTtlSec: z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400)
+          .default(0),
+        /** HMAC key of signed media URLs, the same on every instance (e.g. `${MEDIA_SIGNING_KEY}`); required when signedMediaTtlSec > 0. */
+        mediaSigningKey: z.string().min(32, 'at least 32 characters').max(500).optional(),
+      })
+      .strict()
+      .refine((o) => o.signedMediaTtlSec === 0 || o.mediaSigningKey !== undefined, { error: 'signedMediaTtlSec > 0 needs mediaSigningKey (32+ characters)', path: ['mediaSigningKey'] })
+      .prefault({}),
     limits: z
       .object({
         maxDepth: z.number().int().min(2).max(50).default(12),

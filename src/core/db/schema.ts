@@ -374,3 +374,61 @@ export const ruleRuns = pgTable(
     index('rule_runs_cooldown_idx').on(t.ruleId, t.cameraId, t.occurredAt).where(sql`${t.status} <> 'SKIPPED'`),
   ],
 );
+
+/**
+ * Outbound sinks (contract "Sinks (outbound)", core/sinks): a webhook or MQTT target with an event
+ * filter, each following the log with its own cursor (log_cursors, name `sink:<id>`). `secret` is
+ * the Standard Webhooks signing key (whsec_…): written once, only read to sign, never returned after
+ * createWebhookSink nor logged. `origin` says whether config (`sinks:`, upserted by name at start-up)
+ * or the API made it.
+ */
+export const sinks = pgTable(
+  'sinks',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** WEBHOOK or MQTT. */
+    kind: text('kind').notNull(),
+    url: text('url').notNull(),
+    /** MQTT topic template (core/sinks/topic.ts); null for webhooks. */
+    topic: text('topic'),
+    /** MQTT QoS 0..2; null for webhooks. */
+    qos: integer('qos'),
+    /** The sink's EventFilter as stored (core/sinks/filter.ts); null: every event. */
+    filter: jsonb('filter'),
+    secret: text('secret'),
+    /** ACTIVE, PAUSED, FAILING or DISABLED. */
+    state: text('state').notNull(),
+    lastError: text('last_error'),
+    /** First failure of the current run of failures (the 24 h retry limit counts from it); null when delivering. */
+    failingSince: ts('failing_since'),
+    /** config or api. */
+    origin: text('origin').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sinks_name_uq').on(t.name), check('sinks_qos_ck', sql`${t.qos} is null or ${t.qos} between 0 and 2`)],
+);
+
+/**
+ * The most recent deliveries of each sink (one row per sink and event: attempts counted on it),
+ * trimmed to the newest SINK_DELIVERIES_KEPT (core/sinks/repo.ts) as deliveries are written.
+ */
+export const sinkDeliveries = pgTable(
+  'sink_deliveries',
+  {
+    sinkId: text('sink_id')
+      .notNull()
+      .references(() => sinks.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'bigint' }).notNull(),
+    /** The webhook-id header (msg_<sink>_<seq>); MQTT deliveries carry the same id in the payload. */
+    messageId: text('message_id').notNull(),
+    /** DELIVERED, FAILED (retried) or GAVE_UP (sink disabled on it). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    at: ts('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sinkId, t.seq] })],
+);

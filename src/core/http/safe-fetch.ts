@@ -39,6 +39,10 @@ export interface SafeFetchOptions {
   signal?: AbortSignal;
   /** Default 3. */
   maxRedirects?: number;
+  /** false: a redirect is returned as the response (its status), never followed (outbound sinks). Default true. */
+  followRedirects?: boolean;
+  /** true: a body over `maxBytes` is cut there (the rest dropped unread) instead of failing PAYLOAD_TOO_LARGE. */
+  truncateBody?: boolean;
 }
 
 export interface SafeResponse {
@@ -52,7 +56,7 @@ export interface SafeResponse {
 export type SafeFetch = (url: string | URL, opts?: SafeFetchOptions) => Promise<SafeResponse>;
 
 export interface SafeFetchDefaults {
-  /** `host` or `host:port` (or a URL) that may be private/loopback: configured vendor hosts. */
+  /** `host`, `host:port`, a URL or a CIDR that may be private/loopback: configured vendor hosts, `outbound.allowHosts` (createHostPolicy). */
   allowHosts?: string[];
   allowPrivate?: boolean;
   userAgent?: string;
@@ -115,29 +119,58 @@ const refused = (u: URL | string, why: string) => vendorRejected(`refused to fet
 const bare = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 const defaultPort = (protocol: string) => (protocol === 'https:' ? 443 : 80);
 
-/** Parse allowHosts entries into `host` (any port) and `host:port` keys. */
-function parseAllowHosts(entries: string[]): Set<string> {
+/**
+ * The allow-list of hosts that may be private or loopback (`outbound.allowHosts`, configured vendor
+ * hosts): `host` (any port), `host:port`, a URL (its host:port), or a CIDR such as `10.0.0.0/8` or
+ * `fd00::/8` (any address in it, any port; also an address a hostname resolves to).
+ */
+export interface HostPolicy {
+  /** The host (name or IP literal) at this port is allowed as such, or as an address in an allowed CIDR. */
+  allows(host: string, port: number): boolean;
+  /** This resolved address lies in an allowed CIDR. */
+  allowsAddress(address: string): boolean;
+}
+
+/** Parse allow-list entries; a malformed one throws (config validation reports it). */
+export function createHostPolicy(entries: readonly string[]): HostPolicy {
   const keys = new Set<string>();
+  const cidrs = new net.BlockList();
   for (const entry of entries) {
+    const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry.trim());
+    if (cidr && net.isIP(cidr[1])) {
+      const type = net.isIPv6(cidr[1]) ? 'ipv6' : 'ipv4';
+      const bits = Number(cidr[2]);
+      if (bits > (type === 'ipv6' ? 128 : 32)) throw new Error(`allowHosts: ${entry}: prefix longer than the address`);
+      cidrs.addSubnet(cidr[1], bits, type);
+      continue;
+    }
     const hasScheme = entry.includes('://');
     const u = new URL(hasScheme ? entry : `http://${entry}`);
     const explicitPort = hasScheme || /(^[^:]*|\]):\d+$/.test(entry);
     keys.add(explicitPort ? `${bare(u.hostname)}:${u.port || defaultPort(u.protocol)}` : bare(u.hostname));
   }
-  return keys;
+  const allowsAddress = (address: string) => {
+    const ip = bare(address);
+    const type = net.isIPv4(ip) ? 'ipv4' : net.isIPv6(ip) ? 'ipv6' : null;
+    return type !== null && cidrs.check(ip, type);
+  };
+  return {
+    allows: (host, port) => keys.has(bare(host)) || keys.has(`${bare(host)}:${port}`) || allowsAddress(host),
+    allowsAddress,
+  };
 }
 
 /** Create a client with its own connection pool. Call `close()` to release it. */
 export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & { close(): Promise<void> } {
-  const allowKeys = parseAllowHosts(defaults.allowHosts ?? []);
-  const isAllowedHost = (host: string, port: number) => allowKeys.has(bare(host)) || allowKeys.has(`${bare(host)}:${port}`);
+  const policy = createHostPolicy(defaults.allowHosts ?? []);
+  const isAllowedHost = policy.allows;
 
   /** dns.lookup with every resolved address checked; answers in the shape `net` asked for. */
   const checkedLookup: net.LookupFunction = (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       for (const a of addresses) {
-        const why = blockedAddressReason(a.address);
+        const why = policy.allowsAddress(a.address) ? null : blockedAddressReason(a.address);
         if (why) return callback(refused(hostname, `resolves to ${why} ${a.address}`), '', 0);
       }
       if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
@@ -209,7 +242,7 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
           bodyTimeout: timeoutMs,
         });
         const location = res.headers.location;
-        if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
+        if (REDIRECTS.has(res.statusCode) && typeof location === 'string' && opts.followRedirects !== false) {
           await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
           if (hop >= maxRedirects) throw vendorRejected(`too many redirects from ${redact(url)} (limit ${maxRedirects})`);
           const next = parseUrl(location, url);
@@ -226,6 +259,18 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
         const declared = Number(res.headers['content-length']);
         const chunks: Buffer[] = [];
         let size = 0;
+        if (opts.truncateBody) {
+          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+            const room = maxBytes - size;
+            chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+            size += Math.min(room, chunk.length);
+            if (size >= maxBytes) {
+              res.body.destroy(); // the rest is not read
+              break;
+            }
+          }
+          return makeResponse(res.statusCode, res.headers, Buffer.concat(chunks, size), url);
+        }
         if (!(declared > maxBytes)) {
           for await (const chunk of res.body as AsyncIterable<Buffer>) {
             if ((size += chunk.length) > maxBytes) break; // stop reading: never buffer past the cap

@@ -11,13 +11,14 @@ import type { InstanceAvailability } from '../adapter/registry.ts';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { hasScope } from '../auth/api-keys.ts';
 import type { FileMediaStore } from '../media/store.ts';
+import type { MediaUrlSigner } from '../media/signed-url.ts';
 import type { HlsProxy } from '../streams/hls-proxy.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { discardBody, sendError, sendJson } from './body.ts';
 import { GRAPHIQL_ASSETS_PATH } from './graphiql.ts';
 import type { GraphQLHttp } from './graphql-http.ts';
 import { closeWhenStalled } from './slow-consumer.ts';
-import type { Clock } from '../time/clock.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import type { CorsPolicy } from './cors.ts';
 import { CONSOLE_PATH, type ConsoleStatic } from './console-static.ts';
 
@@ -31,6 +32,8 @@ export interface HttpDeps {
   cors: CorsPolicy;
   media: FileMediaStore;
   auth: ApiKeyAuth;
+  /** Accepts signed media URLs (outbound sink payloads) without an API key; absent: none are. */
+  mediaSigner?: MediaUrlSigner;
   /** Stream sessions' HLS playlists and segments. */
   streams: HlsProxy;
   metrics: Metrics;
@@ -124,12 +127,16 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
 /**
  * Auth as on /streams: `Authorization: Bearer <key>`, or `?access_token=<key>` for `<img src>` and
  * video elements, which cannot set headers (same trade-off: a key in a URL may reach logs and
- * history, so give such pages a key with only the scopes they need).
+ * history, so give such pages a key with only the scopes they need). A signed URL (sinks' payloads,
+ * `outbound.signedMediaTtlSec`) needs no key until it expires.
  */
 async function serveMedia(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, id: string, url: URL): Promise<void> {
-  const queryKey = req.headers.authorization ? null : url.searchParams.get('access_token');
-  const auth = deps.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
-  if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
+  const signed = deps.mediaSigner?.verify(id, url.searchParams, (deps.clock ?? systemClock()).nowMs()) ?? false;
+  if (!signed) {
+    const queryKey = req.headers.authorization ? null : url.searchParams.get('access_token');
+    const auth = deps.auth.authenticate(req.headers.authorization ?? (queryKey ? `Bearer ${queryKey}` : undefined));
+    if (!hasScope(auth, 'events:read')) throw new AppError('FORBIDDEN', 'this API key lacks the scope events:read');
+  }
   const meta = await deps.media.meta(id);
   if (!meta) {
     if (await deps.media.expired(id)) throw new AppError('GONE', `media ${id} expired (retention): the event keeps its metadata, the bytes are gone`);

@@ -91,6 +91,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       registers: [registry],
     }),
     ruleRetryQueue: new Gauge({ name: 'rule_retry_queue', help: 'Rule action runs waiting for a retry (failed at least once, PENDING)', registers: [registry] }),
+    sinkLag: new Gauge({ name: 'sink_lag_events', help: "Events in the log after the sink's cursor (on the instance delivering it)", labelNames: ['sink'], registers: [registry] }),
+    sinkAttempts: new Counter({ name: 'sink_attempts_total', help: 'Delivery attempts of outbound sinks (webhook POSTs, MQTT publishes)', labelNames: ['sink'], registers: [registry] }),
+    sinkFailures: new Counter({ name: 'sink_failures_total', help: 'Failed delivery attempts of outbound sinks (retried with backoff)', labelNames: ['sink'], registers: [registry] }),
+    sinkDeliveries: new Counter({ name: 'sink_deliveries_total', help: 'Events delivered by outbound sinks', labelNames: ['sink'], registers: [registry] }),
     adapterStatus: new Gauge({ name: 'adapter_up', help: '1 when the adapter instance is READY, 0.5 DEGRADED, 0 otherwise', labelNames: src, registers: [registry] }),
   };
 }

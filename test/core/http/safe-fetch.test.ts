@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockedAddressReason, createSafeFetch } from '../../../src/core/http/safe-fetch.ts';
+import { blockedAddressReason, createHostPolicy, createSafeFetch } from '../../../src/core/http/safe-fetch.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -213,5 +213,44 @@ describe('createSafeFetch: limits and failures', () => {
     const text = await serve((_q, s) => s.end('not json'));
     const bad = await f(text.url);
     expect(() => bad.json()).toThrow(expect.objectContaining({ code: 'VENDOR_REJECTED' }));
+  });
+});
+
+describe('createSafeFetch: outbound sinks (allowHosts CIDRs, redirects not followed, truncated bodies)', () => {
+  it('allows an address inside an allowHosts CIDR, and nothing outside it', async () => {
+    const s = await serve();
+    expect((await client({ allowHosts: ['127.0.0.0/8'] })(s.url)).status).toBe(200);
+    expect(await codeOf(client({ allowHosts: ['10.0.0.0/8'] })(s.url))).toBe('VENDOR_REJECTED');
+    expect(s.hits).toBe(1);
+    // A name resolving into the CIDR is allowed too (localhost → 127.0.0.1 or ::1).
+    expect((await client({ allowHosts: ['127.0.0.0/8', '::1/128'] })(`http://localhost:${s.port}/`)).status).toBe(200);
+  });
+
+  it('createHostPolicy refuses malformed entries and matches host, host:port and CIDR', () => {
+    expect(() => createHostPolicy(['10.0.0.0/33'])).toThrow();
+    const p = createHostPolicy(['broker.local', '127.0.0.1:8080', '192.168.0.0/16', 'fd00::/8']);
+    expect(p.allows('broker.local', 1883)).toBe(true);
+    expect(p.allows('127.0.0.1', 8080)).toBe(true);
+    expect(p.allows('127.0.0.1', 8081)).toBe(false);
+    expect(p.allows('192.168.4.5', 1)).toBe(true);
+    expect(p.allows('[fd00::1]', 1)).toBe(true);
+    expect(p.allowsAddress('10.0.0.1')).toBe(false);
+  });
+
+  it('followRedirects: false returns the redirect itself', async () => {
+    const s = await serve((_q, r) => {
+      r.writeHead(302, { location: 'http://127.0.0.1:1/' });
+      r.end();
+    });
+    const res = await client({ allowHosts: ['127.0.0.1'] })(s.url, { followRedirects: false });
+    expect(res.status).toBe(302);
+    expect(s.hits).toBe(1);
+  });
+
+  it('truncateBody reads at most maxBytes and answers', async () => {
+    const s = await serve((_q, r) => r.end('x'.repeat(100_000)));
+    const res = await client({ allowHosts: ['127.0.0.1'] })(s.url, { maxBytes: 4096, truncateBody: true });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(4096);
   });
 });
