@@ -8,14 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { z } from 'zod';
 import { defineAdapter } from '../../src/sdk.ts';
 import { builtInAdapters } from '../../src/adapters/index.ts';
-import { appendAuditEntries, countAuditEntries } from '../../src/core/audit/repo.ts';
-import { pruneAuditLog } from '../../src/core/audit/prune.ts';
+import { appendAuditEntries, countAuditEntries, listAuditEntries } from '../../src/core/audit/repo.ts';
+import { pruneAuditLog, startAuditPrune } from '../../src/core/audit/prune.ts';
+import { LocalLeases } from '../../src/core/cluster/lease.ts';
 import { ManualClock } from '../../src/core/time/manual-clock.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { drivers, type TestDb } from '../helpers/db.ts';
+import { drivers, openPgliteTestDb, type TestDb } from '../helpers/db.ts';
 import { ffJson, postFf } from '../helpers/ff-events.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { collect, wsClient } from '../helpers/ws-client.ts';
@@ -203,36 +205,46 @@ for (const driver of drivers) {
   });
 }
 
+const log = pino({ level: 'silent' });
+
 describe('audit log prune job under the injected clock (PGlite)', () => {
-  let t: TestApp;
+  // The job alone (its lease, its clock): a whole app under a ManualClock would also fire every
+  // other timer of the server for each simulated second of the days advanced here.
+  let db: TestDb;
   const clock = new ManualClock(Date.UTC(2027, 0, 1));
   const DAY = 86_400_000;
   beforeAll(async () => {
-    t = await startTestApp({
-      clock,
-      config: { auth: { apiKeys: [{ key: ADMIN, name: 'ops', scopes: ['admin'] }] }, audit: { retainDays: 30, pruneIntervalSec: 86_400 }, adapters: [] },
-    });
+    db = await openPgliteTestDb();
   });
-  afterAll(() => t?.close());
+  afterAll(() => db?.cleanup());
 
   it('an entry older than retainDays is deleted by the audit-prune job; a newer one stays', async () => {
-    const gql = (q: string) => t.gql(q, undefined, bearer(ADMIN));
-    expect((await gql(`mutation { deletePlateList(id: "first") }`)).data.deletePlateList).toBe(false);
-    await clock.advance(20 * DAY);
-    expect((await gql(`mutation { deletePlateList(id: "second") }`)).data.deletePlateList).toBe(false);
-    const ids = async () => ((await gql(AUDIT)).data.auditLog.edges as any[]).map((e) => e.node.args.id);
-    expect(await ids()).toEqual(['second', 'first']);
-    await clock.advance(15 * DAY); // "first" is 35 days old, "second" 15
-    await waitFor(
-      async () => {
-        await clock.advance(DAY);
-        return (await ids()).length === 1;
-      },
-      10_000,
-      'the prune job',
-    );
-    expect(await ids()).toEqual(['second']);
-    expect(t.app.leases.held('audit-prune')).toBe(true);
+    const dbh = db.database.db;
+    const leases = new LocalLeases({ log, clock });
+    let pruned = 0;
+    const job = startAuditPrune({ db: dbh, leases, clock, log, retainDays: 30, intervalMs: DAY, onPruned: (n) => (pruned += n) });
+    try {
+      await appendAuditEntries(dbh, [{ at: clock.now(), keyId: 'ops', action: 'deletePlateList', args: { id: 'first' }, outcome: 'ok' }]);
+      await clock.advance(20 * DAY);
+      await appendAuditEntries(dbh, [{ at: clock.now(), keyId: 'ops', action: 'deletePlateList', args: { id: 'second' }, outcome: 'ok' }]);
+      const ids = async () => (await listAuditEntries(dbh, 10, null)).entries.map((e) => (e.args as { id: string }).id);
+      expect(await ids()).toEqual(['second', 'first']);
+      await clock.advance(15 * DAY); // "first" is 35 days old, "second" 15
+      await waitFor(
+        async () => {
+          await clock.advance(DAY);
+          return (await ids()).length === 1;
+        },
+        10_000,
+        'the prune job',
+      );
+      expect(await ids()).toEqual(['second']);
+      expect(pruned).toBe(1);
+      expect(leases.held('audit-prune')).toBe(true);
+    } finally {
+      await job.stop();
+      await leases.close();
+    }
   });
 });
 
