@@ -210,7 +210,8 @@ for (const driver of drivers) {
       const end = await maxSeq(db.database.db);
       await start();
       await waitFor(() => triggered() === before + 3, 10_000, 'the two stored while down fired');
-      await waitFor(() => t.app.rules.position === end, 10_000, 'cursor at the end');
+      // At or past it: the VXG trigger may come back as an event of its own (the simulator's event poll) and move the log end.
+      await waitFor(() => (t.app.rules.position ?? -1n) >= end, 10_000, 'cursor at the end');
       await t.app.rules.idle();
       expect(triggered()).toBe(before + 3);
       const r = await runs(rule.id);
