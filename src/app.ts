@@ -232,13 +232,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const lateServices = () => services;
   // Outbound sinks: their own HTTP client (the same guard, `outbound.allowHosts`), one log consumer per sink.
   const outbound = options.config.outbound;
-  const sinkFetch = createSafeFetch({ allowHosts: outbound.allowHosts, userAgent: 'usa-sinks' });
+  const openSinkClient = () => createSafeFetch({ allowHosts: outbound.allowHosts, userAgent: 'usa-sinks', pipelining: outbound.sinkMaxInFlight });
   const mediaSigner = outbound.mediaSigningKey && outbound.signedMediaTtlSec > 0 ? createMediaUrlSigner(outbound.mediaSigningKey, outbound.signedMediaTtlSec) : undefined;
   let publicUrl = outbound.publicUrl?.replace(/\/+$/, '') ?? '';
   const sinkLinks = new LinkIndex(db, options.config.cluster.deviceCacheSec * 1000);
   const siteCache = new Map<string, { at: number; site: Promise<{ key: string; name: string } | null> }>();
   const sinkPolicy = createHostPolicy(outbound.allowHosts);
-  const sinkDelivery = new SinkDelivery(db, new WebhookSender(sinkFetch, clock), sinkPolicy, {
+  const sinkDelivery = new SinkDelivery(db, new WebhookSender(openSinkClient, clock), sinkPolicy, {
     camera: async (id) => (await lateServices().deviceById(id)) ?? null,
     site: (key) => {
       const hit = siteCache.get(key);
@@ -262,6 +262,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     policy: sinkPolicy,
     expand: (f) => expandEventFilter(db, sinkLinks, f),
     changes: bus instanceof RedisEventBus ? bus.changes('sinks') : undefined,
+    maxInFlight: outbound.sinkMaxInFlight,
   });
   await sinks.applyConfig(options.config.sinks);
 
@@ -496,7 +497,6 @@ export async function createApp(options: AppOptions): Promise<App> {
         await bus.close();
         media.close();
         await fetch.close();
-        await sinkFetch.close();
         if (!options.database) await database.close();
         dataDirLock.release();
       })()),

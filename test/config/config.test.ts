@@ -159,6 +159,12 @@ describe('${VAR} in numeric and boolean fields', () => {
     expect(configs[0]).toMatchObject({ id: '42', auth: { key: '0123456789' } });
   });
 
+  it('outbound.sinkMaxInFlight: 8 by default, 1..64, a bad value named by its path', () => {
+    expect(validateConfig({}, {}).outbound.sinkMaxInFlight).toBe(8);
+    expect(validateConfig({ outbound: { sinkMaxInFlight: 1 } }, {}).outbound.sinkMaxInFlight).toBe(1);
+    for (const bad of [0, 65, 2.5]) expect(problemsOf(() => validateConfig({ outbound: { sinkMaxInFlight: bad } }, {}))[0]).toMatch(/^outbound\.sinkMaxInFlight: /);
+  });
+
   it('refuses a value that is not a number or boolean, showing it', () => {
     expect(problemsOf(() => validateConfig({ limits: { maxDepth: '${DEPTH}' } }, { DEPTH: 'deep' }))).toEqual(['limits.maxDepth: expected a number, got "deep"']);
     const cfg = validateConfig({ adapters: [{ type: 'ff', id: 'a', tcpPort: '${FF_PORT}', allowUnauthenticatedTcp: '${OPEN}' }] }, { FF_PORT: '40o1', OPEN: 'yes' });

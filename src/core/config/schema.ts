@@ -180,6 +180,12 @@ export const configFileSchema = z
           .default(0),
         /** HMAC key of signed media URLs, the same on every instance (e.g. `${MEDIA_SIGNING_KEY}`); required when signedMediaTtlSec > 0. */
         mediaSigningKey: z.string().min(32, 'at least 32 characters').max(500).optional(),
+        /**
+         * Deliveries one sink has under way at once (1..64, default 8): sent in log order, pipelined on
+         * the sink's one connection (webhooks) or outstanding QoS acknowledgements (MQTT); the cursor
+         * only ever passes delivered events. 1 = wait for each answer before sending the next.
+         */
+        sinkMaxInFlight: z.number().int().min(1).max(64).default(8),
       })
       .strict()
       .refine((o) => o.signedMediaTtlSec === 0 || o.mediaSigningKey !== undefined, { error: 'signedMediaTtlSec > 0 needs mediaSigningKey (32+ characters)', path: ['mediaSigningKey'] })

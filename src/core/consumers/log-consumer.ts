@@ -59,6 +59,12 @@ export interface LogConsumerOptions {
   pollMs?: number;
   /** Delay between failed attempts (default 250 ms doubling to 30 s, equal jitter). */
   retry?: BackoffOptions;
+  /**
+   * After a full batch, read the next one while `handle` works on this one (it is used only if the
+   * cursor then is where it was read from: no failure, no rewind). For consumers whose `handle`
+   * waits on the network (sinks). Default false.
+   */
+  prefetch?: boolean;
   /** A failed attempt (attempt 0 is the first failure in a row). */
   onError?(err: unknown, attempt: number): void;
   /** The cursor was saved at `seq`. */
@@ -129,6 +135,8 @@ export class LogConsumer {
     const onAbort = () => this.poke();
     signal.addEventListener('abort', onAbort, { once: true });
     let failures = 0;
+    /** The batch after the one being handled, read ahead (`prefetch`). */
+    let ahead: { after: bigint; read: Promise<StoredEvent[]> } | null = null;
     try {
       while (!signal.aborted) {
         let progressed: bigint | null = null;
@@ -136,7 +144,15 @@ export class LogConsumer {
           this.current ??= await o.cursors.load(o.name, o.initial);
           const from = this.current;
           this.poked = false;
-          const events = await o.readAfter(from.seq, batchSize);
+          const next: Promise<StoredEvent[]> | null = ahead?.after === from.seq ? ahead.read : null;
+          ahead = null;
+          const events: StoredEvent[] = await (next ?? o.readAfter(from.seq, batchSize));
+          const last = events.at(-1);
+          if (o.prefetch && last && events.length >= batchSize) {
+            const read = o.readAfter(last.seq, batchSize);
+            read.catch(() => {}); // awaited on the next turn, or dropped
+            ahead = { after: last.seq, read };
+          }
           if (events.length === 0) {
             failures = 0;
             await this.idle(pollMs, signal);
@@ -148,6 +164,7 @@ export class LogConsumer {
           await this.save(from, progressed);
           failures = 0;
         } catch (err) {
+          ahead = null;
           if (progressed !== null && this.current) await this.save(this.current, progressed).catch(() => {});
           if (signal.aborted) break;
           this.current = null; // reload: the store may have failed, or a rewind happened

@@ -45,6 +45,12 @@ export interface SafeFetchOptions {
   truncateBody?: boolean;
 }
 
+/** Options of requests whose answer's body is not wanted (internal: outbound sinks). */
+export interface DiscardingFetchOptions extends SafeFetchOptions {
+  /** true: the body is read (at most `maxBytes`) and dropped; the response's `body` is empty. Cheaper than collecting it. */
+  discardBody?: boolean;
+}
+
 export interface SafeResponse {
   status: number;
   headers: Record<string, string>;
@@ -60,11 +66,19 @@ export interface SafeFetchDefaults {
   allowHosts?: string[];
   allowPrivate?: boolean;
   userAgent?: string;
+  /**
+   * >1: one connection per origin carrying up to this many requests at once, in order (HTTP/1.1
+   * pipelining). Every request of the client is then marked idempotent and non-blocking so undici pipelines it, and may
+   * be sent again after a dropped connection: only for requests a receiver dedupes (webhook deliveries
+   * carry their webhook-id). Default 1: up to 16 connections per origin, one request each.
+   */
+  pipelining?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const EMPTY = Buffer.alloc(0);
 
 const RANGES: Array<[string, string[]]> = [
   ['loopback address', ['127.0.0.0/8', '::1/128']],
@@ -160,8 +174,11 @@ export function createHostPolicy(entries: readonly string[]): HostPolicy {
   };
 }
 
+/** A client made by createSafeFetch: a SafeFetch that also takes the internal options, and `close()`. */
+export type ClientFetch = ((url: string | URL, opts?: DiscardingFetchOptions) => Promise<SafeResponse>) & { close(): Promise<void> };
+
 /** Create a client with its own connection pool. Call `close()` to release it. */
-export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & { close(): Promise<void> } {
+export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
   const policy = createHostPolicy(defaults.allowHosts ?? []);
   const isAllowedHost = policy.allows;
 
@@ -180,7 +197,8 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
   const connectOpts = { timeout: DEFAULT_TIMEOUT_MS, autoSelectFamily: true };
   const openChecked = buildConnector({ ...connectOpts, lookup: checkedLookup });
   const openAny = buildConnector(connectOpts);
-  const agentOpts = { connections: 16, pipelining: 1, keepAliveTimeout: 4_000, headersTimeout: DEFAULT_TIMEOUT_MS, bodyTimeout: DEFAULT_TIMEOUT_MS };
+  const pipelining = Math.max(1, defaults.pipelining ?? 1);
+  const agentOpts = { connections: pipelining > 1 ? 1 : 16, pipelining, keepAliveTimeout: 4_000, headersTimeout: DEFAULT_TIMEOUT_MS, bodyTimeout: DEFAULT_TIMEOUT_MS };
   /** Strict pool: every connection passes the address policy (allowHosts excepted). */
   const strict = new Agent({
     ...agentOpts,
@@ -194,7 +212,7 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
   });
   let permissive: Agent | undefined; // only created when some request allows private targets
 
-  async function safeFetch(input: string | URL, opts: SafeFetchOptions = {}): Promise<SafeResponse> {
+  async function safeFetch(input: string | URL, opts: DiscardingFetchOptions = {}): Promise<SafeResponse> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     const maxRedirects = opts.maxRedirects ?? 3;
@@ -238,6 +256,9 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
           headers,
           body,
           signal: deadline.signal,
+          // Pipelined: undici sends a request behind others only if it is idempotent and not blocking.
+          idempotent: pipelining > 1 ? true : undefined,
+          blocking: pipelining > 1 ? false : undefined,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
@@ -255,6 +276,10 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): SafeFetch & {
           }
           url = next;
           continue;
+        }
+        if (opts.discardBody) {
+          await res.body.dump({ limit: maxBytes });
+          return makeResponse(res.statusCode, res.headers, EMPTY, url);
         }
         const declared = Number(res.headers['content-length']);
         const chunks: Buffer[] = [];

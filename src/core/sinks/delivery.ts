@@ -22,6 +22,16 @@ export interface EventDescriber {
   mediaUrl(m: MediaRef): string;
 }
 
+type DescribedCamera = Awaited<ReturnType<EventDescriber['camera']>>;
+
+/** One sink's delivery context for a batch (SinkDelivery.prepare). */
+export interface PreparedSink {
+  sink: SinkRecord;
+  cameras: ReadonlyMap<string, DescribedCamera>;
+  sites: ReadonlyMap<string, PayloadSite | null>;
+  secret: string | null;
+}
+
 export class SinkDelivery {
   private readonly publishers = new Map<string, { url: string; p: MqttPublisher }>();
   private readonly secrets = new Map<string, { version: number; secret: string | null }>();
@@ -33,14 +43,33 @@ export class SinkDelivery {
     private readonly describe: EventDescriber,
   ) {}
 
+  /** Deliver one event now (the rules engine's `deliverNow`). */
   async deliver(sink: SinkRecord, e: StoredEvent, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    const camera = e.cameraId ? await this.describe.camera(e.cameraId) : null;
-    const site = camera?.siteKey ? await this.describe.site(camera.siteKey) : null;
+    return this.send(await this.prepare(sink, [e]), e, messageId, signal);
+  }
+
+  /** What delivering these events needs, looked up once for all of them: their cameras and sites, the sink's secret. */
+  async prepare(sink: SinkRecord, events: readonly StoredEvent[]): Promise<PreparedSink> {
+    const cameraIds = [...new Set(events.map((e) => e.cameraId).filter((id): id is string => !!id))];
+    const cameras = new Map(await Promise.all(cameraIds.map(async (id) => [id, await this.describe.camera(id)] as const)));
+    const siteKeys = [...new Set([...cameras.values()].map((c) => c?.siteKey).filter((k): k is string => !!k))];
+    const sites = new Map(await Promise.all(siteKeys.map(async (k) => [k, await this.describe.site(k)] as const)));
+    const secret = sink.kind === 'WEBHOOK' ? await this.secret(sink) : null;
+    return { sink, cameras, sites, secret };
+  }
+
+  /**
+   * Send one prepared event. The request (or publish) is handed to its connection before this
+   * returns its promise, so calls made in seq order go out in seq order.
+   */
+  send(p: PreparedSink, e: StoredEvent, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
+    const { sink } = p;
+    const camera = e.cameraId ? (p.cameras.get(e.cameraId) ?? null) : null;
+    const site = camera?.siteKey ? (p.sites.get(camera.siteKey) ?? null) : null;
     const payload = toSinkPayload(e, { camera, site, mediaUrl: (m) => this.describe.mediaUrl(m) });
     if (sink.kind === 'WEBHOOK') {
-      const secret = await this.secret(sink);
-      if (!secret) return { ok: false, gone: false, httpStatus: null, error: 'the sink has no signing secret' };
-      return this.webhooks.send({ url: sink.url, secret }, messageId, JSON.stringify(payload), signal);
+      if (!p.secret) return Promise.resolve({ ok: false, gone: false, httpStatus: null, error: 'the sink has no signing secret' });
+      return this.webhooks.send({ client: sink.id, url: sink.url, secret: p.secret }, messageId, JSON.stringify(payload), signal);
     }
     const topic = renderTopic(sink.topic ?? DEFAULT_TOPIC, { site: site?.key, camera: camera?.key ?? camera?.name ?? e.cameraId, kind: e.kind, adapter: e.adapter });
     const body = JSON.stringify({ ...payload, id: messageId });
@@ -52,11 +81,12 @@ export class SinkDelivery {
     this.secrets.delete(sinkId);
     const p = this.publishers.get(sinkId);
     this.publishers.delete(sinkId);
-    await p?.p.close();
+    await Promise.all([p?.p.close(), this.webhooks.close(sinkId)]);
   }
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.publishers.keys()].map((id) => this.close(id)));
+    await this.webhooks.closeAll();
   }
 
   private async secret(sink: SinkRecord): Promise<string | null> {

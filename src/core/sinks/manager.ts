@@ -70,6 +70,8 @@ export interface SinkManagerDeps {
   retry?: BackoffOptions;
   retryLimitMs?: number;
   pollMs?: number;
+  /** Deliveries under way at once per sink (config `outbound.sinkMaxInFlight`; default 1). */
+  maxInFlight?: number;
 }
 
 export class SinkManager {
@@ -249,6 +251,7 @@ export class SinkManager {
       retry: d.retry,
       retryLimitMs: d.retryLimitMs,
       pollMs: d.pollMs,
+      maxInFlight: d.maxInFlight,
       onStateChange: () => void this.changed(),
     });
   }

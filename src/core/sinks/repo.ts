@@ -159,30 +159,26 @@ export async function setSinkState(db: Db, id: string, change: StateChange, only
  * Write the outcome of deliveries (one row per sink and seq: a later attempt replaces the outcome and
  * counts), then trim the sink to SINK_DELIVERIES_KEPT rows.
  */
+/**
+ * Write a batch's outcomes and trim the sink to its newest SINK_DELIVERIES_KEPT: two statements per
+ * batch, the rows travelling as one JSON text expanded by `jsonb_to_recordset` (as event inserts do),
+ * so the cost does not grow with a parameter per value.
+ */
 export async function recordDeliveries(db: Db, rows: readonly DeliveryRecord[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insert(sinkDeliveries)
-    .values(rows.map((r) => ({ ...r })))
-    .onConflictDoUpdate({
-      target: [sinkDeliveries.sinkId, sinkDeliveries.seq],
-      set: {
-        status: sql`excluded.status`,
-        attempts: sql`${sinkDeliveries.attempts} + excluded.attempts`,
-        httpStatus: sql`excluded.http_status`,
-        error: sql`excluded.error`,
-        at: sql`excluded.at`,
-      },
-    });
+  const json = JSON.stringify(
+    rows.map((r) => ({ sink_id: r.sinkId, seq: r.seq.toString(), message_id: r.messageId, status: r.status, attempts: r.attempts, http_status: r.httpStatus, error: r.error, at: r.at.toISOString() })),
+  );
+  await db.execute(sql`
+    insert into sink_deliveries (sink_id, seq, message_id, status, attempts, http_status, error, at)
+    select sink_id, seq, message_id, status, attempts, http_status, error, at
+    from jsonb_to_recordset(${json}::text::jsonb) as x(sink_id text, seq bigint, message_id text, status text, attempts integer, http_status integer, error text, at timestamptz)
+    on conflict (sink_id, seq) do update set status = excluded.status, attempts = sink_deliveries.attempts + excluded.attempts,
+      http_status = excluded.http_status, error = excluded.error, at = excluded.at`);
   for (const sinkId of new Set(rows.map((r) => r.sinkId))) {
-    const [edge] = await db
-      .select({ seq: sinkDeliveries.seq })
-      .from(sinkDeliveries)
-      .where(eq(sinkDeliveries.sinkId, sinkId))
-      .orderBy(desc(sinkDeliveries.seq))
-      .offset(SINK_DELIVERIES_KEPT - 1)
-      .limit(1);
-    if (edge) await db.delete(sinkDeliveries).where(and(eq(sinkDeliveries.sinkId, sinkId), lt(sinkDeliveries.seq, edge.seq)));
+    await db.execute(sql`
+      delete from sink_deliveries where sink_id = ${sinkId} and seq < (
+        select seq from sink_deliveries where sink_id = ${sinkId} order by seq desc offset ${SINK_DELIVERIES_KEPT - 1} limit 1)`);
   }
 }
 

@@ -1,8 +1,17 @@
 /**
  * One sink following the event log: a LogConsumer named `sink:<id>` (its own cursor and lease, so one
  * instance delivers it at a time and another takes over) whose handler delivers the matching events
- * of each batch one at a time, in seq order (head of line: a failing event is retried before any
- * later one). The state machine, kept in the sinks row so every instance sees it:
+ * of each batch in seq order and takes their outcomes in seq order (the cursor never passes an event
+ * that was not delivered).
+ *
+ * In flight: a new or failing sink sends one event at a time (head of line: a failing event is
+ * retried before anything later is sent). Each delivery answered 2xx widens the window by one, up to
+ * `maxInFlight`, sent in order (pipelined on the sink's connection), so a healthy receiver is not
+ * paid a round trip per event; any failure narrows it to one again. The price, documented: when a
+ * receiver that has been taking deliveries fails one while later ones are in flight and takes those,
+ * they arrive before the failing one's retry (and are sent again after it, same message ids).
+ *
+ * The state machine, kept in the sinks row so every instance sees it:
  *
  *   ACTIVE ──failure──► FAILING (failing_since set, last_error) ──delivered──► ACTIVE
  *   FAILING ──still failing SINK_RETRY_LIMIT_MS after failing_since──► DISABLED (reason)
@@ -29,12 +38,20 @@ import type { BackoffOptions } from '../time/backoff.ts';
 import type { Clock } from '../time/clock.ts';
 import { toEventFilter } from './filter.ts';
 import type { SinkDelivery } from './delivery.ts';
+import type { DeliveryOutcome } from './webhook.ts';
 import { type DeliveryRecord, recordDeliveries, type SinkRecord, setSinkState, sinkById } from './repo.ts';
 
 /** How long a sink keeps retrying one event before it is DISABLED. */
 export const SINK_RETRY_LIMIT_MS = 24 * 60 * 60 * 1000;
 /** Backoff between attempts: 1 s doubling to 5 min, equal jitter. */
 export const SINK_RETRY: BackoffOptions = { baseMs: 1000, capMs: 5 * 60 * 1000 };
+
+/**
+ * Events read per batch. Each batch costs a few store round trips (sink, events, cursor, records)
+ * during which nothing is sent, so it is large enough for those to be a small share of a busy
+ * sink's time, and small enough for a lagging sink to hold little memory.
+ */
+export const SINK_BATCH = 250;
 
 export const consumerName = (sinkId: string) => `sink:${sinkId}`;
 export const messageIdOf = (sinkId: string, seq: bigint) => `msg_${sinkId}_${seq}`;
@@ -54,12 +71,21 @@ export interface SinkRunnerDeps {
   retryLimitMs?: number;
   batchSize?: number;
   pollMs?: number;
+  /** Deliveries under way at once (default 1: each answer awaited before the next is sent). */
+  maxInFlight?: number;
   /** The sink's state changed here (the manager tells the other instances). */
   onStateChange?(sink: SinkRecord): void;
 }
 
 /** The sink is paused, disabled or deleted: the handler stops until the manager stops the runner. */
 class SinkInactive extends Error {}
+
+/** An event of the batch in order: filtered out (`out` null) or its delivery under way. */
+interface Slot {
+  e: StoredEvent;
+  messageId: string;
+  out: Promise<DeliveryOutcome> | null;
+}
 
 export class SinkRunner {
   readonly consumer: LogConsumer;
@@ -80,7 +106,8 @@ export class SinkRunner {
       leases: d.leases,
       clock: d.clock,
       log: d.log,
-      batchSize: d.batchSize ?? 100,
+      batchSize: d.batchSize ?? SINK_BATCH,
+      prefetch: true,
       pollMs: d.pollMs,
       retry: d.retry ?? SINK_RETRY,
       onProgress: (seq) => this.onProgress(seq),
@@ -98,8 +125,12 @@ export class SinkRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.consumer.stop();
+    await this.recording;
     await this.d.delivery.close(this.sinkId);
   }
+
+  /** Deliveries that may be under way at once now: 1 after a failure or at start, +1 per delivery up to maxInFlight. */
+  private window = 1;
 
   /** Last seq the delivering instance knows; updated with the lag gauge. */
   private head = 0n;
@@ -117,30 +148,69 @@ export class SinkRunner {
 
   private async handle(events: readonly StoredEvent[], signal: AbortSignal, progress: (seq: bigint) => void): Promise<void> {
     const d = this.d;
-    let sink = await sinkById(d.db, this.sinkId);
-    if (!sink || sink.state === 'PAUSED' || sink.state === 'DISABLED' || this.stopped) throw new SinkInactive(`sink ${this.sinkId} is ${sink?.state ?? 'deleted'}`);
+    if (this.recordingQueued > 1) await this.recording; // the store is slower than delivery: wait for it
+    const found = await sinkById(d.db, this.sinkId);
+    if (!found || found.state === 'PAUSED' || found.state === 'DISABLED' || this.stopped) throw new SinkInactive(`sink ${this.sinkId} is ${found?.state ?? 'deleted'}`);
+    let sink: SinkRecord = found;
     const filter = await d.expand(toEventFilter(sink.filter));
     const records: DeliveryRecord[] = [];
     const last = events.at(-1);
     if (last) this.noteHead(last.seq);
-    try {
-      for (const e of events) {
-        if (signal.aborted) throw new SinkInactive('stopping');
+    const maxWindow = Math.max(1, d.maxInFlight ?? 1);
+    const prepared = await d.delivery.prepare(sink, events);
+    const attempts = d.metrics.sinkAttempts.labels({ sink: sink.name });
+    const delivered = d.metrics.sinkDeliveries.labels({ sink: sink.name });
+    const slots: Slot[] = [];
+    let next = 0;
+    let running = 0;
+    /** Send the next matching events, in order, while fewer than the window are under way. */
+    const fill = () => {
+      while (next < events.length && running < this.window && !signal.aborted) {
+        const e = events[next++]!;
         if (!matchesFilter(e, filter)) {
-          progress(e.seq);
+          slots.push({ e, messageId: '', out: null });
           continue;
         }
         const messageId = messageIdOf(sink.id, e.seq);
-        d.metrics.sinkAttempts.inc({ sink: sink.name });
-        const out = await d.delivery.deliver(sink, e, messageId, signal);
+        attempts.inc();
+        running++;
+        const out = d.delivery.send(prepared, e, messageId, signal).finally(() => running--);
+        out.catch(() => {}); // awaited below in order; a rejection (stopping) must not go unhandled meanwhile
+        slots.push({ e, messageId, out });
+      }
+    };
+    /** Outcomes of the events sent after the failing one are not used: wait for them so nothing stays under way. */
+    const settleRest = () => Promise.allSettled(slots.map((x) => x.out));
+    try {
+      fill();
+      for (let slot = slots.shift(); slot; slot = slots.shift()) {
+        const { e, messageId } = slot;
+        if (!slot.out) {
+          progress(e.seq);
+          fill();
+          continue;
+        }
+        let out: DeliveryOutcome;
+        try {
+          out = await slot.out;
+        } catch (err) {
+          this.window = 1;
+          await settleRest();
+          if (signal.aborted) throw new SinkInactive('stopping');
+          throw err;
+        }
         const at = d.clock.now();
         if (out.ok) {
           records.push({ sinkId: sink.id, seq: e.seq, messageId, status: 'DELIVERED', attempts: 1, httpStatus: out.httpStatus, error: null, at });
-          d.metrics.sinkDeliveries.inc({ sink: sink.name });
+          delivered.inc();
           progress(e.seq);
+          if (this.window < maxWindow) this.window++;
           if (sink.state === 'FAILING') sink = (await this.setState(sink, { state: 'ACTIVE', failingSince: null })) ?? sink;
+          fill();
           continue;
         }
+        this.window = 1;
+        await settleRest();
         if (signal.aborted) throw new SinkInactive('stopping');
         const failingSince = sink.failingSince ?? at;
         const limit = d.retryLimitMs ?? SINK_RETRY_LIMIT_MS;
@@ -155,9 +225,28 @@ export class SinkRunner {
         await this.setState(sink, { state: 'FAILING', lastError: out.error, failingSince });
         throw new Error(`sink ${sink.name}: ${out.error}`);
       }
+      if (signal.aborted) throw new SinkInactive('stopping');
     } finally {
-      await recordDeliveries(d.db, records).catch((err) => d.log.warn({ err, sink: sink?.name }, 'sink: delivery records not written'));
+      this.recordInBackground(records, sink.name);
     }
+  }
+
+  /** The delivery records being written: one batch at a time, in order, off the delivery path. */
+  private recording: Promise<void> = Promise.resolve();
+  private recordingQueued = 0;
+
+  /**
+   * Write a batch's delivery records without holding up the next batch. They are a view for
+   * operators (the cursor is what guarantees delivery), written in order; when a write is still
+   * queued from the batch before, this one waits behind it (bounded: never more than two pending).
+   */
+  private recordInBackground(records: DeliveryRecord[], sinkName: string): void {
+    if (!records.length) return;
+    this.recordingQueued++;
+    this.recording = this.recording
+      .then(() => recordDeliveries(this.d.db, records))
+      .catch((err) => this.d.log.warn({ err, sink: sinkName }, 'sink: delivery records not written'))
+      .finally(() => this.recordingQueued--);
   }
 
   private async setState(sink: SinkRecord, change: Parameters<typeof setSinkState>[2]): Promise<SinkRecord | null> {

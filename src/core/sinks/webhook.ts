@@ -5,14 +5,19 @@
  * followed, within WEBHOOK_TIMEOUT_MS, reading at most WEBHOOK_RESPONSE_MAX bytes of the answer.
  * 2xx = delivered; 410 Gone = the receiver wants no more (the sink is disabled); anything else, or
  * no answer, is a failure to retry. Never throws for the receiver's faults: it returns the outcome.
+ *
+ * Each sink has its own HTTP client (`open()`, closed with the sink), so a slow receiver holds only
+ * its own sink's connection. With `pipelining` > 1 that client sends up to that many deliveries on
+ * one connection, in order (the sink runner's in-flight window): the receiver still gets them in log
+ * order, without waiting a round trip per event.
  */
 import { Webhook } from 'standardwebhooks';
 import { isAppError } from '../errors.ts';
-import type { SafeFetch } from '../http/safe-fetch.ts';
+import type { ClientFetch } from '../http/safe-fetch.ts';
 import type { Clock } from '../time/clock.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
-/** Bytes of a receiver's answer read (for the delivery record); the rest is dropped unread. */
+/** Bytes of a receiver's answer read (and dropped: only its status counts); the rest is not read. */
 export const WEBHOOK_RESPONSE_MAX = 4096;
 
 export interface DeliveryOutcome {
@@ -25,15 +30,19 @@ export interface DeliveryOutcome {
 }
 
 export interface WebhookTarget {
+  /** Whose client carries it (the sink id). */
+  client: string;
   url: string;
   secret: string;
 }
 
 export class WebhookSender {
   private readonly signers = new Map<string, Webhook>();
+  private readonly clients = new Map<string, ClientFetch>();
 
   constructor(
-    private readonly fetch: SafeFetch,
+    /** A new HTTP client through the outbound guard (createSafeFetch), one per sink. */
+    private readonly open: () => ClientFetch,
     private readonly clock: Clock,
     private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
   ) {}
@@ -41,8 +50,13 @@ export class WebhookSender {
   async send(target: WebhookTarget, messageId: string, body: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const at = this.clock.now();
     const signature = this.signer(target.secret).sign(messageId, at, body);
+    let fetch = this.clients.get(target.client);
+    if (!fetch) {
+      fetch = this.open();
+      this.clients.set(target.client, fetch);
+    }
     try {
-      const res = await this.fetch(target.url, {
+      const res = await fetch(target.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -53,7 +67,7 @@ export class WebhookSender {
         body,
         timeoutMs: this.timeoutMs,
         maxBytes: WEBHOOK_RESPONSE_MAX,
-        truncateBody: true,
+        discardBody: true,
         followRedirects: false,
         signal,
       });
@@ -64,6 +78,17 @@ export class WebhookSender {
       if (signal?.aborted) throw e;
       return { ok: false, gone: false, httpStatus: null, error: isAppError(e) ? e.message : `delivery failed: ${(e as Error).message}` };
     }
+  }
+
+  /** Release a sink's client (its connections); the next send opens a new one. */
+  async close(client: string): Promise<void> {
+    const fetch = this.clients.get(client);
+    this.clients.delete(client);
+    await fetch?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients.keys()].map((c) => this.close(c)));
   }
 
   private signer(secret: string): Webhook {

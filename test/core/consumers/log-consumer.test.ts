@@ -155,6 +155,33 @@ for (const driver of drivers) {
       expect((await new DbCursorStore(t.database.db).peek('test'))?.seq).toBe(b.at(-1)!.seq);
     });
 
+    it('prefetch: reads the next batch while one is handled, in order, once; a rewind meanwhile drops what was read ahead', async () => {
+      const seen: bigint[] = [];
+      const reads: bigint[] = [];
+      let hold: Promise<void> | null = null;
+      const db = t.database.db;
+      const c = consumer(
+        async ({ events }) => {
+          if (hold) await hold;
+          seen.push(...events.map((e) => e.seq));
+        },
+        { prefetch: true, readAfter: (after, limit) => (reads.push(after), eventsAfter(db, after, null, limit)) },
+      );
+      await waitFor(() => c.position !== null, 5000, 'cursor loaded');
+      let release!: () => void;
+      hold = new Promise<void>((r) => (release = r));
+      const a = await append(9);
+      // While the first batch is held, the second is already read (after its last seq).
+      await waitFor(() => reads.includes(a[2]!.seq), 5000, 'the batch after the first read ahead');
+      expect(seen).toEqual([]);
+      await c.rewind(a[0]!.seq); // replay from a[1]: what was read ahead must not be used
+      hold = null;
+      release();
+      await waitFor(() => seen.length === 3 + 8, 5000, 'the first batch, then a[1..8] after the rewind');
+      expect(seen).toEqual([...a.slice(0, 3), ...a.slice(1)].map((e) => e.seq));
+      expect((await new DbCursorStore(db).peek('test'))?.seq).toBe(a.at(-1)!.seq);
+    });
+
     it('never moves a saved cursor back within an epoch', async () => {
       const store = new DbCursorStore(t.database.db);
       const p = await store.load('x', async () => 10n);

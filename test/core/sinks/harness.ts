@@ -55,9 +55,9 @@ export function startSinkHarness(t: TestDb, over: Partial<SinkManagerDeps> = {},
   const clock = new ManualClock(Date.now());
   const bus = new LocalEventBus();
   const leases = new LocalLeases({ log, clock });
-  const fetch = createSafeFetch({ allowHosts: ['127.0.0.1'] });
+  const open = () => createSafeFetch({ allowHosts: ['127.0.0.1'], pipelining: over.maxInFlight });
   const policy = createHostPolicy(['127.0.0.1']);
-  const delivery = new SinkDelivery(t.database.db, new WebhookSender(fetch, clock, timeoutMs), policy, {
+  const delivery = new SinkDelivery(t.database.db, new WebhookSender(open, clock, timeoutMs), policy, {
     camera: async () => null,
     site: async () => null,
     mediaUrl: (m) => `http://127.0.0.1/media/${m.id}`,
@@ -92,7 +92,6 @@ export function startSinkHarness(t: TestDb, over: Partial<SinkManagerDeps> = {},
     async close() {
       await manager.close();
       await leases.close();
-      await fetch.close();
     },
   };
 }

@@ -2,8 +2,11 @@
  * The sink runner's state machine on both drivers, time moved by a ManualClock: a receiver that
  * keeps failing is retried with backoff until 24 h after the first failure, then the sink is
  * DISABLED with the reason; a receiver that hangs or closes the connection is a failure retried in
- * order; the delivery records stay bounded; deliverNow (the rules engine's port).
+ * order; the delivery records stay bounded; deliverNow (the rules engine's port); a healthy
+ * receiver gets several deliveries at once, pipelined in order on one connection.
  */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SINK_DELIVERIES_KEPT, listDeliveries, recordDeliveries, sinkById } from '../../../src/core/sinks/repo.ts';
 import { drivers, type TestDb } from '../../helpers/db.ts';
@@ -120,6 +123,41 @@ for (const driver of drivers) {
       rx.behave = () => 500;
       await expect(h.manager.deliverNow(sink.id, e!, 'rule_1_43')).rejects.toMatchObject({ code: 'VENDOR_UNAVAILABLE' });
       expect(await h.manager.lastDeliveredSeq(sink.id)).toBeLessThan(e!.seq); // the cursor did not move
+    });
+    it('a healthy receiver gets up to maxInFlight deliveries at once, pipelined in log order on one connection; the window opens one delivery at a time', async () => {
+      h = startSinkHarness(t, { maxInFlight: 4 });
+      // Answers at once for the first 3 requests (the window opens: 1, 2, 3, then 4); after that it
+      // answers only when 3 requests wait unanswered, or when all 9 arrived: a sink sending one at a
+      // time would never get an answer (the test times out).
+      const got: Array<{ seq: string; port: number; waiting: number }> = [];
+      const waiting: ServerResponse[] = [];
+      const answer = (res: ServerResponse) => res.writeHead(200).end('ok');
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          got.push({ seq: JSON.parse(Buffer.concat(chunks).toString('utf8')).data.seq, port: req.socket.remotePort ?? 0, waiting: waiting.length });
+          if (got.length <= 3) return answer(res);
+          waiting.push(res);
+          if (waiting.length >= 3 || got.length === 9) for (const w of waiting.splice(0)) answer(w);
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const { sink } = await h.manager.createWebhook({ name: 'pipelined', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+        await h.manager.start();
+        const first = await h.append(3);
+        await waitFor(() => got.length === 3, 10_000, 'the first three, one at a time');
+        const rest = await h.append(6);
+        await waitFor(() => got.length === 9, 10_000, 'all nine (several in flight at once)');
+        expect(got.map((g) => g.seq)).toEqual([...first, ...rest].map((e) => e.seq.toString())); // log order
+        expect(new Set(got.map((g) => g.port)).size).toBe(1); // one connection
+        expect(Math.max(...got.map((g) => g.waiting))).toBeGreaterThanOrEqual(2); // ≥ 3 under way at once
+        await waitFor(async () => (await h.manager.lastDeliveredSeq(sink.id)) === rest.at(-1)!.seq, 10_000, 'the cursor past all nine');
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
     });
   });
 }
