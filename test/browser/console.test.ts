@@ -278,20 +278,22 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     const row = page.locator('tr[data-rule="Gate opener"]');
     expect(await row.textContent()).toContain('PLATE_READ · camera North gate');
     expect(await row.textContent()).toContain(`trigger door_bell on ${vxgCam.name}`);
-    expect(await row.getByRole('checkbox', { name: 'Gate opener enabled' }).isChecked()).toBe(true);
+    expect(await row.getByRole('button', { name: 'Disable Gate opener' }).count()).toBe(1);
 
     await postPlate('RUL0001');
     const run = page.locator('.runs tr', { hasText: 'RUL0001' });
     await run.waitFor({ timeout: 30_000 });
     await expect.poll(() => run.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUCCEEDED');
     await axe('rules');
+    await page.evaluate(() => window.scrollTo(0, 0)); // the form's button scrolled the page
     await shot('rules');
     // The run links to its event.
     await run.getByRole('link', { name: /RUL0001/ }).click();
     await page.getByRole('heading', { name: /RUL0001/ }).waitFor();
     // Disable it from the list: the API says so.
     await page.goBack();
-    await page.getByRole('checkbox', { name: 'Gate opener enabled' }).uncheck();
+    await page.getByRole('button', { name: 'Disable Gate opener' }).click();
+    await page.getByRole('button', { name: 'Enable Gate opener' }).waitFor();
     await expect.poll(async () => (await admin('{ rules { name enabled } }')).data.rules.find((r: { name: string }) => r.name === 'Gate opener').enabled).toBe(false);
   }, 90_000);
 
@@ -320,6 +322,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await card.locator(`.deliveries tr[data-seq="${got?.seq}"]`, { hasText: 'DELIVERED' }).waitFor({ timeout: 15_000 });
     await card.locator('[data-state="ACTIVE"]').waitFor();
     await axe('sinks');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('sinks');
 
     await card.getByRole('button', { name: 'Pause' }).click();
@@ -328,6 +331,23 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await card.getByRole('button', { name: 'Resume' }).click();
     await card.locator('[data-state="ACTIVE"]').waitFor();
     await waitFor(() => receiver.requests.some((r) => JSON.stringify(r.body).includes('SNK0002')), 20_000, 'the delivery of SNK0002 after resume');
+
+    // Replay from the first read's seq: it is delivered again (same webhook-id).
+    const sent = () => receiver.requests.filter((r) => JSON.stringify(r.body).includes('SNK0001'));
+    await card.getByLabel('Replay from seq').fill(String(got?.seq));
+    await card.getByRole('button', { name: 'Replay' }).click();
+    await waitFor(() => sent().length >= 2, 20_000, 'SNK0001 delivered again after the replay');
+    expect(new Set(sent().map((r) => r.id)).size).toBe(1);
+
+    // Delete, confirmed in the browser's dialog: gone from the page and the API.
+    const replica = await admin('mutation($input: CreateWebhookSinkInput!) { createWebhookSink(input: $input) { sink { id } } }', { input: { name: 'Doomed', url: receiver.url } });
+    expect(replica.errors).toBeUndefined();
+    const doomed = page.locator('li.sink[data-sink="Doomed"]');
+    await doomed.waitFor({ timeout: 15_000 }); // the page polls
+    page.once('dialog', (d) => void d.accept());
+    await doomed.getByRole('button', { name: 'Delete' }).click();
+    await doomed.waitFor({ state: 'detached' });
+    expect((await admin('{ sinks { name } }')).data.sinks.map((x: { name: string }) => x.name)).toEqual(['Receiver']);
   }, 90_000);
 
   it('shows disk figures, edits retention and lists the audit entries of the rule and sink', async () => {
@@ -360,6 +380,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       expect(await entry.textContent()).toContain('operator');
     }
     await axe('admin');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('admin');
   }, 60_000);
 

@@ -158,7 +158,13 @@ function Retention() {
               <td>{i + 1}</td>
               {COLUMNS.map(([f, label]) => (
                 <td key={f}>
-                  <input aria-label={`Policy ${i + 1} ${label}`} value={r[f]} onChange={(e) => edit(i, f, e.target.value)} maxLength={2000} size={f === 'events' || f === 'media' ? 6 : 12} />
+                  <input
+                    aria-label={`Policy ${i + 1} ${label}`}
+                    value={r[f]}
+                    onChange={(e) => edit(i, f, e.target.value)}
+                    maxLength={2000}
+                    size={f === 'events' || f === 'media' ? 6 : f === 'kinds' ? 24 : 12}
+                  />
                 </td>
               ))}
               <td>

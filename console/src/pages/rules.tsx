@@ -114,12 +114,15 @@ function Rules() {
                 {r.origin === 'config' && <span className="muted"> (config)</span>}
               </td>
               <td>
-                <input
-                  type="checkbox"
-                  checked={r.enabled}
-                  aria-label={`${r.name} enabled`}
-                  onChange={(e) => void run(() => request(UpdateRuleDocument, { input: { id: r.id, enabled: e.target.checked } }))}
-                />
+                {r.enabled ? 'yes' : <span className="muted">no</span>}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`${r.enabled ? 'Disable' : 'Enable'} ${r.name}`}
+                  onClick={() => void run(() => request(UpdateRuleDocument, { input: { id: r.id, enabled: !r.enabled } }))}
+                >
+                  {r.enabled ? 'Disable' : 'Enable'}
+                </button>
               </td>
               <td>{describeFilter(r.when, names)}</td>
               <td>
