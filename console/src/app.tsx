@@ -89,7 +89,7 @@ function Shell({ viewer, onSignOut }: { viewer: ViewerInfo; onSignOut(): void })
         <span className="brand">Unified Surveillance</span>
         <nav aria-label="Pages">
           <ul>
-            {ROUTES.filter((r) => r.nav).map((r) => (
+            {ROUTES.filter((r) => r.nav && (!r.scope || viewer.scopes.includes(r.scope))).map((r) => (
               <li key={r.path}>
                 <Link to={r.path} aria-current={section === r.path ? 'page' : undefined}>
                   {r.nav}

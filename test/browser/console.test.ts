@@ -4,8 +4,10 @@
  * into the gate camera) and VXG (triggerable camera): sign in with a key, a live plate read with its
  * image, search it (exact and fuzzy), open it, play its video (hls.js reaches "playing"), trigger a
  * VXG event from Cameras and see it arrive on Live, pause/resume Live without a gap, an adapter's
- * status change shown live, add a plate to
- * a list and see the next read match, a read-only key sees no actions. Every page gets an axe check
+ * status change shown live, add a plate to a list and see the next read match, create a rule that
+ * triggers the VXG camera on a plate read and see its SUCCEEDED run, create a webhook sink to a
+ * local receiver (secret shown once, verified on the delivery; pause/resume), Admin's disk figures,
+ * retention edit and audit entries, a read-only key sees no actions and no Admin page. Every page gets an axe check
  * (no serious or critical violations) and a screenshot in test/browser/screenshots/ (git-ignored).
  * Skipped, saying so, where /usr/bin/chromium is not installed (`.ci/run` installs it).
  */
@@ -19,6 +21,7 @@ import { makeJpeg } from '@unified-surveillance/simulators/kit';
 import { CONSOLE_DIST } from '../../src/app.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -34,6 +37,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
   let t: TestApp;
   let ivms: IvmsSimulator;
   let vxg: VxgSimulator;
+  let receiver: WebhookReceiver;
   let browser: Browser;
   let page: Page;
   let plateEventSeq = 0;
@@ -87,6 +91,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     ivms = new IvmsSimulator({ seed: 'console' });
     vxg = new VxgSimulator({ seed: 'console' });
     await Promise.all([ivms.start(), vxg.start()]);
+    receiver = await WebhookReceiver.start();
     t = await startTestApp({
       config: {
         auth: {
@@ -102,6 +107,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
         ],
         sites: [{ id: 'gate', name: 'Gate', timezone: 'Europe/Prague' }],
         cameras: [{ id: 'gate-north', name: 'North gate', site: 'gate', sources: ['ff/default/GATE-NORTH', 'ivms/hq/1'] }],
+        outbound: { allowHosts: ['127.0.0.1'] }, // the webhook receiver of the Sinks test
       },
     });
     // The gate camera records once IVMS channel 1 is known (its source brings ARCHIVE_STREAM).
@@ -129,7 +135,7 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await Promise.all([ivms?.stop(), vxg?.stop()]);
+    await Promise.all([ivms?.stop(), vxg?.stop(), receiver?.close()]);
   });
 
   it('asks for a key, refuses a wrong one, then opens Live', async () => {
@@ -253,6 +259,131 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     expect(await page.locator('[data-list="Visitors"]').textContent()).toContain('courier');
   }, 60_000);
 
+  it('creates a rule that triggers the VXG camera on a plate read and shows its SUCCEEDED run', async () => {
+    const cams = await admin('{ cameras(first: 50) { edges { node { id name capabilities } } } }');
+    const vxgCam = cams.data.cameras.edges
+      .map((e: { node: { id: string; name: string; capabilities: string[] } }) => e.node)
+      .find((c: { capabilities: string[] }) => c.capabilities.includes('TRIGGER_EVENT'));
+    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('heading', { name: 'New rule' }).waitFor();
+    await page.getByLabel('Cameras').locator('option', { hasText: 'North gate' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Name', { exact: true }).fill('Gate opener');
+    await page.getByLabel('Cameras').selectOption({ label: 'North gate' });
+    await page.getByLabel('Kinds').selectOption('PLATE_READ');
+    await page.getByLabel('Do', { exact: true }).selectOption('trigger');
+    await page.getByLabel('On camera').selectOption(vxgCam.id);
+    await page.getByLabel('Event type').fill('door_bell');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('heading', { name: 'Runs of Gate opener' }).waitFor();
+    const row = page.locator('tr[data-rule="Gate opener"]');
+    expect(await row.textContent()).toContain('PLATE_READ · camera North gate');
+    expect(await row.textContent()).toContain(`trigger door_bell on ${vxgCam.name}`);
+    expect(await row.getByRole('button', { name: 'Disable Gate opener' }).count()).toBe(1);
+
+    await postPlate('RUL0001');
+    const run = page.locator('.runs tr', { hasText: 'RUL0001' });
+    await run.waitFor({ timeout: 30_000 });
+    await expect.poll(() => run.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUCCEEDED');
+    await axe('rules');
+    await page.evaluate(() => window.scrollTo(0, 0)); // the form's button scrolled the page
+    await shot('rules');
+    // The run links to its event.
+    await run.getByRole('link', { name: /RUL0001/ }).click();
+    await page.getByRole('heading', { name: /RUL0001/ }).waitFor();
+    // Disable it from the list: the API says so.
+    await page.goBack();
+    await page.getByRole('button', { name: 'Disable Gate opener' }).click();
+    await page.getByRole('button', { name: 'Enable Gate opener' }).waitFor();
+    await expect.poll(async () => (await admin('{ rules { name enabled } }')).data.rules.find((r: { name: string }) => r.name === 'Gate opener').enabled).toBe(false);
+  }, 90_000);
+
+  it('creates a webhook sink, shows its secret once, delivers to the receiver, pauses and resumes', async () => {
+    await page.getByRole('link', { name: 'Sinks' }).click();
+    await page.getByRole('heading', { name: 'New sink' }).waitFor();
+    await page.getByLabel('Kind', { exact: true }).selectOption('WEBHOOK');
+    await page.getByLabel('Name', { exact: true }).fill('Receiver');
+    await page.getByLabel(/^URL/).fill(receiver.url);
+    await page.getByLabel('Kinds').selectOption('PLATE_READ');
+    await page.getByRole('button', { name: 'Create sink' }).click();
+    const secretBox = page.getByRole('status').filter({ hasText: 'Signing secret of Receiver' });
+    await secretBox.getByText('you will not see it again').waitFor();
+    const secret = (await secretBox.locator('[data-secret]').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    receiver.setSecret(secret); // the receiver verifies deliveries with the secret the page showed
+    await secretBox.getByRole('button', { name: 'I have saved it' }).click();
+    await secretBox.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(secret);
+
+    const card = page.locator('li.sink[data-sink="Receiver"]');
+    await postPlate('SNK0001');
+    await waitFor(() => receiver.requests.some((r) => JSON.stringify(r.body).includes('SNK0001')), 20_000, 'the delivery of SNK0001');
+    const got = receiver.requests.find((r) => JSON.stringify(r.body).includes('SNK0001'));
+    expect(got?.verified).toBe(true);
+    await card.locator(`.deliveries tr[data-seq="${got?.seq}"]`, { hasText: 'DELIVERED' }).waitFor({ timeout: 15_000 });
+    await card.locator('[data-state="ACTIVE"]').waitFor();
+    await axe('sinks');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('sinks');
+
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await card.locator('[data-state="PAUSED"]').waitFor();
+    await postPlate('SNK0002');
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await card.locator('[data-state="ACTIVE"]').waitFor();
+    await waitFor(() => receiver.requests.some((r) => JSON.stringify(r.body).includes('SNK0002')), 20_000, 'the delivery of SNK0002 after resume');
+
+    // Replay from the first read's seq: it is delivered again (same webhook-id).
+    const sent = () => receiver.requests.filter((r) => JSON.stringify(r.body).includes('SNK0001'));
+    await card.getByLabel('Replay from seq').fill(String(got?.seq));
+    await card.getByRole('button', { name: 'Replay' }).click();
+    await waitFor(() => sent().length >= 2, 20_000, 'SNK0001 delivered again after the replay');
+    expect(new Set(sent().map((r) => r.id)).size).toBe(1);
+
+    // Delete, confirmed in the browser's dialog: gone from the page and the API.
+    const replica = await admin('mutation($input: CreateWebhookSinkInput!) { createWebhookSink(input: $input) { sink { id } } }', { input: { name: 'Doomed', url: receiver.url } });
+    expect(replica.errors).toBeUndefined();
+    const doomed = page.locator('li.sink[data-sink="Doomed"]');
+    await doomed.waitFor({ timeout: 15_000 }); // the page polls
+    page.once('dialog', (d) => void d.accept());
+    await doomed.getByRole('button', { name: 'Delete' }).click();
+    await doomed.waitFor({ state: 'detached' });
+    expect((await admin('{ sinks { name } }')).data.sinks.map((x: { name: string }) => x.name)).toEqual(['Receiver']);
+  }, 90_000);
+
+  it('shows disk figures, edits retention and lists the audit entries of the rule and sink', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Disk' }).waitFor();
+    const disk = page.locator('table.disk tbody tr');
+    await disk.first().waitFor();
+    expect(await disk.count()).toBeGreaterThanOrEqual(1);
+    expect(await disk.first().locator('td').nth(1).textContent()).toMatch(/^\d+(\.\d)? (KB|MB|GB|TB)$/);
+    await page.locator('table.usage tbody tr', { hasText: 'ff/default' }).first().waitFor();
+
+    await page.getByRole('button', { name: 'Add a policy' }).click();
+    await page.getByLabel('Policy 1 Kinds').fill('MOTION_STARTED, MOTION_ENDED');
+    await page.getByLabel('Policy 1 Keep events').fill('30d');
+    await page.getByLabel('Policy 1 Keep media').fill('7d');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const policies = (await admin('{ retentionPolicies { kinds events media } }')).data.retentionPolicies;
+    expect(policies).toEqual([{ kinds: ['MOTION_STARTED', 'MOTION_ENDED'], events: '30d', media: '7d' }]);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const audit = page.locator('table.audit');
+    await audit.locator('tr[data-action="setRetentionPolicies"]').first().waitFor();
+    for (const [action, name] of [
+      ['createRule', 'Gate opener'],
+      ['createWebhookSink', 'Receiver'],
+    ]) {
+      const entry = audit.locator(`tr[data-action="${action}"]`, { hasText: name });
+      await entry.waitFor();
+      expect(await entry.textContent()).toContain('operator');
+    }
+    await axe('admin');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('admin');
+  }, 60_000);
+
   it('hides what a read-only key may not do', async () => {
     const p = await (await browser.newContext()).newPage();
     try {
@@ -266,6 +397,13 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
       await p.getByRole('heading', { name: /Visitors/ }).waitFor();
       expect(await p.getByRole('button', { name: 'Add plate' }).count()).toBe(0);
       expect(await p.getByRole('button', { name: 'Create list' }).count()).toBe(0);
+      expect(await p.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+      await p.getByRole('link', { name: 'Rules' }).click();
+      await p.getByText('Rules and their runs need a key with the admin scope.').waitFor();
+      expect(await p.getByRole('button', { name: 'Create rule' }).count()).toBe(0);
+      await p.getByRole('link', { name: 'Sinks' }).click();
+      await p.getByText('Sinks need a key with the admin scope.').waitFor();
+      expect(await p.getByRole('button', { name: 'Create sink' }).count()).toBe(0);
     } finally {
       await p.close();
     }

@@ -28,8 +28,8 @@ describe('web console bundle', () => {
     expect(initial.filter((f) => /hls/.test(f))).toEqual([]);
     const initialBytes = initial.reduce((n, f) => n + gz(join(CONSOLE_DIST, f)), 0);
     const assets = readdirSync(join(CONSOLE_DIST, 'assets'));
-    const pages = assets.filter((f) => /^(live|events|event|cameras|adapters|lists)-.*\.js$/.test(f));
-    expect(pages.length).toBe(6); // each page is its own chunk
+    const pages = assets.filter((f) => /^(live|events|event|cameras|adapters|lists|rules|sinks|admin)-.*\.js$/.test(f));
+    expect(pages.length).toBe(9); // each page is its own chunk
     const largestPage = Math.max(...pages.map((f) => gz(join(CONSOLE_DIST, 'assets', f))));
     const shared = assets
       .filter((f) => f.endsWith('.js') && !pages.includes(f) && !/^hls-[\w-]{8}\.js$/.test(f) && !initial.includes(`assets/${f}`))

@@ -61,12 +61,46 @@ export type CreateEventInput = {
   type: string;
 };
 
+export type CreateMqttSinkInput = {
+  /** An EventFilter as JSON (kinds, adapters, instances, cameraIds, siteIds, vendorTypes, plate, plateListIds, plateFuzzy); absent: every event */
+  filter?: unknown;
+  /** Unique, 1..100 characters */
+  name: string;
+  /** 0, 1 or 2; with 1 and 2 an event counts as delivered when the broker acknowledges it */
+  qos?: number | null | undefined;
+  /** Topic template with {site}, {camera}, {kind}, {adapter} */
+  topic?: string | null | undefined;
+  /** mqtt:// or mqtts:// broker URL (user:password@ allowed), at most 2000 characters */
+  url: string;
+};
+
 export type CreatePlateListInput = {
   kind: PlateListKind;
   /** 0..3: 0 matches the plate and its OCR look-alikes; 1 also one edit (indexed); 2..3 scan the list at each read (small lists) */
   maxDistance?: number | null | undefined;
   /** Unique, 1..100 characters */
   name: string;
+};
+
+export type CreateRuleInput = {
+  /** 1..10 actions, run in order for each matching event */
+  actions: Array<RuleActionInput>;
+  /** 0..86400: per camera, by the events' occurredAt */
+  cooldownSec?: number | null | undefined;
+  enabled?: boolean | null | undefined;
+  /** Unique, 1..100 characters */
+  name: string;
+  /** Events the rule acts on (cameras, sites and plate lists must exist) */
+  when: EventFilter;
+};
+
+export type CreateWebhookSinkInput = {
+  /** An EventFilter as JSON (kinds, adapters, instances, cameraIds, siteIds, vendorTypes, plate, plateListIds, plateFuzzy); absent: every event */
+  filter?: unknown;
+  /** Unique, 1..100 characters */
+  name: string;
+  /** http(s) URL, at most 2000 characters; loopback/private hosts only with outbound.allowHosts */
+  url: string;
 };
 
 export type Direction =
@@ -172,6 +206,63 @@ export type RemovePlatesInput = {
   plates: Array<string>;
 };
 
+export type RetentionPolicyInput = {
+  /** Adapter types (`ff`) or instances (`ff/default`) */
+  adapters?: Array<string> | null | undefined;
+  /** Configured camera ids, internal ids or Camera ids */
+  cameraIds?: Array<string> | null | undefined;
+  /** A duration: whole hours or days, 1h..36500d (12h, 30d) */
+  events?: string | null | undefined;
+  /** EventKind names */
+  kinds?: Array<string> | null | undefined;
+  /** A duration, at most `events` */
+  media?: string | null | undefined;
+  /** Site ids (config `sites[].id`, or Site ids) */
+  siteIds?: Array<string> | null | undefined;
+};
+
+/** Exactly one of trigger, createEvent, sink. */
+export type RuleActionInput =
+  {   createEvent: RuleCameraActionInput; sink?: never; trigger?: never; }
+  |  { createEvent?: never;   /** Needs the sinks feature */
+  sink: RuleSinkActionInput; trigger?: never; }
+  |  { createEvent?: never; sink?: never;   trigger: RuleCameraActionInput; };
+
+export type RuleCameraActionInput = {
+  /** A camera having the capability (TRIGGER_EVENT for trigger, CREATE_EVENT for createEvent) on one of its sources */
+  cameraId: string | number;
+  /** A JSON object, at most 16384 bytes */
+  meta?: unknown;
+  /** The vendor's event type, 1..64 characters */
+  type: string;
+};
+
+export type RuleRunStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'SKIPPED'
+  | 'SUCCEEDED';
+
+export type RuleSinkActionInput = {
+  sinkId: string | number;
+};
+
+export type SinkDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'GAVE_UP';
+
+export type SinkKind =
+  | 'MQTT'
+  | 'WEBHOOK';
+
+/** ACTIVE delivering; FAILING retrying the oldest undelivered event with backoff; PAUSED by pauseSink; DISABLED after 24 h of failures or a 410 Gone (resumeSink restarts it) */
+export type SinkState =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'FAILING'
+  | 'PAUSED';
+
 export type StartStreamInput = {
   audio?: boolean | null | undefined;
   cameraId: string | number;
@@ -208,6 +299,16 @@ export type UnlinkCameraSourceInput = {
   cameraId: string | number;
   /** The source that becomes a camera of its own again (its old id) */
   source: CameraSourceInput;
+};
+
+/** Fields left out stay as they are. Enabling a disabled rule acts on events from then on. */
+export type UpdateRuleInput = {
+  actions?: Array<RuleActionInput> | null | undefined;
+  cooldownSec?: number | null | undefined;
+  enabled?: boolean | null | undefined;
+  id: string | number;
+  name?: string | null | undefined;
+  when?: EventFilter | null | undefined;
 };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -432,6 +533,134 @@ export type RemovePlatesMutationVariables = Exact<{
 
 export type RemovePlatesMutation = { removePlates: { id: string, size: number } };
 
+export type RuleRowFragment = { id: string, name: string, enabled: boolean, origin: string, when: unknown, cooldownSec: number, lastFiredAt: string | null, actions: Array<{ trigger: { cameraId: string, type: string, camera: { name: string } | null } | null, createEvent: { cameraId: string, type: string, camera: { name: string } | null } | null, sink: { sinkId: string } | null }> };
+
+export type RulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RulesQuery = { rules: Array<{ id: string, name: string, enabled: boolean, origin: string, when: unknown, cooldownSec: number, lastFiredAt: string | null, actions: Array<{ trigger: { cameraId: string, type: string, camera: { name: string } | null } | null, createEvent: { cameraId: string, type: string, camera: { name: string } | null } | null, sink: { sinkId: string } | null }> }> };
+
+export type RuleRunsQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RuleRunsQuery = { node:
+    | { id: string, runs: { edges: Array<{ node: { id: string, action: number, status: RuleRunStatus, attempts: number, error: string | null, at: string, nextAttemptAt: string | null, event:
+              | { id: string, seq: string, kind: EventKind }
+              | { plate: string, id: string, seq: string, kind: EventKind }
+              | { id: string, seq: string, kind: EventKind }
+              | { id: string, seq: string, kind: EventKind }
+              | { id: string, seq: string, kind: EventKind }
+             | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type RuleFormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RuleFormOptionsQuery = { cameras: { edges: Array<{ node: { id: string, key: string | null, name: string, capabilities: Array<Capability>, sources: Array<{ adapter: string, instance: string, vendorId: string }> } }> }, plateLists: Array<{ id: string, name: string, kind: PlateListKind }>, sinks: Array<{ id: string, name: string, kind: SinkKind }> };
+
+export type CreateRuleMutationVariables = Exact<{
+  input: CreateRuleInput;
+}>;
+
+
+export type CreateRuleMutation = { createRule: { id: string, name: string, enabled: boolean, origin: string, when: unknown, cooldownSec: number, lastFiredAt: string | null, actions: Array<{ trigger: { cameraId: string, type: string, camera: { name: string } | null } | null, createEvent: { cameraId: string, type: string, camera: { name: string } | null } | null, sink: { sinkId: string } | null }> } };
+
+export type UpdateRuleMutationVariables = Exact<{
+  input: UpdateRuleInput;
+}>;
+
+
+export type UpdateRuleMutation = { updateRule: { id: string, name: string, enabled: boolean, origin: string, when: unknown, cooldownSec: number, lastFiredAt: string | null, actions: Array<{ trigger: { cameraId: string, type: string, camera: { name: string } | null } | null, createEvent: { cameraId: string, type: string, camera: { name: string } | null } | null, sink: { sinkId: string } | null }> } };
+
+export type DeleteRuleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRuleMutation = { deleteRule: boolean };
+
+export type SinkRowFragment = { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } };
+
+export type SinksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SinksQuery = { sinks: Array<{ id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } }> };
+
+export type CreateWebhookSinkMutationVariables = Exact<{
+  input: CreateWebhookSinkInput;
+}>;
+
+
+export type CreateWebhookSinkMutation = { createWebhookSink: { secret: string, sink: { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } } } };
+
+export type CreateMqttSinkMutationVariables = Exact<{
+  input: CreateMqttSinkInput;
+}>;
+
+
+export type CreateMqttSinkMutation = { createMqttSink: { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } } };
+
+export type PauseSinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseSinkMutation = { pauseSink: { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } } };
+
+export type ResumeSinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeSinkMutation = { resumeSink: { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } } };
+
+export type ReplaySinkMutationVariables = Exact<{
+  id: string | number;
+  fromSeq: string;
+}>;
+
+
+export type ReplaySinkMutation = { replaySink: { id: string, name: string, kind: SinkKind, origin: string, url: string, topic: string | null, qos: number | null, filter: unknown, state: SinkState, lag: number, lastDeliveredSeq: string | null, lastError: string | null, createdAt: string, deliveries: { edges: Array<{ node: { messageId: string, seq: string, status: SinkDeliveryStatus, httpStatus: number | null, attempts: number, error: string | null, at: string } }> } } };
+
+export type DeleteSinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteSinkMutation = { deleteSink: boolean };
+
+export type RetentionPolicyRowFragment = { kinds: Array<string> | null, adapters: Array<string> | null, cameraIds: Array<string> | null, siteIds: Array<string> | null, events: string | null, media: string | null };
+
+export type RetentionPoliciesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RetentionPoliciesQuery = { retentionPolicies: Array<{ kinds: Array<string> | null, adapters: Array<string> | null, cameraIds: Array<string> | null, siteIds: Array<string> | null, events: string | null, media: string | null }> };
+
+export type SetRetentionPoliciesMutationVariables = Exact<{
+  input: Array<RetentionPolicyInput> | RetentionPolicyInput;
+}>;
+
+
+export type SetRetentionPoliciesMutation = { setRetentionPolicies: Array<{ kinds: Array<string> | null, adapters: Array<string> | null, cameraIds: Array<string> | null, siteIds: Array<string> | null, events: string | null, media: string | null }> };
+
+export type StorageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StorageQuery = { diskSpace: Array<{ path: string, freeBytes: number | null, totalBytes: number | null, minFreeBytes: number, mediaRefused: boolean, error: string | null }>, storageUsage: Array<{ adapter: string, instance: string, kind: string, events: number, mediaBytes: number }> };
+
+export type AuditLogQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { edges: Array<{ node: { id: string, at: string, keyId: string | null, action: string, args: unknown, outcome: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -512,6 +741,76 @@ export const AdapterRowFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AdapterRow"}) as unknown as TypedDocumentString<AdapterRowFragment, unknown>;
+export const RuleRowFragmentDoc = new TypedDocumentString(`
+    fragment RuleRow on Rule {
+  id
+  name
+  enabled
+  origin
+  when
+  cooldownSec
+  lastFiredAt
+  actions {
+    trigger {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    createEvent {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    sink {
+      sinkId
+    }
+  }
+}
+    `, {"fragmentName":"RuleRow"}) as unknown as TypedDocumentString<RuleRowFragment, unknown>;
+export const SinkRowFragmentDoc = new TypedDocumentString(`
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}
+    `, {"fragmentName":"SinkRow"}) as unknown as TypedDocumentString<SinkRowFragment, unknown>;
+export const RetentionPolicyRowFragmentDoc = new TypedDocumentString(`
+    fragment RetentionPolicyRow on RetentionPolicy {
+  kinds
+  adapters
+  cameraIds
+  siteIds
+  events
+  media
+}
+    `, {"fragmentName":"RetentionPolicyRow"}) as unknown as TypedDocumentString<RetentionPolicyRowFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -938,3 +1237,452 @@ export const RemovePlatesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RemovePlatesMutation, RemovePlatesMutationVariables>;
+export const RulesDocument = new TypedDocumentString(`
+    query Rules {
+  rules {
+    ...RuleRow
+  }
+}
+    fragment RuleRow on Rule {
+  id
+  name
+  enabled
+  origin
+  when
+  cooldownSec
+  lastFiredAt
+  actions {
+    trigger {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    createEvent {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    sink {
+      sinkId
+    }
+  }
+}`) as unknown as TypedDocumentString<RulesQuery, RulesQueryVariables>;
+export const RuleRunsDocument = new TypedDocumentString(`
+    query RuleRuns($id: ID!, $first: Int!, $after: String) {
+  node(id: $id) {
+    ... on Rule {
+      id
+      runs(first: $first, after: $after) {
+        edges {
+          node {
+            id
+            action
+            status
+            attempts
+            error
+            at
+            nextAttemptAt
+            event {
+              id
+              seq
+              kind
+              ... on PlateReadEvent {
+                plate
+              }
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RuleRunsQuery, RuleRunsQueryVariables>;
+export const RuleFormOptionsDocument = new TypedDocumentString(`
+    query RuleFormOptions {
+  cameras(first: 200) {
+    edges {
+      node {
+        id
+        key
+        name
+        capabilities
+        sources {
+          adapter
+          instance
+          vendorId
+        }
+      }
+    }
+  }
+  plateLists {
+    id
+    name
+    kind
+  }
+  sinks {
+    id
+    name
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<RuleFormOptionsQuery, RuleFormOptionsQueryVariables>;
+export const CreateRuleDocument = new TypedDocumentString(`
+    mutation CreateRule($input: CreateRuleInput!) {
+  createRule(input: $input) {
+    ...RuleRow
+  }
+}
+    fragment RuleRow on Rule {
+  id
+  name
+  enabled
+  origin
+  when
+  cooldownSec
+  lastFiredAt
+  actions {
+    trigger {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    createEvent {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    sink {
+      sinkId
+    }
+  }
+}`) as unknown as TypedDocumentString<CreateRuleMutation, CreateRuleMutationVariables>;
+export const UpdateRuleDocument = new TypedDocumentString(`
+    mutation UpdateRule($input: UpdateRuleInput!) {
+  updateRule(input: $input) {
+    ...RuleRow
+  }
+}
+    fragment RuleRow on Rule {
+  id
+  name
+  enabled
+  origin
+  when
+  cooldownSec
+  lastFiredAt
+  actions {
+    trigger {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    createEvent {
+      cameraId
+      type
+      camera {
+        name
+      }
+    }
+    sink {
+      sinkId
+    }
+  }
+}`) as unknown as TypedDocumentString<UpdateRuleMutation, UpdateRuleMutationVariables>;
+export const DeleteRuleDocument = new TypedDocumentString(`
+    mutation DeleteRule($id: ID!) {
+  deleteRule(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteRuleMutation, DeleteRuleMutationVariables>;
+export const SinksDocument = new TypedDocumentString(`
+    query Sinks {
+  sinks {
+    ...SinkRow
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<SinksQuery, SinksQueryVariables>;
+export const CreateWebhookSinkDocument = new TypedDocumentString(`
+    mutation CreateWebhookSink($input: CreateWebhookSinkInput!) {
+  createWebhookSink(input: $input) {
+    secret
+    sink {
+      ...SinkRow
+    }
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<CreateWebhookSinkMutation, CreateWebhookSinkMutationVariables>;
+export const CreateMqttSinkDocument = new TypedDocumentString(`
+    mutation CreateMqttSink($input: CreateMqttSinkInput!) {
+  createMqttSink(input: $input) {
+    ...SinkRow
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<CreateMqttSinkMutation, CreateMqttSinkMutationVariables>;
+export const PauseSinkDocument = new TypedDocumentString(`
+    mutation PauseSink($id: ID!) {
+  pauseSink(id: $id) {
+    ...SinkRow
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<PauseSinkMutation, PauseSinkMutationVariables>;
+export const ResumeSinkDocument = new TypedDocumentString(`
+    mutation ResumeSink($id: ID!) {
+  resumeSink(id: $id) {
+    ...SinkRow
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<ResumeSinkMutation, ResumeSinkMutationVariables>;
+export const ReplaySinkDocument = new TypedDocumentString(`
+    mutation ReplaySink($id: ID!, $fromSeq: String!) {
+  replaySink(id: $id, fromSeq: $fromSeq) {
+    ...SinkRow
+  }
+}
+    fragment SinkRow on Sink {
+  id
+  name
+  kind
+  origin
+  url
+  topic
+  qos
+  filter
+  state
+  lag
+  lastDeliveredSeq
+  lastError
+  createdAt
+  deliveries(first: 5) {
+    edges {
+      node {
+        messageId
+        seq
+        status
+        httpStatus
+        attempts
+        error
+        at
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<ReplaySinkMutation, ReplaySinkMutationVariables>;
+export const DeleteSinkDocument = new TypedDocumentString(`
+    mutation DeleteSink($id: ID!) {
+  deleteSink(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteSinkMutation, DeleteSinkMutationVariables>;
+export const RetentionPoliciesDocument = new TypedDocumentString(`
+    query RetentionPolicies {
+  retentionPolicies {
+    ...RetentionPolicyRow
+  }
+}
+    fragment RetentionPolicyRow on RetentionPolicy {
+  kinds
+  adapters
+  cameraIds
+  siteIds
+  events
+  media
+}`) as unknown as TypedDocumentString<RetentionPoliciesQuery, RetentionPoliciesQueryVariables>;
+export const SetRetentionPoliciesDocument = new TypedDocumentString(`
+    mutation SetRetentionPolicies($input: [RetentionPolicyInput!]!) {
+  setRetentionPolicies(input: $input) {
+    ...RetentionPolicyRow
+  }
+}
+    fragment RetentionPolicyRow on RetentionPolicy {
+  kinds
+  adapters
+  cameraIds
+  siteIds
+  events
+  media
+}`) as unknown as TypedDocumentString<SetRetentionPoliciesMutation, SetRetentionPoliciesMutationVariables>;
+export const StorageDocument = new TypedDocumentString(`
+    query Storage {
+  diskSpace {
+    path
+    freeBytes
+    totalBytes
+    minFreeBytes
+    mediaRefused
+    error
+  }
+  storageUsage {
+    adapter
+    instance
+    kind
+    events
+    mediaBytes
+  }
+}
+    `) as unknown as TypedDocumentString<StorageQuery, StorageQueryVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int!, $after: String) {
+  auditLog(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        at
+        keyId
+        action
+        args
+        outcome
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;

@@ -38,3 +38,16 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'ANALYTICS_ALERT',
   'CUSTOM',
 ];
+
+/** 1536 → "1.5 KB", null → "—" (binary units, one decimal). */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
+}
