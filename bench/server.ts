@@ -54,6 +54,13 @@ async function startApp() {
   const port = await app.listen();
   const tcpPort = (app.registry.find('ff', 'default')?.running as { tcpPort?: number } | null)?.tcpPort;
   const m = app.metrics;
+  // Every group-commit batch's insert latency (ms), as the writer observes it, for the retention bench.
+  const batchMs: number[] = [];
+  const observe = m.batchSeconds.observe.bind(m.batchSeconds);
+  m.batchSeconds.observe = ((...a: Parameters<typeof observe>) => {
+    if (typeof a[0] === 'number' && batchMs.length < 1_000_000) batchMs.push(a[0] * 1000);
+    return observe(...a);
+  }) as typeof observe;
   let fanoutEvents: StoredEvent[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -130,6 +137,8 @@ async function startApp() {
       },
       /** Group-commit batch latencies so far: the histogram's cumulative bucket counts (upper bound in s → count). */
       batchLatency: async () => (await m.batchSeconds.get()).values.filter((v) => v.metricName === 'db_batch_seconds_bucket').map((v) => ({ le: v.labels.le, count: v.value })),
+      /** The group-commit batch latencies (ms) observed since the last call, one per batch. */
+      takeBatchMs: async () => batchMs.splice(0),
       /** Loads the first `count` stored events for `fanout`; returns what the subscription selects. */
       fanoutPrepare: async (a: { count: number }) => {
         fanoutEvents = await eventsAfter(app.database.db, 0n, null, a.count);

@@ -295,6 +295,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // PGlite is one connection: the writer waits for a whole batch there, so batches stay small (≈ 10–40 ms).
     // On PostgreSQL the writer never waits on the pass's row locks: larger batches cost less per row.
     batchSize: database.kind === 'pglite' ? 200 : 1000,
+    ruleRunsRetainMs: options.config.ruleRunsRetainDays * 86_400_000,
     policies: async () => (await policiesInForce(db, options.config.retention)).policies,
   });
   // Rules: the service (GraphQL, config) and the engine (log consumer 'rules' under a lease), both

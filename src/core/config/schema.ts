@@ -160,6 +160,11 @@ export const configFileSchema = z
     retention: z.array(retentionPolicySchema).max(100).default([]),
     /** Seconds between the end of one retention pass and the start of the next (1..3600, default 60). */
     retentionIntervalSec: z.number().min(1).max(3600).default(60),
+    /**
+     * Days a rule run (Rule.runs, rule_runs) is kept after its last change; older ones, except PENDING
+     * retries, are deleted by the retention pass. At least 2: cooldown (≤ 1 day) reads recent runs.
+     */
+    ruleRunsRetainDays: z.number().int().min(2).max(36_500).default(90),
     rules: z.array(ruleEntrySchema).max(1000).default([]),
     sinks: z.array(sinkEntrySchema).max(100).default([]),
     outbound: z

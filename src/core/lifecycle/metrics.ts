@@ -13,6 +13,7 @@ export function createRetentionMetrics(registry: Registry) {
       labelNames: ['policy', 'what'],
       registers: [registry],
     }),
+    ruleRunsDeleted: new Counter({ name: 'retention_rule_runs_deleted_total', help: 'Rule runs (rule_runs) deleted past ruleRunsRetainDays', registers: [registry] }),
     passSeconds: new Histogram({ name: 'retention_pass_seconds', help: 'Duration of one retention pass', buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600], registers: [registry] }),
     passFailures: new Counter({ name: 'retention_pass_failures_total', help: 'Retention passes that failed (retried at the next interval)', registers: [registry] }),
     segmentsReclaimed: new Counter({ name: 'media_segments_reclaimed_total', help: 'Media segment files deleted because no media row references them', registers: [registry] }),

@@ -1,7 +1,8 @@
 /**
  * One retention pass: for each policy in force (first match wins), delete its expired events, then
  * expire its media, in bounded batches (event-deletion.ts, media-expiry.ts), each its own short
- * transaction; then reclaim dead segment files. Ages are measured from occurredAt against the
+ * transaction; then prune the rules' runs older than `ruleRunsRetainMs` (rule-runs-prune.ts); then
+ * reclaim dead segment files. Ages are measured from occurredAt against the
  * injected clock. An aborted signal (the lease lost, the server stopping) ends the pass between
  * batches: every batch is whole, and the next pass (here or on the instance that took the lease)
  * continues where the log says.
@@ -17,6 +18,7 @@ import type { DeletedMedia } from './media-orphans.ts';
 import type { RetentionMetrics } from './metrics.ts';
 import { decidingConditions } from './policy-match.ts';
 import type { RetentionPolicy } from './policy.ts';
+import { pruneRuleRunsBatch } from './rule-runs-prune.ts';
 import { reclaimSegments } from './segment-reclaimer.ts';
 
 export interface PassDeps {
@@ -29,6 +31,8 @@ export interface PassDeps {
   policies: () => Promise<RetentionPolicy[]>;
   /** Events per transaction (default 1000). */
   batchSize?: number;
+  /** rule_runs whose last change is older than this are deleted (config ruleRunsRetainDays); absent: kept. */
+  ruleRunsRetainMs?: number;
   /** A segment without live rows is deleted once unwritten for this long (default 10 min). */
   segmentGraceMs?: number;
   /** After each batch committed (tests interrupt here). */
@@ -41,13 +45,15 @@ export interface PassReport {
   mediaDeleted: number;
   bytesDeleted: number;
   segmentsDeleted: number;
+  /** rule_runs rows deleted. */
+  ruleRuns: number;
   /** false: the signal aborted it before the end. */
   complete: boolean;
 }
 
 export async function runRetentionPass(deps: PassDeps, signal: AbortSignal): Promise<PassReport> {
   const started = performance.now();
-  const report: PassReport = { events: 0, mediaExpired: 0, mediaDeleted: 0, bytesDeleted: 0, segmentsDeleted: 0, complete: false };
+  const report: PassReport = { events: 0, mediaExpired: 0, mediaDeleted: 0, bytesDeleted: 0, segmentsDeleted: 0, ruleRuns: 0, complete: false };
   const policies = await deps.policies();
   const deciding = await decidingConditions(deps.db, policies);
   const limit = deps.batchSize ?? 1000;
@@ -93,6 +99,14 @@ export async function runRetentionPass(deps: PassDeps, signal: AbortSignal): Pro
           gone(r.media);
         },
       );
+    }
+  }
+  if (deps.ruleRunsRetainMs != null) {
+    const olderThan = new Date(deps.clock.nowMs() - deps.ruleRunsRetainMs);
+    for (let n = limit; n === limit && !signal.aborted; ) {
+      n = await pruneRuleRunsBatch(deps.db, olderThan, limit);
+      report.ruleRuns += n;
+      deps.metrics.ruleRunsDeleted.inc(n);
     }
   }
   if (!signal.aborted) {

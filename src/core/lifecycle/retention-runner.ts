@@ -46,7 +46,7 @@ export class RetentionRunner {
         const r = await runRetentionPass(this.o, signal);
         this.passes++;
         this.lastReport = r;
-        if (r.events || r.mediaExpired || r.segmentsDeleted) this.o.log.info(r, 'retention pass');
+        if (r.events || r.mediaExpired || r.segmentsDeleted || r.ruleRuns) this.o.log.info(r, 'retention pass');
         for (const fn of this.listeners) fn(r);
       } catch (err) {
         this.o.metrics.passFailures.inc();
