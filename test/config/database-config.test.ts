@@ -30,9 +30,7 @@ describe('database.pglite', () => {
   });
 
   it('refuses a value that is not a number, showing it', () => {
-    expect(problemsOf(() => validateConfig({ database: { pglite: { sharedBuffersMb: '${SB}' } } }, { SB: '16MB' }))).toEqual([
-      'database.pglite.sharedBuffersMb: expected a number, got "16MB"',
-    ]);
+    expect(problemsOf(() => validateConfig({ database: { pglite: { sharedBuffersMb: '${SB}' } } }, { SB: '16MB' }))).toEqual(['database.pglite.sharedBuffersMb: expected a number, got "16MB"']);
   });
 
   it('refuses an unknown key, naming it', () => {

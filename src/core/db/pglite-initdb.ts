@@ -31,7 +31,11 @@ export function needsInitdb(dir: string): boolean {
 /** Runs PGlite's initdb for `dir` in a child process; rejects with the child's stderr when it fails. */
 export async function initPgliteDirInChild(dir: string, startParams: string[]): Promise<void> {
   // The child imports PGlite's ESM build by URL (its cwd may be anywhere), found with require (which every loader supports).
-  const url = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite').replace(/\.cjs$/, '.js')).href;
+  const url = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('@electric-sql/pglite')
+      .replace(/\.cjs$/, '.js'),
+  ).href;
   const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, JSON.stringify({ url, dir, startParams })], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: INITDB_TIMEOUT_MS,

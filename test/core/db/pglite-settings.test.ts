@@ -16,14 +16,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('PGlite settings', () => {
   it('become -c start parameters', () => {
-    expect(pgliteSettingParams({ sharedBuffersMb: 16, workMemMb: 4, maintenanceWorkMemMb: 32 })).toEqual([
-      '-c',
-      'shared_buffers=16MB',
-      '-c',
-      'work_mem=4MB',
-      '-c',
-      'maintenance_work_mem=32MB',
-    ]);
+    expect(pgliteSettingParams({ sharedBuffersMb: 16, workMemMb: 4, maintenanceWorkMemMb: 32 })).toEqual(['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=32MB']);
   });
 
   it('apply to a new data directory, created before it is opened', { timeout: 180_000 }, async () => {
