@@ -2,12 +2,16 @@
  * 6. Memory with 1,000 idle subscribers: server RSS once 1,000 graphql-ws connections (one
  * `events` subscription each, LIVE_QUERY) are open and have been idle for 3 s. For reference the
  * same server's RSS before any subscriber connected is shown in the floor column (no ratio).
+ * Then the embedded default: `npm start` (PGlite) idle RSS against a bare PGlite instance with the
+ * same settings in the same run (lib/rss.ts), one after the other so they do not share the CPUs.
  */
 import type { Benchmark, BenchContext } from './lib/context.ts';
 import { LIVE_QUERY, startClients, startServer } from './lib/context.ts';
 import { log, scaled, sleep, until } from './lib/env.ts';
 import type { ResultRow } from './lib/report.ts';
 import { fmt, mb } from './lib/stats.ts';
+import { barePgliteIdleRss, npmStartIdleRss } from './lib/rss.ts';
+import { DEFAULT_PGLITE_SETTINGS } from '../src/core/db/pglite-settings.ts';
 
 interface Mem {
   rss: number;
@@ -16,7 +20,30 @@ interface Mem {
   arrayBuffers: number;
 }
 
+const IDLE_MS = 3000;
+
+async function embeddedDefault(): Promise<ResultRow> {
+  log(`idle-memory: npm start (embedded PGlite, ${JSON.stringify(DEFAULT_PGLITE_SETTINGS)}) vs a bare PGlite with the same settings`);
+  const ours = await npmStartIdleRss(IDLE_MS);
+  const bare = await barePgliteIdleRss(IDLE_MS);
+  const r = ours / bare;
+  log(`  npm start idle RSS ${mb(ours)}; bare PGlite ${mb(bare)}; ratio ${fmt(r, 2)}× (target ≤ 1.1×)`);
+  return {
+    benchmark: 'npm start idle RSS (embedded PGlite)',
+    ours: `${mb(ours)} RSS`,
+    floor: `${mb(bare)} bare PGlite`,
+    ratio: `${fmt(r, 2)}×`,
+    target: '≤ 1.1× bare PGlite',
+    pass: r <= 1.1,
+    values: { npmStartRss: ours, barePgliteRss: bare, ratio: r, settings: DEFAULT_PGLITE_SETTINGS, idleMs: IDLE_MS },
+  };
+}
+
 async function run(ctx: BenchContext): Promise<ResultRow[]> {
+  return [...(await subscribers(ctx)), await embeddedDefault()];
+}
+
+async function subscribers(ctx: BenchContext): Promise<ResultRow[]> {
   const count = scaled(1000, 10);
   log(`idle-memory: ${fmt(count)} graphql-ws subscriptions, then 3 s idle`);
   const clients = await startClients();

@@ -35,7 +35,7 @@ const TARGETS: Record<string, string> = {
   latency: 'p50 ≤ 10 ms, p99 ≤ 50 ms',
   history: 'p99 ≤ 20 ms',
   'rules-latency': 'p99 ≤ 100 ms',
-  'idle-memory': '≤ 300 MB RSS',
+  'idle-memory': '≤ 300 MB RSS; npm start ≤ 1.1× bare PGlite',
   retention: '≥ 0.8× ingest during a pass; writer wait ≤ +100 ms (max with the pass vs without)',
   sinks: 'delivery ≥ 0.5× bare undici loop; ingest with 5 sinks ≥ 0.8× none',
 };

@@ -3,7 +3,7 @@
  * commands over IPC (see lib/child.ts).
  *   app         the real app (createApp): PostgreSQL from BENCH_DB_URL, else PGlite; FF instance
  *               `default` with a TCP listener on an ephemeral port.
- *   floor-tcp   bare TCP → JSON.parse → batched INSERT into BENCH_DB_URL (lib/floors.ts)
+ *   floor-tcp   bare TCP lines → JSON.parse → INSERT … ON CONFLICT DO NOTHING (≤ 500) into BENCH_DB_URL → ws broadcast (lib/floors.ts)
  *   floor-http  bare node:http + busboy
  *   floor-ws    bare ws broadcast, plus the bare TCP → ws pipeline
  */
@@ -21,7 +21,7 @@ import { validateConfig } from '../src/core/config/load.ts';
 import { eventsAfter } from '../src/core/db/event-repo.ts';
 import { normalizePlate, type StoredEvent } from '../src/core/events/model.ts';
 import { failChild, serveChild } from './lib/child.ts';
-import { multipartFloor, tcpToDbFloor, wsFloor } from './lib/floors.ts';
+import { multipartFloor, tcpIngestFloor, wsFloor } from './lib/floors.ts';
 import { pump } from './lib/pump.ts';
 import { Registry } from 'prom-client';
 import { runRetentionPass } from '../src/core/lifecycle/retention-pass.ts';
@@ -42,7 +42,13 @@ async function startApp() {
   // 100+ subscriber sockets come from one address with no API keys: above the default wsMaxSocketsPerKey (32).
   // Sinks (bench/sinks.ts) deliver to a receiver on 127.0.0.1.
   const config = validateConfig(
-    { adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }], limits: { wsMaxSocketsPerKey: 10_000 }, outbound: { allowHosts: ['127.0.0.1'] } },
+    {
+      adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }],
+      limits: { wsMaxSocketsPerKey: 10_000 },
+      outbound: { allowHosts: ['127.0.0.1'] },
+      // BENCH_PGLITE_SHARED_BUFFERS_MB: the embedded database's shared_buffers, to compare with the default.
+      database: process.env.BENCH_PGLITE_SHARED_BUFFERS_MB ? { pglite: { sharedBuffersMb: process.env.BENCH_PGLITE_SHARED_BUFFERS_MB } } : undefined,
+    },
     process.env,
   );
   const level = process.env.BENCH_LOG_LEVEL ?? 'error';
@@ -164,7 +170,7 @@ async function startApp() {
 async function main() {
   const role = process.argv[2];
   const dbUrl = process.env.BENCH_DB_URL ?? '';
-  const s = role === 'app' ? await startApp() : role === 'floor-tcp' ? await tcpToDbFloor(dbUrl) : role === 'floor-http' ? await multipartFloor() : role === 'floor-ws' ? await wsFloor() : null;
+  const s = role === 'app' ? await startApp() : role === 'floor-tcp' ? await tcpIngestFloor(dbUrl) : role === 'floor-http' ? await multipartFloor() : role === 'floor-ws' ? await wsFloor() : null;
   if (!s) throw new Error(`unknown role ${role}: app | floor-tcp | floor-http | floor-ws`);
   serveChild({ ...s.info, pid: process.pid }, { memory, ...s.handlers }, s.close);
 }

@@ -13,7 +13,6 @@ import { openDatabase, pgliteDirFor, type Database } from './core/db/client.ts';
 import type { LeaseHandle, Leases } from './core/cluster/lease.ts';
 import { createMetrics, type Metrics } from './core/ops/metrics.ts';
 import { LocalEventBus, type EventBus } from './core/events/bus.ts';
-import { RedisEventBus } from './core/events/redis-bus.ts';
 import { EventWriter } from './core/events/writer.ts';
 import { EventSpool } from './core/events/spool.ts';
 import { lockDataDir } from './core/ops/data-dir-lock.ts';
@@ -147,7 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (retentionProblems.length) throw new ConfigError(retentionProblems.map((p) => p.message));
 
   const dataDirLock = lockDataDir(options.env.dataDir); // one process per DATA_DIR (spool, PGlite)
-  const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir) }));
+  const database = options.database ?? (await openDatabase({ url: options.env.databaseUrl, pgliteDir: pgliteDirFor(options.env.dataDir), pglite: options.config.database.pglite }));
   const { db } = database;
   // Config `sites:` and `cameras:` made true in the store before anything reads cameras (idempotent).
   await applyCameraConfig(db, { sites: options.config.sites, cameras: options.config.cameras });
@@ -166,7 +165,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     onChange: (name, held) => metrics.leaseHeld.set({ lease: name }, held ? 1 : 0),
     clock,
   });
-  const bus: EventBus = options.env.redisUrl ? await RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics }) : new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
+  // ioredis is loaded only with REDIS_URL (≈ 10 MB RSS otherwise held for nothing).
+  const redisBus = options.env.redisUrl ? await (await import('./core/events/redis-bus.ts')).RedisEventBus.start({ url: options.env.redisUrl, db, log, metrics }) : null;
+  const bus: EventBus = redisBus ?? new LocalEventBus((err) => log.error({ err }, 'event bus listener failed'));
   if (options.env.redisUrl && database.kind === 'pglite') log.warn('REDIS_URL is set but the database is embedded PGlite: several instances need one shared PostgreSQL (DATABASE_URL)');
   const cameraCache = new CameraCache();
   // TCP events wait out a database outage here (fsynced), replayed when it answers again.
@@ -261,7 +262,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     delivery: sinkDelivery,
     policy: sinkPolicy,
     expand: (f) => expandEventFilter(db, sinkLinks, f),
-    changes: bus instanceof RedisEventBus ? bus.changes('sinks') : undefined,
+    changes: redisBus ? redisBus.changes('sinks') : undefined,
     maxInFlight: outbound.sinkMaxInFlight,
   });
   await sinks.applyConfig(options.config.sinks);
@@ -300,7 +301,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   // Rules: the service (GraphQL, config) and the engine (log consumer 'rules' under a lease), both
   // acting through the services' capability dispatch (a linked camera: its first capable source).
-  const ruleChanges = bus instanceof RedisEventBus ? bus.changes('rules') : undefined;
+  const ruleChanges = redisBus ? redisBus.changes('rules') : undefined;
   const executors = actionExecutors({
     cameraById: (id) => lateServices().cameraById(id),
     sourceFor: (camera, cap) => lateServices().sourceFor(camera, cap),
@@ -329,10 +330,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxConcurrentReplays: options.config.limits.maxConcurrentReplays,
     streams,
     deviceCacheMs: options.config.cluster.deviceCacheSec * 1000,
-    cameraChanges: bus instanceof RedisEventBus ? bus.changes('cameras') : undefined,
+    cameraChanges: redisBus ? redisBus.changes('cameras') : undefined,
     siteZones,
     plateLists,
-    plateListChanges: bus instanceof RedisEventBus ? bus.changes('plate-lists') : undefined,
+    plateListChanges: redisBus ? redisBus.changes('plate-lists') : undefined,
     exports: dataExports,
     disk,
     lifecycle: createLifecycleServices({ db, media, configPolicies: options.config.retention, knownKinds }),
@@ -417,7 +418,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         // Not a readiness condition: below the watermark ingest still works (events without images).
         disk: disk.describe(),
         // Not a readiness condition: without Redis, events from other instances come from the log, up to a second late.
-        bus: bus instanceof RedisEventBus ? (bus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
+        bus: redisBus ? (redisBus.connected ? 'redis' : 'redis unreachable (reading the log)') : 'local',
       };
       return { ready: dbOk && adapters.ok && streams.resumed, checks };
     },

@@ -40,6 +40,8 @@ export async function startServer(ctx: BenchContext, role: string, dbPrefix: str
     const server = await startChild<ServerInfo>('server.ts', [role], {
       name: role,
       profile: true,
+      // PGlite's initdb and the migrations take tens of seconds on a busy small machine.
+      readyTimeoutMs: 180_000,
       env: { BENCH_DB_URL: env.BENCH_DB_URL ?? db?.url ?? '', ...env },
     });
     return {

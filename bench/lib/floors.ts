@@ -1,7 +1,8 @@
 /**
  * Bare floors, each the least a server must do for the same work, run in a child process like ours:
- * - tcpToDb: TCP split (the same JsonObjectFramer) → JSON.parse → single-flight batched multi-row
- *   INSERT (postgres.js `sql(rows)`, ≤1000 rows) of the same columns into the app's `events` table;
+ * - tcpIngest: the bare pipeline of issue 19: TCP split lines → JSON.parse → one multi-row
+ *   INSERT … ON CONFLICT DO NOTHING of (dedupe key, kind, camera, plate, occurred_at, raw jsonb) per
+ *   ≤ 500 events (single flight) → after its commit, a ws broadcast of each event to the subscribers;
  * - multipart: node:http + @fastify/busboy parse of the body, 200 after parsing, nothing stored;
  * - wsBroadcast: a `ws` server; fan-out sends one JSON string per event to every socket, and a TCP
  *   listener (split → JSON.parse → broadcast) is the bare ingest → subscriber pipeline.
@@ -20,97 +21,92 @@ const listen = (server: net.Server | http.Server) => new Promise<number>((r) => 
 // biome-ignore lint/suspicious/noExplicitAny: decoded FF JSON, read field by field like a minimal ingest would
 type J = Record<string, any>;
 
-/** The row a minimal FF ingest would store, with the columns our writer fills. */
-function toRow(j: J) {
-  const dev = String(j.sensorProviderID ?? '');
-  const plate = String(j.plateUTF8 ?? j.plateText ?? '');
-  const norm = plate.toUpperCase().replace(/[\s-]/g, '');
-  const trackId = `${dev}:${j.carID}`;
-  const vi = j.vehicle_info ?? {};
-  return {
-    type_name: 'FfPlateEvent',
-    kind: 'PLATE_READ',
-    vendor_type: String(j.carState),
-    occurred_at: new Date(Number(j.capture_timestamp)),
-    received_at: new Date(),
-    adapter: 'ff',
-    instance: 'default',
-    camera_id: `ff/default/${dev}`,
-    dedupe_key: `${dev}|${j.carID}|${j.carState}|${j.capture_timestamp}|${norm}|${j.carMoveDirection}|${j.roiID}`,
-    plate_normalized: norm,
-    track_id: trackId,
-    plate: JSON.stringify({
-      plate,
-      plateNormalized: norm,
-      country: j.plateCountry,
-      region: j.plateRegion,
-      confidence: Number(j.plateConfidence),
-      direction: j.carMoveDirection,
-      phase: j.carState,
-      trackId,
-      vehicle: { type: vi.type, color: vi.color, make: vi.brand, model: vi.model },
-    }),
-    analytics: null,
-    data: JSON.stringify({
-      deviceId: dev,
-      carId: j.carID,
-      roiId: j.roiID,
-      packetCounter: j.packetCounter,
-      plateList: j.plateList,
-      plateListMode: j.plateListMode,
-      plateListDescription: j.plateListDescription,
-      plateCoordinates: j.plateCoordinates,
-      plateCoordinatesRelative: j.plateCoordinatesRelative,
-      plateRegionCode: j.plateRegionCode,
-      plateIso31662: j['plateISO3166-2'],
-      geotag: j.geotag,
-      geoTarget: j.GEOtarget,
-      vehicleView: vi.view,
-      mmrConfidence: vi.confidenceMMR,
-      colorConfidence: vi.confidenceColor,
-      deviceSerial: j.camera_info?.SerialNumber,
-      deviceModel: j.camera_info?.ProdShortName,
-      profileId: j.profileID,
-      imagesUri: j.imagesURI,
-      localDatetime: j.datetime,
-    }),
-    raw: JSON.stringify(j),
-    media: '[]',
+/** The floor's table: the six columns of the bare pipeline, the dedupe key its primary key. */
+const FLOOR_TABLE = `create table if not exists floor_events (
+  dedupe_key text primary key, kind text not null, camera text not null, plate text, occurred_at timestamptz not null, raw jsonb not null)`;
+const FLOOR_BATCH = 500;
+
+/** Splits a byte stream into lines (LF or CRLF); a line is decoded once it is complete. */
+function lineSplitter(onLine: (line: string) => void) {
+  let rest: Buffer | null = null;
+  return (chunk: Buffer) => {
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > start) onLine(buf.toString('utf8', start, end));
+      start = nl + 1;
+    }
+    rest = start < buf.length ? buf.subarray(start) : null;
   };
 }
 
-export async function tcpToDbFloor(dbUrl: string) {
+export async function tcpIngestFloor(dbUrl: string) {
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
-  let queue: ReturnType<typeof toRow>[] = [];
+  await sql.unsafe(FLOOR_TABLE);
+  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  const clients = new Set<WebSocket>();
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', () => undefined);
+  });
+  type Row = { dedupe_key: string; kind: string; camera: string; plate: string; occurred_at: Date; raw: string };
+  let queue: Row[] = [];
   let running = false;
-  let scheduled = false;
   let failures = 0;
+  let seq = 0;
   const run = async () => {
-    scheduled = false;
     running = true;
     while (queue.length) {
-      const batch = queue.length <= 1000 ? queue : queue.slice(0, 1000);
-      queue = queue.length <= 1000 ? [] : queue.slice(1000);
-      await sql`insert into events ${sql(batch)}`.catch(() => void failures++);
+      const batch = queue.slice(0, FLOOR_BATCH);
+      queue = queue.slice(batch.length);
+      try {
+        await sql`insert into floor_events ${sql(batch, 'dedupe_key', 'kind', 'camera', 'plate', 'occurred_at', 'raw')} on conflict do nothing`;
+      } catch {
+        failures++;
+        continue;
+      }
+      for (const r of batch) {
+        const text = JSON.stringify({ id: '1', type: 'next', payload: { data: { events: { seq: String(++seq), kind: r.kind, occurredAt: r.occurred_at.toISOString(), plate: r.plate } } } });
+        for (const c of clients) c.send(text);
+      }
     }
     running = false;
   };
-  const server = net.createServer((socket) => {
-    const framer = new JsonObjectFramer({ maxObjectBytes: 8 * 1024 * 1024 });
+  const tcp = net.createServer((socket) => {
+    const split = lineSplitter((line) => {
+      const j = JSON.parse(line) as J;
+      const dev = String(j.sensorProviderID ?? '');
+      const plate = String(j.plateUTF8 ?? j.plateText ?? '');
+      queue.push({
+        dedupe_key: `${dev}|${j.carID}|${j.carState}|${j.capture_timestamp}|${plate}|${j.carMoveDirection}|${j.roiID}`,
+        kind: 'PLATE_READ',
+        camera: `ff/default/${dev}`,
+        plate,
+        occurred_at: new Date(Number(j.capture_timestamp)),
+        raw: line,
+      });
+    });
     socket.on('data', (chunk: Buffer) => {
-      for (const o of framer.push(chunk)) if (o.type === 'object') queue.push(toRow(JSON.parse(o.text)));
-      if (!running && !scheduled && queue.length) {
-        scheduled = true;
-        setImmediate(run);
-      }
+      split(chunk);
+      if (!running && queue.length) void run();
     });
     socket.on('error', () => undefined);
   });
-  const tcpPort = await listen(server);
+  const [port, tcpPort] = [await listen(server), await listen(tcp)];
   return {
-    info: { tcpPort },
-    handlers: { stats: () => ({ failures, queued: queue.length }) },
+    info: { port, tcpPort },
+    handlers: {
+      stats: async () => {
+        const [r] = await sql`select count(*)::int as n from floor_events`;
+        return { failures, queued: queue.length, rows: r.n as number, subscribers: clients.size };
+      },
+    },
     close: async () => {
+      for (const c of clients) c.terminate();
+      tcp.close();
       server.close();
       await sql.end({ timeout: 2 });
     },

@@ -1,6 +1,7 @@
 /** The config file's shape (adapter entries are validated against each adapter's own schema). */
 import { z } from 'zod';
 import { createHostPolicy } from '../http/safe-fetch.ts';
+import { pgliteSettingsSchema } from '../db/pglite-settings.ts';
 
 export const SCOPES = ['events:read', 'events:write', 'streams', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -301,6 +302,13 @@ export const configFileSchema = z
         maxEvents: z.number().int().min(1).max(1_000_000).default(10_000),
         /** Most image bytes in one export; more → BAD_USER_INPUT. */
         maxBytes: z.number().int().min(1_048_576).max(68_719_476_736).default(1_073_741_824),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        /** The embedded PGlite (no DATABASE_URL): its memory settings, chosen by default for a small footprint. */
+        pglite: pgliteSettingsSchema.prefault({}),
       })
       .strict()
       .prefault({}),

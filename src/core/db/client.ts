@@ -11,6 +11,8 @@ import * as schema from './schema.ts';
 import { LocalLeases, type Leases, type LeasesOptions } from '../cluster/lease.ts';
 import { PgLeases } from '../cluster/pg-leases.ts';
 import { openPgLockSession } from '../cluster/pg-lock-session.ts';
+import { initPgliteDirInChild, needsInitdb } from './pglite-initdb.ts';
+import { DEFAULT_PGLITE_SETTINGS, pgliteSettingParams, type PgliteSettings } from './pglite-settings.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -36,21 +38,28 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string;
   /** A PGlite data directory dump (`dumpDataDir`) to start from instead of running initdb: tests copy one migrated template. */
   pgliteLoadDataDir?: Blob;
+  /** PGlite memory settings (config `database.pglite`); default the small-footprint ones. */
+  pglite?: PgliteSettings;
   /** postgres.js pool size. */
   maxConnections?: number;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.maxConnections ?? 10);
-  return openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteLoadDataDir);
+  return openPglite(opts.pgliteDir ?? 'memory://', opts.pglite ?? DEFAULT_PGLITE_SETTINGS, opts.pgliteLoadDataDir);
 }
 
-async function openPglite(dir: string, loadDataDir?: Blob): Promise<Database> {
+async function openPglite(dir: string, settings: PgliteSettings, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir, loadDataDir ? { loadDataDir } : {});
+  const startParams = [...PGlite.defaultStartParams, ...pgliteSettingParams(settings)];
+  if (!dir.startsWith('memory://')) {
+    mkdirSync(dir, { recursive: true });
+    // A new directory: initdb in a child, so its memory is not kept by this process (pglite-initdb.ts).
+    if (!loadDataDir && needsInitdb(dir)) await initPgliteDirInChild(dir, startParams);
+  }
+  const client = new PGlite(dir, loadDataDir ? { loadDataDir, startParams } : { startParams });
   await client.waitReady;
   const db = drizzle({ client, schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
