@@ -96,24 +96,29 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
       rx.bodies = [];
       rx.keep = true;
       const t0 = performance.now();
+      const cpu0 = await app.server.call<NodeJS.CpuUsage>('cpu');
       await gql(app, 'mutation($id: ID!, $from: String!) { replaySink(id: $id, fromSeq: $from) { id } }', { id, from: String(before.maxSeq + 1) });
       await until(() => rx.count >= n, 180_000, 'deliveries', 5);
       const seconds = (performance.now() - t0) / 1000;
+      const cpu1 = await app.server.call<NodeJS.CpuUsage>('cpu');
+      const cpuUs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / n;
       rx.keep = false;
       await deleteSink(app, id);
-      return { rate: n / seconds, seconds };
+      return { rate: n / seconds, seconds, cpuUs };
     };
     const floorRound = async () => {
       const bodies = rx.bodies.slice();
       rx.count = 0;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       for (const body of bodies) {
         const res = await request(rx.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, dispatcher: agent });
         await res.body.text();
         if (res.statusCode !== 200) throw new Error(`floor: ${res.statusCode}`);
       }
       const seconds = (performance.now() - t0) / 1000;
-      return { rate: bodies.length / seconds, seconds };
+      const cpu = process.cpuUsage(cpu0);
+      return { rate: bodies.length / seconds, seconds, cpuUs: (cpu.user + cpu.system) / bodies.length };
     };
     await deliveryRound('warm');
     await floorRound();
@@ -122,6 +127,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const floor = medianOf(delivery.floor);
     log(
       `  webhook delivery: ours ${perSec(ours.rate, 'events')} (rounds ${delivery.ours.map((x) => fmt(x.rate)).join(', ')}), floor ${perSec(floor.rate, 'POSTs')} (rounds ${delivery.floor.map((x) => fmt(x.rate)).join(', ')})`,
+    );
+    log(
+      `  CPU per event: server ${delivery.ours.map((x) => fmt(x.cpuUs)).join(', ')} µs (the receiver, in this process, not counted); floor client + receiver ${delivery.floor.map((x) => fmt(x.cpuUs)).join(', ')} µs per POST`,
     );
 
     // Part 2: ingest with 5 active sinks vs none.

@@ -27,28 +27,33 @@ import type { Clock } from '../time/clock.ts';
 import { backoffDelay, type BackoffOptions } from '../time/backoff.ts';
 import type { CursorPosition, CursorStore } from './cursor-store.ts';
 
-export interface ConsumerBatch {
+/** What a consumer reads from the log: events, or a projection of them (a sink reads no vendor payloads). */
+export interface LoggedEvent {
+  seq: bigint;
+}
+
+export interface ConsumerBatch<E extends LoggedEvent = StoredEvent> {
   /** Oldest first, all after the cursor. */
-  events: readonly StoredEvent[];
+  events: readonly E[];
   /** Aborted when the lease is lost or the consumer stops: return soon. */
   signal: AbortSignal;
   /** Everything at or below `seq` is finished (saved even if `handle` then throws). */
   progress(seq: bigint): void;
 }
 
-export interface LogConsumerOptions {
+export interface LogConsumerOptions<E extends LoggedEvent = StoredEvent> {
   /** Unique among consumers: the cursor's and the lease's name. */
   name: string;
   cursors: CursorStore;
   /** Oldest first, seq > after, at most `limit`. */
-  readAfter(after: bigint, limit: number): Promise<StoredEvent[]>;
+  readAfter(after: bigint, limit: number): Promise<E[]>;
   /** Where a consumer without a stored cursor starts (e.g. the log's current end: only new events). */
   initial(): Promise<bigint>;
   /**
    * Handle a batch in order. Returning means every event of it is finished (or return the last
    * finished seq); throwing retries from the last progress after a backoff.
    */
-  handle(batch: ConsumerBatch): Promise<bigint | undefined | void>;
+  handle(batch: ConsumerBatch<E>): Promise<bigint | undefined | void>;
   bus: EventBus;
   leases: Leases;
   clock: Clock;
@@ -73,13 +78,13 @@ export interface LogConsumerOptions {
   onHeld?(held: boolean): void;
 }
 
-export class LogConsumer {
+export class LogConsumer<E extends LoggedEvent = StoredEvent> {
   private lease: LeaseHandle | null = null;
   private wake: (() => void) | null = null;
   private poked = false;
   private current: CursorPosition | null = null;
 
-  constructor(private readonly o: LogConsumerOptions) {}
+  constructor(private readonly o: LogConsumerOptions<E>) {}
 
   get name(): string {
     return this.o.name;
@@ -136,7 +141,7 @@ export class LogConsumer {
     signal.addEventListener('abort', onAbort, { once: true });
     let failures = 0;
     /** The batch after the one being handled, read ahead (`prefetch`). */
-    let ahead: { after: bigint; read: Promise<StoredEvent[]> } | null = null;
+    let ahead: { after: bigint; read: Promise<E[]> } | null = null;
     try {
       while (!signal.aborted) {
         let progressed: bigint | null = null;
@@ -144,9 +149,9 @@ export class LogConsumer {
           this.current ??= await o.cursors.load(o.name, o.initial);
           const from = this.current;
           this.poked = false;
-          const next: Promise<StoredEvent[]> | null = ahead?.after === from.seq ? ahead.read : null;
+          const next: Promise<E[]> | null = ahead?.after === from.seq ? ahead.read : null;
           ahead = null;
-          const events: StoredEvent[] = await (next ?? o.readAfter(from.seq, batchSize));
+          const events: E[] = await (next ?? o.readAfter(from.seq, batchSize));
           const last = events.at(-1);
           if (o.prefetch && last && events.length >= batchSize) {
             const read = o.readAfter(last.seq, batchSize);

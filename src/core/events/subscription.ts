@@ -28,7 +28,7 @@ export interface SubscriptionDeps {
   onClose?: () => void;
 }
 
-export function matchesFilter(e: StoredEvent, f: EventFilter | null | undefined): boolean {
+export function matchesFilter(e: Omit<StoredEvent, 'data' | 'raw'>, f: EventFilter | null | undefined): boolean {
   if (!f) return true;
   if (f.kinds?.length && !f.kinds.includes(e.kind)) return false;
   if (f.adapters?.length && !f.adapters.includes(e.adapter)) return false;

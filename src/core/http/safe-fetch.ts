@@ -70,7 +70,9 @@ export interface SafeFetchDefaults {
    * >1: one connection per origin carrying up to this many requests at once, in order (HTTP/1.1
    * pipelining). Every request of the client is then marked idempotent and non-blocking so undici pipelines it, and may
    * be sent again after a dropped connection: only for requests a receiver dedupes (webhook deliveries
-   * carry their webhook-id). Default 1: up to 16 connections per origin, one request each.
+   * carry their webhook-id). Deadlines are then kept by one sweep per client (every 250 ms) instead of a
+   * timer per request: a request past its deadline, or whose caller aborts, ends the connection, failing
+   * the requests queued behind it too. Default 1: up to 16 connections per origin, one request each.
    */
   pipelining?: number;
 }
@@ -200,17 +202,26 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
   const pipelining = Math.max(1, defaults.pipelining ?? 1);
   const agentOpts = { connections: pipelining > 1 ? 1 : 16, pipelining, keepAliveTimeout: 4_000, headersTimeout: DEFAULT_TIMEOUT_MS, bodyTimeout: DEFAULT_TIMEOUT_MS };
   /** Strict pool: every connection passes the address policy (allowHosts excepted). */
-  const strict = new Agent({
-    ...agentOpts,
-    connect: (target, cb) => {
-      const port = Number(target.port) || defaultPort(target.protocol);
-      if (isAllowedHost(target.hostname, port)) return openAny(target, cb);
-      const why = net.isIP(bare(target.hostname)) ? blockedAddressReason(target.hostname) : null;
-      if (why) return cb(refused(`${target.protocol}//${target.host ?? target.hostname}/`, why), null);
-      return openChecked(target, cb);
-    },
-  });
+  const strictAgent = () =>
+    new Agent({
+      ...agentOpts,
+      connect: (target, cb) => {
+        const port = Number(target.port) || defaultPort(target.protocol);
+        if (isAllowedHost(target.hostname, port)) return openAny(target, cb);
+        const why = net.isIP(bare(target.hostname)) ? blockedAddressReason(target.hostname) : null;
+        if (why) return cb(refused(`${target.protocol}//${target.host ?? target.hostname}/`, why), null);
+        return openChecked(target, cb);
+      },
+    });
+  let strict = strictAgent();
   let permissive: Agent | undefined; // only created when some request allows private targets
+  const deadlines =
+    pipelining > 1
+      ? pipelinedDeadlines((broken) => {
+          if (broken === strict) strict = strictAgent();
+          else if (broken === permissive) permissive = undefined;
+        })
+      : null;
 
   async function safeFetch(input: string | URL, opts: DiscardingFetchOptions = {}): Promise<SafeResponse> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -226,15 +237,21 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
     if (defaults.userAgent && !headers['user-agent']) headers['user-agent'] = defaults.userAgent;
 
-    const deadline = new AbortController();
+    // The deadline: a pipelined client keeps one sweep for all its requests (pipelinedDeadlines);
+    // otherwise each request has its own timer and AbortController.
+    if (deadlines && opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+    const tracked = deadlines?.track(dispatcher, timeoutMs, opts.signal) ?? null;
+    const deadline = tracked ? null : new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      deadline.abort(new Error('deadline'));
-    }, timeoutMs);
-    const onAbort = () => deadline.abort(opts.signal?.reason);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) onAbort();
+    const timer = deadline
+      ? setTimeout(() => {
+          timedOut = true;
+          deadline.abort(new Error('deadline'));
+        }, timeoutMs)
+      : undefined;
+    const onAbort = () => deadline?.abort(opts.signal?.reason);
+    if (deadline) opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline && opts.signal?.aborted) onAbort();
 
     try {
       for (let hop = 0; ; hop++) {
@@ -255,7 +272,7 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
           method,
           headers,
           body,
-          signal: deadline.signal,
+          signal: deadline?.signal,
           // Pipelined: undici sends a request behind others only if it is idempotent and not blocking.
           idempotent: pipelining > 1 ? true : undefined,
           blocking: pipelining > 1 ? false : undefined,
@@ -311,19 +328,95 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
     } catch (e) {
       if (isAppError(e)) throw e;
       if (isAppError((e as Error)?.cause)) throw (e as Error).cause;
-      if (timedOut) throw vendorUnavailable(`${method} ${url.host}: no complete answer within ${timeoutMs} ms`);
+      if (timedOut || tracked?.timedOut) throw vendorUnavailable(`${method} ${url.host}: no complete answer within ${timeoutMs} ms`);
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      if (tracked?.brokenBy) throw vendorUnavailable(`${method} ${url.host}: ${tracked.brokenBy}`);
       const err = e as NodeJS.ErrnoException;
       const cause = (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.code ?? err.message;
       throw vendorUnavailable(`${method} ${url.host}: ${cause}`);
     } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (tracked) deadlines?.done(tracked);
+      else {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
     }
   }
 
-  const close = async () => void (await Promise.all([strict.close(), permissive?.close()]));
+  const close = async () => {
+    deadlines?.stop();
+    await Promise.all([strict.close(), permissive?.close()]);
+  };
   return Object.assign(safeFetch, { close });
+}
+
+/** A request of a pipelined client under way, as the deadline sweep sees it. */
+interface Tracked {
+  dispatcher: Agent;
+  until: number;
+  signal: AbortSignal | undefined;
+  /** Its own deadline passed. */
+  timedOut: boolean;
+  /** Why its connection was ended under it (another request's deadline, or the caller's abort). */
+  brokenBy: string | null;
+}
+
+/** How often a pipelined client looks for requests past their deadline: the deadline's granularity. */
+const SWEEP_MS = 250;
+
+/**
+ * Deadlines of a pipelined client (one connection carrying many requests in order) without a timer
+ * and an AbortController per request, which cost as much as the rest of a small request: one sweep
+ * every SWEEP_MS while requests are under way. A request past its deadline (or whose caller's signal
+ * aborts) ends its dispatcher, which fails it and every request queued behind it on that connection
+ * (they could not be answered before it anyway); `replaced` swaps in a new dispatcher.
+ */
+function pipelinedDeadlines(replaced: (broken: Agent) => void) {
+  const pending = new Set<Tracked>();
+  const watched = new WeakSet<AbortSignal>();
+  let sweeper: NodeJS.Timeout | null = null;
+  const breakAll = (dispatcher: Agent, reason: Error, brokenBy: string) => {
+    for (const t of pending) if (t.dispatcher === dispatcher && !t.timedOut) t.brokenBy ??= brokenBy;
+    replaced(dispatcher);
+    dispatcher.destroy(reason).catch(() => {});
+  };
+  const sweep = () => {
+    const now = Date.now();
+    for (const t of pending) {
+      if (t.until > now || t.timedOut || t.brokenBy) continue;
+      t.timedOut = true;
+      breakAll(t.dispatcher, new Error('deadline'), 'an earlier request on the connection got no answer in time');
+    }
+  };
+  return {
+    track(dispatcher: Agent, timeoutMs: number, signal: AbortSignal | undefined): Tracked {
+      const t: Tracked = { dispatcher, until: Date.now() + timeoutMs, signal, timedOut: false, brokenBy: null };
+      pending.add(t);
+      sweeper ??= setInterval(sweep, SWEEP_MS).unref();
+      if (signal && !watched.has(signal)) {
+        watched.add(signal);
+        signal.addEventListener(
+          'abort',
+          () => {
+            for (const x of [...pending]) if (x.signal === signal && !x.brokenBy) breakAll(x.dispatcher, signal.reason ?? new Error('aborted'), 'aborted');
+          },
+          { once: true },
+        );
+      }
+      return t;
+    },
+    done(t: Tracked): void {
+      pending.delete(t);
+      if (pending.size === 0 && sweeper) {
+        clearInterval(sweeper);
+        sweeper = null;
+      }
+    },
+    stop(): void {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = null;
+    },
+  };
 }
 
 function makeResponse(status: number, raw: Record<string, string | string[] | undefined>, body: Buffer, url: URL): SafeResponse {

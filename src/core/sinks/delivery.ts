@@ -7,7 +7,8 @@
  */
 import type { Db } from '../db/client.ts';
 import type { HostPolicy } from '../http/safe-fetch.ts';
-import type { MediaRef, StoredEvent } from '../events/model.ts';
+import type { EventHead } from '../db/event-repo.ts';
+import type { MediaRef } from '../events/model.ts';
 import { MqttPublisher } from './mqtt.ts';
 import { type PayloadCamera, type PayloadSite, toSinkPayload } from './payload.ts';
 import { secretOf, type SinkRecord } from './repo.ts';
@@ -44,12 +45,12 @@ export class SinkDelivery {
   ) {}
 
   /** Deliver one event now (the rules engine's `deliverNow`). */
-  async deliver(sink: SinkRecord, e: StoredEvent, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  async deliver(sink: SinkRecord, e: EventHead, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
     return this.send(await this.prepare(sink, [e]), e, messageId, signal);
   }
 
   /** What delivering these events needs, looked up once for all of them: their cameras and sites, the sink's secret. */
-  async prepare(sink: SinkRecord, events: readonly StoredEvent[]): Promise<PreparedSink> {
+  async prepare(sink: SinkRecord, events: readonly EventHead[]): Promise<PreparedSink> {
     const cameraIds = [...new Set(events.map((e) => e.cameraId).filter((id): id is string => !!id))];
     const cameras = new Map(await Promise.all(cameraIds.map(async (id) => [id, await this.describe.camera(id)] as const)));
     const siteKeys = [...new Set([...cameras.values()].map((c) => c?.siteKey).filter((k): k is string => !!k))];
@@ -62,7 +63,7 @@ export class SinkDelivery {
    * Send one prepared event. The request (or publish) is handed to its connection before this
    * returns its promise, so calls made in seq order go out in seq order.
    */
-  send(p: PreparedSink, e: StoredEvent, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  send(p: PreparedSink, e: EventHead, messageId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const { sink } = p;
     const camera = e.cameraId ? (p.cameras.get(e.cameraId) ?? null) : null;
     const site = camera?.siteKey ? (p.sites.get(camera.siteKey) ?? null) : null;

@@ -47,7 +47,7 @@ export interface PayloadContext {
   mediaUrl(m: MediaRef): string;
 }
 
-export function toSinkPayload(e: StoredEvent, ctx: PayloadContext): SinkPayload {
+export function toSinkPayload(e: Omit<StoredEvent, 'data' | 'raw'>, ctx: PayloadContext): SinkPayload {
   return {
     type: 'event',
     data: {

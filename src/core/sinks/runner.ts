@@ -29,9 +29,8 @@ import type { CursorStore } from '../consumers/cursor-store.ts';
 import { LogConsumer } from '../consumers/log-consumer.ts';
 import type { Db } from '../db/client.ts';
 import type { EventFilter } from '../db/event-repo.ts';
-import { eventsAfter, maxSeq } from '../db/event-repo.ts';
+import { type EventHead, eventHeadsAfter, maxSeq } from '../db/event-repo.ts';
 import type { EventBus } from '../events/bus.ts';
-import type { StoredEvent } from '../events/model.ts';
 import { matchesFilter } from '../events/subscription.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { BackoffOptions } from '../time/backoff.ts';
@@ -82,13 +81,13 @@ class SinkInactive extends Error {}
 
 /** An event of the batch in order: filtered out (`out` null) or its delivery under way. */
 interface Slot {
-  e: StoredEvent;
+  e: EventHead;
   messageId: string;
   out: Promise<DeliveryOutcome> | null;
 }
 
 export class SinkRunner {
-  readonly consumer: LogConsumer;
+  readonly consumer: LogConsumer<EventHead>;
   private stopped = false;
 
   constructor(
@@ -99,7 +98,7 @@ export class SinkRunner {
     this.consumer = new LogConsumer({
       name: consumerName(sinkId),
       cursors: d.cursors,
-      readAfter: (after, limit) => eventsAfter(d.db, after, null, limit),
+      readAfter: (after, limit) => eventHeadsAfter(d.db, after, limit),
       initial: () => maxSeq(d.db),
       handle: ({ events, signal, progress }) => this.handle(events, signal, progress),
       bus: d.bus,
@@ -146,7 +145,7 @@ export class SinkRunner {
     this.d.metrics.sinkLag.set({ sink: this.sinkName }, Number(this.head - seq));
   }
 
-  private async handle(events: readonly StoredEvent[], signal: AbortSignal, progress: (seq: bigint) => void): Promise<void> {
+  private async handle(events: readonly EventHead[], signal: AbortSignal, progress: (seq: bigint) => void): Promise<void> {
     const d = this.d;
     if (this.recordingQueued > 1) await this.recording; // the store is slower than delivery: wait for it
     const found = await sinkById(d.db, this.sinkId);

@@ -254,3 +254,61 @@ describe('createSafeFetch: outbound sinks (allowHosts CIDRs, redirects not follo
     expect(res.body.length).toBe(4096);
   });
 });
+
+describe('createSafeFetch: pipelined client (one connection, deadlines kept by one sweep)', () => {
+  const post = { method: 'POST', body: 'x', discardBody: true, followRedirects: false } as const;
+
+  it('a request past its deadline fails, with those queued behind it on the connection; the next one opens a new connection', async () => {
+    let hang = true;
+    const sockets = new Set<unknown>();
+    const srv = await serve((q, s) => {
+      sockets.add(q.socket);
+      q.resume();
+      if (!hang) s.end('ok');
+    });
+    const f = client({ allowHosts: ['127.0.0.1'], pipelining: 4 });
+    const first = f(srv.url, { ...post, timeoutMs: 300 }).then(
+      () => 'resolved',
+      (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+    );
+    const second = f(srv.url, { ...post, timeoutMs: 60_000 }).then(
+      () => 'resolved',
+      (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+    );
+    expect(await first).toMatch(/^VENDOR_UNAVAILABLE: .*no complete answer within 300 ms/);
+    expect(await second).toMatch(/^VENDOR_UNAVAILABLE: .*an earlier request on the connection got no answer in time/);
+    hang = false;
+    const res = await f(srv.url, { ...post, timeoutMs: 5000 });
+    expect(res.status).toBe(200);
+    expect(sockets.size).toBe(2); // the stuck connection was ended; a new one carried the last request
+  });
+
+  it('the caller abort ends the requests under way with its reason', async () => {
+    const ac = new AbortController();
+    let arrived = 0;
+    const srv = await serve((q) => {
+      q.resume();
+      if (++arrived === 2) ac.abort(new Error('runner stopping'));
+    });
+    const f = client({ allowHosts: ['127.0.0.1'], pipelining: 4 });
+    const a = f(srv.url, { ...post, signal: ac.signal });
+    const b = f(srv.url, { ...post, signal: ac.signal });
+    await expect(a).rejects.toThrow('runner stopping');
+    await expect(b).rejects.toThrow('runner stopping');
+    await expect(f(srv.url, { ...post, signal: ac.signal })).rejects.toThrow('runner stopping'); // already aborted: not sent
+    expect(arrived).toBe(2);
+  });
+
+  it('answers in order, many under way on one connection, with nothing left running after', async () => {
+    const sockets = new Set<unknown>();
+    const srv = await serve((q, s) => {
+      sockets.add(q.socket);
+      q.resume();
+      q.on('end', () => s.end('ok'));
+    });
+    const f = client({ allowHosts: ['127.0.0.1'], pipelining: 8 });
+    const all = await Promise.all(Array.from({ length: 50 }, () => f(srv.url, { ...post, timeoutMs: 5000 })));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    expect(sockets.size).toBe(1);
+  });
+});
