@@ -10,7 +10,9 @@
  * app's writer (its INSERT of a batch of ingested events, as db_batch_seconds observes it) is
  * recorded, and its max and p99 reported without and during the pass; beside it a probe in this
  * process inserts one event through the writer's own statement (insertEventBatch) every 25 ms on its
- * own connection (max and p99 likewise). The copy is dropped afterwards; the seeds are kept for later
+ * own connection (max and p99 likewise). Both include I/O waits; a sampler of pg_stat_activity says
+ * which waits were on a lock and who held it (the issue's measure: no lock blocks the writer for more
+ * than 100 ms). The copy is dropped afterwards; the seeds are kept for later
  * runs.
  *
  *   BENCH_SCALE=1 npx tsx bench/run.ts retention      (1M expired events; PostgreSQL only)
@@ -81,6 +83,84 @@ function writerProbe(url: string) {
   };
 }
 
+/** The writer's statement (event-insert.ts: a CTE taking the commit-order lock, then INSERT INTO events). */
+const isLogInsert = (query: string) => /insert\s+into\s+"?events"?[\s(]/i.test(query);
+
+/** A lock wait seen by the sampler: one waiting statement (pid, start) and who held the lock. */
+interface LockWait {
+  waiter: string;
+  blockers: Set<string>;
+  first: number;
+  last: number;
+}
+
+/**
+ * Lock waits in the copy, sampled every 20 ms from pg_stat_activity with pg_blocking_pids: each
+ * statement seen waiting on a lock (wait_event_type 'Lock'), what it runs and what its blockers run,
+ * and for how long it was seen waiting (an episode's length is known to within the sampling step).
+ * This answers "does a lock held by the pass block the writer?", which the latencies above cannot
+ * tell apart from I/O contention.
+ */
+function lockSampler(url: string, dbName: string) {
+  const SAMPLE_MS = 20;
+  const waits = new Map<string, LockWait>();
+  let stopped = false;
+  let phase = 'idle';
+  const byPhase = new Map<string, LockWait[]>();
+  const done = (async () => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      while (!stopped) {
+        const now = performance.now();
+        const rows = await sql<Array<{ pid: number; started: string; waiter: string; blocker: string | null }>>`
+          select w.pid, w.query_start::text as started, left(w.query, 300) as waiter, left(b.query, 300) as blocker
+          from pg_stat_activity w
+          left join lateral unnest(pg_blocking_pids(w.pid)) as bp(pid) on true
+          left join pg_stat_activity b on b.pid = bp.pid
+          where w.datname = ${dbName} and w.wait_event_type = 'Lock'`;
+        for (const r of rows) {
+          const key = `${r.pid}@${r.started}`;
+          let w = waits.get(key);
+          if (!w) {
+            w = { waiter: r.waiter, blockers: new Set(), first: now, last: now };
+            waits.set(key, w);
+            byPhase.set(phase, [...(byPhase.get(phase) ?? []), w]);
+          }
+          w.last = now;
+          if (r.blocker) w.blockers.add(r.blocker);
+        }
+        await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      }
+    } finally {
+      await sql.end();
+    }
+  })();
+  /** Writer statements seen waiting: those blocked by something else than another writer (longest, ms, upper bound), and by writers. */
+  const summary = (list: LockWait[]) => {
+    const len = (w: LockWait) => w.last - w.first + SAMPLE_MS;
+    const writer = list.filter((w) => isLogInsert(w.waiter));
+    const byOthers = writer.filter((w) => [...w.blockers].some((b) => !isLogInsert(b)));
+    const byWriters = writer.filter((w) => !byOthers.includes(w));
+    return {
+      writerWaits: writer.length,
+      blockedByOthers: byOthers.length,
+      longestByOthers: byOthers.length ? Math.max(...byOthers.map(len)) : 0,
+      blockers: [...new Set(byOthers.flatMap((w) => [...w.blockers].map((b) => b.slice(0, 80))))].slice(0, 5),
+      blockedByWriters: byWriters.length,
+      longestByWriters: byWriters.length ? Math.max(...byWriters.map(len)) : 0,
+    };
+  };
+  return {
+    sampleMs: SAMPLE_MS,
+    phase: (p: string) => void (phase = p),
+    stop: async () => {
+      stopped = true;
+      await done;
+      return { alone: summary(byPhase.get('alone') ?? []), pass: summary(byPhase.get('pass') ?? []) };
+    },
+  };
+}
+
 async function run(ctx: BenchContext): Promise<ResultRow[]> {
   if (!ctx.db.url) return [{ benchmark: 'retention pass', ours: 'skipped', floor: '—', ratio: '—', target: TARGET, pass: null, note: 'needs PostgreSQL' }];
   const rows = Number(process.env.BENCH_RETENTION_ROWS ?? scaled(1_000_000, 1000));
@@ -94,6 +174,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
   log(`retention: copy made in ${fmt((performance.now() - tc) / 1000)} s`);
   const url = withDbName(ctx.db.url, name);
   const probe = writerProbe(url);
+  const locks = lockSampler(url, name);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const app = await startServer(ctx, 'app', null, { BENCH_DB_URL: url });
   try {
@@ -130,11 +211,13 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     await sendRound(); // warm-up
     await takeBatches();
     probe.phase('alone');
+    locks.phase('alone');
     const alone: number[] = [];
     for (let i = 0; i < 3; i++) alone.push(await sendRound());
     const batchesAlone = await takeBatches();
 
     probe.phase('pass');
+    locks.phase('pass');
     let passDone = false;
     const pass = app.server.call<{ events: number; seconds: number }>('retentionPass', { policies: [{ events: '1d' }], batchSize: 1000 }).finally(() => (passDone = true));
     const during: number[] = [];
@@ -142,9 +225,11 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const report = await pass;
     const batchesDuring = await takeBatches();
     probe.phase('alone'); // after the pass: ingest alone again, so drift (other load) hits both sides
+    locks.phase('alone');
     for (let i = 0; i < 2; i++) alone.push(await sendRound());
     batchesAlone.push(...(await takeBatches()));
     const samples = await probe.stop();
+    const lockWaits = await locks.stop();
     const [{ n: left }] = await sql`select count(*)::int8 as n from events where instance = 'default' and occurred_at < now() - interval '1 day'`;
 
     const median = (xs: number[]) => percentile(xs, 50);
@@ -158,6 +243,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const okRate = rateDuring >= 0.8 * rateAlone;
     const okCommit = commitDuring.max <= commitAlone.max + WAIT_BUDGET_MS;
     const okProbe = probeDuring.max <= probeAlone.max + WAIT_BUDGET_MS;
+    const okLocks = lockWaits.pass.longestByOthers <= WAIT_BUDGET_MS;
     const ms = (s: { max: number; p99: number }) => `max ${fmt(s.max)} ms, p99 ${fmt(s.p99)} ms`;
     log(
       `retention: pass deleted ${fmt(report.events)} events in ${fmt(report.seconds)} s (${fmt(report.events / report.seconds)} ev/s), ${left} expired left; ` +
@@ -165,6 +251,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
         `app batch commits alone ${ms(commitAlone)} (${commitAlone.n}), during ${ms(commitDuring)} (${commitDuring.n}); ` +
         `writer probe alone ${ms(probeAlone)}, during ${ms(probeDuring)}`,
     );
+    log(`retention: lock waits of writer statements (sampled every ${locks.sampleMs} ms): during the pass ${JSON.stringify(lockWaits.pass)}; alone ${JSON.stringify(lockWaits.alone)}`);
     return [
       {
         benchmark: 'retention pass: ingest during / alone',
@@ -175,6 +262,19 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
         pass: okRate,
         values: { rows, deleted: report.events, passSeconds: report.seconds, alone, during, left: Number(left) },
         note: `pass over ${fmt(report.events)} expired events took ${fmt(report.seconds)} s (${fmt(report.events / report.seconds)} deleted/s)`,
+      },
+      {
+        benchmark: 'retention pass: writer blocked by a lock it did not take, longest',
+        ours: `${fmt(lockWaits.pass.longestByOthers)} ms (${lockWaits.pass.blockedByOthers} waits)`,
+        floor: '—',
+        ratio: '—',
+        target: `≤ ${WAIT_BUDGET_MS} ms`,
+        pass: okLocks,
+        values: lockWaits,
+        note:
+          `INSERTs into the log seen waiting on a lock held by anything but another INSERT, sampled every ${locks.sampleMs} ms during the pass ` +
+          `(upper bound); waits between the writers themselves (the commit-order lock): ${lockWaits.pass.blockedByWriters} during the pass, longest ${fmt(lockWaits.pass.longestByWriters)} ms, ` +
+          `and ${lockWaits.alone.blockedByWriters} alone, longest ${fmt(lockWaits.alone.longestByWriters)} ms`,
       },
       {
         benchmark: 'retention pass: ingest batch commit, longest',
@@ -199,6 +299,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     ];
   } finally {
     await probe.stop().catch(() => undefined);
+    await locks.stop().catch(() => undefined);
     await app.stop();
     await sql.end();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
