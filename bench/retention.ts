@@ -83,8 +83,11 @@ function writerProbe(url: string) {
   };
 }
 
-/** The writer's statement (event-insert.ts: a CTE taking the commit-order lock, then INSERT INTO events). */
-const isLogInsert = (query: string) => /insert\s+into\s+"?events"?[\s(]/i.test(query);
+/**
+ * The writer's statement (event-insert.ts): CTEs for new media and cameras, one taking the commit-order
+ * lock (`commit_order`), then INSERT INTO events. pg_stat_activity keeps the first 1,024 bytes.
+ */
+const isLogInsert = (query: string) => /\bcommit_order\b|insert\s+into\s+"?events"?[\s(]/i.test(query);
 
 /** A lock wait seen by the sampler: one waiting statement (pid, start) and who held the lock. */
 interface LockWait {
@@ -113,7 +116,7 @@ function lockSampler(url: string, dbName: string) {
       while (!stopped) {
         const now = performance.now();
         const rows = await sql<Array<{ pid: number; started: string; waiter: string; blocker: string | null }>>`
-          select w.pid, w.query_start::text as started, left(w.query, 300) as waiter, left(b.query, 300) as blocker
+          select w.pid, w.query_start::text as started, w.query as waiter, b.query as blocker
           from pg_stat_activity w
           left join lateral unnest(pg_blocking_pids(w.pid)) as bp(pid) on true
           left join pg_stat_activity b on b.pid = bp.pid
