@@ -30,7 +30,7 @@ let frames = 0;
 /** The first frame received after `arm` (to compare ours and the floor byte for byte). */
 let sample: string | null = null;
 /** Latency mode: send time per event index, receipts per event, samples (ms). */
-let lat: { sendAt: Float64Array; seen: Uint16Array; samples: number[]; skipBelow: number } | null = null;
+let lat: { round: string; sendAt: Float64Array; seen: Uint16Array; samples: number[]; skipBelow: number; stale: number } | null = null;
 
 function check(text: string): string {
   const m = JSON.parse(text) as { type?: string; payload?: { data?: { events?: { seq?: string; plate?: string } } } };
@@ -48,8 +48,12 @@ function onData(sub: Sub, payload: Buffer): void {
   if (a && sub.group === a.group && ++sub.count === a.target && ++a.reached === a.subs.length) a.resolve();
   if (lat) {
     const now = performance.now();
-    const i = latencyIndex(check(payload.toString('utf8')));
-    if (i < 0 || i >= lat.sendAt.length) return;
+    const plate = check(payload.toString('utf8'));
+    const i = latencyIndex(plate, lat.round);
+    if (i < 0 || i >= lat.sendAt.length) {
+      if (plate.startsWith('LAT')) lat.stale++; // an earlier round's event, later than its grace period
+      return;
+    }
     lat.seen[i]++;
     if (i >= lat.skipBelow) lat.samples.push(now - lat.sendAt[i]);
   } else if (sub.count === 1 || frames % 997 === 0) {
@@ -128,8 +132,8 @@ const handlers = {
    */
   latency: async (a: { group: string; tag: string; tcpPort: number; rate: number; seconds: number; warmupSeconds: number; graceMs: number }) => {
     const n = Math.round(a.rate * a.seconds);
-    const bufs = ffLatencyEvents(n, `BENCH-LAT-${a.tag}`);
-    lat = { sendAt: new Float64Array(n), seen: new Uint16Array(n), samples: [], skipBelow: Math.round(a.rate * a.warmupSeconds) };
+    const bufs = ffLatencyEvents(n, `BENCH-LAT-${a.tag}`, a.tag);
+    lat = { round: a.tag, sendAt: new Float64Array(n), seen: new Uint16Array(n), samples: [], skipBelow: Math.round(a.rate * a.warmupSeconds), stale: 0 };
     const all = arm(a.group, n);
     const sock = net.connect({ host: '127.0.0.1', port: a.tcpPort });
     sock.setNoDelay(true);
@@ -154,12 +158,12 @@ const handlers = {
     clearTimeout(timer);
     armed = null;
     sock.end();
-    const { samples, seen } = lat;
+    const { samples, seen, stale } = lat;
     lat = null;
     const expected = n * (groups.get(a.group)?.length ?? 0);
     const received = seen.reduce((x, y) => x + y, 0);
     const rounded = samples.map((x) => Math.round(x * 100) / 100);
-    return { events: n, sendSeconds, subscribers: groups.get(a.group)?.length ?? 0, expected, received, errors, ...summary(samples), samples: rounded };
+    return { events: n, sendSeconds, subscribers: groups.get(a.group)?.length ?? 0, expected, received, stale, errors, ...summary(samples), samples: rounded };
   },
   stats: () => ({ clients: [...groups.values()].reduce((n, g) => n + g.length, 0), closed, frames }),
   closeAll: async () => {

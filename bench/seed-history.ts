@@ -2,7 +2,8 @@
  * Seeds a PostgreSQL database `bench_history_<rows>` with the app's schema (its migrations) and
  * `rows` events generated in SQL (generate_series, two sessions in parallel, secondary indexes
  * dropped during the load and rebuilt after), then VACUUM ANALYZE. A complete seed is reused by later
- * runs (marker table bench_meta); BENCH_RESEED=1 forces a new one.
+ * runs (marker table bench_meta); BENCH_RESEED=1 forces a new one. BENCH_HISTORY_DB names another
+ * database (e.g. one per worktree, so branches with different indexes do not reseed each other's).
  *
  * Data: 30 days, seq order = time order; 80% PLATE_READ (FfPlateEvent) over ~200k distinct plates
  * (each seen ~4 times), 20% analytics kinds; 50 cameras; raw ≈ 0.6 KB (a compact FF payload).
@@ -64,7 +65,7 @@ function insertSql(from: number, to: number, rows: number): string {
 
 export async function seedHistory(base: string, rows: number): Promise<{ url: string; name: string; reused: boolean; seconds: number }> {
   const started = performance.now();
-  const name = `bench_history_${rows}`;
+  const name = process.env.BENCH_HISTORY_DB || `bench_history_${rows}`;
   const url = withDbName(base, name);
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   try {

@@ -72,14 +72,21 @@ export function ffMultipartBodies(count: number, vehicleBytes = 60_000, plateByt
   });
 }
 
-/** Latency events: plate `LAT<n>` identifies each one (the subscriber reads it back). */
-export function ffLatencyEvents(count: number, deviceId = 'BENCH-LAT-0'): Buffer[] {
+/**
+ * Latency events: plate `LAT<round>X<n>` identifies each one (the subscriber reads it back); the
+ * round tag keeps a late delivery from an earlier round from counting as this round's.
+ */
+export function ffLatencyEvents(count: number, deviceId = 'BENCH-LAT-0', round = '0'): Buffer[] {
   return ffEvents(deviceId, count).map((ev, i) => {
-    const plate = latencyPlate(i);
+    const plate = latencyPlate(i, round);
     const e = { ...ev, plateText: plate, plateUTF8: plate, plateUnicode: plate, plateASCII: plate };
     return Buffer.from(`${JSON.stringify(e)}\r\n`, 'utf8');
   });
 }
 
-export const latencyPlate = (i: number) => `LAT${String(i).padStart(6, '0')}`;
-export const latencyIndex = (plate: string) => (plate.startsWith('LAT') ? Number(plate.slice(3)) : -1);
+export const latencyPlate = (i: number, round = '0') => `LAT${round}X${String(i).padStart(6, '0')}`;
+/** The event index of a latency plate of `round`; -1 for any other plate (another round's included). */
+export const latencyIndex = (plate: string, round = '0') => {
+  const prefix = `LAT${round}X`;
+  return plate.startsWith(prefix) ? Number(plate.slice(prefix.length)) : -1;
+};

@@ -99,6 +99,7 @@ export async function tcpIngestFloor(dbUrl: string) {
   return {
     info: { port, tcpPort },
     handlers: {
+      clients: () => clients.size,
       stats: async () => {
         const [r] = await sql`select count(*)::int as n from floor_events`;
         return { failures, queued: queue.length, rows: r.n as number, subscribers: clients.size };

@@ -9,11 +9,12 @@ export function percentile(samples: ArrayLike<number>, p: number): number {
   return sorted[rank - 1];
 }
 
-export function summary(samples: ArrayLike<number>): { n: number; p50: number; p90: number; p99: number; max: number } {
+export function summary(samples: ArrayLike<number>): { n: number; p50: number; p90: number; p95: number; p99: number; max: number } {
   return {
     n: samples.length,
     p50: percentile(samples, 50),
     p90: percentile(samples, 90),
+    p95: percentile(samples, 95),
     p99: percentile(samples, 99),
     max: percentile(samples, 100),
   };

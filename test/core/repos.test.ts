@@ -11,7 +11,7 @@ import { createMetrics } from '../../src/core/ops/metrics.ts';
 import { AppError } from '../../src/core/errors.ts';
 import type { StoredEvent } from '../../src/core/events/model.ts';
 import { matchesFilter } from '../../src/core/events/subscription.ts';
-import { eventsAfter, insertEvents, listEvents, seqsByDedupeKey, type EventFilter, type NewEventRow } from '../../src/core/db/event-repo.ts';
+import { eventsAfter, insertEvents, listEvents, seqsByDedupeKey, timeWindowOnly, type EventFilter, type NewEventRow } from '../../src/core/db/event-repo.ts';
 import { camerasById, listCameras, setCameraStatus, upsertCamera } from '../../src/core/cameras/repo.ts';
 import { instanceState } from '../../src/core/adapter/state-repo.ts';
 
@@ -314,6 +314,71 @@ for (const driver of drivers) {
         const ffOnly = await eventsAfter(t.database.db, 0n, { adapters: ['ff'] }, 3);
         expect(ffOnly.map((e) => e.seq)).toEqual([...newestFirst((e) => e.adapter === 'ff')].reverse().slice(0, 3));
         expect(await eventsAfter(t.database.db, asc.at(-1)!, null, 10)).toEqual([]);
+      });
+    });
+
+    describe('time windows read by hour bucket (seq order unlike time order)', () => {
+      let t: TestDb;
+      let seeded: Array<{ seq: bigint; occurredAt: Date; cameraId: string }> = [];
+      beforeAll(async () => {
+        t = await driver.open();
+        // 60 events over 6 hours whose times are shuffled against their seqs (late and early
+        // arrivals), several per hour bucket, a few at the exact hour boundaries.
+        const rows = Array.from({ length: 60 }, (_, i) => {
+          const minute = (i * 37) % 360; // 60 distinct minutes in 0..359, out of seq order
+          return row({ cameraId: `cam${i % 2}`, occurredAt: new Date(T0 + minute * 60_000 + (i % 3 === 0 ? 0 : 1)), dedupeKey: `w-${i}` }) as NewEventRow;
+        });
+        const ins = await insertEvents(t.database.db, rows);
+        seeded = rows.map((r, i) => ({ seq: ins[i].seq, occurredAt: r.occurredAt as Date, cameraId: r.cameraId as string }));
+      });
+      afterAll(() => t.cleanup());
+
+      it('pages newest first and oldest first like a scan of the window would, across buckets and at their edges', async () => {
+        const at = (min: number, ms = 0) => new Date(T0 + min * 60_000 + ms);
+        const windows: Array<[Date, Date]> = [
+          [at(0), at(359, 1)], // every event
+          [at(20), at(200)], // edges inside buckets
+          [at(60), at(120)], // edges on bucket boundaries (inclusive)
+          [at(61, 1), at(61, 1)], // one instant
+          [at(-600), at(-1)], // before everything: empty
+          [at(185), at(186)], // inside one bucket
+        ];
+        for (const [from, to] of windows) {
+          const filter: EventFilter = { from, to };
+          expect(timeWindowOnly(filter)).toBe(true);
+          const want = seeded
+            .filter((e) => e.occurredAt >= from && e.occurredAt <= to)
+            .map((e) => e.seq)
+            .sort((a, b) => (a < b ? 1 : -1));
+          for (const size of [1, 4, 7]) {
+            const forward: bigint[] = [];
+            let after: bigint | null = null;
+            for (let guard = 0; guard < 100; guard++) {
+              const page = await listEvents(t.database.db, filter, { first: size, after });
+              forward.push(...page.events.map((e) => e.seq));
+              if (!page.hasNextPage) break;
+              after = page.events.at(-1)!.seq;
+            }
+            expect(forward, `${from.toISOString()}..${to.toISOString()} first ${size}`).toEqual(want);
+            const backward: bigint[][] = [];
+            let before: bigint | null = null;
+            for (let guard = 0; guard < 100; guard++) {
+              const page = await listEvents(t.database.db, filter, { last: size, before });
+              backward.push(page.events.map((e) => e.seq));
+              if (!page.hasPreviousPage) break;
+              before = page.events[0].seq;
+            }
+            expect(backward.reverse().flat(), `${from.toISOString()}..${to.toISOString()} last ${size}`).toEqual(want);
+          }
+        }
+        // With another filter the window keeps the other plans (camera: its own time index), same answer.
+        const f: EventFilter = { from: at(20), to: at(200), cameraIds: ['cam1'] };
+        expect(timeWindowOnly(f)).toBe(false);
+        const want = seeded
+          .filter((e) => e.cameraId === 'cam1' && e.occurredAt >= f.from! && e.occurredAt <= f.to!)
+          .map((e) => e.seq)
+          .sort((a, b) => (a < b ? 1 : -1));
+        expect((await listEvents(t.database.db, f, { first: 100 })).events.map((e) => e.seq)).toEqual(want);
       });
     });
 

@@ -53,13 +53,21 @@ export const events = pgTable(
   },
   (t) => [
     uniqueIndex('events_dedupe_uq').on(t.adapter, t.instance, t.dedupeKey),
-    index('events_occurred_seq_idx').on(t.occurredAt, t.seq), // time windows read seqs from the index alone (event-repo.ts)
+    index('events_occurred_seq_idx').on(t.occurredAt, t.seq), // retention's keyset walk by time (lifecycle/event-deletion.ts)
+    /*
+     * A time window's newest events (event-repo.ts, timeWindowSeqs): within one hour bucket the index
+     * is in seq order, so each bucket of the window gives its newest page at once, and the page is
+     * the newest of those (at most 169 buckets × one page), however many events the window holds.
+     * occurred_at last, so the window's edges are tested on the index alone (no INCLUDE in drizzle).
+     */
+    index('events_occurred_hour_seq_idx').using('btree', sql`date_bin('1 hour'::interval, ${t.occurredAt}, '2000-01-01 00:00:00+00'::timestamptz)`, t.seq, t.occurredAt),
     index('events_camera_seq_idx').on(t.cameraId, t.seq),
     index('events_kind_seq_idx').on(t.kind, t.seq),
     index('events_vendor_type_seq_idx').on(t.vendorType, t.seq), // a rare vendorType would otherwise walk the whole seq index
     index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
     index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
-    index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq), // prefix searches read seqs from the index alone
+    // Prefix searches read seqs from the index alone; occurred_at last, so a prefix within a time window is tested there too.
+    index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq, t.occurredAt),
     // Fuzzy plate search (event-repo.ts, fuzzyPlateConditions): a plate within one edit of the query
     // starts with its first half or ends with its second half, so two prefix range reads — one on
     // the canonical plate, one on it reversed — find every candidate. Both hold plate_canonical, so
@@ -67,7 +75,8 @@ export const events = pgTable(
     index('events_plate_canonical_seq_idx').using('btree', sql`${t.plateCanonical} text_pattern_ops`, t.seq),
     index('events_plate_canonical_rev_idx').using('btree', sql`reverse(${t.plateCanonical}) text_pattern_ops`, t.plateCanonical, t.seq),
     index('events_track_idx').on(t.trackId, t.seq),
-    index('events_camera_occurred_idx').on(t.cameraId, t.occurredAt), // events of a camera around a time (Event.related)
+    // Events of a camera around a time (Event.related), and a camera's time window (seq last: its page's seqs come from the index alone).
+    index('events_camera_occurred_idx').on(t.cameraId, t.occurredAt, t.seq),
     /*
      * EventFilter.plateListIds: `list_matches @> '[{"listId": …}]'` reads the matching events from this
      * index (bitmap), then the page is the newest of those. Chosen over a side table
