@@ -42,6 +42,33 @@ export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
 
 export function rowToEvent(r: EventRow): StoredEvent {
+  return { ...rowToHead(r), data: (r.data ?? {}) as Record<string, unknown>, raw: r.raw };
+}
+
+/** An event without its adapter data (`data`) and vendor payload (`raw`): what a sink delivers. */
+export type EventHead = Omit<StoredEvent, 'data' | 'raw'>;
+
+/** The columns eventHeadsAfter reads. */
+const headColumns = {
+  seq: events.seq,
+  typeName: events.typeName,
+  kind: events.kind,
+  vendorType: events.vendorType,
+  occurredAt: events.occurredAt,
+  receivedAt: events.receivedAt,
+  adapter: events.adapter,
+  instance: events.instance,
+  cameraId: events.cameraId,
+  dedupeKey: events.dedupeKey,
+  plate: events.plate,
+  analytics: events.analytics,
+  media: events.media,
+  listMatches: events.listMatches,
+};
+
+type HeadRow = Pick<EventRow, keyof typeof headColumns>;
+
+function rowToHead(r: HeadRow): EventHead {
   return {
     seq: r.seq,
     typeName: r.typeName,
@@ -55,8 +82,6 @@ export function rowToEvent(r: EventRow): StoredEvent {
     dedupeKey: r.dedupeKey,
     plate: (r.plate ?? null) as StoredEvent['plate'],
     analytics: (r.analytics ?? null) as StoredEvent['analytics'],
-    data: (r.data ?? {}) as Record<string, unknown>,
-    raw: r.raw,
     media: (r.media ?? []) as MediaRef[],
     listMatches: (r.listMatches ?? null) as StoredEvent['listMatches'],
   };
@@ -274,48 +299,13 @@ export async function eventsAfter(db: Db, seq: bigint, filter: EventFilter | nul
   return rows.map(rowToEvent);
 }
 
-/** An event without its adapter data (`data`) and vendor payload (`raw`): what a sink delivers. */
-export type EventHead = Omit<StoredEvent, 'data' | 'raw'>;
-
-const headColumns = {
-  seq: events.seq,
-  typeName: events.typeName,
-  kind: events.kind,
-  vendorType: events.vendorType,
-  occurredAt: events.occurredAt,
-  receivedAt: events.receivedAt,
-  adapter: events.adapter,
-  instance: events.instance,
-  cameraId: events.cameraId,
-  dedupeKey: events.dedupeKey,
-  plate: events.plate,
-  analytics: events.analytics,
-  media: events.media,
-  listMatches: events.listMatches,
-};
-
 /**
  * Events after `seq` in log order, without `data` and `raw` (eventsAfter reads them too): a sink
  * delivers neither, and decoding the vendor payloads of every event it reads was a share of its work.
  */
 export async function eventHeadsAfter(db: Db, seq: bigint, limit: number): Promise<EventHead[]> {
   const rows = await db.select(headColumns).from(events).where(gt(events.seq, seq)).orderBy(asc(events.seq)).limit(limit);
-  return rows.map((r) => ({
-    seq: r.seq,
-    typeName: r.typeName,
-    kind: r.kind as EventKindName,
-    vendorType: r.vendorType,
-    occurredAt: r.occurredAt,
-    receivedAt: r.receivedAt,
-    adapter: r.adapter,
-    instance: r.instance,
-    cameraId: r.cameraId,
-    dedupeKey: r.dedupeKey,
-    plate: (r.plate ?? null) as StoredEvent['plate'],
-    analytics: (r.analytics ?? null) as StoredEvent['analytics'],
-    media: (r.media ?? []) as MediaRef[],
-    listMatches: (r.listMatches ?? null) as StoredEvent['listMatches'],
-  }));
+  return rows.map(rowToHead);
 }
 
 export interface RelatedEventsQuery {
