@@ -101,7 +101,7 @@ export function ffTcpHandler(ctx: AdapterContext<FfConfig>) {
       }
       let pending;
       try {
-        pending = ctx.publish(ffEventInput(json, ctx), { deadlineMs: TCP_DEADLINE_MS, spool: true });
+        pending = ctx.publish(ffEventInput(json, ctx, [], text.length), { deadlineMs: TCP_DEADLINE_MS, spool: true });
       } catch (e) {
         return reject(e instanceof AppError ? e.code : 'INTERNAL', (e as Error).message, e);
       }
