@@ -78,9 +78,7 @@ export const events = pgTable(
      * merged into one ever-growing posting tree): ~25% of the batch INSERT's backend CPU for FF
      * events. `list_matches @> …` is strict, so those queries imply the predicate.
      */
-    index('events_list_matches_gin_idx')
-      .using('gin', sql`${t.listMatches} jsonb_path_ops`)
-      .where(sql`${t.listMatches} is not null`),
+    index('events_list_matches_gin_idx').using('gin', sql`${t.listMatches} jsonb_path_ops`).where(sql`${t.listMatches} is not null`),
     /*
      * Which events reference a media id (`media_ids(media) @> '["<id>"]'`, MEDIA_IDS below):
      * retention and erasure delete a media row only when no other live event references it
