@@ -160,6 +160,18 @@ for (const driver of drivers) {
       expect(cols).toEqual({ plate_normalized: 'AB123', track_id: 'cam:1', plate_null: false, analytics_null: true, raw_type: 'object' });
     });
 
+    it('each row travels as one line: line feeds inside values stay theirs, between tokens they are whitespace; seqs follow the rows', async () => {
+      const db = t.database.db;
+      const many = Array.from({ length: 300 }, (_, i) => eventRowJson(row({ instance: 'lines', dedupeKey: `n${i}`, data: { i } })));
+      const pretty = JSON.stringify(JSON.parse(eventRowJson(row({ instance: 'lines', dedupeKey: 'pretty', data: { text: 'two\nlines\r\n' }, raw: ['x\ny'] }))), null, 2);
+      expect(pretty).toContain('\n');
+      const inserted = await insertEventBatch(db, { rowsJson: [...many.slice(0, 150), pretty, ...many.slice(150)] });
+      expect(inserted.map((r) => r.dedupeKey)).toEqual([...many.slice(0, 150).map((_, i) => `n${i}`), 'pretty', ...many.slice(150).map((_, i) => `n${i + 150}`)]);
+      expect(inserted.every((r, i) => i === 0 || r.seq > inserted[i - 1].seq)).toBe(true);
+      const [p] = await rowsOf(db, sql`select data, raw from events where instance = 'lines' and dedupe_key = 'pretty'`);
+      expect(p).toEqual({ data: { text: 'two\nlines\r\n' }, raw: ['x\ny'] });
+    });
+
     it('a plain insert (skipDuplicates: false) fails with 23505 on any duplicate and writes nothing, media and cameras included', async () => {
       const db = t.database.db;
       const fresh = eventRowJson(row({ instance: 'plain', dedupeKey: 'new' }));

@@ -2,7 +2,7 @@
  * FfEvent -> unified EventInput (typeName FfPlateEvent, kind PLATE_READ) plus the embedded images
  * with their media roles. Pure: the dedupe key is a sha256 of stable event fields.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { normalizePlate } from '../../sdk.ts';
 import type { EventInput, MediaInput, MediaRole, PlateRead } from '../../sdk.ts';
 import type { FfEvent, FfImage } from './parse.ts';
@@ -90,7 +90,7 @@ export function ffDeviceId(ev: Pick<FfEvent, 'sensorProviderId' | 'cameraInfo'>)
 export function ffDedupeKey(ev: FfEvent): string {
   const time = ev.captureTimestamp !== null ? String(ev.captureTimestamp) : `dt:${ev.datetime?.text ?? ''}`;
   const parts = ['ff1', ffDeviceId(ev), ev.carId, ev.phase, time, normalizePlate(ev.plate), ev.direction, ev.roiId ?? ''];
-  return createHash('sha256').update(parts.join('|'), 'utf8').digest('hex');
+  return hash('sha256', parts.join('|'), 'hex'); // one-shot: no Hash object per event
 }
 
 /**

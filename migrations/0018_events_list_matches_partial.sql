@@ -1,0 +1,2 @@
+DROP INDEX "events_list_matches_gin_idx";--> statement-breakpoint
+CREATE INDEX "events_list_matches_gin_idx" ON "events" USING gin ("list_matches" jsonb_path_ops) WHERE "events"."list_matches" is not null;
