@@ -88,8 +88,10 @@ class WsConnection {
   /** The underlying TCP socket (frames sent in one tick leave in one write: corked until the next tick). */
   readonly raw: Duplex | undefined;
   corked = false;
-  /** A pong (or the connection) since the last ping. */
+  /** A pong (or the connection) since the last ping; when that ping went; whether frames went out after it. */
   alive = true;
+  pingAt = 0;
+  sentSincePing = false;
   /** Frames handed to ws but not yet to the kernel, their bytes, and since when the oldest of them waits. */
   pending = 0;
   pendingBytes = 0;
@@ -125,6 +127,7 @@ class WsConnection {
       }
       const clock = this.hub.clock;
       if (this.pending === 0) this.oldestPendingAt = clock.nowMs();
+      this.sentSincePing = true;
       this.pending += 1;
       this.pendingBytes += data.length;
       socket.send(data, () => {
@@ -257,24 +260,37 @@ export function createWsServer(options: WsOptions) {
   const keepAliveMs = options.keepAliveMs ?? 12_000;
   const conns = new Set<WsConnection>();
   let sweepTimer: ReturnType<Clock['setInterval']> | null = null;
+  const closeSlow = (c: WsConnection) => {
+    const socket = c.socket;
+    conns.delete(c);
+    options.metrics.slowClosed.inc();
+    socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
+    setTimeout(() => socket.terminate(), 1000).unref();
+  };
   const check = (c: WsConnection) => {
     const socket = c.socket;
+    const now = clock.nowMs();
     if (c.pending > 0) {
       // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
       // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
       c.alive = true;
-      if (clock.nowMs() - c.oldestPendingAt <= slowMs) return;
-      conns.delete(c);
-      options.metrics.slowClosed.inc();
-      socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
-      setTimeout(() => socket.terminate(), 1000).unref();
+      if (now - c.oldestPendingAt > slowMs) closeSlow(c);
       return;
     }
     if (!c.alive) {
+      // No pong, but frames went out since the ping: they may all sit unread in the kernel's buffers
+      // (a client that stopped reading, not a dead one), and the pong behind them. The slow-consumer
+      // rule decides too, counted from the ping; a socket that took nothing since the ping is dead.
+      if (c.sentSincePing) {
+        if (now - c.pingAt > slowMs) closeSlow(c);
+        return;
+      }
       conns.delete(c);
       return socket.terminate();
     }
     c.alive = false;
+    c.sentSincePing = false;
+    c.pingAt = now;
     socket.ping();
   };
   const track = (c: WsConnection) => {
