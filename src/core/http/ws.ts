@@ -88,10 +88,10 @@ class WsConnection {
   /** The underlying TCP socket (frames sent in one tick leave in one write: corked until the next tick). */
   readonly raw: Duplex | undefined;
   corked = false;
-  /** A pong (or the connection) since the last ping; when that ping went; whether frames went out after it. */
+  /** A pong (or the connection) since the last ping; when that ping went; whether frames went out since the last pong. */
   alive = true;
   pingAt = 0;
-  sentSincePing = false;
+  sentSincePong = false;
   /** Frames handed to ws but not yet to the kernel, their bytes, and since when the oldest of them waits. */
   pending = 0;
   pendingBytes = 0;
@@ -127,7 +127,7 @@ class WsConnection {
       }
       const clock = this.hub.clock;
       if (this.pending === 0) this.oldestPendingAt = clock.nowMs();
-      this.sentSincePing = true;
+      this.sentSincePong = true;
       this.pending += 1;
       this.pendingBytes += data.length;
       socket.send(data, () => {
@@ -278,10 +278,10 @@ export function createWsServer(options: WsOptions) {
       return;
     }
     if (!c.alive) {
-      // No pong, but frames went out since the ping: they may all sit unread in the kernel's buffers
-      // (a client that stopped reading, not a dead one), and the pong behind them. The slow-consumer
-      // rule decides too, counted from the ping; a socket that took nothing since the ping is dead.
-      if (c.sentSincePing) {
+      // No pong, but frames went out since the last pong: they may sit unread in the kernel's buffers
+      // (a client that stopped reading, not a dead one), the ping behind them. The slow-consumer
+      // rule decides, counted from the unanswered ping; a socket with nothing unread is dead.
+      if (c.sentSincePong) {
         if (now - c.pingAt > slowMs) closeSlow(c);
         return;
       }
@@ -289,7 +289,6 @@ export function createWsServer(options: WsOptions) {
       return socket.terminate();
     }
     c.alive = false;
-    c.sentSincePing = false;
     c.pingAt = now;
     socket.ping();
   };
@@ -316,7 +315,10 @@ export function createWsServer(options: WsOptions) {
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const conn = new WsConnection(socket, request.socket.remoteAddress, hub);
     socket.on('error', (err) => conn.log().warn({ err }, 'websocket error'));
-    socket.on('pong', () => (conn.alive = true));
+    socket.on('pong', () => {
+      conn.alive = true;
+      conn.sentSincePong = false;
+    });
     track(conn);
     const closed = server.opened(conn, conn);
     socket.once('close', (code, reason) => {
