@@ -5,6 +5,12 @@
  * alternate between them.
  * Modes: `gql` speaks graphql-transport-ws (connection_init → ack → subscribe id "1"); `raw` just
  * listens (the bare floor). Commands over IPC: connect, arm + wait, latency, stats, closeAll.
+ * One process holds a few thousand subscribers (ulimit -n); lib/client-pool.ts spreads more over
+ * several processes.
+ * `arm` may name the seqs every subscriber must receive: `wait` then reports, per subscriber, any
+ * frame whose seq is not the next expected one (lost, repeated or out of order) — "nothing lost".
+ * Closed connections are counted once each, with their close code, per group still held (a socket
+ * closed by `closeAll` is not counted against the next run).
  */
 import net from 'node:net';
 import { failChild, serveChild } from './lib/child.ts';
@@ -17,13 +23,27 @@ interface Sub {
   ws: RawWs;
   count: number;
   acked: boolean;
-  onAck?: () => void;
+  onAck?: (err?: Error) => void;
+  /** Set once when the connection closes: the close frame's code, or 1006 when the TCP connection ended without one. */
+  closeCode?: number;
+  /** Frames whose seq was not the expected one, since `arm`. */
+  wrong: number;
 }
 
 const groups = new Map<string, Sub[]>();
-let closed = 0;
-/** The armed group: `wait` resolves when each of its subscribers has `target` frames. */
-let armed: { group: string; subs: Sub[]; target: number; reached: number; started: number; done: Promise<void>; resolve(): void } | null = null;
+/** The armed group: `wait` resolves when each of its subscribers has `target` frames (or has closed). */
+let armed: {
+  group: string;
+  subs: Sub[];
+  target: number;
+  /** The seqs each subscriber must receive, in this order (absent: frames are only counted). */
+  seqs: Float64Array | null;
+  reached: number;
+  started: number;
+  firstWrong: string | null;
+  done: Promise<void>;
+  resolve(): void;
+} | null = null;
 let errors: string[] = [];
 let checked = 0;
 let frames = 0;
@@ -42,10 +62,32 @@ function check(text: string): string {
   return m.payload.data.events.plate ?? '';
 }
 
+const SEQ = Buffer.from('"seq":"');
+
+/** The `seq` of a next frame (ours and the floor's carry `"seq":"<digits>"`), or -1; no JSON.parse, so 10,000 subscribers cost the client little. */
+function seqOf(p: Buffer): number {
+  const i = p.indexOf(SEQ);
+  if (i < 0) return -1;
+  let n = 0;
+  let j = i + SEQ.length;
+  for (let c = p[j]; c >= 48 && c <= 57; c = p[++j]) n = n * 10 + (c - 48);
+  return j > i + SEQ.length && p[j] === 34 ? n : -1;
+}
+
 function onData(sub: Sub, payload: Buffer): void {
   frames++;
   const a = armed;
-  if (a && sub.group === a.group && ++sub.count === a.target && ++a.reached === a.subs.length) a.resolve();
+  if (a && sub.group === a.group) {
+    if (a.seqs) {
+      const want = sub.count < a.seqs.length ? a.seqs[sub.count] : -2;
+      const got = seqOf(payload);
+      if (got !== want) {
+        sub.wrong++;
+        a.firstWrong ??= `frame ${sub.count + 1}: seq ${got} where ${want} was due: ${payload.toString('utf8', 0, 200)}`;
+      }
+    }
+    if (++sub.count === a.target && ++a.reached === a.subs.length) a.resolve();
+  }
   if (lat) {
     const now = performance.now();
     const plate = check(payload.toString('utf8'));
@@ -64,7 +106,7 @@ function onData(sub: Sub, payload: Buffer): void {
 }
 
 async function open(a: { group: string; port: number; path: string; mode: 'gql' | 'raw'; query?: string }): Promise<void> {
-  const sub: Sub = { group: a.group, ws: null as unknown as RawWs, count: 0, acked: a.mode === 'raw' };
+  const sub: Sub = { group: a.group, ws: null as unknown as RawWs, count: 0, acked: a.mode === 'raw', wrong: 0 };
   sub.ws = new RawWs({
     host: '127.0.0.1',
     port: a.port,
@@ -78,32 +120,54 @@ async function open(a: { group: string; port: number; path: string; mode: 'gql' 
         sub.onAck?.();
       }
     },
-    onClose: () => void closed++,
+    onClose: (code) => {
+      if (sub.closeCode !== undefined) return;
+      sub.closeCode = code ?? 1006;
+      sub.onAck?.(new Error(`closed with ${sub.closeCode} before connection_ack`));
+      const a = armed;
+      // A subscriber that closed will get nothing more: count it as done, so `wait` does not run into its timeout.
+      if (a && sub.group === a.group && sub.count < a.target && ++a.reached === a.subs.length) a.resolve();
+    },
   });
-  await sub.ws.connect();
+  // Generous: thousands of handshakes queue behind each other on a busy 2-core machine.
+  await sub.ws.connect(60_000);
   if (a.mode === 'gql') {
-    const acked = new Promise<void>((r) => (sub.onAck = r));
+    const acked = new Promise<void>((resolve, reject) => (sub.onAck = (err) => (err ? reject(err) : resolve())));
     sub.ws.sendText(JSON.stringify({ type: 'connection_init', payload: {} }));
     await acked;
+    sub.onAck = undefined;
     sub.ws.sendText(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: a.query } }));
   }
   if (!groups.has(a.group)) groups.set(a.group, []);
   groups.get(a.group)!.push(sub);
 }
 
-function arm(group: string, perClient: number): Promise<void> {
+function arm(group: string, perClient: number, seqs?: number[]): Promise<void> {
   const subs = groups.get(group) ?? [];
-  for (const s of subs) s.count = 0;
+  for (const s of subs) {
+    s.count = 0;
+    s.wrong = 0;
+  }
   frames = 0;
   errors = [];
   checked = 0;
   sample = null;
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
-  armed = { group, subs, target: perClient, reached: 0, started: performance.now(), done, resolve };
-  if (subs.length === 0 || perClient === 0) resolve();
+  if (seqs && seqs.length !== perClient) throw new Error(`arm: ${seqs.length} seqs for ${perClient} frames`);
+  const reached = subs.filter((s) => s.closeCode !== undefined).length;
+  armed = { group, subs, target: perClient, seqs: seqs ? Float64Array.from(seqs) : null, reached, started: performance.now(), firstWrong: null, done, resolve };
+  if (subs.length === reached || perClient === 0) resolve();
   return done;
 }
+
+/** Closed connections of the groups held, by close code. */
+function closedByCode(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const g of groups.values()) for (const s of g) if (s.closeCode !== undefined) out[s.closeCode] = (out[s.closeCode] ?? 0) + 1;
+  return out;
+}
+const closedCount = () => Object.values(closedByCode()).reduce((a, b) => a + b, 0);
 
 const handlers = {
   connect: async (a: { group: string; port: number; path: string; mode: 'gql' | 'raw'; query?: string; count: number; parallel?: number }) => {
@@ -113,8 +177,11 @@ const handlers = {
     }
     return { clients: groups.get(a.group)?.length ?? 0 };
   },
-  /** Arms the counters of a group: `wait` resolves once each of its clients has `perClient` more frames. */
-  arm: (a: { group: string; perClient: number }) => void arm(a.group, a.perClient),
+  /**
+   * Arms the counters of a group: `wait` resolves once each of its clients has `perClient` more
+   * frames (or has closed). With `seqs`, frame k of every client must carry seqs[k].
+   */
+  arm: (a: { group: string; perClient: number; seqs?: number[] }) => void arm(a.group, a.perClient, a.seqs),
   wait: async (a: { timeoutMs: number }) => {
     const w = armed;
     if (!w) throw new Error('wait without arm');
@@ -123,8 +190,33 @@ const handlers = {
     const r = await Promise.race([w.done.then(() => 'ok' as const), timeout]);
     clearTimeout(timer);
     armed = null;
-    const counts = w.subs.map((s) => s.count);
-    return { ok: r === 'ok', ms: performance.now() - w.started, frames, minCount: Math.min(...counts), checked, errors, closed, sample };
+    let [minCount, missing, wrong, wrongSubs, closedSubs] = [Number.POSITIVE_INFINITY, 0, 0, 0, 0];
+    for (const s of w.subs) {
+      minCount = Math.min(minCount, s.count);
+      missing += Math.max(0, w.target - s.count);
+      wrong += s.wrong;
+      if (s.wrong) wrongSubs++;
+      if (s.closeCode !== undefined) closedSubs++;
+    }
+    const complete = missing === 0 && closedSubs === 0 && (!w.seqs || wrong === 0);
+    return {
+      ok: r === 'ok' && complete,
+      ms: performance.now() - w.started,
+      subscribers: w.subs.length,
+      frames,
+      minCount: w.subs.length ? minCount : 0,
+      /** Frames due but not received, over all subscribers. */
+      missing,
+      /** Frames with a seq other than the one due (lost before, repeated or out of order), and on how many subscribers. */
+      wrong,
+      wrongSubs,
+      firstWrong: w.firstWrong,
+      checked,
+      errors,
+      closed: closedCount(),
+      closedByCode: closedByCode(),
+      sample,
+    };
   },
   /**
    * Sends `rate` FF events/s over TCP for `seconds` (camera `BENCH-LAT-<tag>`: a new tag per call, so
@@ -165,14 +257,18 @@ const handlers = {
     const rounded = samples.map((x) => Math.round(x * 100) / 100);
     return { events: n, sendSeconds, subscribers: groups.get(a.group)?.length ?? 0, expected, received, stale, errors, ...summary(samples), samples: rounded };
   },
-  stats: () => ({ clients: [...groups.values()].reduce((n, g) => n + g.length, 0), closed, frames }),
+  stats: () => ({ clients: [...groups.values()].reduce((n, g) => n + g.length, 0), closed: closedCount(), closedByCode: closedByCode(), frames }),
+  /**
+   * Closes every connection (close frame, then the socket after 200 ms) and forgets them. Their
+   * close events may come later: they land on Subs no longer held, so they are not counted against
+   * the next group (before, a counter reset here could be bumped by a late close: "1 closed").
+   */
   closeAll: async () => {
     const all = [...groups.values()].flat();
+    groups.clear();
     for (const s of all) s.ws.close();
     await new Promise((r) => setTimeout(r, 200));
     for (const s of all) s.ws.destroy();
-    groups.clear();
-    closed = 0;
   },
 };
 

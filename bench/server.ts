@@ -7,7 +7,8 @@
  *   floor-http  bare node:http + busboy
  *   floor-ws    bare ws broadcast, plus the bare TCP → ws pipeline
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import { createHash } from 'node:crypto';
 import { FileMediaStore } from '../src/core/media/store.ts';
 import { media } from '../src/core/db/schema.ts';
@@ -23,6 +24,7 @@ import { normalizePlate, type StoredEvent } from '../src/core/events/model.ts';
 import { failChild, serveChild } from './lib/child.ts';
 import { multipartFloor, tcpIngestFloor, wsFloor } from './lib/floors.ts';
 import { pump } from './lib/pump.ts';
+import { ROOT } from './lib/env.ts';
 import { Registry } from 'prom-client';
 import { runRetentionPass } from '../src/core/lifecycle/retention-pass.ts';
 import { createRetentionMetrics } from '../src/core/lifecycle/metrics.ts';
@@ -39,12 +41,15 @@ const memory = () => {
 
 async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-'));
-  // 100+ subscriber sockets come from one address with no API keys: above the default wsMaxSocketsPerKey (32).
+  // Every subscriber socket comes from one address with no API keys, so they all count against one
+  // owner's wsMaxSocketsPerKey (default 256): raised here, in the bench only, for idle-subscribers'
+  // 10,000 (plus its warm-up) and fan-out's 1,000. No other config limit bounds idle sockets
+  // (wsMaxOperationsPerSocket is per socket; maxConcurrentReplays only counts `after` replays).
   // Sinks (bench/sinks.ts) deliver to a receiver on 127.0.0.1.
   const config = validateConfig(
     {
       adapters: [{ type: 'ff', id: 'default', tcpPort: 0, tcpHost: '127.0.0.1' }],
-      limits: { wsMaxSocketsPerKey: 10_000 },
+      limits: { wsMaxSocketsPerKey: 20_000 },
       outbound: { allowHosts: ['127.0.0.1'] },
       // BENCH_PGLITE_SHARED_BUFFERS_MB: the embedded database's shared_buffers, to compare with the default.
       database: process.env.BENCH_PGLITE_SHARED_BUFFERS_MB ? { pglite: { sharedBuffersMb: process.env.BENCH_PGLITE_SHARED_BUFFERS_MB } } : undefined,
@@ -79,6 +84,12 @@ async function startApp() {
     info: { port, tcpPort, database: app.database.kind, pid: process.pid, dataDir },
     handlers: {
       memory,
+      /** Writes a heap snapshot to bench-profiles/ (BENCH_HEAP_SNAPSHOT=1 in idle-subscribers); returns its path. */
+      heapSnapshot: (a: { tag: string }) => {
+        const dir = join(ROOT, 'bench-profiles');
+        mkdirSync(dir, { recursive: true });
+        return writeHeapSnapshot(join(dir, `server-${a.tag}-${Date.now()}.heapsnapshot`));
+      },
       stats: async () => ({
         ingested: await total(m.ingested),
         rejected: await total(m.rejected),

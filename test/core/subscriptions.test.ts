@@ -138,6 +138,36 @@ for (const driver of drivers) {
       expect((await fetch(`${t.url}/health`)).status).toBe(200);
     }, 60_000);
 
+    it('a reader that stops while the kernel still takes its frames is closed 4429 (slow), not cut as dead at the next keepalive', async () => {
+      const slowClosed = async () => Number((await (await fetch(`${t.url}/metrics`)).text()).match(/^subscription_slow_closed_total (\d+)/m)?.[1] ?? 0);
+      const before = await slowClosed();
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      const socket = () => (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      const closeCode = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      ws.on('error', () => undefined);
+      let got = 0;
+      let firstSeen!: () => void;
+      const first = new Promise<void>((r) => (firstSeen = r));
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data));
+        if (m.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { events { seq } }' } }));
+        if (m.type === 'next' && ++got === 1) {
+          socket().pause(); // stops reading: what follows stays in the kernel's buffers, the server has nothing unsent
+          firstSeen();
+        }
+      });
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
+      await waitFor(async () => (await eventSubscriptions(t.app)) >= 1, 5000, 'subscribed');
+      await postMany(t, 7000, 1);
+      await first;
+      await postMany(t, 7001, 3); // small frames: the kernel takes them at once
+      // Keepalive pings go unanswered from here on; the socket is still judged slow, not dead.
+      await waitFor(async () => (await slowClosed()) > before, 20_000, 'slow consumer closed');
+      socket().resume();
+      expect(await closeCode).toBe(4429);
+      expect(got).toBe(1 + 3);
+    }, 60_000);
+
     it('streams over SSE too', async () => {
       const active = () => eventSubscriptions(t.app);
       await waitFor(async () => (await active()) === 0, 10_000, 'earlier subscriptions closed');

@@ -64,7 +64,8 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
   private readonly pageSize: number;
   /** Releases the replay slot held while a page read from the log is delivered. */
   private slot: (() => void) | null = null;
-  private readonly stop = new AbortController();
+  /** Aborts a wait for a replay slot on return(); made on the first wait (most subscribers never read the log). */
+  private stop: AbortController | null = null;
 
   constructor(
     private readonly deps: SubscriptionDeps,
@@ -119,6 +120,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
       if (this.catchingUp && this.cursor !== null) {
         if (this.deps.replays && !this.slot) {
           try {
+            this.stop ??= new AbortController();
             this.slot = await this.deps.replays.acquire(this.stop.signal);
           } catch {
             break; // closed while waiting
@@ -159,7 +161,7 @@ export class EventSubscription implements AsyncIterableIterator<StoredEvent> {
   async return(): Promise<IteratorResult<StoredEvent>> {
     if (!this.closed) {
       this.closed = true;
-      this.stop.abort();
+      this.stop?.abort();
       this.releaseSlot();
       this.unsubscribe();
       this.queue = [];

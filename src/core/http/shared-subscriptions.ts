@@ -7,8 +7,12 @@
  * Each subscriber still subscribes through the envelop pipeline (scope check, argument coercion,
  * masked errors, the schema's own `events` resolver) and keeps its own EventSubscription: its own
  * bounded buffer, catch-up from the log, `after` replay, filter, ordering and socket backpressure.
- * Only the source stream is taken from that subscription; the per-event execution is the shared
- * one. Operations that are not a single `events` root field keep the ordinary per-subscriber path.
+ * Only what the resolver asks for (`subscribeEvents(filter, after)`) is taken from that pipeline:
+ * once it answered a stream (the checks passed), that stream is closed at once — it would never be
+ * pulled, and it holds the subscriber's execution context, envelop wrappers and per-request caches
+ * (about 8 KB an idle subscriber) — and the EventSubscription is opened with the same arguments.
+ * The per-event execution is the shared one. Operations that are not a single `events` root field
+ * keep the ordinary per-subscriber path.
  *
  * Scopes: the share key includes the caller's scopes, so a shared execution (run with its first
  * subscriber's context) only ever serves keys with the same scopes; and a subscriber becomes a
@@ -65,6 +69,11 @@ export function sharedOperationKey(query: string, operationName: string | null |
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };
 
+/** The stand-in event source of a shared subscriber's own (never pulled) execution stream. */
+const NO_EVENTS: AsyncIterable<StoredEvent> = {
+  [Symbol.asyncIterator]: () => ({ next: async () => DONE, return: async () => DONE }),
+};
+
 const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> => typeof x === 'object' && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 
 /**
@@ -80,7 +89,6 @@ class SharedSubscriber implements AsyncIterableIterator<never> {
   constructor(
     private readonly op: SharedOperation,
     private readonly source: AsyncIterator<StoredEvent>,
-    private readonly stream: AsyncIterator<unknown>,
     private readonly sink: FrameSink,
     private readonly onEnd: () => void,
     private readonly maskError: (err: unknown) => Error,
@@ -121,7 +129,7 @@ class SharedSubscriber implements AsyncIterableIterator<never> {
     if (this.closed) return;
     this.closed = true;
     this.onEnd();
-    await Promise.all([this.stream.return?.(), this.source.return?.()]);
+    await this.source.return?.();
   }
 
   [Symbol.asyncIterator](): this {
@@ -145,20 +153,28 @@ export class SharedSubscriptions {
     let member: SharedSubscriber | null = null;
     try {
       const services = this.options.services;
-      const opened: { source?: AsyncIterable<StoredEvent> } = {};
+      // What the subscriber's `events` resolver asked for; it gets a stand-in that yields nothing.
+      let asked: Parameters<CoreServices['subscribeEvents']> | null = null;
       const capture: CoreServices = Object.create(services, {
-        subscribeEvents: { value: (...a: Parameters<CoreServices['subscribeEvents']>) => (opened.source = services.subscribeEvents(...a)) },
+        subscribeEvents: {
+          value: (...a: Parameters<CoreServices['subscribeEvents']>) => {
+            asked = a;
+            return NO_EVENTS;
+          },
+        },
       });
       const ctx = args.contextValue as GraphQLContext;
       const stream = await subscribe({ ...args, contextValue: { ...ctx, services: capture } });
-      if (!opened.source) return stream;
-      const source = opened.source[Symbol.asyncIterator]();
-      if (!isAsyncIterable(stream)) {
-        await source.return?.();
-        return stream;
+      if (!asked || !isAsyncIterable(stream)) return stream;
+      if (!(await op.ready)) {
+        // Not shareable: the subscriber runs its own stream, on its own source.
+        await stream[Symbol.asyncIterator]().return?.();
+        return subscribe(args);
       }
-      if (!(await op.ready)) return stream;
-      member = new SharedSubscriber(op, source, stream[Symbol.asyncIterator](), sink, () => this.leave(key, op), this.options.maskError);
+      // The checks passed: the subscriber's own stream (never pulled) and what it holds can go.
+      await stream[Symbol.asyncIterator]().return?.();
+      const source = services.subscribeEvents(...(asked as Parameters<CoreServices['subscribeEvents']>))[Symbol.asyncIterator]();
+      member = new SharedSubscriber(op, source, sink, () => this.leave(key, op), this.options.maskError);
       return member;
     } finally {
       if (!member) this.leave(key, op);

@@ -11,6 +11,9 @@
  * - subscribers of the same `events` operation share its execution and serialisation per event
  *   (shared-subscriptions.ts); other operations run per subscriber through graphql-ws;
  * - frames sent to a socket within one tick leave in one write (corked until the next tick);
+ * - per idle socket the server keeps little (issue 19: 10,000 idle subscribers): one keepalive and
+ *   slow-consumer sweep for all sockets instead of a timer each, no logger or HTTP request object
+ *   per socket, and a subscriber's envelop functions dropped once its operation has started;
  * - limits: at most `maxSocketsPerKey` sockets per API key (per client address when no keys exist;
  *   one more is closed with 4430 at connection_init) and `maxOperationsPerSocket` operations at
  *   once on a socket (one more gets a LIMIT_EXCEEDED error for that operation only).
@@ -51,23 +54,125 @@ export interface WsOptions {
   clock?: Clock;
 }
 
-interface Extra {
-  socket: WebSocket;
-  request: IncomingMessage;
-  /** Sends a frame; resolves when it is handed to the kernel. */
-  send(frame: string): Promise<void>;
-  /** Sends a shared-path frame; answers a promise to wait for only when the socket's unsent window is full. */
-  sendWindowed(frame: string): Promise<void> | undefined;
+/**
+ * What onSubscribe hands to execute/subscribe: the subscriber's envelop functions, and the
+ * shared-path key. graphql-ws keeps the execution args (and so this) for the operation's life: the
+ * functions are dropped once called, so they do not hold their envelop context that long.
+ */
+interface OperationRoot {
+  execute?: (a: ExecutionArgs) => unknown;
+  subscribe?: SubscribeFn;
+  shared?: { key: string; sink: FrameSink };
+}
+
+/** What a connection needs from its server. */
+interface ConnectionHub {
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+}
+
+function uncork(c: WsConnection): void {
+  c.corked = false;
+  c.raw?.uncork();
+}
+
+/**
+ * One graphql-ws connection: the socket graphql-ws talks to (protocol, send, close, onMessage) and
+ * its `extra` (auth, owner, windowed sends), with the state of the keepalive and slow-consumer sweep.
+ * A class, so that an idle connection's behaviour lives on the prototype: under tsx (keepNames)
+ * every closure instance also gets its own `name` property, about 300 bytes each.
+ */
+class WsConnection {
+  readonly protocol: string;
+  /** The underlying TCP socket (frames sent in one tick leave in one write: corked until the next tick). */
+  readonly raw: Duplex | undefined;
+  corked = false;
+  /** A pong (or the connection) since the last ping; when that ping went; whether frames went out since the last pong. */
+  alive = true;
+  pingAt = 0;
+  sentSincePong = false;
+  /** Frames handed to ws but not yet to the kernel, their bytes, and since when the oldest of them waits. */
+  pending = 0;
+  pendingBytes = 0;
+  oldestPendingAt = 0;
   auth?: AuthInfo;
   /** Whose socket it is for limits.wsMaxSocketsPerKey, once counted. */
   owner?: string;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The client's address (the upgrade request itself is not kept). */
+    readonly remoteAddress: string | undefined,
+    private readonly hub: ConnectionHub,
+  ) {
+    this.protocol = socket.protocol;
+    this.raw = (socket as unknown as { _socket?: Duplex })._socket;
+  }
+
+  /** A logger for this socket, made only when there is something to log. */
+  log(): Logger {
+    return this.hub.log.child({ ws: this.remoteAddress });
+  }
+
+  /** Sends a frame; resolves when it is handed to the kernel. */
+  send(data: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const socket = this.socket;
+      if (socket.readyState !== socket.OPEN) return resolve();
+      if (!this.corked && this.raw) {
+        this.corked = true;
+        this.raw.cork();
+        process.nextTick(uncork, this);
+      }
+      const clock = this.hub.clock;
+      if (this.pending === 0) this.oldestPendingAt = clock.nowMs();
+      this.sentSincePong = true;
+      this.pending += 1;
+      this.pendingBytes += data.length;
+      socket.send(data, () => {
+        this.pending -= 1;
+        this.pendingBytes -= data.length;
+        if (this.pending > 0) this.oldestPendingAt = clock.nowMs();
+        this.hub.metrics.deliveries.inc();
+        resolve();
+      });
+    });
+  }
+
+  /** Sends a shared-path frame; answers a promise to wait for only when the socket's unsent window is full. */
+  sendWindowed(data: string): Promise<void> | undefined {
+    const sent = this.send(data);
+    return this.pendingBytes > UNSENT_WINDOW_BYTES ? sent : undefined;
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(cb: (data: string) => Promise<void>): void {
+    this.socket.on('message', (data) => this.receive(cb, String(data)));
+  }
+
+  private receive(cb: (data: string) => Promise<void>, data: string): void {
+    // Not awaited here: a subscribe message's handler runs as long as its subscription.
+    cb(data).catch((err) => {
+      this.log().error({ err }, 'graphql-ws message handling failed');
+      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
 }
 
-/** What onSubscribe hands to execute/subscribe: the subscriber's envelop functions, and the shared-path key. */
-interface OperationRoot {
-  execute: (a: ExecutionArgs) => unknown;
-  subscribe: SubscribeFn;
-  shared?: { key: string; sink: FrameSink };
+/** A shared-path subscriber's frames: its graphql-ws id and its connection's windowed send. */
+class ConnectionSink implements FrameSink {
+  constructor(
+    readonly id: string,
+    private readonly conn: WsConnection,
+  ) {}
+
+  send(frame: string): Promise<void> | undefined {
+    return this.conn.sendWindowed(frame);
+  }
 }
 
 export function createWsServer(options: WsOptions) {
@@ -79,14 +184,14 @@ export function createWsServer(options: WsOptions) {
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const socketsPerOwner = new Map<string, number>();
-  const release = (extra: Extra) => {
+  const release = (extra: WsConnection) => {
     if (!extra.owner) return;
     const left = (socketsPerOwner.get(extra.owner) ?? 1) - 1;
     if (left > 0) socketsPerOwner.set(extra.owner, left);
     else socketsPerOwner.delete(extra.owner);
     extra.owner = undefined;
   };
-  const server = makeServer<ConnectionInitMessage['payload'], Extra>({
+  const server = makeServer<ConnectionInitMessage['payload'], WsConnection>({
     onConnect: (ctx) => {
       const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
       try {
@@ -94,7 +199,7 @@ export function createWsServer(options: WsOptions) {
       } catch {
         return false; // graphql-ws closes with 4403 Forbidden
       }
-      const owner = ctx.extra.auth.keyName ? `key:${ctx.extra.auth.keyName}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
+      const owner = ctx.extra.auth.keyName ? `key:${ctx.extra.auth.keyName}` : `ip:${ctx.extra.remoteAddress}`;
       const open = socketsPerOwner.get(owner) ?? 0;
       if (open >= (options.maxSocketsPerKey ?? Infinity)) {
         options.metrics.limitRefused.inc({ limit: 'wsMaxSocketsPerKey' });
@@ -108,7 +213,8 @@ export function createWsServer(options: WsOptions) {
     onSubscribe: async (ctx, id, params) => {
       // ctx.subscriptions holds this operation too (graphql-ws registers it before onSubscribe).
       if (Object.keys(ctx.subscriptions).length > (options.maxOperationsPerSocket ?? Infinity)) return [tooManyOperations(options)];
-      const { schema, execute, subscribe, parse, validate } = options.yoga.getEnveloped({ req: ctx.extra.request, socket: ctx.extra.socket, params });
+      // The contextValue is built below (services, auth): no plugin reads the initial context's request here.
+      const { schema, execute, subscribe, parse, validate } = options.yoga.getEnveloped({ params });
       // Parse and validation errors (the depth/alias/token limits throw theirs) answer this
       // operation alone; the socket and its other operations live on.
       let document;
@@ -123,7 +229,7 @@ export function createWsServer(options: WsOptions) {
       const auth = ctx.extra.auth!;
       const root: OperationRoot = { execute, subscribe };
       if (isSharedOperation(document, params.operationName)) {
-        root.shared = { key: sharedOperationKey(params.query, params.operationName, params.variables, auth), sink: { id, send: ctx.extra.sendWindowed } };
+        root.shared = { key: sharedOperationKey(params.query, params.operationName, params.variables, auth), sink: new ConnectionSink(id, ctx.extra) };
       }
       const args: ExecutionArgs = {
         schema,
@@ -135,94 +241,89 @@ export function createWsServer(options: WsOptions) {
       };
       return args;
     },
-    execute: (args) => (args.rootValue as OperationRoot).execute(args) as never,
+    execute: (args) => {
+      const root = args.rootValue as OperationRoot;
+      const execute = root.execute!;
+      root.execute = root.subscribe = undefined;
+      return execute(args) as never;
+    },
     subscribe: (args) => {
       const root = args.rootValue as OperationRoot;
-      return (root.shared ? shared.subscribe(root.shared.key, args, root.subscribe, root.shared.sink) : root.subscribe(args)) as never;
+      const subscribe = root.subscribe!;
+      root.execute = root.subscribe = undefined;
+      return (root.shared ? shared.subscribe(root.shared.key, args, subscribe, root.shared.sink) : subscribe(args)) as never;
     },
   });
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const log = options.log.child({ ws: request.socket.remoteAddress });
-    socket.on('error', (err) => log.warn({ err }, 'websocket error'));
-    const slowMs = options.slowConsumerMs ?? 30_000;
-    let pending = 0;
-    let oldestPendingAt = 0;
-    const keepAliveMs = options.keepAliveMs ?? 12_000;
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const timer = clock.setInterval(
-      () => {
-        if (pending > 0) {
-          // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
-          // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
-          alive = true;
-          if (clock.nowMs() - oldestPendingAt <= slowMs) return;
-          options.metrics.slowClosed.inc();
-          socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
-          setTimeout(() => socket.terminate(), 1000).unref();
-          return;
-        }
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      },
-      Math.min(keepAliveMs, slowMs),
-    );
-    timer.unref();
+  // One sweep over every socket, every min(keepAliveMs, slowConsumerMs), runs while sockets are open.
+  const slowMs = options.slowConsumerMs ?? 30_000;
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const conns = new Set<WsConnection>();
+  let sweepTimer: ReturnType<Clock['setInterval']> | null = null;
+  const closeSlow = (c: WsConnection) => {
+    const socket = c.socket;
+    conns.delete(c);
+    options.metrics.slowClosed.inc();
+    socket.close(CLOSE_SLOW_CONSUMER, 'Subscriber too slow: resume with after=<last seq>');
+    setTimeout(() => socket.terminate(), 1000).unref();
+  };
+  const check = (c: WsConnection) => {
+    const socket = c.socket;
+    const now = clock.nowMs();
+    if (c.pending > 0) {
+      // Unsent frames: a missing pong only means the client is not reading (the ping waits behind
+      // them); the slow-consumer rule decides, so a stalled reader gets 4429, not a silent terminate.
+      c.alive = true;
+      if (now - c.oldestPendingAt > slowMs) closeSlow(c);
+      return;
+    }
+    if (!c.alive) {
+      // No pong, but frames went out since the last pong: they may sit unread in the kernel's buffers
+      // (a client that stopped reading, not a dead one), the ping behind them. The slow-consumer
+      // rule decides, counted from the unanswered ping; a socket with nothing unread is dead.
+      if (c.sentSincePong) {
+        if (now - c.pingAt > slowMs) closeSlow(c);
+        return;
+      }
+      conns.delete(c);
+      return socket.terminate();
+    }
+    c.alive = false;
+    c.pingAt = now;
+    socket.ping();
+  };
+  const track = (c: WsConnection) => {
+    conns.add(c);
+    sweepTimer ??= clock
+      .setInterval(
+        () => {
+          for (const c of conns) check(c);
+        },
+        Math.min(keepAliveMs, slowMs),
+      )
+      .unref();
+  };
+  const untrack = (c: WsConnection) => {
+    conns.delete(c);
+    if (conns.size === 0 && sweepTimer) {
+      clock.clearInterval(sweepTimer);
+      sweepTimer = null;
+    }
+  };
 
-    // Frames sent in one tick leave in one write (a batch of events → one syscall per socket).
-    const raw = (socket as unknown as { _socket?: Duplex })._socket;
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      raw?.uncork();
-    };
-    let pendingBytes = 0;
-    const send = (data: string) =>
-      new Promise<void>((resolve) => {
-        if (socket.readyState !== socket.OPEN) return resolve();
-        if (!corked && raw) {
-          corked = true;
-          raw.cork();
-          process.nextTick(uncork);
-        }
-        if (pending === 0) oldestPendingAt = clock.nowMs();
-        pending += 1;
-        pendingBytes += data.length;
-        socket.send(data, () => {
-          pending -= 1;
-          pendingBytes -= data.length;
-          if (pending > 0) oldestPendingAt = clock.nowMs();
-          options.metrics.deliveries.inc();
-          resolve();
-        });
-      });
-    const sendWindowed = (data: string) => {
-      const sent = send(data);
-      return pendingBytes > UNSENT_WINDOW_BYTES ? sent : undefined;
-    };
-    const extra: Extra = { socket, request, send, sendWindowed };
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send,
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on('message', async (data) => {
-            try {
-              await cb(String(data));
-            } catch (err) {
-              log.error({ err }, 'graphql-ws message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
-          }),
-      },
-      extra,
-    );
+  const hub: ConnectionHub = { clock, metrics: options.metrics, log: options.log };
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const conn = new WsConnection(socket, request.socket.remoteAddress, hub);
+    socket.on('error', (err) => conn.log().warn({ err }, 'websocket error'));
+    socket.on('pong', () => {
+      conn.alive = true;
+      conn.sentSincePong = false;
+    });
+    track(conn);
+    const closed = server.opened(conn, conn);
     socket.once('close', (code, reason) => {
-      clock.clearInterval(timer);
-      release(extra);
+      untrack(conn);
+      release(conn);
       void closed(code, String(reason));
     });
   });
@@ -233,6 +334,9 @@ export function createWsServer(options: WsOptions) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     async close() {
+      if (sweepTimer) clock.clearInterval(sweepTimer);
+      sweepTimer = null;
+      conns.clear();
       for (const c of wss.clients) c.close(1001, 'Server going away');
       await new Promise<void>((r) => wss.close(() => r()));
       for (const c of wss.clients) c.terminate();
