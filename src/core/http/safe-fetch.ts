@@ -365,9 +365,9 @@ interface Tracked {
 const SWEEP_MS = 250;
 
 /**
- * Deadlines of a pipelined client (one connection carrying many requests in order) without a timer
- * and an AbortController per request, which cost as much as the rest of a small request: one sweep
- * every SWEEP_MS while requests are under way. A request past its deadline (or whose caller's signal
+ * Deadlines of a pipelined client (one connection carrying many requests in order) without a timer,
+ * an AbortController and abort listeners per request (about 6% of a webhook sink's CPU per delivery
+ * in a profile, plus their garbage): one sweep every SWEEP_MS while requests are under way. A request past its deadline (or whose caller's signal
  * aborts) ends its dispatcher, which fails it and every request queued behind it on that connection
  * (they could not be answered before it anyway); `replaced` swaps in a new dispatcher.
  */
