@@ -4,7 +4,9 @@
  *    and `replaySink` from the first of them: timed until the receiver has all N (signed POSTs,
  *    pipelined up to `outbound.sinkMaxInFlight` on the sink's connection, cursor saves and delivery
  *    records included). The floor: a bare undici loop POSTing the very bodies the sink sent, one at
- *    a time, to the same receiver. One unreported round of each first (both warm), then alternating rounds.
+ *    a time, to the same receiver. Also printed, not judged: each side's rate from its first delivery
+ *    to its last (ours without the replaySink call and the runner's start) and CPU per event. One
+ *    unreported round of each first (both warm), then alternating rounds.
  * 2. Ingest with 5 active sinks: FF TCP ingest of M events timed to committed rows, with no sink,
  *    then with 5 webhook sinks created just before the round (delivering while it ingests).
  */
@@ -24,18 +26,22 @@ import { fmt, perSec } from './lib/stats.ts';
 interface Receiver {
   url: string;
   count: number;
+  /** performance.now() of the first and the latest request received since count was reset. */
+  first: number;
+  last: number;
   bodies: string[];
   keep: boolean;
   server: Server;
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const r: Receiver = { url: '', count: 0, bodies: [], keep: false, server: null as unknown as Server };
+  const r: Receiver = { url: '', count: 0, first: 0, last: 0, bodies: [], keep: false, server: null as unknown as Server };
   r.server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      r.count++;
+      r.last = performance.now();
+      if (r.count++ === 0) r.first = r.last;
       if (r.keep) r.bodies.push(Buffer.concat(chunks).toString('utf8'));
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
@@ -102,9 +108,11 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
       const seconds = (performance.now() - t0) / 1000;
       const cpu1 = await app.server.call<NodeJS.CpuUsage>('cpu');
       const cpuUs = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / n;
+      const startMs = rx.first - t0; // the replaySink call and the runner's start, until the first delivery arrives
+      const steady = (n - 1) / ((rx.last - rx.first) / 1000);
       rx.keep = false;
       await deleteSink(app, id);
-      return { rate: n / seconds, seconds, cpuUs };
+      return { rate: n / seconds, seconds, cpuUs, startMs, steady };
     };
     const floorRound = async () => {
       const bodies = rx.bodies.slice();
@@ -118,7 +126,8 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
       }
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
-      return { rate: bodies.length / seconds, seconds, cpuUs: (cpu.user + cpu.system) / bodies.length };
+      const steady = (bodies.length - 1) / ((rx.last - rx.first) / 1000);
+      return { rate: bodies.length / seconds, seconds, cpuUs: (cpu.user + cpu.system) / bodies.length, startMs: rx.first - t0, steady };
     };
     await deliveryRound('warm');
     await floorRound();
@@ -127,6 +136,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const floor = medianOf(delivery.floor);
     log(
       `  webhook delivery: ours ${perSec(ours.rate, 'events')} (rounds ${delivery.ours.map((x) => fmt(x.rate)).join(', ')}), floor ${perSec(floor.rate, 'POSTs')} (rounds ${delivery.floor.map((x) => fmt(x.rate)).join(', ')})`,
+    );
+    log(
+      `  first to last delivery (start excluded): ours ${delivery.ours.map((x) => fmt(x.steady)).join(', ')}/s after ${delivery.ours.map((x) => fmt(x.startMs)).join(', ')} ms to the first; floor ${delivery.floor.map((x) => fmt(x.steady)).join(', ')}/s`,
     );
     log(
       `  CPU per event: server ${delivery.ours.map((x) => fmt(x.cpuUs)).join(', ')} µs (the receiver, in this process, not counted); floor client + receiver ${delivery.floor.map((x) => fmt(x.cpuUs)).join(', ')} µs per POST`,
