@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase } from '../src/core/db/client.ts';
 import { log } from './lib/env.ts';
-import { DEFAULT_PG, withDbName } from './lib/pg.ts';
+import { runSeederCli, withDbName } from './lib/pg.ts';
 
 export const HISTORY_START = Date.UTC(2024, 4, 1);
 export const HISTORY_DAYS = 30;
@@ -146,14 +146,4 @@ export async function seedHistory(base: string, rows: number): Promise<{ url: st
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = Number(process.argv[2] ?? process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
-  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_PG;
-  seedHistory(base, rows).then(
-    (r) => console.log(JSON.stringify(r)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`) runSeederCli(seedHistory, 'BENCH_HISTORY_ROWS');

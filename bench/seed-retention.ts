@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { log } from './lib/env.ts';
-import { DEFAULT_PG, withDbName } from './lib/pg.ts';
+import { runSeederCli, withDbName } from './lib/pg.ts';
 import { seedHistory } from './seed-history.ts';
 
 const MEDIA_SQL = `insert into media (id, content_type, byte_size, segment, "offset")
@@ -82,14 +82,4 @@ export async function seedRetention(base: string, rows: number): Promise<{ url: 
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = Number(process.argv[2] ?? process.env.BENCH_RETENTION_ROWS ?? 1_000_000);
-  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_PG;
-  seedRetention(base, rows).then(
-    (r) => console.log(JSON.stringify(r)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`) runSeederCli(seedRetention, 'BENCH_RETENTION_ROWS');

@@ -92,3 +92,20 @@ export async function waitForRows(sql: postgres.Sql, expected: number, timeoutMs
     await new Promise((res) => setTimeout(res, everyMs));
   }
 }
+
+/**
+ * Run a seeder as a command line (`npx tsx bench/seed-….ts [rows]`): rows from argv, else `rowsEnv`,
+ * else 1,000,000; the server from BENCH_DATABASE_URL, TEST_DATABASE_URL or DEFAULT_PG. Prints the
+ * result as JSON; exits 1 on failure.
+ */
+export function runSeederCli(seed: (base: string, rows: number) => Promise<unknown>, rowsEnv: string): void {
+  const rows = Number(process.argv[2] ?? process.env[rowsEnv] ?? 1_000_000);
+  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_PG;
+  seed(base, rows).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
