@@ -1,12 +1,14 @@
 /**
  * The console's pure mappers behind the Rules, Sinks and Admin pages: filter picks → EventFilter, a
- * stored filter in words (ids by name), retention policies ↔ editable rows, byte counts in words.
+ * stored filter in words (ids by name), retention policies ↔ editable rows, byte counts in words, the
+ * event kinds from an introspection answer.
  */
 import { describe, expect, it } from 'vitest';
 import { describeFilter } from '../../console/src/lib/describe-filter.ts';
 import { NO_PICKS, toEventFilter } from '../../console/src/lib/filter-picks.ts';
 import { filterNames } from '../../console/src/lib/filter-names.ts';
 import { formatBytes } from '../../console/src/lib/format.ts';
+import { kindsFromIntrospection } from '../../console/src/lib/event-kinds.ts';
 import { EMPTY_RETENTION_ROW, toRetentionInput, toRetentionRow } from '../../console/src/lib/retention-rows.ts';
 
 describe('toEventFilter', () => {
@@ -73,5 +75,16 @@ describe('formatBytes', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
     expect(formatBytes(null)).toBe('—');
+  });
+});
+
+describe('kindsFromIntrospection', () => {
+  it("takes the enum's names, in the server's order", () => {
+    expect(kindsFromIntrospection({ enumValues: [{ name: 'PLATE_READ' }, { name: 'DOOR_OPENED' }] })).toEqual(['PLATE_READ', 'DOOR_OPENED']);
+  });
+  it('gives null (the core kinds are used) when the type is missing or has no values', () => {
+    expect(kindsFromIntrospection(null)).toBeNull();
+    expect(kindsFromIntrospection({ enumValues: null })).toBeNull();
+    expect(kindsFromIntrospection({ enumValues: [] })).toBeNull();
   });
 });

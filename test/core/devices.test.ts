@@ -12,6 +12,8 @@ import { capabilityScope } from '../../src/core/adapter/capability-scopes.ts';
 import { buildSchema } from '../../src/schema/build.ts';
 import { defineAdapter, encodeGlobalId, z } from '../../src/sdk.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { EventKindsDocument } from '../../console/src/generated/graphql.ts';
+import { kindsFromIntrospection } from '../../console/src/lib/event-kinds.ts';
 
 const TYPE = 'testdoor';
 const DOOR = `${TYPE}/a/door-1`;
@@ -128,6 +130,13 @@ describe('devices', () => {
     const r = await gql(ADMIN, '{ events(first: 5) { edges { node { kind camera { id } device { __typename id } ... on TestDoorEvent { battery } } } } }');
     expect(r.errors).toBeUndefined();
     expect(r.data.events.edges.map((e: any) => e.node)).toEqual([{ kind: 'TEST_BATTERY_LOW', camera: null, device: { __typename: 'TestDoor', id: encodeGlobalId('TestDoor', DOOR) }, battery: 7 }]);
+  });
+
+  it("the console's kind filter reads the adapter's kinds by introspection (its EventKinds operation)", async () => {
+    const r = await gql(WRITE, EventKindsDocument.toString());
+    expect(r.errors).toBeUndefined();
+    const kinds = kindsFromIntrospection(r.data.__type);
+    expect(kinds).toEqual(expect.arrayContaining(['TEST_BATTERY_LOW', 'PLATE_READ', 'CUSTOM']));
   });
 
   it('ctx.devices lists the devices of the instance with their types; ctx.cameras only cameras', async () => {

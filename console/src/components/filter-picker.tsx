@@ -1,7 +1,7 @@
 /** The "which events" part of the rule and sink forms: cameras, kinds and plate lists (multi-selects) and a plate. */
 import type { EventKind } from '../generated/graphql.ts';
 import type { FilterPicks } from '../lib/filter-picks.ts';
-import { EVENT_KINDS } from '../lib/format.ts';
+import { useEventKinds } from '../lib/event-kinds.ts';
 
 export interface PickOption {
   id: string;
@@ -23,6 +23,7 @@ export function FilterPicker({
   cameras: readonly PickOption[];
   lists: readonly PickOption[];
 }) {
+  const kinds = useEventKinds();
   return (
     <fieldset className="picks">
       <legend>Which events (nothing picked: every event)</legend>
@@ -39,7 +40,7 @@ export function FilterPicker({
       <div>
         <label htmlFor={`${idPrefix}-kinds`}>Kinds</label>
         <select id={`${idPrefix}-kinds`} multiple size={4} value={value.kinds} onChange={(e) => onChange({ ...value, kinds: selected(e.currentTarget) as EventKind[] })}>
-          {EVENT_KINDS.map((k) => (
+          {kinds.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>

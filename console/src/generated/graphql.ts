@@ -661,6 +661,11 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { auditLog: { edges: Array<{ node: { id: string, at: string, keyId: string | null, action: string, args: unknown, outcome: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type EventKindsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EventKindsQuery = { __type: { enumValues: Array<{ name: string }> | null } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1686,3 +1691,12 @@ export const AuditLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const EventKindsDocument = new TypedDocumentString(`
+    query EventKinds {
+  __type(name: "EventKind") {
+    enumValues {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EventKindsQuery, EventKindsQueryVariables>;

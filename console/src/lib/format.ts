@@ -17,7 +17,7 @@ export function plateOf(e: EventRowFragment): string | null {
   return 'plate' in e && typeof e.plate === 'string' ? e.plate : null;
 }
 
-/** The core kinds, for filters (adapters may add more; the API lists them in its EventKind enum). */
+/** The core kinds: what the filters offer until the server's EventKind enum is read (lib/event-kinds.ts), and when it cannot be. */
 export const EVENT_KINDS: readonly EventKind[] = [
   'PLATE_READ',
   'LINE_CROSSED',

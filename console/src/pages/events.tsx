@@ -7,7 +7,8 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { type EventFilter, type EventKind, FilterOptionsDocument, SearchEventsDocument } from '../generated/graphql.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { Thumb } from '../components/thumb.tsx';
-import { EVENT_KINDS, formatTime, plateOf } from '../lib/format.ts';
+import { useEventKinds } from '../lib/event-kinds.ts';
+import { formatTime, plateOf } from '../lib/format.ts';
 import { Link, useSearch } from '../lib/router.ts';
 import { useQuery } from '../lib/use-query.ts';
 
@@ -43,6 +44,7 @@ export default function EventsPage() {
   useEffect(() => setForm(Object.fromEntries(FIELDS.map((k) => [k, search.get(k) ?? ''])) as Record<Field, string>), [query]);
   const after = search.get('after');
   const options = useQuery(FilterOptionsDocument, {});
+  const kinds = useEventKinds();
   const result = useQuery(SearchEventsDocument, { first: PAGE, after, filter: filterFromSearch(search) });
 
   const submit = (e: FormEvent) => {
@@ -96,7 +98,7 @@ export default function EventsPage() {
           <label htmlFor="f-kind">Kind</label>
           <select {...field('kind')}>
             <option value="">any</option>
-            {EVENT_KINDS.map((k) => (
+            {kinds.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>

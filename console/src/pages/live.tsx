@@ -10,7 +10,8 @@ import { useEffect, useRef, useState } from 'react';
 import { type EventKind, type EventRowFragment, LiveEventsDocument, SearchEventsDocument } from '../generated/graphql.ts';
 import { Thumb } from '../components/thumb.tsx';
 import { request, subscribe } from '../lib/graphql.ts';
-import { EVENT_KINDS, formatTime, plateOf } from '../lib/format.ts';
+import { useEventKinds } from '../lib/event-kinds.ts';
+import { formatTime, plateOf } from '../lib/format.ts';
 import { Link, useSearch } from '../lib/router.ts';
 
 /** Rows kept in memory (older ones are dropped; Events searches the whole history). */
@@ -28,6 +29,7 @@ const seqNum = (s: string) => BigInt(s);
 export default function LivePage() {
   const [search, setSearch] = useSearch();
   const kind = (search.get('kind') as EventKind | null) ?? null;
+  const kinds = useEventKinds();
   const [rows, setRows] = useState<EventRowFragment[]>([]);
   const [status, setStatus] = useState<Status>('connecting');
   const [error, setError] = useState<string | null>(null);
@@ -156,7 +158,7 @@ export default function LivePage() {
           Kind{' '}
           <select value={kind ?? ''} onChange={(e) => setSearch({ kind: e.target.value || null }, { replace: true })}>
             <option value="">all</option>
-            {EVENT_KINDS.map((k) => (
+            {kinds.map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>
