@@ -39,6 +39,11 @@ export interface ConsumerBatch<E extends LoggedEvent = StoredEvent> {
   signal: AbortSignal;
   /** Everything at or below `seq` is finished (saved even if `handle` then throws). */
   progress(seq: bigint): void;
+  /**
+   * This batch was read ahead (`prefetch`) while the one before was handled, and follows it with no
+   * failure, rewind or wait between: what `handle` read ahead for it then is as good as read now.
+   */
+  readAhead: boolean;
 }
 
 export interface LogConsumerOptions<E extends LoggedEvent = StoredEvent> {
@@ -70,6 +75,14 @@ export interface LogConsumerOptions<E extends LoggedEvent = StoredEvent> {
    * waits on the network (sinks). Default false.
    */
   prefetch?: boolean;
+  /**
+   * Save the cursor behind: while the next batch is handled, not before it (one save under way at a
+   * time, in order; all of them finished before the consumer waits for new events or stops). A crash
+   * can then repeat one batch more, and a rewind is seen one batch later: for at-least-once consumers
+   * whose `handle` waits on the network (sinks), so a batch boundary does not wait for the store.
+   * Default false.
+   */
+  saveBehind?: boolean;
   /** A failed attempt (attempt 0 is the first failure in a row). */
   onError?(err: unknown, attempt: number): void;
   /** The cursor was saved at `seq`. */
@@ -142,11 +155,24 @@ export class LogConsumer<E extends LoggedEvent = StoredEvent> {
     let failures = 0;
     /** The batch after the one being handled, read ahead (`prefetch`). */
     let ahead: { after: bigint; read: Promise<E[]> } | null = null;
+    /** Cursor saves under way behind the batches (`saveBehind`), chained in order; the first failure among them. */
+    let saving: Promise<void> = Promise.resolve();
+    let saveFailed: { err: unknown } | null = null;
+    /** Wait for the saves under way; throws the first of their failures. */
+    const saved = async () => {
+      await saving;
+      const failed = saveFailed;
+      saveFailed = null;
+      if (failed) throw failed.err;
+    };
     try {
       while (!signal.aborted) {
         let progressed: bigint | null = null;
         try {
-          this.current ??= await o.cursors.load(o.name, o.initial);
+          if (!this.current) {
+            await saved(); // a save behind was refused (a rewind): load after every save has landed
+            this.current = await o.cursors.load(o.name, o.initial);
+          }
           const from = this.current;
           this.poked = false;
           const next: Promise<E[]> | null = ahead?.after === from.seq ? ahead.read : null;
@@ -159,17 +185,30 @@ export class LogConsumer<E extends LoggedEvent = StoredEvent> {
             ahead = { after: last.seq, read };
           }
           if (events.length === 0) {
+            await saved();
+            if (!this.current) continue; // a save behind was refused (a rewind): reload now
             failures = 0;
             await this.idle(pollMs, signal);
             if (!signal.aborted) this.current = await o.cursors.load(o.name, o.initial);
             continue;
           }
-          const done = await o.handle({ events, signal, progress: (seq) => (progressed = seq > (progressed ?? from.seq) ? seq : progressed) });
+          const done = await o.handle({ events, signal, readAhead: next !== null, progress: (seq) => (progressed = seq > (progressed ?? from.seq) ? seq : progressed) });
           progressed = typeof done === 'bigint' ? done : (events.at(-1)?.seq ?? from.seq);
-          await this.save(from, progressed);
+          if (!o.saveBehind) await this.save(from, progressed);
+          else {
+            if (saveFailed) await saved();
+            if (this.current === from) {
+              // Handled: the next batch starts from here while the store catches up.
+              const seq = progressed;
+              this.current = { seq, epoch: from.epoch };
+              saving = saving.then(() => this.save(from, seq, true)).catch((err) => void (saveFailed ??= { err }));
+            } // else a save behind was refused meanwhile (a rewind): reload on the next turn
+          }
           failures = 0;
         } catch (err) {
           ahead = null;
+          await saving;
+          saveFailed = null;
           if (progressed !== null && this.current) await this.save(this.current, progressed).catch(() => {});
           if (signal.aborted) break;
           this.current = null; // reload: the store may have failed, or a rewind happened
@@ -179,20 +218,23 @@ export class LogConsumer<E extends LoggedEvent = StoredEvent> {
         }
       }
     } finally {
+      await saving;
       unsubscribe();
       signal.removeEventListener('abort', onAbort);
       this.current = null;
     }
   }
 
-  private async save(from: CursorPosition, seq: bigint): Promise<void> {
+  /** `behind`: the loop has moved on (saveBehind): `current` is already past `seq` unless this save is refused. */
+  private async save(from: CursorPosition, seq: bigint, behind = false): Promise<void> {
     if (seq <= from.seq) return;
     const saved = await this.o.cursors.save(this.o.name, { seq, epoch: from.epoch });
     if (!saved) {
-      this.current = null; // rewound meanwhile: start again from the new position
+      // Rewound meanwhile: start again from the new position (unless the loop has loaded it already).
+      if (!behind || this.current?.epoch === from.epoch) this.current = null;
       return;
     }
-    this.current = { seq, epoch: from.epoch };
+    if (!behind) this.current = { seq, epoch: from.epoch };
     this.o.onProgress?.(seq);
   }
 

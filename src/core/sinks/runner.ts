@@ -19,7 +19,12 @@
  *
  * A failed delivery makes the handler throw after reporting the events before it as done, so the
  * consumer saves that progress and retries the rest after its backoff (exponential, jitter) on the
- * injected clock. Outcomes are written to sink_deliveries once per batch (bounded, repo.ts).
+ * injected clock. Outcomes are written to sink_deliveries off the delivery path, one write at a time,
+ * the batches that end meanwhile merged into the next (bounded, pending-records.ts, repo.ts).
+ *
+ * Batch boundaries cost no store round trip on the delivery path when the sink is busy: the consumer
+ * reads the next batch ahead and saves the cursor behind (log-consumer.ts `prefetch`, `saveBehind`),
+ * and the sink row and filter for the next batch are read as this one starts (`ahead`).
  * At-least-once: a crash between a delivery and the cursor save repeats that delivery, with the
  * same message id (`msg_<sink>_<seq>`), so receivers dedupe.
  */
@@ -38,7 +43,8 @@ import type { Clock } from '../time/clock.ts';
 import { toEventFilter } from './filter.ts';
 import type { SinkDelivery } from './delivery.ts';
 import type { DeliveryOutcome } from './webhook.ts';
-import { type DeliveryRecord, recordDeliveries, type SinkRecord, setSinkState, sinkById } from './repo.ts';
+import { mergePendingRecords } from './pending-records.ts';
+import { type DeliveryRecord, recordDeliveries, SINK_DELIVERIES_KEPT, type SinkRecord, setSinkState, sinkById } from './repo.ts';
 
 /** How long a sink keeps retrying one event before it is DISABLED. */
 export const SINK_RETRY_LIMIT_MS = 24 * 60 * 60 * 1000;
@@ -79,6 +85,12 @@ export interface SinkRunnerDeps {
 /** The sink is paused, disabled or deleted: the handler stops until the manager stops the runner. */
 class SinkInactive extends Error {}
 
+/** What a batch is delivered under: the sink as stored (null: deleted) and its filter, expanded. */
+interface SinkContext {
+  sink: SinkRecord | null;
+  filter: EventFilter | null;
+}
+
 /** An event of the batch in order: filtered out (`out` null) or its delivery under way. */
 interface Slot {
   e: EventHead;
@@ -100,13 +112,14 @@ export class SinkRunner {
       cursors: d.cursors,
       readAfter: (after, limit) => eventHeadsAfter(d.db, after, limit),
       initial: () => maxSeq(d.db),
-      handle: ({ events, signal, progress }) => this.handle(events, signal, progress),
+      handle: ({ events, signal, progress, readAhead }) => this.handle(events, signal, progress, readAhead),
       bus: d.bus,
       leases: d.leases,
       clock: d.clock,
       log: d.log,
       batchSize: d.batchSize ?? SINK_BATCH,
       prefetch: true,
+      saveBehind: true,
       pollMs: d.pollMs,
       retry: d.retry ?? SINK_RETRY,
       onProgress: (seq) => this.onProgress(seq),
@@ -145,13 +158,39 @@ export class SinkRunner {
     this.d.metrics.sinkLag.set({ sink: this.sinkName }, Number(this.head - seq));
   }
 
-  private async handle(events: readonly EventHead[], signal: AbortSignal, progress: (seq: bigint) => void): Promise<void> {
+  /**
+   * The sink as stored and its filter expanded, read for the next batch as this one starts (a full
+   * batch: another follows at once), so a batch boundary does not wait for those reads: what the next
+   * batch sees is at most one batch old (a pause or delete here stops the runner itself; one made on
+   * another instance reaches this one's manager within its sync). Used only by the batch that follows
+   * at once (the consumer's read-ahead: no failure, rewind or wait between), and only if this runner
+   * has not changed the sink's state since the read started; else the sink is read again.
+   */
+  private ahead: { stateChanges: number; read: Promise<SinkContext> } | null = null;
+  /** setState calls so far: a read started before one is stale. */
+  private stateChanges = 0;
+
+  private async readSink(): Promise<SinkContext> {
+    const found = await sinkById(this.d.db, this.sinkId);
+    if (!found || found.state === 'PAUSED' || found.state === 'DISABLED') return { sink: found, filter: null };
+    return { sink: found, filter: await this.d.expand(toEventFilter(found.filter)) };
+  }
+
+  private readAhead(): void {
+    const read = this.readSink();
+    read.catch(() => {}); // awaited by the next batch, or dropped
+    this.ahead = { stateChanges: this.stateChanges, read };
+  }
+
+  private async handle(events: readonly EventHead[], signal: AbortSignal, progress: (seq: bigint) => void, follows: boolean): Promise<void> {
     const d = this.d;
-    if (this.recordingQueued > 1) await this.recording; // the store is slower than delivery: wait for it
-    const found = await sinkById(d.db, this.sinkId);
+    const ahead = follows ? this.ahead : null;
+    this.ahead = null;
+    const { sink: found, filter } = await (ahead?.stateChanges === this.stateChanges ? ahead.read : this.readSink());
     if (!found || found.state === 'PAUSED' || found.state === 'DISABLED' || this.stopped) throw new SinkInactive(`sink ${this.sinkId} is ${found?.state ?? 'deleted'}`);
     let sink: SinkRecord = found;
-    const filter = await d.expand(toEventFilter(sink.filter));
+    const full = events.length >= (d.batchSize ?? SINK_BATCH);
+    if (full) this.readAhead();
     const records: DeliveryRecord[] = [];
     const last = events.at(-1);
     if (last) this.noteHead(last.seq);
@@ -230,25 +269,35 @@ export class SinkRunner {
     }
   }
 
-  /** The delivery records being written: one batch at a time, in order, off the delivery path. */
+  /** The writer of delivery records, off the delivery path; resolved when nothing is left to write. */
   private recording: Promise<void> = Promise.resolve();
-  private recordingQueued = 0;
+  private writing = false;
+  /** Records not yet written: the newest SINK_DELIVERIES_KEPT, one per seq (pending-records.ts). */
+  private pending: DeliveryRecord[] = [];
 
   /**
    * Write a batch's delivery records without holding up the next batch. They are a view for
-   * operators (the cursor is what guarantees delivery), written in order; when a write is still
-   * queued from the batch before, this one waits behind it (bounded: never more than two pending).
+   * operators (the cursor is what guarantees delivery), written in order, one write at a time:
+   * batches that end while a write is under way are merged and go in the next one (bounded: at most
+   * SINK_DELIVERIES_KEPT records wait), so a store slower than delivery never holds delivery up.
    */
   private recordInBackground(records: DeliveryRecord[], sinkName: string): void {
     if (!records.length) return;
-    this.recordingQueued++;
-    this.recording = this.recording
-      .then(() => recordDeliveries(this.d.db, records))
-      .catch((err) => this.d.log.warn({ err, sink: sinkName }, 'sink: delivery records not written'))
-      .finally(() => this.recordingQueued--);
+    this.pending = mergePendingRecords(this.pending, records, SINK_DELIVERIES_KEPT);
+    if (this.writing) return; // the write under way takes them next
+    this.writing = true;
+    this.recording = (async () => {
+      while (this.pending.length) {
+        const batch = this.pending;
+        this.pending = [];
+        await recordDeliveries(this.d.db, batch).catch((err) => this.d.log.warn({ err, sink: sinkName }, 'sink: delivery records not written'));
+      }
+      this.writing = false;
+    })();
   }
 
   private async setState(sink: SinkRecord, change: Parameters<typeof setSinkState>[2]): Promise<SinkRecord | null> {
+    this.stateChanges++;
     // Only from a delivering state: a pause or delete by the API meanwhile wins.
     const next = await setSinkState(this.d.db, sink.id, change, ['ACTIVE', 'FAILING']);
     if (next && next.state !== sink.state) this.d.onStateChange?.(next);

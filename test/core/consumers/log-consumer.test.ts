@@ -1,12 +1,12 @@
 /**
  * The log consumer on both drivers: order, a stored cursor across restarts, progress kept when the
  * handler fails, retry after a backoff on the injected clock, rewinds (and a save in flight that a
- * rewind must win against), wake-up by the bus.
+ * rewind must win against), wake-up by the bus, reading ahead and saving behind.
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalLeases } from '../../../src/core/cluster/lease.ts';
-import { DbCursorStore } from '../../../src/core/consumers/cursor-store.ts';
+import { type CursorStore, DbCursorStore } from '../../../src/core/consumers/cursor-store.ts';
 import { LogConsumer, type ConsumerBatch, type LogConsumerOptions } from '../../../src/core/consumers/log-consumer.ts';
 import { eventsAfter, insertEvents, maxSeq, type NewEventRow } from '../../../src/core/db/event-repo.ts';
 import { LocalEventBus } from '../../../src/core/events/bus.ts';
@@ -182,6 +182,50 @@ for (const driver of drivers) {
       await waitFor(() => seen.length === 3 + 8, 5000, 'the first batch, then a[1..8] after the rewind');
       expect(seen).toEqual([...a.slice(0, 3), ...a.slice(1)].map((e) => e.seq));
       expect((await new DbCursorStore(db).peek('test'))?.seq).toBe(a.at(-1)!.seq);
+    });
+
+    it('saveBehind: the next batches are handled while a cursor save is under way; saves land in order; a rewind meanwhile is picked up', async () => {
+      const store = new DbCursorStore(t.database.db);
+      let gate: Promise<void> | null = null;
+      let open!: () => void;
+      const hold = () => (gate = new Promise<void>((r) => (open = r)));
+      const saves: bigint[] = [];
+      const cursors: CursorStore = {
+        load: (name, initial) => store.load(name, initial),
+        peek: (name) => store.peek(name),
+        rewind: (name, seq) => store.rewind(name, seq),
+        remove: (name) => store.remove(name),
+        save: async (name, pos) => {
+          if (gate) await gate;
+          saves.push(pos.seq);
+          return store.save(name, pos);
+        },
+      };
+      const seen: bigint[] = [];
+      const c = consumer(async ({ events }) => void seen.push(...events.map((e) => e.seq)), { prefetch: true, saveBehind: true, cursors });
+      await waitFor(() => c.position !== null, 5000, 'cursor loaded');
+      const start = (await store.peek('test'))!.seq;
+      hold();
+      const a = await append(9);
+      await waitFor(() => seen.length === 9, 5000, 'three batches handled while the first save is held');
+      expect(saves).toEqual([]);
+      expect((await store.peek('test'))?.seq).toBe(start);
+      gate = null;
+      open();
+      await waitFor(async () => (await store.peek('test'))?.seq === a[8]!.seq, 5000, 'every save landed');
+      expect(saves).toEqual([a[2]!.seq, a[5]!.seq, a[8]!.seq]);
+
+      // A rewind (from another instance) while a save is held: that save is refused, the consumer reloads at once.
+      hold();
+      const b = await append(3);
+      await waitFor(() => seen.length === 12, 5000, 'b handled, its save held');
+      await store.rewind('test', a[5]!.seq);
+      gate = null;
+      open();
+      await waitFor(() => seen.length === 18, 5000, 'a[6..8] and b again after the rewind');
+      expect(seen.slice(12)).toEqual([...a.slice(6), ...b].map((e) => e.seq));
+      await waitFor(async () => (await store.peek('test'))?.seq === b[2]!.seq, 5000, 'the cursor saved at the end again');
+      expect(seen).toHaveLength(18);
     });
 
     it('never moves a saved cursor back within an epoch', async () => {

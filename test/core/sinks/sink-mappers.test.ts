@@ -1,8 +1,10 @@
-/** The pure parts of sinks: the filter parser, the topic template, the payload mapper. */
+/** The pure parts of sinks: the filter parser, the topic template, the payload mapper, the pending delivery records. */
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/core/events/model.ts';
 import { parseSinkFilter, toEventFilter } from '../../../src/core/sinks/filter.ts';
 import { toSinkPayload } from '../../../src/core/sinks/payload.ts';
+import { mergePendingRecords } from '../../../src/core/sinks/pending-records.ts';
+import type { DeliveryRecord } from '../../../src/core/sinks/repo.ts';
 import { DEFAULT_TOPIC, renderTopic, topicLevel, validateTopicTemplate } from '../../../src/core/sinks/topic.ts';
 import { encodeGlobalId } from '../../../src/core/util/global-id.ts';
 
@@ -86,5 +88,38 @@ describe('payload', () => {
         media: [{ role: 'PLATE_CROP', url: 'https://usa.example/media/m1', contentType: 'image/jpeg' }],
       },
     });
+  });
+});
+
+describe('pending delivery records', () => {
+  const rec = (seq: number, status: DeliveryRecord['status'] = 'DELIVERED', attempts = 1): DeliveryRecord => ({
+    sinkId: 's',
+    seq: BigInt(seq),
+    messageId: `msg_s_${seq}`,
+    status,
+    attempts,
+    httpStatus: status === 'DELIVERED' ? 200 : 500,
+    error: status === 'DELIVERED' ? null : 'the receiver answered 500',
+    at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
+  });
+
+  it('merges a batch into the waiting ones: one record per seq, the later outcome with the attempts added, in seq order', () => {
+    const merged = mergePendingRecords([rec(1), rec(2), rec(3, 'FAILED')], [rec(3), rec(4)], 100);
+    expect(merged.map((r) => [Number(r.seq), r.status, r.attempts])).toEqual([
+      [1, 'DELIVERED', 1],
+      [2, 'DELIVERED', 1],
+      [3, 'DELIVERED', 2],
+      [4, 'DELIVERED', 1],
+    ]);
+  });
+
+  it('keeps only the newest `kept` by seq (the store would trim the others in the same write)', () => {
+    const batch = Array.from({ length: 250 }, (_, i) => rec(i + 1));
+    const merged = mergePendingRecords([], batch, 100);
+    expect(merged).toHaveLength(100);
+    expect(merged[0]!.seq).toBe(151n);
+    expect(merged.at(-1)!.seq).toBe(250n);
+    // A replay from an earlier seq: its records are older than the waiting ones, so those newest stay.
+    expect(mergePendingRecords(merged, [rec(5)], 100).map((r) => r.seq)).toEqual(merged.map((r) => r.seq));
   });
 });
