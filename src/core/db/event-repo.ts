@@ -191,6 +191,14 @@ export interface PageArgs {
   after?: bigint | null;
   last?: number | null;
   before?: bigint | null;
+}
+
+/**
+ * A page request as the store takes it. Not in the SDK's PageArgs (CoreServices.listEvents): the
+ * GraphQL connections pass it through services.listEvents as a PageArgs, which keeps the object;
+ * a caller that drops the flag only reads `raw` again.
+ */
+export interface EventPageRead extends PageArgs {
   /** Leave the vendor payload unread (StoredEvent.raw is null): a caller that shows no `raw`. */
   omitRaw?: boolean;
 }
@@ -286,7 +294,7 @@ async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQ
 }
 
 /** Newest first. `after` pages towards older events, `before` towards newer ones. */
-export async function listEvents(db: Db, filter: EventFilter | null | undefined, page: PageArgs): Promise<EventPage> {
+export async function listEvents(db: Db, filter: EventFilter | null | undefined, page: EventPageRead): Promise<EventPage> {
   const cond = filterConditions(filter);
   if (page.last != null && page.first == null) {
     const n = page.last;
