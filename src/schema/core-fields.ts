@@ -72,7 +72,7 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
           description: 'Stored events, newest first. `after` pages to older events.',
           authScopes: READ,
           args: { filter: t.arg({ type: refs.EventFilter }) },
-          resolve: (_r, args, ctx) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args)),
+          resolve: (_r, args, ctx, info) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args), info),
         },
         refs.EventConnection as never,
       ),

@@ -26,6 +26,9 @@ import type { Builder, CoreRefs, EventFilterInput, EventTypeOptions, Types } fro
 import { addDeviceTypes, type DeviceFilterInput } from './device-types.ts';
 import { localId, seqOf } from './ids.ts';
 import { READ } from './scopes.ts';
+import { batchLoader, perContext } from './batch-loader.ts';
+import type { GraphQLContext } from '../core/ports.ts';
+import type { DeviceRecord } from '../core/cameras/repo.ts';
 
 /** Kinds and capabilities the adapters of this schema declare beyond the core ones (merged into the enums). */
 export interface TaxonomyExtras {
@@ -34,6 +37,15 @@ export interface TaxonomyExtras {
 }
 
 /** Core values first, then the extras in name order, each once. */
+/**
+ * The device of an event (Event.camera, Event.device): the events of a page are completed in one turn
+ * of the event loop and share few devices, so each distinct id is looked up once per turn instead of
+ * once per event (a lookup composes a linked camera from its sources). Nothing is kept past the turn.
+ */
+const deviceOf = perContext((ctx: GraphQLContext) =>
+  batchLoader<string, DeviceRecord | null>(async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await ctx.services.deviceById(id)] as const)))),
+);
+
 const enumValues = (core: readonly string[], extras: readonly string[]): string[] => [...core, ...[...new Set(extras)].filter((e) => !core.includes(e)).sort()];
 
 /** The refs adapters get, plus what only the core's own fields and buildSchema use. */
@@ -109,7 +121,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
         nullable: true,
         description: 'The camera of the event; null when its device is not a camera (see device)',
         resolve: async (ev, _a, ctx) => {
-          const d = ev.cameraId ? await ctx.services.deviceById(ev.cameraId) : null;
+          const d = ev.cameraId ? await deviceOf(ctx)(ev.cameraId) : null;
           return d?.deviceType === CAMERA_DEVICE_TYPE ? d : null;
         },
       }),
@@ -117,7 +129,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
         type: devices.Device,
         nullable: true,
         description: 'The device of the event (a camera, a door, …)',
-        resolve: (ev, _a, ctx) => (ev.cameraId ? ctx.services.deviceById(ev.cameraId) : null),
+        resolve: async (ev, _a, ctx) => (ev.cameraId ? ((await deviceOf(ctx)(ev.cameraId)) ?? null) : null),
       }),
       media: t.field({ type: [Media], resolve: (ev) => ev.media }),
       raw: t.field({ type: 'JSON', description: 'The vendor payload as received, images removed', resolve: (ev) => ev.raw ?? null }),

@@ -10,7 +10,9 @@
  * - a connection's `edges` multiply by 1 (the page was counted on the connection field);
  * - any other list multiplies by LIST_MULTIPLIER (its length is unknown before it runs);
  * - every other field costs 1.
- * The limit (config `limits.maxCost`) is applied per request in core/http/cost-limit.ts.
+ * The limit (config `limits.maxCost`) is applied per request in core/http/operation-limits.ts.
+ * A cost may read no argument but `first`, `last`, `limit` and `ids` (COST_ARGUMENTS): costs are
+ * remembered by document and those arguments' variable values (core/http/cost-cache.ts).
  */
 import { getNamedType, getNullableType, isListType, type GraphQLField } from 'graphql';
 import { MAX_PAGE } from './pagination.ts';

@@ -79,7 +79,7 @@ export function addDeviceTypes(builder: Builder, deps: DeviceTypeDeps) {
           type: deps.Event,
           authScopes: READ,
           args: { filter: t.arg({ type: deps.EventFilter }) },
-          resolve: (d, args, ctx) => resolveEventConnection(ctx, { ...(deps.toEventFilter(args.filter) ?? {}), cameraIds: [d.id] }, eventConnectionArgs(args)),
+          resolve: (d, args, ctx, info) => resolveEventConnection(ctx, { ...(deps.toEventFilter(args.filter) ?? {}), cameraIds: [d.id] }, eventConnectionArgs(args), info),
         },
         deps.EventConnection as never,
       ),

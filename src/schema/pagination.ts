@@ -1,9 +1,10 @@
 /** Relay connection arguments ↔ keyset pages on `seq` (cursors are seq strings). */
-import { GraphQLError } from 'graphql';
-import type { EventFilter, PageArgs } from '../core/db/event-repo.ts';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { EventFilter, EventPageRead, PageArgs } from '../core/db/event-repo.ts';
 import type { StoredEvent } from '../core/events/model.ts';
 import type { GraphQLContext } from '../core/ports.ts';
 import { MAX_SEQ, seqOf } from './ids.ts';
+import { selectsFieldNamed } from './selected-fields.ts';
 
 export const MAX_PAGE = 500;
 
@@ -30,8 +31,10 @@ export function eventConnectionArgs(args: { first?: number | null; after?: strin
   };
 }
 
-export async function resolveEventConnection(ctx: GraphQLContext, filter: EventFilter | null, page: PageArgs) {
-  const r = await ctx.services.listEvents(filter, page);
+/** A page of events; their vendor payloads (`raw`, the largest column) are read only when the operation asks for `raw`. */
+export async function resolveEventConnection(ctx: GraphQLContext, filter: EventFilter | null, page: PageArgs, info: GraphQLResolveInfo) {
+  const read: EventPageRead = selectsFieldNamed(info, 'raw') ? page : { ...page, omitRaw: true };
+  const r = await ctx.services.listEvents(filter, read);
   return connectionOf(r.events, r.hasNextPage, r.hasPreviousPage, (e: StoredEvent) => e.seq.toString());
 }
 

@@ -81,6 +81,20 @@ function costCases(name: string, headers: () => Record<string, string>, app: () 
       expect(code(viaVariable)).toBe('BAD_USER_INPUT');
       expect(viaVariable.errors![0].extensions!.cost as number).toBeGreaterThan(LIMITS.maxCost);
       expect((await t.gql('query($n: Int) { events(first: $n) { edges { node { seq } } } }', { n: 100 }, headers())).errors).toBeUndefined();
+      // Costs are remembered per document and page-size values (cost-cache.ts): the same text with other values is costed anew.
+      const nested = 'query($n: Int, $f: EventFilter) { events(first: $n, filter: $f) { edges { node { camera { events(first: $n) { edges { node { seq } } } } } } } }';
+      for (const [n, refused] of [
+        [5, false],
+        [100, true],
+        [5, false],
+        [100, true],
+      ] as const) {
+        const r = await t.gql(nested, { n, f: { kinds: ['PLATE_READ'] } }, headers());
+        expect(code(r)).toBe(refused ? 'BAD_USER_INPUT' : undefined);
+      }
+      // A filter that does not coerce is not costed; the same page sizes with a valid filter still are.
+      expect(code(await t.gql(nested, { n: 100, f: { kinds: ['NOT_A_KIND'] } }, headers()))).toBe('BAD_USER_INPUT');
+      expect((await t.gql(nested, { n: 100, f: { kinds: ['MOTION_STARTED'] } }, headers())).errors![0].extensions!.cost as number).toBeGreaterThan(LIMITS.maxCost);
 
       const viaFragment = await t.gql('{ events(first: 100) { edges { node { ...F } } } } fragment F on Event { camera { events(first: 5) { edges { node { seq } } } } }', undefined, headers());
       expect(code(viaFragment)).toBe('BAD_USER_INPUT');

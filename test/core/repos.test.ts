@@ -193,6 +193,19 @@ for (const driver of drivers) {
         expect((await listEvents(t.database.db, null, { first: 12 })).hasNextPage).toBe(false);
       });
 
+      it('omitRaw reads every column but the vendor payload, on each plan (seq walk, index-first, time window)', async () => {
+        const filters: Array<EventFilter | null> = [null, { plate: 'AB1*' }, { from: new Date(T0), to: new Date(T0 + 5 * 3_600_000) }];
+        for (const filter of filters) {
+          for (const page of [{ first: 4 }, { last: 4 }]) {
+            const full = await listEvents(t.database.db, filter, page);
+            const lean = await listEvents(t.database.db, filter, { ...page, omitRaw: true });
+            expect(full.events.length).toBeGreaterThan(0);
+            expect(full.events.every((e) => e.raw !== null)).toBe(true);
+            expect(lean).toEqual({ ...full, events: full.events.map((e) => ({ ...e, raw: null })) });
+          }
+        }
+      });
+
       it('pages with last/before from the oldest towards the newest, each page newest first', async () => {
         const pages: bigint[][] = [];
         let before: bigint | null = null;

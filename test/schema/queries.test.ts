@@ -36,6 +36,19 @@ describe('core queries', () => {
     expect(byCam.data!.events.edges.every((e) => e.node.camera?.id === camA.id)).toBe(true);
   });
 
+  it('answers raw when asked for, through a fragment too, and the same page without it (events and Camera.events)', async () => {
+    const q = (sel: string) => `query { events(first: 3) { edges { node { seq ${sel} } } } cameras(first: 1) { edges { node { events(first: 2) { edges { node { seq ${sel} } } } } } } }`;
+    const withRaw = await t.gql(`${q('...R')} fragment R on Event { raw }`);
+    const without = await t.gql(q('kind'));
+    expect([withRaw.errors, without.errors]).toEqual([undefined, undefined]);
+    const pages = (r: any) => [r.data.events.edges, r.data.cameras.edges[0].node.events.edges];
+    for (const [i, page] of pages(withRaw).entries()) {
+      expect(page.length).toBeGreaterThan(0);
+      for (const e of page) expect(e.node.raw).toMatchObject({ plateText: expect.any(String) });
+      expect(pages(without)[i].map((e: any) => e.node.seq)).toEqual(page.map((e: any) => e.node.seq));
+    }
+  });
+
   it('resolves events by global id, by seq and through node()', async () => {
     const first = (await t.gql(RecentEventsDocument, { first: 1 })).data!.events.edges[0].node;
     const byId = await t.gql(EventByIdDocument, { id: first.id });

@@ -86,7 +86,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     connect_timeout: 10,
     idle_timeout: 60,
     // Fail fast instead of queueing forever when the server is gone.
-    connection: { application_name: 'unified-surveillance-api' },
+    // force_custom_plan: a prepared statement (event-repo.ts, readPage) is planned for each
+    // execution's values, as an unnamed one is, never with a generic plan blind to them (a time
+    // window's width, a plate's rarity decide the index).
+    connection: { application_name: 'unified-surveillance-api', plan_cache_mode: 'force_custom_plan' },
   });
   const db = drizzle({ client, schema });
   // Concurrent instances starting together must not both run migrations.

@@ -2,7 +2,7 @@
  * Event log reads and writes. Writes come only from the batched writer (one INSERT per batch,
  * event-insert.ts); reads use keyset pagination on `seq`.
  */
-import { and, asc, desc, eq, gt, gte, inArray, like, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, like, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { events } from './schema.ts';
 import { eventRowJson, insertEventRowsJson, type InsertedEvent } from './event-insert.ts';
@@ -41,9 +41,13 @@ export interface EventFilter {
 export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
 
-export function rowToEvent(r: EventRow): StoredEvent {
-  return { ...rowToHead(r), data: (r.data ?? {}) as Record<string, unknown>, raw: r.raw };
+export function rowToEvent(r: EventRow | RowWithoutRaw): StoredEvent {
+  return { ...rowToHead(r), data: (r.data ?? {}) as Record<string, unknown>, raw: 'raw' in r ? r.raw : null };
 }
+
+/** Every column but `raw` (the vendor payload, the largest): a page read with PageArgs.omitRaw. */
+const { raw: _raw, ...columnsWithoutRaw } = getTableColumns(events);
+type RowWithoutRaw = Omit<EventRow, 'raw'>;
 
 /** An event without its adapter data (`data`) and vendor payload (`raw`): what a sink delivers. */
 export type EventHead = Omit<StoredEvent, 'data' | 'raw'>;
@@ -189,6 +193,16 @@ export interface PageArgs {
   before?: bigint | null;
 }
 
+/**
+ * A page request as the store takes it. Not in the SDK's PageArgs (CoreServices.listEvents): the
+ * GraphQL connections pass it through services.listEvents as a PageArgs, which keeps the object;
+ * a caller that drops the flag only reads `raw` again.
+ */
+export interface EventPageRead extends PageArgs {
+  /** Leave the vendor payload unread (StoredEvent.raw is null): a caller that shows no `raw`. */
+  omitRaw?: boolean;
+}
+
 export interface EventPage {
   events: StoredEvent[];
   hasNextPage: boolean;
@@ -243,21 +257,32 @@ function timeWindowSeqs(f: { from: Date; to: Date }, cond: SQL[], order: 'asc' |
     order by w.seq ${dir} limit ${limit}`;
 }
 
-async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQL[], order: 'asc' | 'desc', limit: number): Promise<EventRow[]> {
+/**
+ * A page read is a named prepared statement: postgres.js keeps it per connection by its text, so a
+ * repeated filter shape is sent as Bind/Execute alone (one round trip, no parse) instead of
+ * Parse/Describe, a wait, then Bind/Execute. The plan is still made per execution for the values
+ * (plan_cache_mode = force_custom_plan, client.ts). PGlite ignores the name.
+ */
+const PAGE_STATEMENT = 'events_page';
+
+async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQL[], order: 'asc' | 'desc', limit: number, omitRaw: boolean): Promise<Array<EventRow | RowWithoutRaw>> {
   const by = order === 'asc' ? asc(events.seq) : desc(events.seq);
+  const select = () => (omitRaw ? db.select(columnsWithoutRaw) : db.select());
   if (timeWindowOnly(filter))
-    return db
-      .select()
+    return select()
       .from(events)
       .where(sql`${events.seq} in (${timeWindowSeqs(filter, cond, order, limit)})`)
-      .orderBy(by);
+      .orderBy(by)
+      .prepare(PAGE_STATEMENT)
+      .execute();
   if (!indexFirst(filter))
-    return db
-      .select()
+    return select()
       .from(events)
       .where(and(...cond))
       .orderBy(by)
-      .limit(limit);
+      .limit(limit)
+      .prepare(PAGE_STATEMENT)
+      .execute();
   // `seq + 0` keeps the planner off the seq index for this ordering, so it takes the filter's index.
   const seqs = db
     .select({ seq: events.seq })
@@ -265,24 +290,24 @@ async function readPage(db: Db, filter: EventFilter | null | undefined, cond: SQ
     .where(and(...cond))
     .orderBy(sql.raw(`seq + 0 ${order}`))
     .limit(limit);
-  return db.select().from(events).where(inArray(events.seq, seqs)).orderBy(by);
+  return select().from(events).where(inArray(events.seq, seqs)).orderBy(by).prepare(PAGE_STATEMENT).execute();
 }
 
 /** Newest first. `after` pages towards older events, `before` towards newer ones. */
-export async function listEvents(db: Db, filter: EventFilter | null | undefined, page: PageArgs): Promise<EventPage> {
+export async function listEvents(db: Db, filter: EventFilter | null | undefined, page: EventPageRead): Promise<EventPage> {
   const cond = filterConditions(filter);
   if (page.last != null && page.first == null) {
     const n = page.last;
     if (page.before != null) cond.push(gt(events.seq, page.before));
     if (page.after != null) cond.push(lt(events.seq, page.after));
-    const rows = await readPage(db, filter, cond, 'asc', n + 1);
+    const rows = await readPage(db, filter, cond, 'asc', n + 1, page.omitRaw === true);
     const more = rows.length > n;
     return { events: rows.slice(0, n).reverse().map(rowToEvent), hasNextPage: false, hasPreviousPage: more };
   }
   const n = page.first ?? 50;
   if (page.after != null) cond.push(lt(events.seq, page.after));
   if (page.before != null) cond.push(gt(events.seq, page.before));
-  const rows = await readPage(db, filter, cond, 'desc', n + 1);
+  const rows = await readPage(db, filter, cond, 'desc', n + 1, page.omitRaw === true);
   return { events: rows.slice(0, n).map(rowToEvent), hasNextPage: rows.length > n, hasPreviousPage: false };
 }
 
