@@ -58,7 +58,7 @@ import { createWsServer } from './core/http/ws.ts';
 import { createGraphQLHttp } from './core/http/graphql-http.ts';
 import { createHttpServer } from './core/http/server.ts';
 import { createCorsPolicy } from './core/http/cors.ts';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './core/util/project-root.ts';
 import { createConsoleStatic } from './core/http/console-static.ts';
 import { systemClock, type Clock } from './core/time/clock.ts';
 import { adapterReadiness } from './core/adapter/readiness.ts';
@@ -133,7 +133,7 @@ export interface App {
 export const defaultAdapters: readonly AdapterDefinition[] = builtInAdapters;
 
 /** Where `vite build` writes the web console (console/vite.config.ts). */
-export const CONSOLE_DIST = fileURLToPath(new URL('../console/dist', import.meta.url));
+export const CONSOLE_DIST = join(PROJECT_ROOT, 'console', 'dist');
 
 export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? createLogger(options.env.logLevel);

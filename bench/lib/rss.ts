@@ -1,13 +1,13 @@
 /**
  * Idle RSS of two processes started the way a user would, for bench/idle-memory.ts:
- * - `npm start` (node --import tsx src/main.ts) on a fresh DATA_DIR with the default config (embedded
+ * - `npm start` (its prestart, then the node command of package.json's "start") on a fresh DATA_DIR with the default config (embedded
  *   PGlite, one FF TCP instance), idle after /ready and one GraphQL query;
  * - a bare PGlite instance in plain node with the same start parameters (pglite-settings.ts) on a
  *   data directory created the same way (initdb in a child, pglite-initdb.ts), idle after a warm-up query.
  * RSS is read from outside (`ps`), so both are measured alike.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,11 +44,19 @@ const exitedEarly = (proc: ChildProcess, what: string) => {
   if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode}`);
 };
 
+/** The node arguments of package.json's "start" script (`node <args>`), run directly so `ps` reads the server itself. */
+function startArgs(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== 'node') throw new Error(`package.json "start" is not a node command: ${start.join(' ')}`);
+  return start.slice(1);
+}
+
 /** `npm start` on a fresh DATA_DIR: RSS after `idleMs` idle following /ready and one query. */
 export async function npmStartIdleRss(idleMs: number): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usa-bench-start-'));
   const [port, tcpPort] = [await freePort(), await freePort()];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, startArgs(), {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', FF_TCP_PORT: String(tcpPort), LOG_LEVEL: 'warn', CONFIG_FILE: '', DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -18,6 +18,13 @@ describe('host package', () => {
     expect(exports['./sdk']).toMatch(/^file:\/\/.*\/src\/sdk\.ts$/);
     expect(exports['./testkit']).toMatch(/^file:\/\/.*\/src\/testkit\.ts$/);
   });
+
+  it('maps them to the compiled build when the server runs from dist/ (the files scripts/server-build.mjs writes)', () => {
+    const { exports } = hostPackage(ROOT, true);
+    expect(exports['./sdk']).toMatch(/^file:\/\/.*\/dist\/sdk\.js$/);
+    expect(exports['./sdk/graphql']).toMatch(/^file:\/\/.*\/dist\/sdk\/graphql\.js$/);
+    expect(exports['./testkit']).toMatch(/^file:\/\/.*\/dist\/testkit\.js$/);
+  });
 });
 
 describe('plugins in the config', () => {

@@ -1,12 +1,14 @@
 /**
- * The real thing, as an operator runs it: `node --import tsx src/main.ts` with a config file whose
+ * The real thing, as an operator runs it — both `node --import tsx src/main.ts` and the compiled
+ * server `npm start` runs (`node dist/main.js`, scripts/server-build.mjs; its TypeScript plugins
+ * load through tsx's hooks, registered for them) — with a config file whose
  * `plugins` names a plugin directory next to it — a copy outside any node_modules, so its
  * `import … from 'unified-surveillance-api/sdk'` is answered by the server's resolve hook. The example
  * is a plugin written for SDK 1.x (`sdk: '^1.0.0'`); beside it, one written for 2.x that imports the
  * `/sdk/graphql` entry too. Also `schema:print` with the configured plugins, and a plugin for an SDK
  * the server does not provide (^3.0.0) stopping start-up.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +38,15 @@ export default defineAdapter({
 function run(args: string[], env: Record<string, string>): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.DATABASE_URL;
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = args[0].endsWith('.ts') ? ['--import', 'tsx', ...args] : args;
+  return spawn(process.execPath, node, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** How the server is started: from the sources under tsx, or compiled as `npm start` does. */
+const WAYS = [
+  { way: 'node --import tsx src/main.ts', main: 'src/main.ts', prepare: () => {} },
+  { way: 'npm start (compiled dist/main.js)', main: 'dist/main.js', prepare: () => execFileSync(process.execPath, ['scripts/server-build.mjs', '--if-stale'], { cwd: ROOT, stdio: 'ignore' }) },
+];
 
 function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
@@ -47,7 +56,7 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stdout: s
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-describe('plugins in a real server process', () => {
+describe.each(WAYS)('plugins in a real server process: $way', ({ main, prepare }) => {
   let dir: string;
   let server: ChildProcess | undefined;
   let serverExit: Promise<{ code: number | null; stdout: string; stderr: string }>;
@@ -55,6 +64,7 @@ describe('plugins in a real server process', () => {
   const config = () => join(dir, 'config.yaml');
 
   beforeAll(async () => {
+    prepare();
     dir = mkdtempSync(join(tmpdir(), 'usa-plugin-process-'));
     mkdirSync(join(dir, 'plugins'));
     cpSync(join(EXAMPLE_DIR, 'package.json'), join(dir, 'plugins', 'hmac-webhook', 'package.json'));
@@ -63,7 +73,7 @@ describe('plugins in a real server process', () => {
     writeFileSync(join(dir, 'plugins', 'current.mts'), SDK2_PLUGIN);
     writeFileSync(config(), ['plugins: ["./plugins/hmac-webhook", "./plugins/current.mts"]', 'adapters:', '  - { type: hmac-webhook, id: acme, secret: "${HOOK_SECRET}" }', ''].join('\n'));
 
-    server = run(['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), CONFIG_FILE: config(), HOOK_SECRET: SECRET, LOG_LEVEL: 'info' });
+    server = run([main], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), CONFIG_FILE: config(), HOOK_SECRET: SECRET, LOG_LEVEL: 'info' });
     serverExit = finished(server);
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -78,7 +88,7 @@ describe('plugins in a real server process', () => {
       server!.stdout!.on('data', onData);
       void serverExit.then((r) => reject(new Error(`server exited (${r.code}) before listening:\n${r.stderr}${out}`)));
     });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     if (server && server.exitCode === null) server.kill('SIGKILL');
@@ -121,7 +131,7 @@ describe('plugins in a real server process', () => {
   it('a plugin for another SDK stops start-up with one line naming it, no stack trace', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'plugins: ["./plugins/future.mts"]\n');
-    const { code, stderr } = await finished(run(['src/main.ts'], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
+    const { code, stderr } = await finished(run([main], { PORT: '0', DATA_DIR: join(dir, 'data-bad'), CONFIG_FILE: bad }));
     expect(code).toBe(1);
     expect(stderr).toBe(`invalid configuration:\n  - plugins[0] (./plugins/future.mts): adapter "future" needs SDK ^3.0.0, this server provides ${SDK_VERSION} (and 1.4.0 for 1.x plugins)\n`);
   }, 30_000);

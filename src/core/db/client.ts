@@ -4,7 +4,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
@@ -13,6 +12,7 @@ import { PgLeases } from '../cluster/pg-leases.ts';
 import { openPgLockSession } from '../cluster/pg-lock-session.ts';
 import { initPgliteDirInChild, needsInitdb } from './pglite-initdb.ts';
 import { DEFAULT_PGLITE_SETTINGS, pgliteSettingParams, type PgliteSettings } from './pglite-settings.ts';
+import { PROJECT_ROOT } from '../util/project-root.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -29,7 +29,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 
 export interface OpenDatabaseOptions {
   /** postgres:// or postgresql:// URL; absent → PGlite. */

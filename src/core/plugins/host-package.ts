@@ -10,10 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT, RUNS_COMPILED } from '../util/project-root.ts';
 
 /** The project directory of this server (where its package.json is). */
-export const HOST_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const HOST_ROOT = PROJECT_ROOT;
 
 export interface HostPackage {
   name: string;
@@ -21,10 +22,19 @@ export interface HostPackage {
   exports: Record<string, string>;
 }
 
-export function hostPackage(root = HOST_ROOT): HostPackage {
+/**
+ * Where an export's file is when the server runs compiled: scripts/server-build.mjs builds each
+ * `./src/X.ts` export to `dist/X.js`, sharing chunks with dist/main.js, so a plugin gets the running
+ * server's module instances (one AppError class), not a second copy from the sources.
+ */
+export function compiledTarget(target: string): string {
+  return target.replace(/^\.\/src\/(.*)\.ts$/, './dist/$1.js');
+}
+
+export function hostPackage(root = HOST_ROOT, compiled = RUNS_COMPILED): HostPackage {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
   const exports: Record<string, string> = {};
-  for (const [sub, target] of Object.entries(pkg.exports ?? {})) if (typeof target === 'string') exports[sub] = pathToFileURL(resolve(root, target)).href;
+  for (const [sub, target] of Object.entries(pkg.exports ?? {})) if (typeof target === 'string') exports[sub] = pathToFileURL(resolve(root, compiled ? compiledTarget(target) : target)).href;
   return { name: pkg.name, exports };
 }
 
@@ -34,5 +44,5 @@ let registered = false;
 export function registerHostResolution(): void {
   if (registered) return;
   registered = true;
-  register(new URL('./host-hooks.mjs', import.meta.url), { data: hostPackage() });
+  register(pathToFileURL(join(HOST_ROOT, 'src/core/plugins/host-hooks.mjs')), { data: hostPackage() });
 }

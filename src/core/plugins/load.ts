@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/load.ts';
 import type { AdapterDefinition } from '../adapter/types.ts';
 import { registerHostResolution } from './host-package.ts';
+import { ensureTypeScriptHooks, isTypeScriptFile } from './typescript-hooks.ts';
 import { notAnEsModule, resolvePluginSpec, type PluginRoots } from './resolve.ts';
 import { exportedAdapters, pluginAdapterProblems, takenBy, type GraphqlNameCheck } from './validate.ts';
 
@@ -24,48 +25,58 @@ const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
 /** Import the plugins; throws ConfigError listing every problem. */
 export async function loadPlugins(specs: readonly string[], known: readonly AdapterDefinition[], graphqlNames: GraphqlNameCheck, roots: PluginRoots = {}): Promise<LoadedPlugin[]> {
   if (!specs.length) return [];
-  registerHostResolution();
   const taken = takenBy(known, 'the built-in adapter');
-  const problems: string[] = [];
-  const loaded: LoadedPlugin[] = [];
+  // [plugin index, line]: reported in the order of the plugins, whichever pass found them.
+  const problems: Array<[number, string]> = [];
+  const found: Array<{ i: number; spec: string; label: string; file: string }> = [];
   const seen = new Map<string, number>();
   for (const [i, spec] of specs.entries()) {
     const label = `plugins[${i}] (${spec})`;
+    const problem = (line: string) => problems.push([i, line]);
     let file: string;
     try {
       file = resolvePluginSpec(spec, roots);
     } catch (e) {
-      problems.push(`${label}: ${firstLine(e)}`);
+      problem(`${label}: ${firstLine(e)}`);
       continue;
     }
     const earlier = seen.get(file);
     if (earlier !== undefined) {
-      problems.push(`${label}: the same module as plugins[${earlier}] (${specs[earlier]}); list it once`);
+      problem(`${label}: the same module as plugins[${earlier}] (${specs[earlier]}); list it once`);
       continue;
     }
     seen.set(file, i);
     const cjs = notAnEsModule(file);
     if (cjs) {
-      problems.push(`${label}: ${cjs}`);
+      problem(`${label}: ${cjs}`);
       continue;
     }
+    found.push({ i, spec, label, file });
+  }
+  // tsx's hooks (only for TypeScript plugins of a compiled server) before the host's, so the host's
+  // resolve runs first: the SDK's name maps to this server's file whoever resolves it next.
+  if (found.some((p) => isTypeScriptFile(p.file))) await ensureTypeScriptHooks();
+  if (found.length) registerHostResolution();
+  const loaded: LoadedPlugin[] = [];
+  for (const { i, spec, label, file } of found) {
+    const problem = (line: string) => problems.push([i, line]);
     let mod: unknown;
     try {
       mod = await import(pathToFileURL(file).href);
     } catch (e) {
-      problems.push(`${label}: failed to load ${file}: ${firstLine(e)}`);
+      problem(`${label}: failed to load ${file}: ${firstLine(e)}`);
       continue;
     }
     const candidates = exportedAdapters(mod);
     if (typeof candidates === 'string') {
-      problems.push(`${label}: ${candidates}`);
+      problem(`${label}: ${candidates}`);
       continue;
     }
     const r = pluginAdapterProblems(candidates, label, taken, graphqlNames);
-    problems.push(...r.problems);
+    for (const line of r.problems) problem(line);
     loaded.push({ spec, file, adapters: r.adapters });
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError(problems.sort((x, y) => x[0] - y[0]).map(([, line]) => line));
   return loaded;
 }
 
