@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { drivers, type TestDb } from '../helpers/db.ts';
-import { eventRowJson, insertEventBatch, insertNewEventBatch, type InsertableEventRow } from '../../src/core/db/event-insert.ts';
+import { eventRowJson, insertEventBatch, type InsertableEventRow } from '../../src/core/db/event-insert.ts';
 import { insertEvents, listEvents } from '../../src/core/db/event-repo.ts';
 import type { Db } from '../../src/core/db/client.ts';
 import { EventWriter } from '../../src/core/events/writer.ts';
@@ -197,24 +197,6 @@ for (const driver of drivers) {
           sql`select (select count(*) from events where instance = 'plain')::int as e, (select count(*) from media where id = 'plain-m')::int as m, (select count(*) from cameras where instance = 'plain')::int as c`,
         ),
       ).toEqual([{ e: 1, m: 1, c: 1 }]);
-    });
-
-    it('insertNewEventBatch: the seqs come back in row order, media and camera rows ride along; a duplicate fails with 23505 and writes nothing', async () => {
-      const db = t.database.db;
-      const rows = Array.from({ length: 120 }, (_, i) => eventRowJson(row({ instance: 'seqs', dedupeKey: `s${i}` })));
-      const media = [{ id: 'seqs-m', contentType: 'image/png', byteSize: 3 }];
-      const cameras = [{ id: 'w/seqs/c1', adapter: 'w', instance: 'seqs', vendorId: 'c1', name: 'c1', status: 'ONLINE', capabilities: [] }];
-      const seqs = await insertNewEventBatch(db, { rowsJson: rows, media, cameras });
-      const stored = (await rowsOf(db, sql`select seq::text as seq, dedupe_key from events where instance = 'seqs' order by seq`)) as Array<{ seq: string; dedupe_key: string }>;
-      expect(seqs.map(String)).toEqual(stored.map((r) => r.seq));
-      expect(stored.map((r) => r.dedupe_key)).toEqual(rows.map((_, i) => `s${i}`));
-      expect(await rowsOf(db, sql`select (select count(*) from media where id = 'seqs-m')::int as m, (select count(*) from cameras where instance = 'seqs')::int as c`)).toEqual([{ m: 1, c: 1 }]);
-      const err = await insertNewEventBatch(db, { rowsJson: [eventRowJson(row({ instance: 'seqs', dedupeKey: 'fresh' })), rows[7]] }).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(sqlStateOf(err)).toBe('23505');
-      expect(await rowsOf(db, sql`select count(*)::int as n from events where instance = 'seqs'`)).toEqual([{ n: 120 }]);
     });
 
     it('media rows are kept once; a camera placeholder name is replaced, a real name is not', async () => {

@@ -19,7 +19,6 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { resultRows } from './result-rows.ts';
 import type { cameras, events, media } from './schema.ts';
 
 export interface InsertedEvent {
@@ -113,31 +112,6 @@ export interface EventBatch {
  */
 export async function insertEventBatch(db: Db, batch: EventBatch): Promise<InsertedEvent[]> {
   if (batch.rowsJson.length === 0) return [];
-  const { ctes, insert } = batchStatement(batch);
-  const result = await db.execute(sql`with ${ctes} ${insert} returning seq::text as seq, dedupe_key, adapter, instance`);
-  return resultRows<ReturnedRow>(result).map((r) => ({ seq: BigInt(r.seq), dedupeKey: r.dedupe_key, adapter: r.adapter, instance: r.instance }));
-}
-
-/**
- * The writer's common case: a plain INSERT (`skipDuplicates: false`: it fails with 23505 and
- * writes nothing when any event is a duplicate), so every row is inserted, in line order, and the
- * seqs in ascending order are the rows' seqs in line order. They come back as ONE comma-separated
- * text instead of a row per event with its key (what insertEventBatch returns): the driver decodes
- * one value, and nothing has to be matched back by key.
- */
-export async function insertNewEventBatch(db: Db, batch: Omit<EventBatch, 'skipDuplicates'>): Promise<bigint[]> {
-  if (batch.rowsJson.length === 0) return [];
-  const { ctes, insert } = batchStatement({ ...batch, skipDuplicates: false });
-  // Every CTE at the top level: a data-modifying one (media, cameras) may not sit in a nested WITH.
-  const result = await db.execute(sql`with ${ctes}, inserted as (${insert} returning seq) select string_agg(seq::text, ',' order by seq) as seqs from inserted`);
-  const [row] = resultRows<{ seqs: string | null }>(result);
-  const seqs = row?.seqs ? row.seqs.split(',').map(BigInt) : [];
-  if (seqs.length !== batch.rowsJson.length) throw new Error(`event batch: ${seqs.length} seqs returned for ${batch.rowsJson.length} rows`);
-  return seqs;
-}
-
-/** The batch statement's WITH list (media, cameras, the parsed rows, the commit-order lock) and its INSERT, without RETURNING. */
-function batchStatement(batch: EventBatch): { ctes: SQL; insert: SQL } {
   const ctes: SQL[] = [];
   if (batch.media?.length) ctes.push(mediaCte(batch.media));
   if (batch.cameras?.length) ctes.push(camerasCte(batch.cameras));
@@ -147,18 +121,15 @@ function batchStatement(batch: EventBatch): { ctes: SQL; insert: SQL } {
   // `where exists (select from commit_order)` is a one-time filter evaluated before any row is
   // produced, so the lock is held before the first nextval and until this statement commits; rows
   // are inserted in line order (seqs increase with it).
-  ctes.push(
-    sql`new_rows as materialized (select l.n, x.* from string_to_table(${lines}::text, chr(10)) with ordinality as l(j, n) cross join lateral jsonb_to_record(l.j::jsonb) as x(${RECORD_TYPE}))`,
-    COMMIT_ORDER_LOCK,
-  );
-  return {
-    ctes: sql.join(ctes, sql`, `),
-    insert: sql`insert into events (${COLUMNS})
+  const result = await db.execute(sql`
+    with ${sql.join([...ctes, sql`new_rows as materialized (select l.n, x.* from string_to_table(${lines}::text, chr(10)) with ordinality as l(j, n) cross join lateral jsonb_to_record(l.j::jsonb) as x(${RECORD_TYPE}))`, COMMIT_ORDER_LOCK], sql`, `)}
+    insert into events (${COLUMNS})
     select ${COLUMNS} from new_rows
     where exists (select from commit_order)
     order by n
-    ${batch.skipDuplicates === false ? sql`` : sql`on conflict (adapter, instance, dedupe_key) do nothing`}`,
-  };
+    ${batch.skipDuplicates === false ? sql`` : sql`on conflict (adapter, instance, dedupe_key) do nothing`}
+    returning seq::text as seq, dedupe_key, adapter, instance`);
+  return resultRows(result).map((r) => ({ seq: BigInt(r.seq), dedupeKey: r.dedupe_key, adapter: r.adapter, instance: r.instance }));
 }
 
 /** Insert rows given as `eventRowJson` texts (see insertEventBatch). */
@@ -199,3 +170,9 @@ function camerasCte(rows: readonly CameraRow[]): SQL {
 }
 
 type ReturnedRow = { seq: string; dedupe_key: string; adapter: string; instance: string };
+
+/** postgres.js answers an array of rows, PGlite `{ rows }`. */
+function resultRows(result: unknown): ReturnedRow[] {
+  if (Array.isArray(result)) return result as ReturnedRow[];
+  return ((result as { rows?: ReturnedRow[] }).rows ?? []) as ReturnedRow[];
+}

@@ -23,7 +23,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { Db } from '../db/client.ts';
 import { seqsByDedupeKey, type NewEventRow } from '../db/event-repo.ts';
-import { eventRowJson, insertEventBatch, insertNewEventBatch, wellFormed, type CameraRow, type EventBatch, type InsertedEvent, type MediaRow } from '../db/event-insert.ts';
+import { eventRowJson, insertEventBatch, wellFormed, type CameraRow, type EventBatch, type InsertedEvent, type MediaRow } from '../db/event-insert.ts';
 import type { EventBus } from './bus.ts';
 import type { MediaRef, PublishResult, StoredEvent } from './model.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -258,14 +258,13 @@ export class EventWriter {
   }
 
   /**
-   * A plain INSERT while no duplicates come (less work for the database, and the seqs come back in
-   * row order: insertNewEventBatch); after one (SQLSTATE 23505, nothing written), ON CONFLICT DO
-   * NOTHING until a batch has no duplicate again.
+   * A plain INSERT while no duplicates come (less work for the database); after one (SQLSTATE 23505,
+   * nothing written), ON CONFLICT DO NOTHING until a batch has no duplicate again.
    */
-  private async insert(b: EventBatch): Promise<{ seqs: bigint[] } | { inserted: InsertedEvent[] }> {
+  private async insert(b: EventBatch): Promise<InsertedEvent[]> {
     if (!this.expectDuplicates) {
       try {
-        return { seqs: await insertNewEventBatch(this.options.db, b) };
+        return await insertEventBatch(this.options.db, { ...b, skipDuplicates: false });
       } catch (err) {
         if (sqlState(err) !== '23505') throw err;
         this.expectDuplicates = true;
@@ -273,7 +272,7 @@ export class EventWriter {
     }
     const inserted = await insertEventBatch(this.options.db, { ...b, skipDuplicates: true });
     if (inserted.length === b.rowsJson.length) this.expectDuplicates = false;
-    return { inserted };
+    return inserted;
   }
 
   private async writeBatch(batch: PendingWrite[]): Promise<void> {
@@ -287,38 +286,30 @@ export class EventWriter {
       (c) => c.id,
     );
     const rowsJson = batch.map((w) => w.rowJson ?? eventRowJson(w.row));
-    const written = await this.insert({ rowsJson, media: mediaRows, cameras: cameraRows });
+    const inserted = await this.insert({ rowsJson, media: mediaRows, cameras: cameraRows });
     this.options.metrics.batchSeconds.observe((performance.now() - started) / 1000);
     this.options.metrics.batchSize.observe(batch.length);
 
+    const key = (a: string, i: string, k: string) => `${a}\u0000${i}\u0000${k}`;
+    const seqByKey = new Map(inserted.map((r) => [key(r.adapter, r.instance, r.dedupeKey), r.seq]));
     const stored: StoredEvent[] = [];
-    const ingestedBySource = new Map<string, { adapter: string; instance: string; n: number }>();
-    const settle = (w: PendingWrite, seq: bigint) => {
-      stored.push(toStored(w.row, seq));
-      const src = `${w.row.adapter}\u0000${w.row.instance}`;
-      const counted = ingestedBySource.get(src);
-      if (counted) counted.n += 1;
-      else ingestedBySource.set(src, { adapter: w.row.adapter, instance: w.row.instance, n: 1 });
-      w.resolve({ seq, duplicate: false });
-    };
+    const claimed = new Set<string>();
     const dupes: PendingWrite[] = [];
-    let seqByKey: Map<string, bigint> | null = null;
-    if ('seqs' in written) {
-      // Every row was inserted, in batch order.
-      for (let i = 0; i < batch.length; i++) settle(batch[i], written.seqs[i]);
-    } else {
-      seqByKey = new Map(written.inserted.map((r) => [sourceKey(r.adapter, r.instance, r.dedupeKey), r.seq]));
-      const claimed = new Set<string>();
-      for (const w of batch) {
-        // As stored: text columns are well-formed UTF-16 (event-insert.ts).
-        const k = sourceKey(wellFormed(w.row.adapter), wellFormed(w.row.instance), wellFormed(w.row.dedupeKey));
-        const seq = seqByKey.get(k);
-        if (seq != null && !claimed.has(k)) {
-          claimed.add(k);
-          settle(w, seq);
-        } else {
-          dupes.push(w);
-        }
+    const ingestedBySource = new Map<string, { adapter: string; instance: string; n: number }>();
+    for (const w of batch) {
+      // As stored: text columns are well-formed UTF-16 (event-insert.ts).
+      const k = key(wellFormed(w.row.adapter), wellFormed(w.row.instance), wellFormed(w.row.dedupeKey));
+      const seq = seqByKey.get(k);
+      if (seq != null && !claimed.has(k)) {
+        claimed.add(k);
+        stored.push(toStored(w.row, seq));
+        const src = `${w.row.adapter}\u0000${w.row.instance}`;
+        const counted = ingestedBySource.get(src);
+        if (counted) counted.n += 1;
+        else ingestedBySource.set(src, { adapter: w.row.adapter, instance: w.row.instance, n: 1 });
+        w.resolve({ seq, duplicate: false });
+      } else {
+        dupes.push(w);
       }
     }
     for (const c of ingestedBySource.values()) this.options.metrics.ingested.inc({ adapter: c.adapter, instance: c.instance }, c.n);
@@ -326,7 +317,7 @@ export class EventWriter {
     if (!isAscending(stored)) stored.sort((a, b) => (a.seq < b.seq ? -1 : 1));
     this.options.onCommitted?.(stored, cameraRows);
     this.options.bus.publish(stored);
-    if (dupes.length && seqByKey) await this.resolveDuplicates(dupes, seqByKey);
+    if (dupes.length) await this.resolveDuplicates(dupes, seqByKey);
   }
 
   private async resolveDuplicates(dupes: PendingWrite[], known: Map<string, bigint>): Promise<void> {
@@ -354,7 +345,7 @@ export class EventWriter {
       for (const w of ws) {
         const k = wellFormed(w.row.dedupeKey);
         if ((w.row.media as MediaRef[] | null | undefined)?.length && !(await this.addMedia(w))) continue;
-        const seq = found?.get(k) ?? known.get(sourceKey(wellFormed(adapter), wellFormed(instance), k));
+        const seq = found?.get(k) ?? known.get(`${wellFormed(adapter)}\u0000${wellFormed(instance)}\u0000${k}`);
         if (seq != null) w.resolve({ seq, duplicate: true });
         else if (!found && w.spool)
           w.resolve({ seq: 0n, duplicate: true }); // stored (the insert found it); no one reads the seq
@@ -383,9 +374,6 @@ export class EventWriter {
     }
   }
 }
-
-/** An event's identity: (adapter, instance, dedupe key). */
-const sourceKey = (adapter: string, instance: string, dedupeKey: string) => `${adapter}\u0000${instance}\u0000${dedupeKey}`;
 
 function isAscending(evs: StoredEvent[]): boolean {
   for (let i = 1; i < evs.length; i++) if (evs[i - 1].seq >= evs[i].seq) return false;
