@@ -127,7 +127,9 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const floor = f ? medianOf(r.floor) : null;
     const line = (x: typeof ours, all: Array<typeof ours>) =>
       `${perSec(x.rate, 'events')} (rounds: ${all.map((y) => fmt(y.rate)).join(', ')}; median round: ${fmt(x.seconds)} s to the subscriber, bytes written in ${fmt(x.writeSeconds)} s, server CPU ${fmt(x.cpu * 100, 0)}%)`;
-    log(`  ours : ${line(ours, r.ours)}; rejected ${st.rejected}, RSS ${fmt(st.rss / 1048576, 0)} MB`);
+    log(
+      `  ours : ${line(ours, r.ours)}; rejected ${st.rejected}, RSS ${fmt(st.rss / 1048576, 0)} MB; ${fmt(st.batches)} batches of ${fmt(total / st.batches, 0)} events on average, ${fmt(st.batchMsTotal / st.batches, 0)} ms each (insert to commit)`,
+    );
     if (floor) log(`  floor: ${line(floor, r.floor)}; insert failures ${fst?.failures}`);
     return [
       {

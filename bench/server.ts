@@ -99,6 +99,9 @@ async function startApp() {
         slowClosed: await total(m.slowClosed),
         subscriptions: await total(m.subscriptions),
         writerQueued: app.writer.queued,
+        /** Group-commit batches written so far and their summed insert time (ms). */
+        batches: batchMs.length,
+        batchMsTotal: batchMs.reduce((a, x) => a + x, 0),
         listMatched: await listMatched(),
         /** Longest event loop delay since the last resetLoopDelay (ms). */
         loopDelayMaxMs: loopDelay.max / 1e6,

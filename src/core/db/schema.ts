@@ -65,8 +65,9 @@ export const events = pgTable(
     index('events_kind_seq_idx').on(t.kind, t.seq),
     index('events_vendor_type_seq_idx').on(t.vendorType, t.seq), // a rare vendorType would otherwise walk the whole seq index
     index('events_source_seq_idx').on(t.adapter, t.instance, t.seq),
-    index('events_plate_seq_idx').on(t.plateNormalized, t.seq),
     // Prefix searches read seqs from the index alone; occurred_at last, so a prefix within a time window is tested there too.
+    // It serves an exact plate too (`=` belongs to text_pattern_ops; the same backward walk by seq), so
+    // no (plate_normalized, seq) index of the default class is kept beside it: one index less per insert.
     index('events_plate_prefix_seq_idx').using('btree', sql`${t.plateNormalized} text_pattern_ops`, t.seq, t.occurredAt),
     // Fuzzy plate search (event-repo.ts, fuzzyPlateConditions): a plate within one edit of the query
     // starts with its first half or ends with its second half, so two prefix range reads — one on
