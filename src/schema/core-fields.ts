@@ -72,7 +72,7 @@ export function addCoreFields(builder: Builder, refs: CoreTypes) {
           description: 'Stored events, newest first. `after` pages to older events.',
           authScopes: READ,
           args: { filter: t.arg({ type: refs.EventFilter }) },
-          resolve: (_r, args, ctx, info) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args), info),
+          resolve: (_r, args, ctx, info) => resolveEventConnection(ctx, refs.toEventFilter(args.filter), eventConnectionArgs(args), info, refs.vendorEventTypes),
         },
         refs.EventConnection as never,
       ),

@@ -51,6 +51,7 @@ const enumValues = (core: readonly string[], extras: readonly string[]): string[
 /** The refs adapters get, plus what only the core's own fields and buildSchema use. */
 export type CoreTypes = CoreRefs & {
   registeredEventTypes: Set<string>;
+  vendorEventTypes: ReadonlySet<string>;
   definedDeviceTypes: Set<string>;
   DeviceFilter: InputObjectRef<Types, DeviceFilterInput>;
 };
@@ -104,6 +105,8 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
   });
 
   const registeredEventTypes = new Set<string>();
+  /** Event types with fields of their adapter's own (their resolvers may read `raw`: pagination.ts reads it for them). */
+  const vendorEventTypes = new Set<string>();
   const Event = builder.interfaceRef<StoredEvent>('Event').implement({
     description: 'One event in the unified log, whatever the vendor.',
     interfaces: [builder.nodeInterfaceRef()],
@@ -178,6 +181,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
   const eventType = (name: string, options: EventTypeOptions = {}) => {
     if (registeredEventTypes.has(name)) throw new Error(`event type ${name} is defined twice`);
     registeredEventTypes.add(name);
+    if (options.fields) vendorEventTypes.add(name);
     const ref = builder.objectRef<StoredEvent>(name);
     builder.node(ref, {
       description: options.description,
@@ -212,7 +216,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
 
   const EventConnection = builder.connectionObject({ type: Event, name: 'EventConnection' });
 
-  const devices = addDeviceTypes(builder, { Event, EventConnection, EventFilter: EventFilterRef, Capability, CameraStatus, toEventFilter });
+  const devices = addDeviceTypes(builder, { Event, EventConnection, EventFilter: EventFilterRef, Capability, CameraStatus, toEventFilter, vendorEventTypes });
 
   return {
     Event,
@@ -228,6 +232,7 @@ export function addCoreTypes(builder: Builder, extras: TaxonomyExtras = { eventK
     eventType,
     toEventFilter,
     registeredEventTypes,
+    vendorEventTypes,
     EventConnection,
     Capability,
     CameraStatus,

@@ -23,6 +23,8 @@ export interface DeviceTypeDeps {
   Capability: EnumRef<Types, CapabilityName>;
   CameraStatus: EnumRef<Types, CameraStatus>;
   toEventFilter(input: EventFilterInput | null | undefined): EventFilter | null;
+  /** Event types with fields of their adapter's own (a page that selects them reads `raw`). */
+  vendorEventTypes: ReadonlySet<string>;
 }
 
 export interface DeviceFilterInput {
@@ -79,7 +81,7 @@ export function addDeviceTypes(builder: Builder, deps: DeviceTypeDeps) {
           type: deps.Event,
           authScopes: READ,
           args: { filter: t.arg({ type: deps.EventFilter }) },
-          resolve: (d, args, ctx, info) => resolveEventConnection(ctx, { ...(deps.toEventFilter(args.filter) ?? {}), cameraIds: [d.id] }, eventConnectionArgs(args), info),
+          resolve: (d, args, ctx, info) => resolveEventConnection(ctx, { ...(deps.toEventFilter(args.filter) ?? {}), cameraIds: [d.id] }, eventConnectionArgs(args), info, deps.vendorEventTypes),
         },
         deps.EventConnection as never,
       ),

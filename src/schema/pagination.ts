@@ -4,7 +4,7 @@ import type { EventFilter, EventPageRead, PageArgs } from '../core/db/event-repo
 import type { StoredEvent } from '../core/events/model.ts';
 import type { GraphQLContext } from '../core/ports.ts';
 import { MAX_SEQ, seqOf } from './ids.ts';
-import { selectsFieldNamed } from './selected-fields.ts';
+import { selectsFieldNamed, selectsFragmentOn } from './selected-fields.ts';
 
 export const MAX_PAGE = 500;
 
@@ -31,9 +31,14 @@ export function eventConnectionArgs(args: { first?: number | null; after?: strin
   };
 }
 
-/** A page of events; their vendor payloads (`raw`, the largest column) are read only when the operation asks for `raw`. */
-export async function resolveEventConnection(ctx: GraphQLContext, filter: EventFilter | null, page: PageArgs, info: GraphQLResolveInfo) {
-  const read: EventPageRead = selectsFieldNamed(info, 'raw') ? page : { ...page, omitRaw: true };
+/**
+ * A page of events. Their vendor payloads (`raw`, the largest column) are read only when the
+ * operation asks for `raw`, or for fields of an event type an adapter defined (`vendorEventTypes`):
+ * an adapter's resolvers get the whole StoredEvent, as SDK 1 and 2 promise, and may read `raw`.
+ */
+export async function resolveEventConnection(ctx: GraphQLContext, filter: EventFilter | null, page: PageArgs, info: GraphQLResolveInfo, vendorEventTypes: ReadonlySet<string>) {
+  const needsRaw = selectsFieldNamed(info, 'raw') || selectsFragmentOn(info, vendorEventTypes);
+  const read: EventPageRead = needsRaw ? page : { ...page, omitRaw: true };
   const r = await ctx.services.listEvents(filter, read);
   return connectionOf(r.events, r.hasNextPage, r.hasPreviousPage, (e: StoredEvent) => e.seq.toString());
 }

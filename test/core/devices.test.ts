@@ -41,7 +41,13 @@ const doorAdapter = defineAdapter({
   capabilityScopes: { TRIGGER_EVENT: 'admin' },
   deviceTypes: ['TestDoor'],
   graphql: (_builder, refs) => {
-    refs.eventType('TestDoorEvent', { fields: (t) => ({ battery: t.int({ nullable: true, resolve: (ev) => (ev.data.battery as number | undefined) ?? null }) }) });
+    refs.eventType('TestDoorEvent', {
+      fields: (t) => ({
+        battery: t.int({ nullable: true, resolve: (ev) => (ev.data.battery as number | undefined) ?? null }),
+        // A field from the vendor payload: the core reads `raw` for pages that select this type's fields.
+        firmware: t.string({ nullable: true, resolve: (ev) => (ev.raw as { fw?: string } | null)?.fw ?? null }),
+      }),
+    });
     refs.deviceType('TestDoor', { description: 'A test door', fields: (t) => ({ location: t.string({ resolve: (d) => String(d.details.location ?? '') }) }) });
   },
   async start(ctx) {
@@ -56,7 +62,7 @@ const doorAdapter = defineAdapter({
       dedupeKey: 'battery-1',
       device: { vendorId: 'door-1', type: 'TestDoor' },
       data: { battery: 7 },
-      raw: {},
+      raw: { fw: '2.1.0' },
     });
     return {
       stop: () => {},
@@ -127,9 +133,11 @@ describe('devices', () => {
   });
 
   it("an event from a door has Event.device and no Event.camera, and its adapter's kind", async () => {
-    const r = await gql(ADMIN, '{ events(first: 5) { edges { node { kind camera { id } device { __typename id } ... on TestDoorEvent { battery } } } } }');
+    const r = await gql(ADMIN, '{ events(first: 5) { edges { node { kind camera { id } device { __typename id } ... on TestDoorEvent { battery firmware } } } } }');
     expect(r.errors).toBeUndefined();
-    expect(r.data.events.edges.map((e: any) => e.node)).toEqual([{ kind: 'TEST_BATTERY_LOW', camera: null, device: { __typename: 'TestDoor', id: encodeGlobalId('TestDoor', DOOR) }, battery: 7 }]);
+    expect(r.data.events.edges.map((e: any) => e.node)).toEqual([
+      { kind: 'TEST_BATTERY_LOW', camera: null, device: { __typename: 'TestDoor', id: encodeGlobalId('TestDoor', DOOR) }, battery: 7, firmware: '2.1.0' },
+    ]);
   });
 
   it("the console's kind filter reads the adapter's kinds by introspection (its EventKinds operation)", async () => {

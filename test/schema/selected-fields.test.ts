@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { selectsFieldNamed } from '../../src/schema/selected-fields.ts';
+import { selectsFieldNamed, selectsFragmentOn } from '../../src/schema/selected-fields.ts';
 
 /** The resolve info of the operation's first root field. */
 function infoOf(source: string) {
@@ -26,5 +26,17 @@ describe('selectsFieldNamed', () => {
 
   it('ignores a spread of an unknown fragment (validation reports it)', () => {
     expect(selectsFieldNamed(infoOf('{ events { ...Missing } }'), 'raw')).toBe(false);
+  });
+});
+
+describe('selectsFragmentOn', () => {
+  const vendor = new Set(['FfPlateEvent']);
+  it('finds an inline or named fragment on one of the types, at any depth', () => {
+    expect(selectsFragmentOn(infoOf('{ events { edges { node { seq ... on FfPlateEvent { camera { id } } } } } }'), vendor)).toBe(true);
+    expect(selectsFragmentOn(infoOf('{ events { edges { node { ...A } } } } fragment A on Event { ...B } fragment B on FfPlateEvent { seq }'), vendor)).toBe(true);
+  });
+  it('is false for fragments on other types and for fields of that name', () => {
+    expect(selectsFragmentOn(infoOf('{ events { edges { node { ... on PlateReadEvent { plate } ...A } } } } fragment A on Event { seq }'), vendor)).toBe(false);
+    expect(selectsFragmentOn(infoOf('{ events { edges { node { FfPlateEvent: seq } } } }'), vendor)).toBe(false);
   });
 });
