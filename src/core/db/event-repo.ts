@@ -382,6 +382,14 @@ export async function eventsBySeq(db: Db, seqs: readonly bigint[]): Promise<Stor
   return rows.map(rowToEvent);
 }
 
+/**
+ * The seqs after `seq` in log order, nothing else (index-only on the primary key): what a log
+ * consumer reads first when it may need no event at all (the rules engine with no enabled rule).
+ */
+export async function seqsAfter(db: Db, seq: bigint, limit: number): Promise<Array<{ seq: bigint }>> {
+  return db.select({ seq: events.seq }).from(events).where(gt(events.seq, seq)).orderBy(asc(events.seq)).limit(limit);
+}
+
 export async function maxSeq(db: Db): Promise<bigint> {
   const [r] = await db.select({ m: sql<string | null>`max(${events.seq})` }).from(events);
   return r?.m == null ? 0n : BigInt(r.m);

@@ -11,18 +11,21 @@
  * does not wait for it (up to RULE_INFLIGHT_MAX at a time): a slow vendor holds only its own run. A
  * failed attempt is retried by the retry loop (next_attempt_at, backoff), then FAILED with the reason.
  *
- * Enabled rules are read from the store at each batch, after its events were read, so a rule saved
+ * Enabled rules are read from the store at each batch, after its seqs were read, so a rule saved
  * on any instance applies from its from_seq on (the rule service sets from_seq after the rule is
- * committed: every event read before it is at or below it). Compiled filters (cameras and sites
+ * committed: every event read before it is at or below it). The consumer reads seqs only; the
+ * batch's events themselves are read only when an enabled rule may apply to them, so a deployment
+ * without rules pays one index-only read and one rules read per batch, not the decoding of every
+ * event's payload (that was a share of ingest's CPU under load). Compiled filters (cameras and sites
  * expanded to sources) are cached per rule version for `cacheTtlMs` and dropped on a change
  * (this instance, or another over Redis).
  */
 import type { Logger } from 'pino';
 import type { Leases } from '../cluster/lease.ts';
-import { LogConsumer, type ConsumerBatch } from '../consumers/log-consumer.ts';
+import { LogConsumer, type ConsumerBatch, type LoggedEvent } from '../consumers/log-consumer.ts';
 import type { CursorStore } from '../consumers/cursor-store.ts';
 import type { Db } from '../db/client.ts';
-import { eventsAfter, maxSeq, type EventFilter } from '../db/event-repo.ts';
+import { eventsAfter, maxSeq, seqsAfter, type EventFilter } from '../db/event-repo.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { StoredEvent } from '../events/model.ts';
 import type { Clock } from '../time/clock.ts';
@@ -72,7 +75,7 @@ interface Compiled {
 }
 
 export class RuleEngine {
-  private readonly consumer: LogConsumer;
+  private readonly consumer: LogConsumer<LoggedEvent>;
   private readonly retries: RetryLoop;
   private readonly compiled = new Map<string, Compiled>();
   private readonly inflight = new Set<Promise<void>>();
@@ -89,10 +92,10 @@ export class RuleEngine {
       attempt: (rule, event, run) => this.launch(rule, event, run),
       onDepth: (n) => d.metrics?.retryQueueDepth(n),
     });
-    this.consumer = new LogConsumer({
+    this.consumer = new LogConsumer<LoggedEvent>({
       name: 'rules',
       cursors: d.cursors,
-      readAfter: (after, limit) => eventsAfter(d.db, after, null, limit),
+      readAfter: (after, limit) => seqsAfter(d.db, after, limit),
       initial: () => maxSeq(d.db),
       handle: (batch) => this.handle(batch),
       bus: d.bus,
@@ -155,11 +158,17 @@ export class RuleEngine {
   }
 
   /** Returns the last event finished: on losing the lease mid-batch, the rest is left for the next holder. */
-  private async handle(batch: ConsumerBatch): Promise<bigint> {
-    const rules = await enabledRules(this.d.db);
+  private async handle(batch: ConsumerBatch<LoggedEvent>): Promise<bigint> {
+    const first = batch.events[0]!.seq;
+    const last = batch.events[batch.events.length - 1]!.seq;
+    const rules = (await enabledRules(this.d.db)).filter((r) => r.actions.length > 0 && r.fromSeq < last);
+    if (rules.length === 0) return last; // no rule can apply to any event of this batch
     const filters = await Promise.all(rules.map((r) => this.filterOf(r)));
-    let done = batch.events[0]!.seq - 1n;
-    for (const event of batch.events) {
+    // The same events as the seqs read (seqs are visible in order); one deleted meanwhile is simply absent.
+    const events = await eventsAfter(this.d.db, first - 1n, null, batch.events.length);
+    let done = first - 1n;
+    for (const event of events) {
+      if (event.seq > last) break;
       if (batch.signal.aborted) return done;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
@@ -168,7 +177,7 @@ export class RuleEngine {
       batch.progress(event.seq);
       done = event.seq;
     }
-    return done;
+    return last;
   }
 
   private async fire(rule: RuleRecord, event: StoredEvent): Promise<void> {
