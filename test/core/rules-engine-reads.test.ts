@@ -100,7 +100,11 @@ for (const driver of drivers) {
     it('follows the log without reading whole events while no rule is enabled; reads and acts once one is', async () => {
       const counted = countingWholeEventReads(t.database.db);
       const run = async (_spec: unknown, ctx: ActionContext) => void acted.push(ctx);
-      const executors = { trigger: { check: async (s: never) => s, run }, createEvent: { check: async (s: never) => s, run }, sink: { check: async (s: never) => s, run } } as unknown as ActionExecutors;
+      const executors = {
+        trigger: { check: async (s: never) => s, run },
+        createEvent: { check: async (s: never) => s, run },
+        sink: { check: async (s: never) => s, run },
+      } as unknown as ActionExecutors;
       engine = new RuleEngine({
         db: counted.db,
         bus,
@@ -120,7 +124,11 @@ for (const driver of drivers) {
       await waitFor(() => engine.position === last, 5000, 'the cursor past every event');
       expect(counted.reads()).toBe(0);
 
-      await insertRule(t.database.db, { name: 'doors', enabled: true, when: { kinds: ['DOOR_OPENED'] }, actions: [{ sink: { sinkId: 's' } }], cooldownSec: 0, origin: 'api' }, await maxSeq(t.database.db));
+      await insertRule(
+        t.database.db,
+        { name: 'doors', enabled: true, when: { kinds: ['DOOR_OPENED'] }, actions: [{ sink: { sinkId: 's' } }], cooldownSec: 0, origin: 'api' },
+        await maxSeq(t.database.db),
+      );
       engine.invalidate();
       const last2 = await append(['DOOR_OPENED', 'CUSTOM', 'DOOR_OPENED']);
       await waitFor(() => engine.position === last2, 5000, 'the cursor past the new events');
