@@ -2,13 +2,15 @@
  * The database's work per event row, load-independently: replays captured FF rows
  * (bench/capture-ff-rows.ts) through insertEventBatch on a fresh database and reads the backend's
  * CPU time (/proc/<pid>/schedstat) and minor page faults (/proc/<pid>/stat) around each pass.
- * Usage: INSERT_ROWS=/tmp/rows.jsonl INSERT_BATCH=1000 INSERT_PASSES=3 tsx bench/insert-cpu.ts
+ * Usage: INSERT_ROWS=/tmp/rows.jsonl INSERT_BATCH=1000 INSERT_PASSES=3 tsx bench/insert-cpu.ts (rows: 1,000
+ * warm-up, then each pass replays the rest with its own dedupe-key suffix; INSERT_POOL, INSERT_OPEN_CONNS,
+ * INSERT_SETUP, INSERT_SKIP_DUPLICATES below). Load-independent it is not: CPU per row still rises with
+ * the machine's load (caches), so compare interleaved runs.
  * (PostgreSQL on this machine: TEST_DATABASE_URL's server; a database insert_cpu_* is created and dropped).
  */
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { openDatabase } from '../src/core/db/client.ts';
 import { insertEventBatch } from '../src/core/db/event-insert.ts';
 
@@ -26,14 +28,16 @@ const u = new URL(base);
 const admin = postgres(base, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
 u.pathname = `/${name}`;
-const database = await openDatabase({ url: u.toString(), maxConnections: Number(process.env.INSERT_CONNS ?? 1) });
-// INSERT_DEDICATED=1: the batches on a client of their own with one connection (one backend).
-const db = process.env.INSERT_DEDICATED === '1' ? (drizzle({ client: postgres(u.toString(), { max: 1, onnotice: () => {} }) }) as unknown as typeof database.db) : database.db;
+const database = await openDatabase({ url: u.toString(), maxConnections: Number(process.env.INSERT_OPEN_CONNS ?? 2) });
+// As the app: the batches on the writer's own connection (Database.writerDb); INSERT_POOL=1: on the
+// shared pool instead (with INSERT_OPEN_CONNS=8 they rotate over 8 backends, as before writerDb).
+// INSERT_SETUP: SQL run after the migrations (e.g. drop an index to see its cost).
+const db = process.env.INSERT_POOL === '1' ? database.db : (database.writerDb ?? database.db);
 // INSERT_OPEN_CONNS=n: open n pool connections first (concurrent queries), as the app's other work does; batches then rotate over them.
-await Promise.all(Array.from({ length: Number(process.env.INSERT_OPEN_CONNS ?? 0) }, () => db.execute(sql`select pg_sleep(0.1)`)));
+await Promise.all(Array.from({ length: Number(process.env.INSERT_OPEN_CONNS ?? 0) }, () => database.db.execute(sql`select pg_sleep(0.1)`)));
 if (process.env.INSERT_SETUP) await db.execute(sql.raw(process.env.INSERT_SETUP));
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<Record<string, string>>;
-// Every backend of this database but the admin's (a pool of INSERT_CONNS connections spreads the batches).
+// Every client backend of this database (the admin connection is on another).
 const pids = async () => (await admin`select pid from pg_stat_activity where datname = ${name} and backend_type = 'client backend'`).map((r) => Number(r.pid));
 const probe = async () => {
   let ns = 0;
