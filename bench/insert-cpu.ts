@@ -75,7 +75,11 @@ try {
   }
   const [t] = await admin`select temp_files::int as f, temp_bytes::float8 as b from pg_stat_database where datname = ${name}`;
   results.push(`temp files ${t.f} (${(t.b / 1048576).toFixed(0)} MB)`);
-  const size = rowsOf(await db.execute(sql`select pg_total_relation_size('events')::text as s, pg_indexes_size('events')::text as i, pg_total_relation_size(reltoastrelid)::text as t from pg_class where oid = 'events'::regclass`))[0];
+  const size = rowsOf(
+    await db.execute(
+      sql`select pg_total_relation_size('events')::text as s, pg_indexes_size('events')::text as i, pg_total_relation_size(reltoastrelid)::text as t from pg_class where oid = 'events'::regclass`,
+    ),
+  )[0];
   console.log(
     `batch ${batch}${skipDuplicates ? ' on conflict' : ''}: ${results.join(' | ')}; events ${(Number(size.s) / 1048576).toFixed(1)} MB (indexes ${(Number(size.i) / 1048576).toFixed(1)} MB, TOAST ${(Number(size.t) / 1048576).toFixed(1)} MB)`,
   );
