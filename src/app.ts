@@ -174,7 +174,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const spool = new EventSpool({ dir: join(options.env.dataDir, 'spool'), log, registry: metrics.registry, probe: () => database.ping(), maxBytes: options.config.limits.spoolMaxBytes, clock });
   const writer = new EventWriter({
     spool,
-    db,
+    db: database.writerDb ?? db,
     bus,
     log,
     metrics,

@@ -47,9 +47,9 @@ export function withDbName(base: string, name: string): string {
   return u.toString();
 }
 
-/** A fresh database with the app's migrations applied; `drop()` removes it. */
+/** A fresh database with the app's migrations applied; `drop()` removes it. BENCH_DB_TAG prefixes its name (tell your run's backends from another's in ps). */
 export async function createBenchDb(base: string, prefix: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `bench_${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+  const name = `bench_${process.env.BENCH_DB_TAG ?? ''}${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);

@@ -18,6 +18,14 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   db: Db;
+  /**
+   * The event writer's handle (events/writer.ts): on PostgreSQL a client of its own with ONE
+   * connection, so every group commit runs in the same backend. Through the shared pool the batches
+   * rotated over every connection the app had opened (postgres.js hands a query to the idle
+   * connection that waited longest), and each backend grew and released the batch statement's
+   * transient memory anew. Absent (PGlite, a Database built elsewhere): `db`.
+   */
+  writerDb?: Db;
   kind: 'pglite' | 'postgres';
   /** Cheap liveness probe; throws when the database cannot answer. */
   ping(): Promise<void>;
@@ -80,8 +88,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client = postgres(url, {
-    max: Math.max(2, max), // the migration lock below holds one connection while migrate() needs another
+  const options = {
     onnotice: () => {},
     connect_timeout: 10,
     idle_timeout: 60,
@@ -90,8 +97,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     // execution's values, as an unnamed one is, never with a generic plan blind to them (a time
     // window's width, a plate's rarity decide the index).
     connection: { application_name: 'unified-surveillance-api', plan_cache_mode: 'force_custom_plan' },
-  });
+  };
+  const client = postgres(url, { ...options, max: Math.max(2, max) }); // the migration lock below holds one connection while migrate() needs another
   const db = drizzle({ client, schema });
+  // The writer's one connection (Database.writerDb), opened at its first batch.
+  const writerClient = postgres(url, { ...options, max: 1 });
   // Concurrent instances starting together must not both run migrations.
   // The lock is session-level, so hold it on one reserved connection.
   const lockConn = await client.reserve();
@@ -104,13 +114,14 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   }
   return {
     db: db as unknown as Db,
+    writerDb: drizzle({ client: writerClient, schema }) as unknown as Db,
     kind: 'postgres',
     ping: async () => {
       await client`select 1`;
     },
     createLeases: (lo) => new PgLeases(() => openPgLockSession(url), lo),
     close: async () => {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), writerClient.end({ timeout: 5 })]);
     },
   };
 }
