@@ -10,7 +10,7 @@
  * with their code and message only; unexpected ones to error with an id, never the query text.
  */
 import { randomUUID } from 'node:crypto';
-import { createYoga, useExecutionCancellation, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -22,6 +22,7 @@ import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { useOperationLimits } from './operation-limits.ts';
 import type { CorsPolicy } from './cors.ts';
 import { useRejectNul } from './reject-nul.ts';
+import { useExecutionCancellation } from './execution-cancellation.ts';
 import type { CoreServices, GraphQLContext } from '../ports.ts';
 import { useAuditLog, type AuditPluginOptions } from '../audit/use-audit-log.ts';
 
