@@ -109,6 +109,10 @@ export function createGraphQLHandler(options: YogaOptions): Yoga {
     schema: options.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // The body arrives already read and capped at graphql.maxBodyBytes (graphql-http.ts). Yoga's own
+    // cap would pipe it again through a TransformStream per request (a stream pipeline, a second
+    // Request, an AbortController and its DOMException): CPU for a check already made.
+    maxRequestBodySize: false,
     graphiql: false, // served by graphql-http.ts (small page, static assets, auth)
     cors: options.cors ? (request) => options.cors!.yoga(request) : false,
     logging: {
