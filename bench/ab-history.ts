@@ -2,7 +2,7 @@
  * A/B of the server's CPU per history request (not part of `npm run bench`): starts the bench `app`
  * server of two source trees on the seeded history database and sends the same requests to each in
  * alternating blocks, so both see the same load. Prints CPU ms/request per tree and shape.
- *   npx tsx bench/ab-history.ts /path/to/treeA /path/to/treeB [rounds=6] [perBlock=40]
+ *   npx tsx bench/ab-history.ts /path/to/treeA /path/to/treeB[?NODE_OPTIONS=…] [rounds=6] [perBlock=40]
  */
 import { Pool } from 'undici';
 import postgres from 'postgres';
@@ -20,11 +20,14 @@ const QUERY = `query History($filter: EventFilter) {
   }
 }`;
 
-async function start(tree: string) {
+/** `tree` or `tree?NAME=value&…`: that server's extra environment (e.g. NODE_OPTIONS). */
+async function start(spec: string) {
+  const [tree, query] = spec.split('?');
+  const env = Object.fromEntries(new URLSearchParams(query ?? ''));
   const { startChild } = (await import(`${tree}/bench/lib/child.ts`)) as typeof import('./lib/child.ts');
-  const child = await startChild<{ port: number }>('server.ts', ['app'], { name: tree, readyTimeoutMs: 180_000, env: { BENCH_DB_URL: url } });
+  const child = await startChild<{ port: number }>('server.ts', ['app'], { name: spec, readyTimeoutMs: 180_000, env: { ...env, BENCH_DB_URL: url } });
   const port = (child.info as unknown as { port: number }).port;
-  return { tree, child, pool: new Pool(`http://127.0.0.1:${port}`, { connections: 1 }) };
+  return { tree: spec, child, pool: new Pool(`http://127.0.0.1:${port}`, { connections: 1 }) };
 }
 
 const sql = postgres(url, { max: 1 });
