@@ -24,7 +24,23 @@ export const BULK_LIST_FIELDS: ReadonlyMap<string, number> = new Map([
   ['plates', 10_000],
 ]);
 
+/**
+ * The document's part of firstLongList, per document and bound: yoga's parser cache hands the same
+ * DocumentNode to every request with the same text, so a repeated operation is walked once.
+ */
+const documentLists = new WeakMap<DocumentNode, { max: number; found: LongList | null; bulkVariables: ReadonlyMap<string, number> }>();
+
 export function firstLongList(document: DocumentNode, variables: unknown, max: number): LongList | null {
+  let lists = documentLists.get(document);
+  if (lists?.max !== max) documentLists.set(document, (lists = { max, ...listsInDocument(document, max) }));
+  if (lists.found) return lists.found;
+  const { bulkVariables } = lists;
+  const bound = (key: string | number) => (typeof key === 'number' ? max : key.startsWith('$') ? (bulkVariables.get(key) ?? max) : (BULK_LIST_FIELDS.get(key) ?? max));
+  const long = findInVariables(variables, (v, key) => Array.isArray(v) && v.length > bound(key));
+  return long ? { at: long.path, length: (long.value as unknown[]).length } : null;
+}
+
+function listsInDocument(document: DocumentNode, max: number): { found: LongList | null; bulkVariables: ReadonlyMap<string, number> } {
   let found: LongList | null = null;
   let argument = '';
   /** Variables given directly to a bulk field: `$entries` → its bound. */
@@ -42,8 +58,5 @@ export function firstLongList(document: DocumentNode, variables: unknown, max: n
       if (!found && node.values.length > (BULK_LIST_FIELDS.get(argument) ?? max)) found = { at: `argument ${argument}`, length: node.values.length };
     },
   });
-  if (found) return found;
-  const bound = (key: string | number) => (typeof key === 'number' ? max : key.startsWith('$') ? (bulkVariables.get(key) ?? max) : (BULK_LIST_FIELDS.get(key) ?? max));
-  const long = findInVariables(variables, (v, key) => Array.isArray(v) && v.length > bound(key));
-  return long ? { at: long.path, length: (long.value as unknown[]).length } : null;
+  return { found, bulkVariables };
 }

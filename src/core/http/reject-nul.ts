@@ -8,8 +8,21 @@ import type { Plugin } from 'graphql-yoga';
 import { findInVariables } from './variable-values.ts';
 import { BREAK, GraphQLError, Kind, visit, type ArgumentNode, type ASTNode, type DocumentNode, type VariableDefinitionNode } from 'graphql';
 
+/**
+ * The document's part of findNul, per document: yoga's parser cache hands the same DocumentNode to
+ * every request with the same text, so a repeated operation is walked once, not per request.
+ */
+const nulInDocument = new WeakMap<DocumentNode, string | null>();
+
 /** Where the first NUL is: `$f.plate`, `$ids[2]`, or `argument "plate"`; null when there is none. */
 export function findNul(document: DocumentNode, variables: unknown): string | null {
+  let where = nulInDocument.get(document);
+  if (where === undefined) nulInDocument.set(document, (where = findNulInDocument(document)));
+  if (where) return where;
+  return findInVariables(variables, (v) => typeof v === 'string' && v.includes('\0'))?.path ?? null;
+}
+
+function findNulInDocument(document: DocumentNode): string | null {
   let where: string | null = null;
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
@@ -21,8 +34,7 @@ export function findNul(document: DocumentNode, variables: unknown): string | nu
       return BREAK;
     },
   });
-  if (where) return where;
-  return findInVariables(variables, (v) => typeof v === 'string' && v.includes('\0'))?.path ?? null;
+  return where;
 }
 
 export function useRejectNul(): Plugin {

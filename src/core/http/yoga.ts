@@ -10,7 +10,7 @@
  * with their code and message only; unexpected ones to error with an id, never the query text.
  */
 import { randomUUID } from 'node:crypto';
-import { createYoga, useExecutionCancellation, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -22,6 +22,7 @@ import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import { useOperationLimits } from './operation-limits.ts';
 import type { CorsPolicy } from './cors.ts';
 import { useRejectNul } from './reject-nul.ts';
+import { useExecutionCancellation } from './execution-cancellation.ts';
 import type { CoreServices, GraphQLContext } from '../ports.ts';
 import { useAuditLog, type AuditPluginOptions } from '../audit/use-audit-log.ts';
 
@@ -108,6 +109,10 @@ export function createGraphQLHandler(options: YogaOptions): Yoga {
     schema: options.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // The body arrives already read and capped at graphql.maxBodyBytes (graphql-http.ts). Yoga's own
+    // cap would pipe it again through a TransformStream per request (a stream pipeline, a second
+    // Request, an AbortController and its DOMException): CPU for a check already made.
+    maxRequestBodySize: false,
     graphiql: false, // served by graphql-http.ts (small page, static assets, auth)
     cors: options.cors ? (request) => options.cors!.yoga(request) : false,
     logging: {
