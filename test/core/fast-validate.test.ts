@@ -68,7 +68,7 @@ const ffJson = {
   geotag: { lat: 50.1, lon: 14.4 },
   imagesURI: ['http://x/1.jpg'],
 };
-const ffCtx = { config: ffConfigSchema.parse({ type: 'ff', id: 'ff1' }), cameras: { timeZoneOf: () => undefined } };
+const ffCtx = { config: ffConfigSchema.parse({ type: 'ff', id: 'ff1' }), cameras: { timeZoneOf: () => undefined } } as unknown as Parameters<typeof ffEventInput>[1];
 
 /** Valid events the fast path must take. */
 const fastValid: Array<[string, () => Input]> = [
