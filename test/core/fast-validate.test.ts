@@ -35,7 +35,10 @@ const doorEvent = (): Input => ({
   device: { vendorId: 'd1', name: 'Front door', type: 'AcmeDoor', capabilities: ['LOCK', 'ACME_BUZZ'] },
   data: { door: 'front', n: 1, nested: { x: [1] } },
   raw: 'text raw',
-  media: [{ role: 'SNAPSHOT', data: jpeg, contentType: 'image/jpeg' }, { role: 'CLIP', data: jpeg }],
+  media: [
+    { role: 'SNAPSHOT', data: jpeg, contentType: 'image/jpeg' },
+    { role: 'CLIP', data: jpeg },
+  ],
 });
 const analyticsEvent = (): Input => ({
   typeName: 'VendorLineEvent',
@@ -78,12 +81,31 @@ const fastValid: Array<[string, () => Input]> = [
   ['minimal (data and media defaulted)', minimal],
   ['FF event as mapped', () => ffEventInput(structuredClone(ffJson), ffCtx) as unknown as Input],
   ['optional keys present as undefined', () => ({ ...plateEvent(), camera: undefined, device: undefined, analytics: undefined, data: undefined, media: undefined, raw: undefined })],
-  ['nullable labels null, vehicle null', () => ({ ...plateEvent(), plate: { plate: 'A', plateNormalized: 'A', direction: 'OUT', phase: 'LOST', country: null, region: null, confidence: null, trackId: null, vehicle: null } })],
-  ['labels present as undefined', () => ({ ...plateEvent(), plate: { plate: 'A', plateNormalized: 'A', direction: 'UNKNOWN', phase: 'UPDATE', country: undefined, confidence: undefined, vehicle: undefined } })],
+  [
+    'nullable labels null, vehicle null',
+    () => ({ ...plateEvent(), plate: { plate: 'A', plateNormalized: 'A', direction: 'OUT', phase: 'LOST', country: null, region: null, confidence: null, trackId: null, vehicle: null } }),
+  ],
+  [
+    'labels present as undefined',
+    () => ({ ...plateEvent(), plate: { plate: 'A', plateNormalized: 'A', direction: 'UNKNOWN', phase: 'UPDATE', country: undefined, confidence: undefined, vehicle: undefined } }),
+  ],
   ['confidence at its bounds', () => ({ ...plateEvent(), plate: { plate: 'A', plateNormalized: 'A', direction: 'IN', phase: 'RELIABLE', confidence: 1 } })],
-  ['fields at their limits', () => ({ ...plateEvent(), vendorType: 'v'.repeat(L.vendorType), dedupeKey: 'd'.repeat(L.dedupeKey), camera: { vendorId: 'c'.repeat(L.cameraId), name: 'n'.repeat(L.cameraId) } })],
+  [
+    'fields at their limits',
+    () => ({ ...plateEvent(), vendorType: 'v'.repeat(L.vendorType), dedupeKey: 'd'.repeat(L.dedupeKey), camera: { vendorId: 'c'.repeat(L.cameraId), name: 'n'.repeat(L.cameraId) } }),
+  ],
   ['data with numeric and odd keys', () => ({ ...minimal(), data: { 2: 'b', 1: 'a', 'x y': null, '': 0 } })],
-  ['camera a class instance with a getter', () => ({ ...plateEvent(), camera: new (class { get vendorId() { return 'c'; } })() })],
+  [
+    'camera a class instance with a getter',
+    () => ({
+      ...plateEvent(),
+      camera: new (class {
+        get vendorId() {
+          return 'c';
+        }
+      })(),
+    }),
+  ],
   ['data and raw without prototype', () => ({ ...minimal(), data: Object.assign(Object.create(null), { a: 1 }), raw: Object.create(null) })],
   ['unknown top-level key (zod strips it)', () => ({ ...plateEvent(), extra: 1 })],
   ['unknown camera key', () => ({ ...plateEvent(), camera: { vendorId: 'c', extra: true } })],
