@@ -126,7 +126,7 @@ async function run(ctx: BenchContext): Promise<ResultRow[]> {
     const ours = medianOf(r.ours);
     const floor = f ? medianOf(r.floor) : null;
     const line = (x: typeof ours, all: Array<typeof ours>) =>
-      `${perSec(x.rate, 'events')} (rounds: ${all.map((y) => fmt(y.rate)).join(', ')}; median round: ${fmt(x.seconds)} s to the subscriber, bytes written in ${fmt(x.writeSeconds)} s, server CPU ${fmt(x.cpu * 100, 0)}%)`;
+      `${perSec(x.rate, 'events')} (rounds: ${all.map((y) => fmt(y.rate)).join(', ')}; median round: ${fmt(x.seconds)} s to the subscriber, bytes written in ${fmt(x.writeSeconds)} s, server CPU ${fmt(x.cpu * 100, 0)}%; server CPU per event by round: ${all.map((y) => fmt((y.cpu * y.seconds * 1e6) / per, 0)).join(', ')} µs)`;
     log(
       `  ours : ${line(ours, r.ours)}; rejected ${st.rejected}, RSS ${fmt(st.rss / 1048576, 0)} MB; ${fmt(st.batches)} batches of ${fmt(total / st.batches, 0)} events on average, ${fmt(st.batchMsTotal / st.batches, 0)} ms each (insert to commit)`,
     );

@@ -176,6 +176,16 @@ export class JsonObjectFramer {
     let afterClose = this.afterClose;
     let watch = this.watch;
     while (i < stop) {
+      if (inString && !escaping && watch === W_NONE) {
+        // Most bytes are inside strings: run to the next quote, backslash or control byte in a tight
+        // loop (the bytes skipped change no state; ~3× fewer instructions per byte than the loop below).
+        while (i < stop) {
+          const c = chunk[i];
+          if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
+          i++;
+        }
+        if (i === stop) break;
+      }
       const b = chunk[i++];
       if (watch === W_BEFORE_KEY) {
         if (b === QUOTE) {

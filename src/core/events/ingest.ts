@@ -9,6 +9,7 @@ import { CAMERA_DEVICE_TYPE, cameraIdOf, eventInputSchema, type EventInput, type
 import { checkCapabilities, checkDeviceType, checkEventKind, CORE_NAMES, type DeclaredNames } from '../adapter/declared-names.ts';
 import type { EventWriter } from './writer.ts';
 import { eventRowJson, type InsertableEventRow as EventRowInput } from '../db/event-insert.ts';
+import { fastValidEventInput } from './fast-validate.ts';
 import { hasNulEscape, isPlainJson, sanitizeJson, stripNul } from './sanitize.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import type { ListMatch } from '../plates/matcher.ts';
@@ -52,12 +53,7 @@ export class Ingest {
 
   /** Rejections are counted by the adapter context (events_rejected_total), with the adapter's own. */
   async publish(src: Source, input: EventInput, opts: { deadlineMs?: number; spool?: boolean } = {}): Promise<PublishResult> {
-    const parsed = eventInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const msgs = parsed.error.issues.map((i) => `${formatIssuePath(i.path, 'event')}: ${i.message}`);
-      throw badInput(`invalid event: ${msgs.join('; ')}`);
-    }
-    const ev = parsed.data;
+    const ev = fastValidEventInput(input) ?? validEventInput(input);
     if (ev.kind === 'PLATE_READ' && !ev.plate) throw badInput('invalid event: PLATE_READ needs plate fields');
     const names = src.names ?? CORE_NAMES;
     checkEventKind(names, ev.kind, src.adapter);
@@ -158,6 +154,16 @@ export class Ingest {
       return null;
     }
   }
+}
+
+/** zod's verdict (fast-validate.ts answers first for plainly valid input): the output, or the error naming each field. */
+function validEventInput(input: EventInput) {
+  const parsed = eventInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const msgs = parsed.error.issues.map((i) => `${formatIssuePath(i.path, 'event')}: ${i.message}`);
+    throw badInput(`invalid event: ${msgs.join('; ')}`);
+  }
+  return parsed.data;
 }
 
 /**
