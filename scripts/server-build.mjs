@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Compile the server (src/ → dist/) for `npm start`: one esbuild bundle of our own modules (npm
- * packages stay imports from node_modules), so the running server holds neither the tsx loader nor a
- * transform and source map per module in memory (README "Performance": idle RSS). Entries: src/main.ts
+ * Compile the server (src/ → dist/) for `npm start`: one minified esbuild bundle of our modules and
+ * the npm packages they use (but EXTERNAL below), so the running server holds neither the tsx loader
+ * nor a transform and source map per module in memory, nor the source text and unused definitions
+ * of whole packages (README "Memory of the embedded database": idle RSS). Entries: src/main.ts
  * and every `./src/X.ts` of package.json "exports" as dist/X.js, sharing chunks, so a plugin's
  * `unified-surveillance-api/sdk` is the running server's module (host-package.ts maps it there).
  * Source maps are written beside the files (dist/*.map); NODE_OPTIONS=--enable-source-maps uses them.
@@ -40,6 +41,13 @@ for (const target of Object.values(pkg.exports ?? {})) {
   if (m) entryPoints[m[1]] = join(root, target);
 }
 
+/**
+ * Packages left as imports from node_modules: PGlite loads its WebAssembly and data files from its
+ * own directory; tsx is registered by path for TypeScript plugins (typescript-hooks.ts); graphql is
+ * one instance shared with a plugin that imports it (its classes are checked with instanceof).
+ */
+const EXTERNAL = ['@electric-sql/pglite', 'tsx', 'graphql'];
+
 const requireFromTsx = createRequire(createRequire(join(root, 'package.json')).resolve('tsx/package.json'));
 const esbuild = await import(pathToFileURL(requireFromTsx.resolve('esbuild')).href);
 process.stdout.write('server: compiling src/ → dist/…\n');
@@ -54,7 +62,13 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // npm packages are bundled too (tree-shaken, minified: less source text and fewer unused
+  // definitions held by every process), except those that must stay files of their own (EXTERNAL).
+  external: EXTERNAL,
+  minify: true,
+  keepNames: true,
+  // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none of its own.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   logLevel: 'warning',

@@ -2,8 +2,10 @@
  * Idle RSS of two processes started the way a user would, for bench/idle-memory.ts:
  * - `npm start` (its prestart, then the node command of package.json's "start") on a fresh DATA_DIR with the default config (embedded
  *   PGlite, one FF TCP instance), idle after /ready and one GraphQL query;
- * - a bare PGlite instance in plain node with the same start parameters (pglite-settings.ts) on a
- *   data directory created the same way (initdb in a child, pglite-initdb.ts), idle after a warm-up query.
+ * - a bare PGlite instance in plain node with the same start parameters (pglite-settings.ts) and the
+ *   same node options as the "start" script (all but its script: what the runtime is given applies to
+ *   PGlite alike), on a data directory created the same way (initdb in a child, pglite-initdb.ts),
+ *   idle after a warm-up query.
  * RSS is read from outside (`ps`), so both are measured alike.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -44,7 +46,7 @@ const exitedEarly = (proc: ChildProcess, what: string) => {
   if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode}`);
 };
 
-/** The node arguments of package.json's "start" script (`node <args>`), run directly so `ps` reads the server itself. */
+/** The node arguments of package.json's "start" script (`node <options> <script>`), run directly so `ps` reads the server itself. */
 function startArgs(): string[] {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
   if (start[0] !== 'node') throw new Error(`package.json "start" is not a node command: ${start.join(' ')}`);
@@ -105,7 +107,8 @@ export async function barePgliteIdleRss(idleMs: number): Promise<number> {
         .resolve('@electric-sql/pglite')
         .replace(/\.cjs$/, '.js'),
     ).href;
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', BARE, JSON.stringify({ url, dir, startParams })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const nodeOptions = startArgs().slice(0, -1);
+    const proc = spawn(process.execPath, [...nodeOptions, '--input-type=module', '-e', BARE, JSON.stringify({ url, dir, startParams })], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       let out = '';
       proc.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));

@@ -23,7 +23,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import { Agent, buildConnector, request } from 'undici';
+import type { Agent } from 'undici';
 import { isAppError, tooLarge, vendorRejected, vendorUnavailable } from '../errors.ts';
 import { pipelinedDeadlines } from './pipelined-deadlines.ts';
 
@@ -180,7 +180,14 @@ export function createHostPolicy(entries: readonly string[]): HostPolicy {
 /** A client made by createSafeFetch: a SafeFetch that also takes the internal options, and `close()`. */
 export type ClientFetch = ((url: string | URL, opts?: DiscardingFetchOptions) => Promise<SafeResponse>) & { close(): Promise<void> };
 
-/** Create a client with its own connection pool. Call `close()` to release it. */
+/**
+ * undici, imported at a client's first request: a server whose adapters and sinks never fetch does
+ * not hold it (README "Memory of the embedded database").
+ */
+let undiciModule: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undiciModule ??= import('undici'));
+
+/** Create a client with its own connection pool (made at its first request). Call `close()` to release it. */
 export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
   const policy = createHostPolicy(defaults.allowHosts ?? []);
   const isAllowedHost = policy.allows;
@@ -198,13 +205,14 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
     });
   };
   const connectOpts = { timeout: DEFAULT_TIMEOUT_MS, autoSelectFamily: true };
-  const openChecked = buildConnector({ ...connectOpts, lookup: checkedLookup });
-  const openAny = buildConnector(connectOpts);
   const pipelining = Math.max(1, defaults.pipelining ?? 1);
   const agentOpts = { connections: pipelining > 1 ? 1 : 16, pipelining, keepAliveTimeout: 4_000, headersTimeout: DEFAULT_TIMEOUT_MS, bodyTimeout: DEFAULT_TIMEOUT_MS };
+  let undici: typeof import('undici') | undefined;
+  let openChecked: ReturnType<typeof import('undici').buildConnector>;
+  let openAny: ReturnType<typeof import('undici').buildConnector>;
   /** Strict pool: every connection passes the address policy (allowHosts excepted). */
   const strictAgent = () =>
-    new Agent({
+    new undici!.Agent({
       ...agentOpts,
       connect: (target, cb) => {
         const port = Number(target.port) || defaultPort(target.protocol);
@@ -214,7 +222,7 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
         return openChecked(target, cb);
       },
     });
-  let strict = strictAgent();
+  let strict: Agent | undefined; // made with undici, at the first request
   let permissive: Agent | undefined; // only created when some request allows private targets
   const deadlines =
     pipelining > 1
@@ -224,12 +232,23 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
         })
       : null;
 
+  let loading: Promise<typeof import('undici')> | undefined;
+  const load = () =>
+    (loading ??= loadUndici().then((u) => {
+      openChecked = u.buildConnector({ ...connectOpts, lookup: checkedLookup });
+      openAny = u.buildConnector(connectOpts);
+      undici = u;
+      strict = strictAgent();
+      return u;
+    }));
+
   async function safeFetch(input: string | URL, opts: DiscardingFetchOptions = {}): Promise<SafeResponse> {
+    const { Agent, request } = undici ?? (await load());
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     const maxRedirects = opts.maxRedirects ?? 3;
     const allowPrivate = opts.allowPrivate ?? defaults.allowPrivate ?? false;
-    const dispatcher = allowPrivate ? (permissive ??= new Agent({ ...agentOpts, connect: openAny })) : strict;
+    const dispatcher = allowPrivate ? (permissive ??= new Agent({ ...agentOpts, connect: openAny })) : strict!;
 
     let url = parseUrl(input);
     let method = (opts.method ?? 'GET').toUpperCase();
@@ -346,7 +365,8 @@ export function createSafeFetch(defaults: SafeFetchDefaults = {}): ClientFetch {
 
   const close = async () => {
     deadlines?.stop();
-    await Promise.all([strict.close(), permissive?.close()]);
+    await loading?.catch(() => {}); // a pool being made by a first request is closed too
+    await Promise.all([strict?.close(), permissive?.close()]);
   };
   return Object.assign(safeFetch, { close });
 }
