@@ -6,19 +6,12 @@
  */
 import { Pool } from 'undici';
 import postgres from 'postgres';
+import { QUERY } from './history.ts';
 
 const [treeA, treeB, roundsArg, blockArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 6);
 const perBlock = Number(blockArg ?? 40);
 const url = `postgres://postgres@127.0.0.1:5432/${process.env.BENCH_HISTORY_DB ?? 'bench_history_s9'}`;
-
-const QUERY = `query History($filter: EventFilter) {
-  events(first: 50, filter: $filter) {
-    edges { cursor node { id seq kind vendorType occurredAt receivedAt source { adapter instance } camera { id name }
-      ... on PlateReadEvent { plate plateNormalized direction phase confidence } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 /** `tree` or `tree?NAME=value&…`: that server's extra environment (e.g. NODE_OPTIONS). */
 async function start(spec: string) {

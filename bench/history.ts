@@ -25,7 +25,8 @@ const WARMUP = 20;
 /** Per filter shape, so a slow shape cannot stall the run (fewer samples are then reported). */
 const BUDGET_MS = 8000;
 
-const QUERY = `query History($filter: EventFilter) {
+/** The history page every filter shape asks for (also bench/ab-history.ts). */
+export const QUERY = `query History($filter: EventFilter) {
   events(first: 50, filter: $filter) {
     edges { cursor node { id seq kind vendorType occurredAt receivedAt source { adapter instance } camera { id name }
       ... on PlateReadEvent { plate plateNormalized direction phase confidence } } }
