@@ -25,6 +25,11 @@ import { ADMIN, DAY, bearer, count, inconsistencies, jpeg, platesStored, read, t
 
 const config = {
   auth: { apiKeys: [{ key: ADMIN, scopes: ['admin'] }] },
+  // Leases run on the test's ManualClock, which jumps 60 s per pass: a heartbeat still in flight at
+  // a jump would time out (2 s by default) and the lease would be lost and taken again, starting an
+  // extra pass with the policies of that moment. The longest heartbeat and timeout keep one jump
+  // from timing out a check that real time has not yet answered.
+  cluster: { leaseHeartbeatSec: 60, leaseHeartbeatTimeoutSec: 60 },
   adapters: [
     { type: 'ff', id: 'default', tcpPort: 0 },
     { type: 'ff', id: 'east', tcpPort: 0 },
